@@ -1,0 +1,5 @@
+export * from "./program";
+export * from "./members";
+export * from "./ledger";
+export * from "./operations";
+export * from "./auth";

@@ -1,0 +1,123 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  check,
+  date,
+  index,
+  integer,
+  numeric,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+} from "drizzle-orm/pg-core";
+import { members } from "./members";
+import { campaigns, rewards } from "./program";
+
+export const transactionType = pgEnum("transaction_type", ["earn", "redeem", "expire", "adjust", "reverse"]);
+export const TRANSACTION_TYPES = transactionType.enumValues;
+export type TransactionType = (typeof TRANSACTION_TYPES)[number];
+
+/**
+ * The ledger. Append-only: a row is never deleted and only `remaining` (the unconsumed points of an
+ * earn lot) ever changes after insert. `amount` is signed: credits > 0, debits < 0.
+ */
+export const pointTransactions = pgTable(
+  "point_transactions",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    memberId: bigint({ mode: "number" })
+      .notNull()
+      .references(() => members.id),
+    type: transactionType().notNull(),
+    amount: bigint({ mode: "number" }).notNull(),
+    /** What caused the row: purchase, refund, referral, review, login, redemption, reward, expiry, adjustment, reversal… */
+    referenceType: text().notNull(),
+    /** The caller's id for the cause; unique per referenceType, which makes every write idempotent. */
+    referenceId: text().notNull(),
+    /** Multiplier applied to the base points (campaign and tier bonus); 1 when none. */
+    multiplier: numeric({ precision: 6, scale: 4, mode: "number" }).notNull().default(1),
+    /** The campaign whose multiplier won, for audit. */
+    campaignId: bigint({ mode: "number" }).references(() => campaigns.id),
+    rewardId: bigint({ mode: "number" }).references(() => rewards.id),
+    /** Purchase spend in minor units (refunds negative); feeds the rolling 12-month tier spend. */
+    spendAmount: bigint({ mode: "number" }),
+    /** The row this one reverses, refunds, or expires. */
+    relatedTransactionId: bigint({ mode: "number" }),
+    description: text(),
+    /** Who wrote it: "api:<key name>", "user:<id>", "job:<name>". */
+    createdBy: text(),
+    occurredAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Earn lots only. */
+    expiresAt: timestamp({ withTimezone: true }),
+    /** Earn lots only: points of the lot not yet redeemed, expired or reversed. */
+    remaining: bigint({ mode: "number" }),
+  },
+  (t) => [
+    unique("point_transactions_reference_uq").on(t.referenceType, t.referenceId),
+    check("point_transactions_amount_non_zero", sql`${t.amount} <> 0`),
+    check(
+      "point_transactions_lot_shape",
+      sql`(${t.type} = 'earn' and ${t.amount} > 0 and ${t.remaining} between 0 and ${t.amount} and ${t.expiresAt} is not null)
+          or (${t.type} <> 'earn' and ${t.remaining} is null)`,
+    ),
+    // History, keyset: WHERE member_id = ? AND id < ? ORDER BY id DESC
+    index("point_transactions_member_id_idx").on(t.memberId, t.id.desc()),
+    // FIFO lots of one member, oldest-expiring first; partial so spent lots drop out of it.
+    index("point_transactions_open_lots_idx")
+      .on(t.memberId, t.expiresAt, t.id)
+      .where(sql`${t.remaining} > 0`),
+    // The expiry job and the reminders job scan open lots by expiry date, set-based.
+    index("point_transactions_open_lots_expiry_idx")
+      .on(t.expiresAt)
+      .where(sql`${t.remaining} > 0`),
+    // Rolling 12-month spend for tiers.
+    index("point_transactions_spend_idx")
+      .on(t.occurredAt, t.memberId)
+      .where(sql`${t.spendAmount} is not null`),
+    index("point_transactions_related_idx")
+      .on(t.relatedTransactionId)
+      .where(sql`${t.relatedTransactionId} is not null`),
+    index("point_transactions_campaign_idx").on(t.campaignId).where(sql`${t.campaignId} is not null`),
+  ],
+);
+
+/** Which earn lots a debit (redeem, expire, reverse, adjust) consumed, and how many points of each. */
+export const lotAllocations = pgTable(
+  "lot_allocations",
+  {
+    transactionId: bigint({ mode: "number" })
+      .notNull()
+      .references(() => pointTransactions.id),
+    lotId: bigint({ mode: "number" })
+      .notNull()
+      .references(() => pointTransactions.id),
+    points: bigint({ mode: "number" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.transactionId, t.lotId] }),
+    index("lot_allocations_lot_idx").on(t.lotId),
+    check("lot_allocations_points_positive", sql`${t.points} > 0`),
+  ],
+);
+
+/** One row per member per UTC day: makes the daily login award unique and carries the streak. */
+export const loginCheckIns = pgTable(
+  "login_check_ins",
+  {
+    memberId: bigint({ mode: "number" })
+      .notNull()
+      .references(() => members.id),
+    day: date({ mode: "string" }).notNull(),
+    streak: integer().notNull(),
+    transactionId: bigint({ mode: "number" }).references(() => pointTransactions.id),
+  },
+  (t) => [primaryKey({ columns: [t.memberId, t.day] }), check("login_check_ins_streak_positive", sql`${t.streak} >= 1`)],
+);
+
+export type PointTransaction = typeof pointTransactions.$inferSelect;
+export type NewPointTransaction = typeof pointTransactions.$inferInsert;
+export type LotAllocation = typeof lotAllocations.$inferSelect;

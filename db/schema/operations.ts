@@ -1,0 +1,145 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  check,
+  date,
+  index,
+  jsonb,
+  pgEnum,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  unique,
+} from "drizzle-orm/pg-core";
+import { members } from "./members";
+import { pointTransactions } from "./ledger";
+import { tierCode } from "./program";
+
+export const apiKeys = pgTable("api_keys", {
+  id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  name: text().notNull(),
+  /** First characters of the key, shown to staff to tell keys apart; never enough to use it. */
+  prefix: text().notNull(),
+  /** SHA-256 of the whole key (keys are 32 random bytes, so a fast hash is enough). */
+  keyHash: text().notNull().unique(),
+  scopes: text().array().notNull(),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  lastUsedAt: timestamp({ withTimezone: true }),
+  revokedAt: timestamp({ withTimezone: true }),
+});
+
+/**
+ * Append-only audit trail of every staff or system change. UPDATE and DELETE are refused by a
+ * trigger in the database (see the custom migration), not only by the code.
+ */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    /** "user:<id>", "api:<key name>", "job:<name>", "cli". */
+    actor: text().notNull(),
+    action: text().notNull(),
+    targetType: text().notNull(),
+    targetId: text().notNull(),
+    /** Set when the target concerns one member, so a member's page can list its entries. */
+    memberId: bigint({ mode: "number" }).references(() => members.id),
+    reason: text(),
+    before: jsonb(),
+    after: jsonb(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("audit_log_created_idx").on(t.createdAt.desc(), t.id.desc()),
+    index("audit_log_member_idx").on(t.memberId, t.id.desc()).where(sql`${t.memberId} is not null`),
+    index("audit_log_actor_idx").on(t.actor, t.id.desc()),
+  ],
+);
+
+export const notificationKind = pgEnum("notification_kind", ["expiry_reminder"]);
+
+/** A member's inbox. Expiry reminders are unique per member, threshold and expiry day: never sent twice. */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    memberId: bigint({ mode: "number" })
+      .notNull()
+      .references(() => members.id),
+    kind: notificationKind().notNull(),
+    /** 30, 7 or 1 days before expiry. */
+    thresholdDays: smallint().notNull(),
+    expiresOn: date({ mode: "string" }).notNull(),
+    points: bigint({ mode: "number" }).notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    readAt: timestamp({ withTimezone: true }),
+    emailedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    unique("notifications_reminder_uq").on(t.memberId, t.kind, t.thresholdDays, t.expiresOn),
+    index("notifications_member_idx").on(t.memberId, t.id.desc()),
+    index("notifications_unsent_idx").on(t.id).where(sql`${t.emailedAt} is null`),
+  ],
+);
+
+export const tierHistory = pgTable(
+  "tier_history",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    memberId: bigint({ mode: "number" })
+      .notNull()
+      .references(() => members.id),
+    fromTier: tierCode().notNull(),
+    toTier: tierCode().notNull(),
+    tierSpend12m: bigint("tier_spend_12m", { mode: "number" }).notNull(),
+    changedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("tier_history_member_idx").on(t.memberId, t.id.desc())],
+);
+
+export const adjustmentStatus = pgEnum("adjustment_status", ["pending", "approved", "rejected"]);
+
+/** Large staff adjustments wait here for a second person (role admin) before they post. */
+export const adjustmentRequests = pgTable(
+  "adjustment_requests",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    memberId: bigint({ mode: "number" })
+      .notNull()
+      .references(() => members.id),
+    points: bigint({ mode: "number" }).notNull(),
+    reason: text().notNull(),
+    referenceId: text().notNull().unique(),
+    allowNegativeBalance: boolean().notNull().default(false),
+    status: adjustmentStatus().notNull().default("pending"),
+    requestedBy: text().notNull(),
+    decidedBy: text(),
+    transactionId: bigint({ mode: "number" }).references(() => pointTransactions.id),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    decidedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    check("adjustment_requests_points_non_zero", sql`${t.points} <> 0`),
+    index("adjustment_requests_pending_idx").on(t.createdAt).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/** Stream events that can never succeed (unknown member, invalid payload), kept for admins. */
+export const deadLetterEvents = pgTable(
+  "dead_letter_events",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    streamId: text().notNull().unique(),
+    payload: jsonb().notNull(),
+    reason: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("dead_letter_events_created_idx").on(t.createdAt.desc())],
+);
+
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type AuditEntry = typeof auditLog.$inferSelect;
+export type NewAuditEntry = typeof auditLog.$inferInsert;
+export type Notification = typeof notifications.$inferSelect;
+export type AdjustmentRequest = typeof adjustmentRequests.$inferSelect;

@@ -1,0 +1,111 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  check,
+  integer,
+  numeric,
+  pgEnum,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+} from "drizzle-orm/pg-core";
+
+export const tierCode = pgEnum("tier_code", ["bronze", "silver", "gold"]);
+export const TIER_CODES = tierCode.enumValues;
+export type TierCode = (typeof TIER_CODES)[number];
+
+/** Earning rules of the programme. One row (id = 1); defaults are the documented programme rules. */
+export const programSettings = pgTable(
+  "program_settings",
+  {
+    id: smallint().primaryKey().default(1),
+    /** Points per whole currency unit of a purchase (100 minor units). */
+    pointsPerCurrencyUnit: integer().notNull().default(1),
+    referralPoints: integer().notNull().default(500),
+    reviewPoints: integer().notNull().default(50),
+    loginPoints: integer().notNull().default(10),
+    loginStreakBonusPoints: integer().notNull().default(50),
+    loginStreakLength: integer().notNull().default(7),
+    expiryMonths: integer().notNull().default(12),
+    /** Staff adjustments above this many points (absolute) need an admin's approval. */
+    adjustmentApprovalThreshold: integer().notNull().default(10_000),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check("program_settings_single_row", sql`${t.id} = 1`)],
+);
+
+/** Tier thresholds: spend (minor units) in the rolling 12 months. */
+export const tiers = pgTable(
+  "tiers",
+  {
+    code: tierCode().primaryKey(),
+    name: text().notNull(),
+    rank: smallint().notNull().unique(),
+    minSpend12m: bigint("min_spend_12m", { mode: "number" }).notNull(),
+    /** Tier earn bonus applied to purchase points, e.g. 1.25; 1 = no bonus. */
+    earnMultiplier: numeric({ precision: 4, scale: 2, mode: "number" }).notNull().default(1),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("tiers_min_spend_non_negative", sql`${t.minSpend12m} >= 0`),
+    check("tiers_earn_multiplier_range", sql`${t.earnMultiplier} >= 1 and ${t.earnMultiplier} <= 10`),
+  ],
+);
+
+export const campaignEventType = pgEnum("campaign_event_type", ["purchase", "referral", "review", "login"]);
+
+export const campaigns = pgTable(
+  "campaigns",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    name: text().notNull(),
+    multiplier: numeric({ precision: 4, scale: 2, mode: "number" }).notNull(),
+    startsAt: timestamp({ withTimezone: true }).notNull(),
+    endsAt: timestamp({ withTimezone: true }).notNull(),
+    /** IANA zone the staff member scheduled in; startsAt/endsAt are stored as instants. */
+    timeZone: text().notNull().default("UTC"),
+    /** Empty array = every event type. */
+    eventTypes: campaignEventType().array().notNull().default(sql`'{}'`),
+    /** Empty array = every tier. */
+    tiers: tierCode().array().notNull().default(sql`'{}'`),
+    pausedAt: timestamp({ withTimezone: true }),
+    archivedAt: timestamp({ withTimezone: true }),
+    createdBy: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("campaigns_multiplier_range", sql`${t.multiplier} > 1 and ${t.multiplier} <= 10`),
+    check("campaigns_window", sql`${t.endsAt} > ${t.startsAt}`),
+  ],
+);
+
+export const rewards = pgTable(
+  "rewards",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    name: text().notNull(),
+    description: text().notNull().default(""),
+    imageUrl: text(),
+    pointsCost: integer().notNull(),
+    /** null = unlimited. */
+    stock: integer(),
+    startsAt: timestamp({ withTimezone: true }),
+    endsAt: timestamp({ withTimezone: true }),
+    active: boolean().notNull().default(true),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("rewards_points_cost_positive", sql`${t.pointsCost} > 0`),
+    check("rewards_stock_non_negative", sql`${t.stock} is null or ${t.stock} >= 0`),
+  ],
+);
+
+export type ProgramSettings = typeof programSettings.$inferSelect;
+export type Tier = typeof tiers.$inferSelect;
+export type Campaign = typeof campaigns.$inferSelect;
+export type NewCampaign = typeof campaigns.$inferInsert;
+export type Reward = typeof rewards.$inferSelect;

@@ -1,0 +1,45 @@
+import { z } from "zod";
+
+/** Every environment variable the app reads, validated once. Nothing else reads process.env. */
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  /** PostgreSQL server; when absent the app runs on embedded PGlite under PGLITE_DIR. */
+  DATABASE_URL: z.url().optional(),
+  PGLITE_DIR: z.string().default(".data/pglite"),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** Redis cache and event stream; the cache falls back to in-process memory without it. */
+  REDIS_URL: z.url().optional(),
+  AUTH_SECRET: z.string().min(16).optional(),
+  AUTH_URL: z.url().optional(),
+  /** Optional OpenID Connect provider for staff/member sign-in. */
+  AUTH_OIDC_ISSUER: z.url().optional(),
+  AUTH_OIDC_ID: z.string().optional(),
+  AUTH_OIDC_SECRET: z.string().optional(),
+  /** Bearer secret of the /api/cron/* routes; without it they refuse every call. */
+  CRON_SECRET: z.string().min(16).optional(),
+  /** smtp://user:pass@host:port; reminders are only queued in the inbox without it. */
+  SMTP_URL: z.string().optional(),
+  SMTP_FROM: z.string().default("Loyalty <no-reply@loyalty.local>"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (!cached) {
+    const parsed = envSchema.safeParse(process.env);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      throw new Error(`Invalid environment: ${problems}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}
+
+/** Tests change the environment between files; they call this after doing so. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}

@@ -1,0 +1,11 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  // PGlite ships its own WASM and data files: bundling it breaks them.
+  serverExternalPackages: ["@electric-sql/pglite", "pino", "ioredis"],
+  poweredByHeader: false,
+  // Lets end-to-end runs build beside a running dev server without sharing .next/.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
+};
+
+export default nextConfig;

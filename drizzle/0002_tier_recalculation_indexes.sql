@@ -1,0 +1,2 @@
+CREATE INDEX "members_non_bronze_idx" ON "members" USING btree ("id") WHERE "members"."tier" <> 'bronze';--> statement-breakpoint
+CREATE INDEX "point_balances_tier_spend_idx" ON "point_balances" USING btree ("member_id") WHERE "point_balances"."tier_spend_12m" <> 0;

@@ -1,0 +1,26 @@
+"use server";
+
+import { AuthError, CredentialsSignin } from "next-auth";
+import { signIn } from "@/auth";
+import { credentialsSchema } from "@/lib/auth/credentials";
+import { safeRedirectPath } from "@/lib/auth/safe-redirect";
+import { fieldErrorsOf, type FormState } from "@/lib/portal/form-state";
+
+type Field = "email" | "password";
+
+export async function signInAction(_prev: FormState<Field>, form: FormData): Promise<FormState<Field>> {
+  const values = { email: String(form.get("email") ?? "").slice(0, 254) };
+  const parsed = credentialsSchema.safeParse({ email: form.get("email"), password: form.get("password") });
+  if (!parsed.success) return { status: "error", fieldErrors: fieldErrorsOf<Field>(parsed.error.issues), values };
+  try {
+    await signIn("credentials", { ...parsed.data, redirectTo: safeRedirectPath(form.get("callbackUrl")) });
+  } catch (error) {
+    // signIn redirects by throwing; only Auth.js errors are failures of ours to report.
+    if (!(error instanceof AuthError)) throw error;
+    if (error instanceof CredentialsSignin && error.code === "throttled") {
+      return { status: "error", formError: "Too many failed attempts. Please wait a few minutes and try again.", values };
+    }
+    return { status: "error", formError: "That email and password do not match an account.", values };
+  }
+  return { status: "success" };
+}

@@ -1,0 +1,34 @@
+/** What every server action returns; rendered with useActionState. */
+export type FormError<Field extends string = string> = {
+  status: "error";
+  formError?: string;
+  fieldErrors?: Partial<Record<Field, string>>;
+  values?: Partial<Record<Field, string>>;
+};
+
+export type FormState<Field extends string = string, Success extends object = object> =
+  | { status: "idle" }
+  | FormError<Field>
+  | ({ status: "success" } & Success);
+
+export const IDLE = { status: "idle" } as const;
+
+/** First message per field of a zod error, for inline display. */
+export function fieldErrorsOf<Field extends string>(issues: readonly { path: PropertyKey[]; message: string }[]) {
+  const out: Partial<Record<Field, string>> = {};
+  for (const issue of issues) {
+    const key = String(issue.path[0] ?? "") as Field;
+    if (key && !out[key]) out[key] = issue.message;
+  }
+  return out;
+}
+
+/** Echoes string inputs back so the form keeps what was typed (never passwords). */
+export function valuesOf<Field extends string>(form: FormData, fields: readonly Field[]) {
+  const out: Partial<Record<Field, string>> = {};
+  for (const f of fields) {
+    const v = form.get(f);
+    if (typeof v === "string") out[f] = v.slice(0, 500);
+  }
+  return out;
+}

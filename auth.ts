@@ -3,19 +3,17 @@ import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getDb } from "@/db/client";
 import { accounts, sessions, users, verificationTokens } from "@/db/schema";
+import { baseAuthConfig } from "@/lib/auth/base-config";
 import { verifyCredentials } from "@/lib/auth/credentials";
 import { clientAddress } from "@/lib/auth/client-address";
 import { onOAuthUserCreated } from "@/lib/auth/oauth-user";
 import { oidcSettings } from "@/lib/auth/oidc";
-import { authSecret } from "@/lib/auth/secret";
 import { signInThrottle } from "@/lib/auth/sign-in-throttle";
 
 /** Surfaced to the sign-in form as `error.code`, so it can say "try again later" rather than "wrong password". */
 export class ThrottledSignIn extends CredentialsSignin {
   code = "throttled";
 }
-
-const SESSION_MAX_AGE_S = 60 * 60;
 
 function oidcProvider(): NextAuthConfig["providers"] {
   const settings = oidcSettings();
@@ -29,19 +27,13 @@ function oidcProvider(): NextAuthConfig["providers"] {
 export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   const db = getDb();
   return {
+    ...baseAuthConfig(),
     adapter: DrizzleAdapter(db, {
       usersTable: users,
       accountsTable: accounts,
       sessionsTable: sessions,
       verificationTokensTable: verificationTokens,
     }),
-    secret: authSecret(),
-    // Credentials sign-in requires JWT sessions. The cookie holds only the user id; roles are read
-    // from the database on every request (lib/auth/session.ts). Short-lived, renewed while in use.
-    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
-    // The host comes from AUTH_URL when set; otherwise from the request, as on `npm run dev`/`start`.
-    trustHost: true,
-    pages: { signIn: "/sign-in" },
     providers: [
       Credentials({
         credentials: { email: { type: "email" }, password: { type: "password" } },
@@ -54,16 +46,6 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       }),
       ...oidcProvider(),
     ],
-    callbacks: {
-      jwt({ token, user }) {
-        if (user?.id) token.sub = user.id;
-        return token;
-      },
-      session({ session, token }) {
-        if (token.sub) session.user.id = token.sub;
-        return session;
-      },
-    },
     events: {
       createUser: async ({ user }) => {
         if (user.id) await onOAuthUserCreated(db, user.id);

@@ -51,18 +51,27 @@ export const pointTransactions = pgTable(
     createdBy: text(),
     occurredAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    /** Earn lots only. */
+    /** Lots only (earn, positive adjust, lot part of a reversal). */
     expiresAt: timestamp({ withTimezone: true }),
-    /** Earn lots only: points of the lot not yet redeemed, expired or reversed. */
+    /** Lots only: points of the lot not yet redeemed, expired or reversed. */
     remaining: bigint({ mode: "number" }),
   },
   (t) => [
     unique("point_transactions_reference_uq").on(t.referenceType, t.referenceId),
-    check("point_transactions_amount_non_zero", sql`${t.amount} <> 0`),
+    // A zero-point purchase or refund (e.g. 0.99 spent at 1 point per unit) is still kept, as a memo of
+    // its spend (tier spend, cumulative refunds) and so that its reference stays idempotent.
+    check(
+      "point_transactions_amount_non_zero",
+      sql`${t.amount} <> 0 or (${t.type} in ('earn', 'reverse') and ${t.spendAmount} is not null)`,
+    ),
+    // Lots: every earn credit, a positive adjustment, and the part of a reversal that cannot go back
+    // to the lots it came from. Debits are negative and never lots.
     check(
       "point_transactions_lot_shape",
-      sql`(${t.type} = 'earn' and ${t.amount} > 0 and ${t.remaining} between 0 and ${t.amount} and ${t.expiresAt} is not null)
-          or (${t.type} <> 'earn' and ${t.remaining} is null)`,
+      sql`(${t.type} in ('earn', 'adjust', 'reverse') and ${t.amount} > 0 and ${t.remaining} between 0 and ${t.amount} and ${t.expiresAt} is not null)
+          or (${t.type} = 'earn' and ${t.amount} = 0 and ${t.remaining} is null)
+          or (${t.type} = 'reverse' and ${t.remaining} is null)
+          or (${t.type} in ('redeem', 'expire', 'adjust') and ${t.amount} < 0 and ${t.remaining} is null)`,
     ),
     // History, keyset: WHERE member_id = ? AND id < ? ORDER BY id DESC
     index("point_transactions_member_id_idx").on(t.memberId, t.id.desc()),

@@ -1,0 +1,156 @@
+import { z } from "zod";
+import { TRANSACTION_TYPES } from "@/db/schema";
+import { EVENT_TYPES, externalIdSchema, loyaltyEventSchema, MAX_POINTS, referenceIdSchema } from "@/lib/loyalty/events";
+
+/**
+ * The request and response shapes of the v1 API. Routes validate with the request schemas; the
+ * OpenAPI document is generated from all of them, so the two cannot drift apart.
+ */
+
+export const MAX_BATCH_EVENTS = 1000;
+export const MAX_PAGE_SIZE = 200;
+export const DEFAULT_PAGE_SIZE = 50;
+
+const tier = z.enum(["bronze", "silver", "gold"]);
+const timestamp = z.iso.datetime({ offset: true });
+
+export const errorSchema = z
+  .object({
+    error: z.string().meta({ example: "validation_failed" }),
+    message: z.string(),
+    field: z.string().optional().meta({ example: "amountCents" }),
+  })
+  .meta({ id: "Error" });
+
+export const memberParamsSchema = z.object({ externalId: externalIdSchema });
+
+export const createMemberSchema = z
+  .object({
+    externalId: externalIdSchema,
+    email: z.email().max(320).optional(),
+    name: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict()
+  .meta({ id: "CreateMemberRequest" });
+
+export const memberSchema = z
+  .object({
+    externalId: z.string(),
+    email: z.string().nullable(),
+    name: z.string().nullable(),
+    tier,
+    totalEarned: z.number().int(),
+    totalRedeemed: z.number().int(),
+    createdAt: timestamp,
+  })
+  .meta({ id: "Member" });
+
+export const memberSummarySchema = z
+  .object({
+    externalId: z.string(),
+    email: z.string().nullable(),
+    name: z.string().nullable(),
+    tier,
+    availablePoints: z.number().int(),
+    totalEarned: z.number().int(),
+    totalRedeemed: z.number().int(),
+    tierSpend12m: z.number().int().meta({ description: "Purchase spend in minor units over the rolling 12 months" }),
+    expiringSoon: z.array(z.object({ points: z.number().int(), expiresAt: timestamp })),
+  })
+  .meta({ id: "MemberSummary" });
+
+export const eventSchema = loyaltyEventSchema.meta({ id: "Event" });
+
+export const eventResultSchema = z
+  .object({
+    transactionId: z.number().int(),
+    points: z.number().int(),
+    multiplier: z.number(),
+    campaignId: z.number().int().nullable(),
+    duplicate: z.boolean().meta({ description: "true when this referenceId was already recorded: the first result is returned" }),
+  })
+  .meta({ id: "EventResult" });
+
+/** Each event of a batch is validated on its own, so a bad one fails alone. */
+export const batchRequestSchema = z
+  .object({
+    events: z
+      .array(z.unknown())
+      .min(1, "must contain at least one event")
+      .max(MAX_BATCH_EVENTS, `must contain at most ${MAX_BATCH_EVENTS} events`),
+  })
+  .strict();
+
+export const batchRequestDocSchema = z
+  .object({ events: z.array(eventSchema).min(1).max(MAX_BATCH_EVENTS) })
+  .meta({ id: "EventBatchRequest" });
+
+export const batchItemSchema = z
+  .union([
+    z.object({ index: z.number().int(), status: z.union([z.literal(200), z.literal(201)]), result: eventResultSchema }),
+    z.object({ index: z.number().int(), status: z.number().int().min(400).max(599), error: errorSchema }),
+  ])
+  .meta({ id: "EventBatchItem" });
+
+export const batchResponseSchema = z
+  .object({
+    results: z.array(batchItemSchema),
+    summary: z.object({ created: z.number().int(), duplicates: z.number().int(), failed: z.number().int() }),
+  })
+  .meta({ id: "EventBatchResponse" });
+
+export const redemptionRequestSchema = z
+  .object({
+    points: z.number().int("must be a whole number of points").positive().max(MAX_POINTS),
+    referenceId: referenceIdSchema,
+  })
+  .strict()
+  .meta({ id: "RedemptionRequest" });
+
+export const redemptionResultSchema = z
+  .object({
+    transactionId: z.number().int(),
+    points: z.number().int(),
+    availablePoints: z.number().int(),
+    duplicate: z.boolean(),
+  })
+  .meta({ id: "RedemptionResult" });
+
+const typeList = z
+  .string()
+  .max(200)
+  .transform((s) => s.split(",").map((t) => t.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(TRANSACTION_TYPES)).min(1));
+
+export const transactionsQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+    cursor: z.string().min(1).max(200).optional().meta({ description: "nextCursor of the previous page" }),
+    types: typeList.optional().meta({ description: `Comma-separated: ${TRANSACTION_TYPES.join(",")}` }),
+    from: timestamp.optional().meta({ description: "Only rows created at or after this instant" }),
+    to: timestamp.optional().meta({ description: "Only rows created before this instant" }),
+  })
+  .strict();
+
+export const transactionSchema = z
+  .object({
+    id: z.number().int(),
+    type: z.enum(TRANSACTION_TYPES),
+    amount: z.number().int().meta({ description: "Signed: credits > 0, debits < 0" }),
+    referenceType: z.string(),
+    referenceId: z.string(),
+    multiplier: z.number(),
+    campaignId: z.number().int().nullable(),
+    description: z.string().nullable(),
+    occurredAt: timestamp,
+    createdAt: timestamp,
+    expiresAt: timestamp.nullable(),
+    remaining: z.number().int().nullable().meta({ description: "Earn lots: points not yet used or expired" }),
+  })
+  .meta({ id: "Transaction" });
+
+export const transactionPageSchema = z
+  .object({ items: z.array(transactionSchema), nextCursor: z.string().nullable() })
+  .meta({ id: "TransactionPage" });
+
+export { EVENT_TYPES };

@@ -1,0 +1,133 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
+import type { OpenAPIObject } from "openapi3-ts/oas31";
+import { z } from "zod";
+import {
+  batchRequestDocSchema,
+  batchResponseSchema,
+  createMemberSchema,
+  errorSchema,
+  eventResultSchema,
+  eventSchema,
+  memberParamsSchema,
+  memberSchema,
+  memberSummarySchema,
+  redemptionRequestSchema,
+  redemptionResultSchema,
+  transactionPageSchema,
+  transactionsQuerySchema,
+} from "@/lib/http/schemas";
+import type { ApiScope } from "@/lib/loyalty/api-keys";
+import { extraApiPaths } from "./extra-paths";
+
+type RouteConfig = Parameters<OpenAPIRegistry["registerPath"]>[0];
+
+const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
+const error = (description: string) => json(errorSchema, description);
+
+/** Responses every authenticated operation can give. */
+export const commonErrors = {
+  400: error("Malformed JSON or a field that fails validation (`field` names it)"),
+  401: error("Missing, invalid or revoked API key"),
+  403: error("The API key lacks the scope this operation needs"),
+  413: error("The request body is too large"),
+  500: error("Unexpected error (details are in the server log only)"),
+};
+
+const bodylessErrors = { 400: commonErrors[400], 401: commonErrors[401], 403: commonErrors[403], 500: commonErrors[500] };
+
+/** Registers an operation that needs an API key with `scope`. */
+export function registerApiPath(registry: OpenAPIRegistry, scope: ApiScope, config: RouteConfig): void {
+  registry.registerPath({
+    ...config,
+    security: [{ apiKey: [] }],
+    description: [config.description, `Requires the API key scope \`${scope}\`.`].filter(Boolean).join("\n\n"),
+    responses: { ...(config.method === "get" ? bodylessErrors : commonErrors), ...config.responses },
+    "x-required-scope": scope,
+  } as RouteConfig);
+}
+
+function registerCorePaths(registry: OpenAPIRegistry): void {
+  registerApiPath(registry, "members:write", {
+    method: "post",
+    path: "/api/v1/members",
+    operationId: "createMember",
+    summary: "Create a member (idempotent on externalId)",
+    request: { body: { required: true, content: { "application/json": { schema: createMemberSchema } } } },
+    responses: { 201: json(memberSchema, "Created"), 200: json(memberSchema, "A member with this externalId already existed") },
+  });
+  registerApiPath(registry, "members:read", {
+    method: "get",
+    path: "/api/v1/members/{externalId}",
+    operationId: "getMember",
+    summary: "A member's balance, tier and points expiring soon",
+    request: { params: memberParamsSchema },
+    responses: { 200: json(memberSummarySchema, "The member"), 404: error("Unknown member") },
+  });
+  registerApiPath(registry, "events:write", {
+    method: "post",
+    path: "/api/v1/events",
+    operationId: "recordEvent",
+    summary: "Record one event (purchase, refund, referral, review, login)",
+    request: { body: { required: true, content: { "application/json": { schema: eventSchema } } } },
+    responses: {
+      201: json(eventResultSchema, "Recorded"),
+      200: json(eventResultSchema, "Replay of a recorded referenceId: the first result, duplicate: true"),
+      404: error("Unknown member"),
+      409: error("The referenceId was used for a different event"),
+      422: error("A refund whose original purchase is unknown or already fully refunded"),
+    },
+  });
+  registerApiPath(registry, "events:write", {
+    method: "post",
+    path: "/api/v1/events/batch",
+    operationId: "recordEventBatch",
+    summary: "Record up to 1,000 events; each gets its own status",
+    request: { body: { required: true, content: { "application/json": { schema: batchRequestDocSchema } } } },
+    responses: { 200: json(batchResponseSchema, "One result per event, in order") },
+  });
+  registerApiPath(registry, "redemptions:write", {
+    method: "post",
+    path: "/api/v1/members/{externalId}/redemptions",
+    operationId: "redeemPoints",
+    summary: "Redeem points (oldest unexpired points first)",
+    request: {
+      params: memberParamsSchema,
+      body: { required: true, content: { "application/json": { schema: redemptionRequestSchema } } },
+    },
+    responses: {
+      201: json(redemptionResultSchema, "Redeemed"),
+      200: json(redemptionResultSchema, "Replay of a recorded referenceId: the first result, duplicate: true"),
+      404: error("Unknown member"),
+      409: error("insufficient_points, or the referenceId was used for a different redemption"),
+    },
+  });
+  registerApiPath(registry, "members:read", {
+    method: "get",
+    path: "/api/v1/members/{externalId}/transactions",
+    operationId: "listTransactions",
+    summary: "A member's ledger, newest first, keyset-paginated",
+    request: { params: memberParamsSchema, query: transactionsQuerySchema },
+    responses: { 200: json(transactionPageSchema, "A page; pass nextCursor back as cursor for the next"), 404: error("Unknown member") },
+  });
+}
+
+/** The whole OpenAPI 3.1 document of the v1 API. */
+export function buildOpenApiDocument(): OpenAPIObject {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent("securitySchemes", "apiKey", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key (`npm run cli -- api-key create --name NAME [--scopes a,b]`)",
+  });
+  registerCorePaths(registry);
+  for (const register of extraApiPaths) register(registry);
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "Loyalty points API",
+      version: "1.0.0",
+      description: "Feed purchases and other events into the points ledger, read balances, redeem points.",
+    },
+    servers: [{ url: "/" }],
+  });
+}

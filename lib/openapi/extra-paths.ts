@@ -1,0 +1,7 @@
+import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
+
+/**
+ * Operations documented by other parts of the API (campaigns…): each registers its paths with
+ * `registerApiPath` from ./document, from the same zod schemas its routes validate with.
+ */
+export const extraApiPaths: Array<(registry: OpenAPIRegistry) => void> = [];

@@ -1,0 +1,35 @@
+import type { TierCode } from "@/db/schema";
+
+/** A tier's threshold: spend in minor units over the rolling 12 months. */
+export interface TierThreshold {
+  code: TierCode;
+  rank: number;
+  minSpend12m: number;
+}
+
+export const TIER_WINDOW_MONTHS = 12;
+
+/**
+ * Start of the rolling spend window: spend counts while `windowStart < occurredAt <= now`.
+ * Calendar months in UTC, so a purchase leaves the window on the same day its points expire.
+ */
+export function tierWindowStart(now: Date, months = TIER_WINDOW_MONTHS): Date {
+  const start = new Date(now.getTime());
+  start.setUTCMonth(start.getUTCMonth() - months);
+  return start;
+}
+
+/** The highest-ranked tier whose threshold the spend reaches; the lowest tier when none does. */
+export function tierForSpend(spend: number, thresholds: readonly TierThreshold[]): TierCode {
+  const byRank = [...thresholds].sort((a, b) => a.rank - b.rank);
+  if (byRank.length === 0) throw new Error("No tiers are configured");
+  let tier = byRank[0]!.code;
+  for (const t of byRank) if (spend >= t.minSpend12m) tier = t.code;
+  return tier;
+}
+
+export function tierRank(code: TierCode, thresholds: readonly TierThreshold[]): number {
+  const found = thresholds.find((t) => t.code === code);
+  if (!found) throw new Error(`Unknown tier ${code}`);
+  return found.rank;
+}

@@ -1,7 +1,8 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
+import { registerCampaignPaths } from "./campaign-paths";
 
 /**
  * Operations documented by other parts of the API (campaigns…): each registers its paths with
  * `registerApiPath` from ./document, from the same zod schemas its routes validate with.
  */
-export const extraApiPaths: Array<(registry: OpenAPIRegistry) => void> = [];
+export const extraApiPaths: Array<(registry: OpenAPIRegistry) => void> = [registerCampaignPaths];

@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { apiRoute } from "@/lib/http/api-route";
+import { readJsonBody } from "@/lib/http/read-json";
+import { json } from "@/lib/http/responses";
+import { parseInput } from "@/lib/http/validate";
+import { apiActor } from "@/lib/loyalty/api-actor";
+import { campaignJson } from "@/lib/loyalty/campaign-json";
+import { getCampaign } from "@/lib/loyalty/campaign-queries";
+import { changeCampaign } from "@/lib/loyalty/campaigns";
+
+export const dynamic = "force-dynamic";
+
+const campaignParamsSchema = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+
+export const GET = apiRoute<{ id: string }>("campaigns:read", async ({ db, apiKey, now }, params) => {
+  const { id } = parseInput(campaignParamsSchema, params);
+  return json(campaignJson(await getCampaign(db, apiActor(apiKey), id, now)));
+});
+
+export const PATCH = apiRoute<{ id: string }>("campaigns:write", async ({ db, apiKey, now, request }, params) => {
+  const { id } = parseInput(campaignParamsSchema, params);
+  const body = await readJsonBody(request);
+  const actor = apiActor(apiKey);
+  await changeCampaign(db, id, body, { actor, now });
+  return json(campaignJson(await getCampaign(db, actor, id, now)));
+});

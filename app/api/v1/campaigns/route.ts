@@ -1,0 +1,30 @@
+import { z } from "zod";
+import { apiRoute } from "@/lib/http/api-route";
+import { readJsonBody } from "@/lib/http/read-json";
+import { json } from "@/lib/http/responses";
+import { parseInput, searchParamsOf } from "@/lib/http/validate";
+import { apiActor } from "@/lib/loyalty/api-actor";
+import { campaignJson } from "@/lib/loyalty/campaign-json";
+import { getCampaign, listCampaigns } from "@/lib/loyalty/campaign-queries";
+import { createCampaign } from "@/lib/loyalty/campaigns";
+
+export const dynamic = "force-dynamic";
+
+const listQuerySchema = z.object({ pastCursor: z.coerce.number().int().positive().optional() }).strict();
+
+export const GET = apiRoute("campaigns:read", async ({ db, apiKey, now, request }) => {
+  const query = parseInput(listQuerySchema, searchParamsOf(request));
+  const lists = await listCampaigns(db, apiActor(apiKey), { now, pastCursor: query.pastCursor });
+  return json({
+    current: lists.current.map(campaignJson),
+    past: lists.past.map(campaignJson),
+    nextPastCursor: lists.nextPastCursor === null ? null : String(lists.nextPastCursor),
+  });
+});
+
+export const POST = apiRoute("campaigns:write", async ({ db, apiKey, now, request }) => {
+  const body = await readJsonBody(request);
+  const actor = apiActor(apiKey);
+  const created = await createCampaign(db, body, { actor, now });
+  return json(campaignJson(await getCampaign(db, actor, created.id, now)), 201);
+});

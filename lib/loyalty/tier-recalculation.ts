@@ -214,7 +214,8 @@ export async function previewTierChange(
     minSpend12m: proposed[t.code] ?? t.minSpend12m,
   }));
   const lowest = thresholds[0]!.code;
-  const descending = [...thresholds].sort((a, b) => b.rank - a.rank);
+  // Same precedence as tierForSpend: the highest threshold reached wins, ties to the higher rank.
+  const descending = [...thresholds].sort((a, b) => b.minSpend12m - a.minSpend12m || b.rank - a.rank);
   const newTier = sql.join(
     [
       sql`CASE`,

@@ -1,4 +1,5 @@
 import type { TierCode } from "@/db/schema";
+import { tierForSpend as ledgerTierForSpend } from "./rules/tiers";
 
 /** A tier's threshold: spend in minor units over the rolling 12 months. */
 export interface TierThreshold {
@@ -19,13 +20,11 @@ export function tierWindowStart(now: Date, months = TIER_WINDOW_MONTHS): Date {
   return start;
 }
 
-/** The highest-ranked tier whose threshold the spend reaches; the lowest tier when none does. */
+/** The ledger's tier rule (highest threshold reached), falling back to the lowest-ranked tier. */
 export function tierForSpend(spend: number, thresholds: readonly TierThreshold[]): TierCode {
-  const byRank = [...thresholds].sort((a, b) => a.rank - b.rank);
-  if (byRank.length === 0) throw new Error("No tiers are configured");
-  let tier = byRank[0]!.code;
-  for (const t of byRank) if (spend >= t.minSpend12m) tier = t.code;
-  return tier;
+  if (thresholds.length === 0) throw new Error("No tiers are configured");
+  const lowest = thresholds.reduce((a, b) => (b.rank < a.rank ? b : a));
+  return ledgerTierForSpend(spend, thresholds) ?? lowest.code;
 }
 
 export function tierRank(code: TierCode, thresholds: readonly TierThreshold[]): number {

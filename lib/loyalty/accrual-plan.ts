@@ -1,0 +1,273 @@
+import type { NewPointTransaction, PointTransaction, ProgramSettings, TierCode } from "@/db/schema";
+import type { LoyaltyEvent } from "./events";
+import type { ErrorCode } from "./errors";
+import { expiresAtFor } from "./rules/expiry";
+import { allocateFifo, repayDebtFrom, type Allocation, type LotState } from "./rules/fifo";
+import { loginPoints, nextStreak, previousUtcDay, utcDay } from "./rules/login-streak";
+import { pickCampaign, type CampaignCandidate } from "./rules/multipliers";
+import {
+  MULTIPLIER_SCALE,
+  applyMultiplier,
+  combineMultipliers,
+  fromTenThousandths,
+  purchaseBasePoints,
+  refundPoints,
+  toTenThousandths,
+} from "./rules/points";
+import { totalsDelta } from "./rules/totals";
+
+export interface EventResult {
+  /** The ledger row; null when nothing was recorded (a second login the same UTC day). */
+  transactionId: number | null;
+  /** Signed change of the balance: negative for a refund. */
+  points: number;
+  multiplier: number;
+  campaignId: number | null;
+  duplicate: boolean;
+  /** Set on a login when the member already checked in that UTC day: nothing is awarded. */
+  alreadyCheckedIn?: true;
+}
+
+export interface EventError {
+  error: ErrorCode;
+  message: string;
+  field?: string;
+}
+
+export type EventOutcome =
+  | { ok: true; status: 200 | 201; result: EventResult }
+  | { ok: false; status: number; error: EventError };
+
+/** An event that passed validation, with its instant resolved. */
+export interface AcceptedEvent {
+  index: number;
+  event: LoyaltyEvent;
+  occurredAt: Date;
+}
+
+export interface PlanContext {
+  actor: string;
+  settings: ProgramSettings;
+  tierMultipliersTt: ReadonlyMap<TierCode, number>;
+  campaigns: readonly CampaignCandidate[];
+  membersByExternalId: ReadonlyMap<string, { id: number; tier: TierCode }>;
+  /** Locked balances. */
+  balances: ReadonlyMap<number, number>;
+  /** Open lots of the members that have refunds in the batch. */
+  lots: ReadonlyMap<number, readonly LotState[]>;
+  /** Rows already in the ledger under the batch's references and the refunds' original purchases. */
+  existing: readonly PointTransaction[];
+  refunded: ReadonlyMap<number, { cents: number; points: number }>;
+  /** Check-ins already stored, keyed `${memberId}|${day}`. */
+  checkIns: ReadonlyMap<string, { streak: number }>;
+  /** Ids reserved from the ledger's sequence, handed out in order. */
+  reservedIds: readonly number[];
+}
+
+export interface PlannedRow {
+  row: NewPointTransaction & { id: number };
+  allocations: Allocation[];
+}
+
+export interface AccrualPlan {
+  outcomes: Map<number, EventOutcome>;
+  rows: PlannedRow[];
+  /** New remaining of lots that existed before the batch. */
+  lotUpdates: Map<number, number>;
+  checkIns: { memberId: number; day: string; streak: number; transactionId: number | null }[];
+  balanceDeltas: Map<number, number>;
+  totalsDeltas: Map<number, { earned: number; redeemed: number }>;
+}
+
+const refKey = (type: string, id: string) => `${type}\u0000${id}`;
+
+function resultOf(row: Pick<PointTransaction, "id" | "amount" | "multiplier" | "campaignId">, duplicate: boolean): EventResult {
+  return { transactionId: row.id, points: row.amount, multiplier: row.multiplier, campaignId: row.campaignId, duplicate };
+}
+
+function fail(code: ErrorCode, status: number, message: string, field?: string): EventOutcome {
+  return { ok: false, status, error: { error: code, message, ...(field ? { field } : {}) } };
+}
+
+/**
+ * Decides, in memory and in input order, what a batch of events writes: the ledger rows, the lots
+ * they create or consume, the check-ins, and each member's balance and totals change. Pure: the
+ * caller loaded everything under the members' locks and writes the plan with a few set-based
+ * statements. Later events see the effects of earlier ones (a refund of a purchase in the same batch,
+ * a replay of a reference earlier in the batch, the next day of a login streak).
+ */
+export function planAccrual(events: readonly AcceptedEvent[], ctx: PlanContext): AccrualPlan {
+  const plan: AccrualPlan = {
+    outcomes: new Map(),
+    rows: [],
+    lotUpdates: new Map(),
+    checkIns: [],
+    balanceDeltas: new Map(),
+    totalsDeltas: new Map(),
+  };
+  const existingByRef = new Map(ctx.existing.map((row) => [refKey(row.referenceType, row.referenceId), row]));
+  const plannedByRef = new Map<string, PlannedRow>();
+  const balances = new Map(ctx.balances);
+  const lots = new Map<number, LotState[]>([...ctx.lots].map(([memberId, list]) => [memberId, list.map((l) => ({ ...l }))]));
+  const preexistingLotIds = new Set([...ctx.lots.values()].flat().map((l) => l.id));
+  const newLotRows = new Map<number, PlannedRow>();
+  const refunded = new Map([...ctx.refunded].map(([id, r]) => [id, { ...r }]));
+  const checkIns = new Map(ctx.checkIns);
+  let nextId = 0;
+  const { settings } = ctx;
+
+  const campaignFor = (eventType: "purchase" | "referral" | "review" | "login", tier: TierCode, at: Date) => {
+    const campaign = pickCampaign(ctx.campaigns, { eventType, tier, at });
+    return { campaignId: campaign?.id ?? null, tt: campaign ? toTenThousandths(campaign.multiplier) : MULTIPLIER_SCALE };
+  };
+
+  const addRow = (memberId: number, row: Omit<NewPointTransaction, "id" | "memberId">, allocations: Allocation[] = []) => {
+    const id = ctx.reservedIds[nextId++];
+    if (id === undefined) throw new Error("planAccrual: ran out of reserved ids");
+    const planned: PlannedRow = { row: { ...row, id, memberId, createdBy: ctx.actor }, allocations };
+    plan.rows.push(planned);
+    plannedByRef.set(refKey(row.referenceType, row.referenceId), planned);
+    const amount = row.amount;
+    plan.balanceDeltas.set(memberId, (plan.balanceDeltas.get(memberId) ?? 0) + amount);
+    const relatedType = row.type === "reverse" ? "earn" : null;
+    const delta = totalsDelta(row.type, amount, relatedType);
+    const totals = plan.totalsDeltas.get(memberId) ?? { earned: 0, redeemed: 0 };
+    plan.totalsDeltas.set(memberId, { earned: totals.earned + delta.earned, redeemed: totals.redeemed + delta.redeemed });
+    return planned;
+  };
+
+  /** A credit that becomes a lot, after paying back any negative balance. */
+  const credit = (memberId: number, points: number, occurredAt: Date, row: Omit<NewPointTransaction, "id" | "memberId">) => {
+    const balance = balances.get(memberId) ?? 0;
+    const remaining = repayDebtFrom([points], balance).kept[0]!;
+    balances.set(memberId, balance + points);
+    const expiresAt = expiresAtFor(occurredAt, settings.expiryMonths);
+    const planned = addRow(memberId, { ...row, amount: points, expiresAt, remaining });
+    const memberLots = lots.get(memberId) ?? [];
+    memberLots.push({ id: planned.row.id, expiresAt, remaining });
+    lots.set(memberId, memberLots);
+    newLotRows.set(planned.row.id, planned);
+    return planned;
+  };
+
+  for (const { index, event, occurredAt } of events) {
+    const key = refKey(event.type, event.referenceId);
+    const member = ctx.membersByExternalId.get(event.memberExternalId);
+    if (!member) {
+      plan.outcomes.set(index, fail("member_not_found", 404, `No member with externalId ${event.memberExternalId}.`, "memberExternalId"));
+      continue;
+    }
+    const seen = existingByRef.get(key) ?? plannedByRef.get(key)?.row;
+    if (seen) {
+      plan.outcomes.set(
+        index,
+        seen.memberId === member.id
+          ? { ok: true, status: 200, result: resultOf(seen as PointTransaction, true) }
+          : fail("reference_conflict", 409, `Reference ${event.type}/${event.referenceId} was already used for another member.`, "referenceId"),
+      );
+      continue;
+    }
+    const base = { referenceType: event.type, referenceId: event.referenceId, occurredAt } as const;
+
+    if (event.type === "purchase") {
+      const amountCents = event.amountCents!;
+      const { campaignId, tt } = campaignFor("purchase", member.tier, occurredAt);
+      const multiplierTt = combineMultipliers(tt, ctx.tierMultipliersTt.get(member.tier) ?? MULTIPLIER_SCALE);
+      const points = applyMultiplier(purchaseBasePoints(amountCents, settings.pointsPerCurrencyUnit), multiplierTt);
+      const row = { ...base, type: "earn" as const, multiplier: fromTenThousandths(multiplierTt), campaignId, spendAmount: amountCents };
+      const planned = points > 0 ? credit(member.id, points, occurredAt, { ...row, amount: points }) : addRow(member.id, { ...row, amount: 0 });
+      plan.outcomes.set(index, { ok: true, status: 201, result: resultOf(planned.row as PointTransaction, false) });
+      continue;
+    }
+
+    if (event.type === "referral" || event.type === "review") {
+      const { campaignId, tt } = campaignFor(event.type, member.tier, occurredAt);
+      const points = applyMultiplier(event.type === "referral" ? settings.referralPoints : settings.reviewPoints, tt);
+      if (points === 0) {
+        plan.outcomes.set(index, { ok: true, status: 200, result: { transactionId: null, points: 0, multiplier: 1, campaignId: null, duplicate: false } });
+        continue;
+      }
+      const planned = credit(member.id, points, occurredAt, { ...base, type: "earn", amount: points, multiplier: fromTenThousandths(tt), campaignId });
+      plan.outcomes.set(index, { ok: true, status: 201, result: resultOf(planned.row as PointTransaction, false) });
+      continue;
+    }
+
+    if (event.type === "login") {
+      const day = utcDay(occurredAt);
+      if (checkIns.has(`${member.id}|${day}`)) {
+        plan.outcomes.set(index, {
+          ok: true,
+          status: 200,
+          result: { transactionId: null, points: 0, multiplier: 1, campaignId: null, duplicate: false, alreadyCheckedIn: true },
+        });
+        continue;
+      }
+      const previousDay = previousUtcDay(day);
+      const previous = checkIns.get(`${member.id}|${previousDay}`);
+      const streak = nextStreak(previous ? { day: previousDay, streak: previous.streak } : null, day);
+      const { campaignId, tt } = campaignFor("login", member.tier, occurredAt);
+      const rules = { loginPoints: settings.loginPoints, bonusPoints: settings.loginStreakBonusPoints, streakLength: settings.loginStreakLength };
+      const points = applyMultiplier(loginPoints(streak, rules), tt);
+      const planned =
+        points > 0
+          ? credit(member.id, points, occurredAt, { ...base, type: "earn", amount: points, multiplier: fromTenThousandths(tt), campaignId })
+          : null;
+      checkIns.set(`${member.id}|${day}`, { streak });
+      plan.checkIns.push({ memberId: member.id, day, streak, transactionId: planned?.row.id ?? null });
+      plan.outcomes.set(
+        index,
+        planned
+          ? { ok: true, status: 201, result: resultOf(planned.row as PointTransaction, false) }
+          : { ok: true, status: 201, result: { transactionId: null, points: 0, multiplier: 1, campaignId: null, duplicate: false } },
+      );
+      continue;
+    }
+
+    // Refund of a purchase (the original, stored or earlier in this batch, must be the same member's).
+    const original = existingByRef.get(refKey("purchase", event.originalReferenceId!)) ?? plannedByRef.get(refKey("purchase", event.originalReferenceId!))?.row;
+    if (!original || original.memberId !== member.id || !original.spendAmount || original.spendAmount <= 0) {
+      plan.outcomes.set(index, fail("original_not_found", 422, `No purchase ${event.originalReferenceId} of this member to refund.`, "originalReferenceId"));
+      continue;
+    }
+    const amountCents = event.amountCents!;
+    const before = refunded.get(original.id!) ?? { cents: 0, points: 0 };
+    if (before.cents + amountCents > original.spendAmount) {
+      plan.outcomes.set(
+        index,
+        fail("refund_exceeds_purchase", 422, `Refunds would total ${before.cents + amountCents} of a ${original.spendAmount} purchase.`, "amountCents"),
+      );
+      continue;
+    }
+    const points = refundPoints({
+      originalPoints: original.amount,
+      originalAmountCents: original.spendAmount,
+      refundedBeforeCents: before.cents,
+      refundCents: amountCents,
+    });
+    refunded.set(original.id!, { cents: before.cents + amountCents, points: before.points + points });
+    const memberLots = lots.get(member.id) ?? [];
+    const { allocations } = allocateFifo(memberLots, points, { now: occurredAt, includeExpired: true, preferLotId: original.id! });
+    for (const allocation of allocations) {
+      const lot = memberLots.find((l) => l.id === allocation.lotId)!;
+      lot.remaining -= allocation.points;
+      if (preexistingLotIds.has(lot.id)) plan.lotUpdates.set(lot.id, lot.remaining);
+      else newLotRows.get(lot.id)!.row.remaining = lot.remaining;
+    }
+    balances.set(member.id, (balances.get(member.id) ?? 0) - points);
+    const planned = addRow(
+      member.id,
+      {
+        ...base,
+        type: "reverse",
+        amount: points === 0 ? 0 : -points,
+        spendAmount: -amountCents,
+        relatedTransactionId: original.id!,
+        multiplier: original.multiplier ?? 1,
+        campaignId: original.campaignId ?? null,
+      },
+      allocations,
+    );
+    plan.outcomes.set(index, { ok: true, status: 201, result: resultOf(planned.row as PointTransaction, false) });
+  }
+  return plan;
+}

@@ -1,0 +1,116 @@
+import type { Db, Tx } from "@/db/client";
+import { applyBalanceDeltas, applyTotalsDeltas } from "@/db/queries/balances";
+import { insertAllocations, setLotRemaining } from "@/db/queries/lots";
+import { loginCheckIns, pointTransactions } from "@/db/schema";
+import { loadAccrualContext } from "./accrual-context";
+import { planAccrual, type AcceptedEvent, type AccrualPlan, type EventOutcome, type EventResult } from "./accrual-plan";
+import { LoyaltyError, ERROR_STATUS } from "./errors";
+import { FUTURE_SKEW_MS, loyaltyEventSchema, type LoyaltyEvent } from "./events";
+import { notifyMembersChanged } from "./ledger-events";
+import { RetryTransaction, withTransactionRetry } from "./tx-retry";
+
+export type { EventOutcome, EventResult } from "./accrual-plan";
+
+export interface LedgerContext {
+  /** The clock; tests and replays pass their own. */
+  now?: Date;
+  /** Who writes: "api:<key name>", "user:<id>", "job:<name>". */
+  actor: string;
+}
+
+export const MAX_BATCH_EVENTS = 1000;
+
+function validate(raw: unknown, index: number, now: Date): AcceptedEvent | EventOutcome {
+  const parsed = loyaltyEventSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.join(".") || undefined;
+    return {
+      ok: false,
+      status: ERROR_STATUS.validation_failed,
+      error: { error: "validation_failed", message: field ? `${field} ${issue.message}` : issue.message, ...(field ? { field } : {}) },
+    };
+  }
+  const event = parsed.data;
+  const occurredAt = event.occurredAt ? new Date(event.occurredAt) : now;
+  if (occurredAt.getTime() > now.getTime() + FUTURE_SKEW_MS) {
+    return {
+      ok: false,
+      status: ERROR_STATUS.unprocessable,
+      error: { error: "unprocessable", message: "occurredAt is in the future.", field: "occurredAt" },
+    };
+  }
+  return { index, event, occurredAt };
+}
+
+async function writePlan(tx: Tx, plan: AccrualPlan): Promise<void> {
+  if (plan.rows.length > 0) {
+    // Sorted by reference so that two batches racing for the same references wait on each other in one order.
+    const rows = plan.rows
+      .map((p) => p.row)
+      .sort((a, b) => (a.referenceType + "\u0000" + a.referenceId < b.referenceType + "\u0000" + b.referenceId ? -1 : 1));
+    const inserted = await tx
+      .insert(pointTransactions)
+      .overridingSystemValue()
+      .values(rows)
+      .onConflictDoNothing()
+      .returning({ id: pointTransactions.id });
+    // Under the members' locks a reference can only be taken meanwhile by another member's transaction:
+    // start again, and the plan will see it (and answer reference_conflict).
+    if (inserted.length !== rows.length) throw new RetryTransaction("a reference of the batch was taken concurrently");
+  }
+  await setLotRemaining(tx, plan.lotUpdates);
+  await insertAllocations(
+    tx,
+    plan.rows.flatMap((p) => p.allocations.map((a) => ({ transactionId: p.row.id, lotId: a.lotId, points: a.points }))),
+  );
+  if (plan.checkIns.length > 0) await tx.insert(loginCheckIns).values(plan.checkIns);
+  await applyBalanceDeltas(tx, plan.balanceDeltas);
+  await applyTotalsDeltas(tx, plan.totalsDeltas);
+}
+
+/**
+ * Records a batch of events (up to 1,000) in one transaction, with a few set-based statements
+ * whatever the batch size. Each event gets its own outcome: an invalid or unknown-member event is
+ * answered with its error and does not stop the others. A reference seen before (in the ledger or
+ * earlier in the batch) answers the first result with `duplicate: true` and status 200, even if the
+ * payload differs; if it belonged to another member, `reference_conflict`.
+ *
+ * Zero-point purchases and refunds (under one currency unit) are kept as amount-0 memo rows, so that
+ * their spend counts and their reference stays idempotent. A login when the member already checked
+ * in that UTC day (occurredAt's day) awards nothing: status 200, points 0, `alreadyCheckedIn: true`.
+ */
+export async function recordEvents(db: Db, events: readonly LoyaltyEvent[], ctx: LedgerContext): Promise<EventOutcome[]> {
+  if (events.length > MAX_BATCH_EVENTS) {
+    throw new LoyaltyError("validation_failed", `At most ${MAX_BATCH_EVENTS} events per batch.`, { field: "events" });
+  }
+  const now = ctx.now ?? new Date();
+  const outcomes: EventOutcome[] = new Array(events.length);
+  const accepted: AcceptedEvent[] = [];
+  events.forEach((raw, index) => {
+    const checked = validate(raw, index, now);
+    if ("event" in checked) accepted.push(checked);
+    else outcomes[index] = checked;
+  });
+
+  const plan = await withTransactionRetry(() =>
+    db.transaction(async (tx) => {
+      const context = await loadAccrualContext(tx, accepted, ctx.actor);
+      const planned = planAccrual(accepted, context);
+      await writePlan(tx, planned);
+      return planned;
+    }),
+  );
+  for (const [index, outcome] of plan.outcomes) outcomes[index] = outcome;
+  await notifyMembersChanged([...plan.balanceDeltas.keys()]);
+  return outcomes;
+}
+
+/** One event; throws its LoyaltyError. A replay resolves with `duplicate: true` (HTTP 200), a new row with false (201). */
+export async function recordEvent(db: Db, event: LoyaltyEvent, ctx: LedgerContext): Promise<EventResult> {
+  const [outcome] = await recordEvents(db, [event], ctx);
+  if (!outcome) throw new Error("recordEvents returned no outcome");
+  if (!outcome.ok) throw new LoyaltyError(outcome.error.error, outcome.error.message, { field: outcome.error.field });
+  return outcome.result;
+}
+

@@ -1,0 +1,72 @@
+import { eq } from "drizzle-orm";
+import type { Db, Executor } from "@/db/client";
+import { getBalance } from "@/db/queries/balances";
+import { expiringPoints, pastDuePoints } from "@/db/queries/lots";
+import { getMemberByExternalId } from "@/db/queries/members";
+import { members, pointBalances, type Member, type TierCode } from "@/db/schema";
+import { LoyaltyError } from "./errors";
+import { externalIdSchema } from "./events";
+
+export const EXPIRING_SOON_DAYS = 30;
+
+/**
+ * Creates the member and its balance row in one transaction, or returns the existing member
+ * (`created: false`, email and name left as they were). Safe under concurrency: the unique
+ * external_id decides, a loser of the race reads the winner's row.
+ */
+export async function ensureMember(
+  db: Db,
+  input: { externalId: string; email?: string | null; name?: string | null },
+): Promise<{ member: Member; created: boolean }> {
+  const externalId = externalIdSchema.parse(input.externalId);
+  return db.transaction(async (tx) => {
+    const [inserted] = await tx
+      .insert(members)
+      .values({ externalId, email: input.email ?? null, name: input.name ?? null })
+      .onConflictDoNothing({ target: members.externalId })
+      .returning();
+    if (inserted) {
+      await tx.insert(pointBalances).values({ memberId: inserted.id });
+      return { member: inserted, created: true };
+    }
+    const [existing] = await tx.select().from(members).where(eq(members.externalId, externalId)).limit(1);
+    if (!existing) throw new Error(`member ${externalId} vanished after a conflicting insert`);
+    return { member: existing, created: false };
+  });
+}
+
+export interface MemberSummary {
+  externalId: string;
+  email: string | null;
+  name: string | null;
+  tier: TierCode;
+  /** Points the member can use now: the balance less open points past their expiry that the nightly job has not expired yet. */
+  availablePoints: number;
+  totalEarned: number;
+  totalRedeemed: number;
+  tierSpend12m: number;
+  /** Open points expiring within 30 days, one entry per UTC day (the day's earliest expiry instant). */
+  expiringSoon: { points: number; expiresAt: Date }[];
+}
+
+export async function getMemberSummary(ex: Executor, externalId: string, now: Date = new Date()): Promise<MemberSummary> {
+  const member = await getMemberByExternalId(ex, externalId);
+  if (!member) throw new LoyaltyError("member_not_found", `No member with externalId ${externalId}.`);
+  const until = new Date(now.getTime() + EXPIRING_SOON_DAYS * 24 * 60 * 60 * 1000);
+  const [balance, pastDue, expiringSoon] = await Promise.all([
+    getBalance(ex, member.id),
+    pastDuePoints(ex, member.id, now),
+    expiringPoints(ex, member.id, now, until),
+  ]);
+  return {
+    externalId: member.externalId,
+    email: member.email,
+    name: member.name,
+    tier: member.tier,
+    availablePoints: (balance?.availablePoints ?? 0) - pastDue,
+    totalEarned: member.totalEarned,
+    totalRedeemed: member.totalRedeemed,
+    tierSpend12m: balance?.tierSpend12m ?? 0,
+    expiringSoon,
+  };
+}

@@ -1,0 +1,140 @@
+import { and, eq, isNull, or, gt, sql } from "drizzle-orm";
+import type { Db, Tx } from "@/db/client";
+import { applyBalanceDeltas, applyTotalsDeltas, lockBalances } from "@/db/queries/balances";
+import { insertAllocations, openLots, setLotRemaining } from "@/db/queries/lots";
+import { getMemberByExternalId, getMemberById } from "@/db/queries/members";
+import { findByReferences } from "@/db/queries/transactions";
+import { pointTransactions, rewards, type Member, type Reward } from "@/db/schema";
+import type { LedgerContext } from "./accrual";
+import { LoyaltyError } from "./errors";
+import { MAX_POINTS, referenceIdSchema } from "./events";
+import { notifyMembersChanged } from "./ledger-events";
+import { allocateFifo, isExpired, unexpiredPoints } from "./rules/fifo";
+import { RetryTransaction, withTransactionRetry } from "./tx-retry";
+
+export const REDEMPTION_REFERENCE_TYPE = "redemption";
+
+export interface RedeemInput {
+  memberExternalId?: string;
+  memberId?: number;
+  /** Required unless rewardId is given (then it defaults to, and must equal, the reward's cost). */
+  points?: number;
+  referenceId: string;
+  rewardId?: number;
+}
+
+export interface RedeemResult {
+  transactionId: number;
+  /** Points redeemed (positive). */
+  points: number;
+  /** Points the member can use after the redemption (on a replay: now). */
+  availablePoints: number;
+  duplicate: boolean;
+}
+
+export async function resolveMember(ex: Db | Tx, input: { memberExternalId?: string; memberId?: number }): Promise<Member> {
+  const member =
+    input.memberId !== undefined
+      ? await getMemberById(ex, input.memberId)
+      : input.memberExternalId !== undefined
+        ? await getMemberByExternalId(ex, input.memberExternalId)
+        : null;
+  if (!member) throw new LoyaltyError("member_not_found", "No such member.", { field: input.memberId !== undefined ? "memberId" : "memberExternalId" });
+  return member;
+}
+
+function checkPoints(points: number | undefined, field = "points"): number {
+  if (points === undefined || !Number.isSafeInteger(points) || points < 1 || points > MAX_POINTS) {
+    throw new LoyaltyError("validation_failed", `points must be a whole number between 1 and ${MAX_POINTS}.`, { field });
+  }
+  return points;
+}
+
+async function loadReward(tx: Tx, rewardId: number, now: Date): Promise<Reward> {
+  const [reward] = await tx.select().from(rewards).where(eq(rewards.id, rewardId)).limit(1);
+  if (!reward) throw new LoyaltyError("reward_not_found", "No such reward.", { field: "rewardId" });
+  const inWindow = (!reward.startsAt || reward.startsAt <= now) && (!reward.endsAt || now < reward.endsAt);
+  if (!reward.active || !inWindow) throw new LoyaltyError("reward_unavailable", "This reward is not available now.", { field: "rewardId" });
+  return reward;
+}
+
+/**
+ * Redeems points in one transaction: locks the member's balance row, then its open lots in FIFO
+ * order, and consumes the oldest unexpired points first. Points past their expiry are never
+ * redeemable, even before the expiry job ran; a balance at or below zero redeems nothing. A reward's
+ * stock is taken in the same transaction with a conditional UPDATE, so the last item goes to one
+ * redemption only. A replayed referenceId answers the first redemption with `duplicate: true`.
+ */
+export async function redeemPoints(db: Db, input: RedeemInput, ctx: LedgerContext): Promise<RedeemResult> {
+  const now = ctx.now ?? new Date();
+  const referenceId = referenceIdSchema.safeParse(input.referenceId);
+  if (!referenceId.success) throw new LoyaltyError("validation_failed", `referenceId ${referenceId.error.issues[0]!.message}`, { field: "referenceId" });
+  if (input.rewardId === undefined) checkPoints(input.points);
+
+  const { result, memberId } = await withTransactionRetry(() =>
+    db.transaction(async (tx) => {
+      const member = await resolveMember(tx, input);
+      const balance = (await lockBalances(tx, [member.id])).get(member.id) ?? 0;
+      const [previous] = await findByReferences(tx, [{ referenceType: REDEMPTION_REFERENCE_TYPE, referenceId: referenceId.data }]);
+      const lots = await openLots(tx, [member.id], { lock: true });
+      const pastDue = lots.reduce((sum, lot) => (isExpired(lot, now) ? sum + lot.remaining : sum), 0);
+      if (previous) {
+        if (previous.memberId !== member.id) {
+          throw new LoyaltyError("reference_conflict", "This referenceId was already used for another member.", { field: "referenceId" });
+        }
+        return { memberId: null, result: { transactionId: previous.id, points: -previous.amount, availablePoints: balance - pastDue, duplicate: true } };
+      }
+
+      let points: number;
+      if (input.rewardId !== undefined) {
+        const reward = await loadReward(tx, input.rewardId, now);
+        points = input.points ?? reward.pointsCost;
+        if (points !== reward.pointsCost) {
+          throw new LoyaltyError("validation_failed", `This reward costs ${reward.pointsCost} points.`, { field: "points" });
+        }
+      } else {
+        points = checkPoints(input.points);
+      }
+
+      const unexpired = unexpiredPoints(lots, now);
+      if (balance <= 0 || points > unexpired) {
+        throw new LoyaltyError("insufficient_points", `Only ${Math.max(0, unexpired)} points can be redeemed.`, {
+          details: { available: balance - pastDue, unexpired, requested: points },
+        });
+      }
+      if (input.rewardId !== undefined) {
+        const taken = await tx
+          .update(rewards)
+          .set({ stock: sql`${rewards.stock} - 1`, updatedAt: now })
+          .where(and(eq(rewards.id, input.rewardId), or(isNull(rewards.stock), gt(rewards.stock, 0))))
+          .returning({ id: rewards.id });
+        if (taken.length === 0) throw new LoyaltyError("out_of_stock", "This reward is out of stock.", { field: "rewardId" });
+      }
+
+      const { allocations } = allocateFifo(lots, points, { now });
+      const [row] = await tx
+        .insert(pointTransactions)
+        .values({
+          memberId: member.id,
+          type: "redeem",
+          amount: -points,
+          referenceType: REDEMPTION_REFERENCE_TYPE,
+          referenceId: referenceId.data,
+          rewardId: input.rewardId ?? null,
+          createdBy: ctx.actor,
+          occurredAt: now,
+        })
+        .onConflictDoNothing()
+        .returning({ id: pointTransactions.id });
+      if (!row) throw new RetryTransaction("the redemption reference was taken concurrently");
+      const byId = new Map(lots.map((l) => [l.id, l]));
+      await setLotRemaining(tx, new Map(allocations.map((a) => [a.lotId, byId.get(a.lotId)!.remaining - a.points])));
+      await insertAllocations(tx, allocations.map((a) => ({ transactionId: row.id, ...a })));
+      await applyBalanceDeltas(tx, new Map([[member.id, -points]]));
+      await applyTotalsDeltas(tx, new Map([[member.id, { earned: 0, redeemed: points }]]));
+      return { memberId: member.id, result: { transactionId: row.id, points, availablePoints: balance - points - pastDue, duplicate: false } };
+    }),
+  );
+  if (memberId !== null) await notifyMembersChanged([memberId]);
+  return result;
+}

@@ -1,0 +1,52 @@
+import type { TierCode } from "@/db/schema";
+import { toTenThousandths } from "./points";
+
+export type CampaignEventType = "purchase" | "referral" | "review" | "login";
+
+/** The fields of a campaign the earning rule looks at. */
+export interface CampaignCandidate {
+  id: number;
+  multiplier: number;
+  startsAt: Date;
+  endsAt: Date;
+  eventTypes: readonly CampaignEventType[];
+  tiers: readonly TierCode[];
+  pausedAt: Date | null;
+  archivedAt: Date | null;
+}
+
+export function campaignApplies(
+  campaign: CampaignCandidate,
+  match: { eventType: CampaignEventType; tier: TierCode; at: Date },
+): boolean {
+  const t = match.at.getTime();
+  return (
+    campaign.pausedAt === null &&
+    campaign.archivedAt === null &&
+    campaign.startsAt.getTime() <= t &&
+    t < campaign.endsAt.getTime() &&
+    (campaign.eventTypes.length === 0 || campaign.eventTypes.includes(match.eventType)) &&
+    (campaign.tiers.length === 0 || campaign.tiers.includes(match.tier))
+  );
+}
+
+/**
+ * The winning campaign for an event: the highest multiplier among the ones that apply; on a tie the
+ * oldest campaign (lowest id), so the choice never depends on the order rows came back in.
+ */
+export function pickCampaign<C extends CampaignCandidate>(
+  campaigns: readonly C[],
+  match: { eventType: CampaignEventType; tier: TierCode; at: Date },
+): C | null {
+  let best: C | null = null;
+  let bestTt = 0;
+  for (const campaign of campaigns) {
+    if (!campaignApplies(campaign, match)) continue;
+    const tt = toTenThousandths(campaign.multiplier);
+    if (best === null || tt > bestTt || (tt === bestTt && campaign.id < best.id)) {
+      best = campaign;
+      bestTt = tt;
+    }
+  }
+  return best;
+}

@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
+import { parsePgArray } from "@/lib/loyalty/campaign-row";
 import { userRoles, users, type Role } from "@/db/schema";
 
 export interface SessionUser {
@@ -34,17 +35,10 @@ export async function loadSessionUser(ex: Executor, userId: string): Promise<Ses
     email: row.email ?? "",
     name: row.name,
     memberId: row.memberId,
-    roles: parseRoles(row.roles),
+    roles: parsePgArray<Role>(row.roles),
   };
 }
 
-/** postgres.js returns enum arrays as a "{a,b}" string; PGlite returns an array. */
-function parseRoles(value: Role[] | string | null): Role[] {
-  if (!value) return [];
-  if (Array.isArray(value)) return value;
-  const inner = value.replace(/^\{|\}$/g, "");
-  return inner ? (inner.split(",") as Role[]) : [];
-}
 
 export function hasAnyRole(user: Pick<SessionUser, "roles">, roles: readonly Role[]): boolean {
   return roles.some((r) => user.roles.includes(r));

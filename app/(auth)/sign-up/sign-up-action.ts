@@ -1,0 +1,21 @@
+"use server";
+
+import { signIn } from "@/auth";
+import { getDb } from "@/db/client";
+import { signUp, signUpSchema } from "@/lib/auth/sign-up";
+import { fieldErrorsOf, type FormState } from "@/lib/portal/form-state";
+
+type Field = "name" | "email" | "password";
+
+export async function signUpAction(_prev: FormState<Field>, form: FormData): Promise<FormState<Field>> {
+  const values = { name: String(form.get("name") ?? "").slice(0, 100), email: String(form.get("email") ?? "").slice(0, 254) };
+  const parsed = signUpSchema.safeParse({ name: form.get("name"), email: form.get("email"), password: form.get("password") });
+  if (!parsed.success) return { status: "error", fieldErrors: fieldErrorsOf<Field>(parsed.error.issues), values };
+  const result = await signUp(getDb(), parsed.data);
+  if (!result.ok) {
+    return { status: "error", fieldErrors: { email: "An account with this email already exists. Sign in instead." }, values };
+  }
+  // Straight into the portal: signIn sets the session cookie and redirects (by throwing).
+  await signIn("credentials", { email: parsed.data.email, password: parsed.data.password, redirectTo: "/" });
+  return { status: "success" };
+}

@@ -1,0 +1,42 @@
+"use client";
+
+import { useActionState } from "react";
+import { signUpAction } from "@/app/(auth)/sign-up/sign-up-action";
+import { Alert } from "@/components/ui/alert";
+import { Field } from "@/components/ui/field";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { IDLE, type FormState } from "@/lib/portal/form-state";
+
+export function SignUpForm() {
+  const [state, action] = useActionState(signUpAction, IDLE as FormState<"name" | "email" | "password">);
+  const error = state.status === "error" ? state : undefined;
+  return (
+    <form action={action} className="space-y-4" noValidate>
+      {error?.formError ? <Alert tone="error">{error.formError}</Alert> : null}
+      <Field label="Name" name="name" autoComplete="name" required defaultValue={error?.values?.name} error={error?.fieldErrors?.name} />
+      <Field
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        defaultValue={error?.values?.email}
+        error={error?.fieldErrors?.email}
+        hint="Use the email you shop with to bring over the points you already have."
+      />
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={8}
+        error={error?.fieldErrors?.password}
+        hint="At least 8 characters."
+      />
+      <SubmitButton className="w-full" pendingLabel="Creating your account…">
+        Create account
+      </SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,129 @@
+import { and, asc, desc, eq, gt, gte, isNull, lte, sql } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { campaigns, loginCheckIns, members, pointBalances, pointTransactions, tiers, type TierCode } from "@/db/schema";
+import { parsePgArray } from "@/lib/loyalty/campaign-row";
+import { tierProgress, type TierProgress } from "./tier-progress";
+
+const DAY_MS = 86_400_000;
+
+export interface ExpiringPoints {
+  expiresAt: Date;
+  points: number;
+}
+
+export interface ActiveCampaign {
+  id: number;
+  name: string;
+  multiplier: number;
+  endsAt: Date;
+  eventTypes: string[];
+}
+
+export interface Dashboard {
+  name: string | null;
+  tier: TierCode;
+  /** Points the member can redeem now: the cached balance less lots past their expiry the job has not expired yet. */
+  availablePoints: number;
+  tierSpend12m: number;
+  progress: TierProgress;
+  expiringSoon: ExpiringPoints[];
+  campaigns: ActiveCampaign[];
+  checkIn: { checkedInToday: boolean; streak: number };
+}
+
+export function utcDay(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/** Everything the dashboard shows, for one member, in a handful of indexed reads run together. */
+export async function getDashboard(ex: Executor, memberId: number, now: Date): Promise<Dashboard | null> {
+  const soon = new Date(now.getTime() + 30 * DAY_MS);
+  const [memberRows, tierRows, expiring, overdue, campaignRows, checkIns] = await Promise.all([
+    ex
+      .select({
+        name: members.name,
+        tier: members.tier,
+        availablePoints: pointBalances.availablePoints,
+        tierSpend12m: pointBalances.tierSpend12m,
+      })
+      .from(members)
+      .leftJoin(pointBalances, eq(pointBalances.memberId, members.id))
+      .where(eq(members.id, memberId)),
+    ex.select({ code: tiers.code, name: tiers.name, rank: tiers.rank, minSpend12m: tiers.minSpend12m }).from(tiers),
+    ex
+      .select({
+        expiresAt: pointTransactions.expiresAt,
+        points: sql<number>`sum(${pointTransactions.remaining})`.mapWith(Number),
+      })
+      .from(pointTransactions)
+      .where(
+        and(
+          eq(pointTransactions.memberId, memberId),
+          gt(pointTransactions.remaining, 0),
+          gt(pointTransactions.expiresAt, now),
+          lte(pointTransactions.expiresAt, soon),
+        ),
+      )
+      .groupBy(pointTransactions.expiresAt)
+      .orderBy(asc(pointTransactions.expiresAt))
+      .limit(20),
+    ex
+      .select({ points: sql<number>`coalesce(sum(${pointTransactions.remaining}), 0)`.mapWith(Number) })
+      .from(pointTransactions)
+      .where(
+        and(
+          eq(pointTransactions.memberId, memberId),
+          gt(pointTransactions.remaining, 0),
+          lte(pointTransactions.expiresAt, now),
+        ),
+      ),
+    ex
+      .select({
+        id: campaigns.id,
+        name: campaigns.name,
+        multiplier: campaigns.multiplier,
+        endsAt: campaigns.endsAt,
+        eventTypes: campaigns.eventTypes,
+        tiers: campaigns.tiers,
+      })
+      .from(campaigns)
+      .where(
+        and(
+          lte(campaigns.startsAt, now),
+          gt(campaigns.endsAt, now),
+          isNull(campaigns.pausedAt),
+          isNull(campaigns.archivedAt),
+        ),
+      )
+      .orderBy(desc(campaigns.multiplier), asc(campaigns.endsAt))
+      .limit(50),
+    ex
+      .select({ day: loginCheckIns.day, streak: loginCheckIns.streak })
+      .from(loginCheckIns)
+      .where(
+        and(eq(loginCheckIns.memberId, memberId), gte(loginCheckIns.day, utcDay(new Date(now.getTime() - DAY_MS)))),
+      )
+      .orderBy(desc(loginCheckIns.day))
+      .limit(1),
+  ]);
+
+  const member = memberRows[0];
+  if (!member) return null;
+  const spend = member.tierSpend12m ?? 0;
+  const latest = checkIns[0];
+  const today = utcDay(now);
+  return {
+    name: member.name,
+    tier: member.tier,
+    availablePoints: (member.availablePoints ?? 0) - (overdue[0]?.points ?? 0),
+    tierSpend12m: spend,
+    progress: tierProgress(member.tier, spend, tierRows),
+    expiringSoon: expiring.map((e) => ({ expiresAt: e.expiresAt!, points: e.points })),
+    campaigns: campaignRows
+      .map((c) => ({ ...c, tiers: parsePgArray(c.tiers), eventTypes: parsePgArray(c.eventTypes) }))
+      .filter((c) => c.tiers.length === 0 || c.tiers.includes(member.tier))
+      .slice(0, 10)
+      .map((c) => ({ id: c.id, name: c.name, multiplier: Number(c.multiplier), endsAt: c.endsAt, eventTypes: c.eventTypes })),
+    checkIn: { checkedInToday: latest?.day === today, streak: latest?.streak ?? 0 },
+  };
+}

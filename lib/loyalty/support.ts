@@ -1,0 +1,82 @@
+import { and, desc, eq } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { getMemberByExternalId } from "@/db/queries/members";
+import { openLots, type OpenLot } from "@/db/queries/lots";
+import { listTransactions } from "@/db/queries/transactions";
+import {
+  adjustmentRequests,
+  pointBalances,
+  tierHistory,
+  type AdjustmentRequest,
+  type Member,
+  type PointBalance,
+  type PointTransaction,
+  type TransactionType,
+} from "@/db/schema";
+import { LoyaltyError } from "./errors";
+import { searchMemberIndex, type MemberHit } from "./member-search";
+import { authorize, type Actor } from "./staff-permissions";
+
+export async function searchMembers(ex: Executor, actor: Actor, query: string): Promise<MemberHit[]> {
+  authorize(actor, "members:support");
+  if (query.length > 200) throw new LoyaltyError("validation_failed", "The search is too long", { field: "q" });
+  return searchMemberIndex(ex, query);
+}
+
+export interface MemberProfile {
+  member: Member;
+  balance: Pick<PointBalance, "availablePoints" | "tierSpend12m" | "updatedAt">;
+  /** Open earn lots, soonest expiry first (the order they will be consumed in). */
+  lots: OpenLot[];
+  lotsTruncated: boolean;
+  tierHistory: (typeof tierHistory.$inferSelect)[];
+  pendingAdjustments: AdjustmentRequest[];
+}
+
+const LOTS_SHOWN = 100;
+
+/** What a support agent sees at the top of a member's page. */
+export async function getMemberProfile(ex: Executor, actor: Actor, externalId: string): Promise<MemberProfile> {
+  authorize(actor, "members:support");
+  const member = await getMemberByExternalId(ex, externalId);
+  if (!member) throw new LoyaltyError("member_not_found", `No member ${externalId}`);
+  const [balance] = await ex
+    .select({
+      availablePoints: pointBalances.availablePoints,
+      tierSpend12m: pointBalances.tierSpend12m,
+      updatedAt: pointBalances.updatedAt,
+    })
+    .from(pointBalances)
+    .where(eq(pointBalances.memberId, member.id));
+  const lots = await openLots(ex, [member.id]);
+  const history = await ex
+    .select()
+    .from(tierHistory)
+    .where(eq(tierHistory.memberId, member.id))
+    .orderBy(desc(tierHistory.id))
+    .limit(20);
+  const pendingAdjustments = await ex
+    .select()
+    .from(adjustmentRequests)
+    .where(and(eq(adjustmentRequests.memberId, member.id), eq(adjustmentRequests.status, "pending")))
+    .orderBy(desc(adjustmentRequests.id));
+  return {
+    member,
+    balance: balance ?? { availablePoints: 0, tierSpend12m: 0, updatedAt: member.createdAt },
+    lots: lots.slice(0, LOTS_SHOWN),
+    lotsTruncated: lots.length > LOTS_SHOWN,
+    tierHistory: history,
+    pendingAdjustments,
+  };
+}
+
+/** The member's full ledger, newest first, keyset-paginated (same query as the portal and the API). */
+export async function getMemberHistory(
+  ex: Executor,
+  actor: Actor,
+  memberId: number,
+  page: { cursor?: string | null; limit?: number; types?: readonly TransactionType[] } = {},
+): Promise<{ items: PointTransaction[]; nextCursor: string | null }> {
+  authorize(actor, "members:support");
+  return listTransactions(ex, { memberId, cursor: page.cursor, limit: page.limit ?? 25, types: page.types });
+}

@@ -1,0 +1,115 @@
+import type { Db } from "@/db/client";
+import { applyBalanceDeltas, lockBalances } from "@/db/queries/balances";
+import { insertAllocations, openLots, setLotRemaining } from "@/db/queries/lots";
+import { findByReferences } from "@/db/queries/transactions";
+import { pointTransactions } from "@/db/schema";
+import type { LedgerContext } from "./accrual";
+import { writeAudit } from "./audit";
+import { LoyaltyError } from "./errors";
+import { MAX_POINTS, referenceIdSchema } from "./events";
+import { notifyMembersChanged } from "./ledger-events";
+import { checkReason } from "./reason";
+import { resolveMember } from "./redemption";
+import { expiresAtFor } from "./rules/expiry";
+import { allocateFifo, isExpired, repayDebtFrom } from "./rules/fifo";
+import { getProgramSettings } from "./settings";
+import { RetryTransaction, withTransactionRetry } from "./tx-retry";
+
+export { reverseTransaction, type ReverseInput, type ReverseResult } from "./reversal";
+export { MAX_REASON_LENGTH } from "./reason";
+
+export const ADJUSTMENT_REFERENCE_TYPE = "adjustment";
+export interface AdjustInput {
+  memberId: number;
+  /** Signed, non-zero. */
+  points: number;
+  reason: string;
+  referenceId: string;
+  /** A debit may take the balance below zero only when this is set. */
+  allowNegativeBalance?: boolean;
+}
+
+export interface AdjustResult {
+  transactionId: number;
+  points: number;
+  availablePoints: number;
+  duplicate: boolean;
+}
+
+/**
+ * A staff correction, in one transaction with its audit entry. A credit is a new lot (type
+ * 'adjust', expiring like earned points, paying back any negative balance first); a debit consumes
+ * the open lots oldest first and refuses to go below zero unless `allowNegativeBalance`.
+ */
+export async function adjustPoints(db: Db, input: AdjustInput, ctx: LedgerContext): Promise<AdjustResult> {
+  const now = ctx.now ?? new Date();
+  const { points } = input;
+  if (!Number.isSafeInteger(points) || points === 0 || Math.abs(points) > MAX_POINTS) {
+    throw new LoyaltyError("validation_failed", `points must be a non-zero whole number up to ±${MAX_POINTS}.`, { field: "points" });
+  }
+  const reason = checkReason(input.reason);
+  const referenceId = referenceIdSchema.safeParse(input.referenceId);
+  if (!referenceId.success) throw new LoyaltyError("validation_failed", `referenceId ${referenceId.error.issues[0]!.message}`, { field: "referenceId" });
+
+  const { result, changed } = await withTransactionRetry(() =>
+    db.transaction(async (tx) => {
+      const member = await resolveMember(tx, { memberId: input.memberId });
+      const balance = (await lockBalances(tx, [member.id])).get(member.id) ?? 0;
+      const lots = await openLots(tx, [member.id], { lock: true });
+      const pastDue = lots.reduce((sum, lot) => (isExpired(lot, now) ? sum + lot.remaining : sum), 0);
+      const [previous] = await findByReferences(tx, [{ referenceType: ADJUSTMENT_REFERENCE_TYPE, referenceId: referenceId.data }]);
+      if (previous) {
+        if (previous.memberId !== member.id) {
+          throw new LoyaltyError("reference_conflict", "This referenceId was already used for another member.", { field: "referenceId" });
+        }
+        return { changed: false, result: { transactionId: previous.id, points: previous.amount, availablePoints: balance - pastDue, duplicate: true } };
+      }
+
+      const row = {
+        memberId: member.id,
+        type: "adjust" as const,
+        amount: points,
+        referenceType: ADJUSTMENT_REFERENCE_TYPE,
+        referenceId: referenceId.data,
+        description: reason,
+        createdBy: ctx.actor,
+        occurredAt: now,
+      };
+      let allocations: { lotId: number; points: number }[] = [];
+      let values;
+      if (points > 0) {
+        const settings = await getProgramSettings(tx);
+        values = { ...row, expiresAt: expiresAtFor(now, settings.expiryMonths), remaining: repayDebtFrom([points], balance).kept[0]! };
+      } else {
+        if (balance + points < 0 && !input.allowNegativeBalance) {
+          throw new LoyaltyError("negative_balance", `This would take the balance from ${balance} to ${balance + points}.`, {
+            field: "points",
+            details: { available: balance, requested: -points },
+          });
+        }
+        allocations = allocateFifo(lots, -points, { now, includeExpired: true }).allocations;
+        values = row;
+      }
+      const [inserted] = await tx.insert(pointTransactions).values(values).onConflictDoNothing().returning({ id: pointTransactions.id });
+      if (!inserted) throw new RetryTransaction("the adjustment reference was taken concurrently");
+      const byId = new Map(lots.map((l) => [l.id, l]));
+      await setLotRemaining(tx, new Map(allocations.map((a) => [a.lotId, byId.get(a.lotId)!.remaining - a.points])));
+      await insertAllocations(tx, allocations.map((a) => ({ transactionId: inserted.id, ...a })));
+      await applyBalanceDeltas(tx, new Map([[member.id, points]]));
+      const pastDueAfter = pastDue - allocations.reduce((s, a) => (isExpired(byId.get(a.lotId)!, now) ? s + a.points : s), 0);
+      await writeAudit(tx, {
+        actor: ctx.actor,
+        action: "points.adjust",
+        targetType: "member",
+        targetId: member.id,
+        memberId: member.id,
+        reason,
+        before: { availablePoints: balance },
+        after: { availablePoints: balance + points, points, transactionId: inserted.id, referenceId: referenceId.data },
+      });
+      return { changed: true, result: { transactionId: inserted.id, points, availablePoints: balance + points - pastDueAfter, duplicate: false } };
+    }),
+  );
+  if (changed) await notifyMembersChanged([input.memberId]);
+  return result;
+}

@@ -1,0 +1,176 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { queryRows, type Db, type Tx } from "@/db/client";
+import { applyBalanceDeltas, applyTotalsDeltas, lockBalances } from "@/db/queries/balances";
+import { allocationsOf, insertAllocations, openLots, setLotRemaining } from "@/db/queries/lots";
+import { findByReferences, getTransaction, refundedSoFar } from "@/db/queries/transactions";
+import { pointTransactions, type NewPointTransaction, type PointTransaction } from "@/db/schema";
+import type { LedgerContext } from "./accrual";
+import { checkReason } from "./reason";
+import { writeAudit } from "./audit";
+import { LoyaltyError } from "./errors";
+import { referenceIdSchema } from "./events";
+import { notifyMembersChanged } from "./ledger-events";
+import { expiresAtFor } from "./rules/expiry";
+import { allocateFifo, compareLots, isExpired, repayDebtFrom } from "./rules/fifo";
+import { totalsDelta } from "./rules/totals";
+import { getProgramSettings } from "./settings";
+import { RetryTransaction, withTransactionRetry } from "./tx-retry";
+
+export const REVERSAL_REFERENCE_TYPE = "reversal";
+
+export interface ReverseInput {
+  transactionId: number;
+  reason: string;
+  /** The caller's idempotency key: a replay with the same key answers the first reversal. */
+  referenceId?: string;
+}
+
+export interface ReverseResult {
+  transactionId: number;
+  reversedTransactionId: number;
+  /** Signed change of the balance. */
+  points: number;
+  availablePoints: number;
+  duplicate: boolean;
+}
+
+interface Planned {
+  row: Omit<NewPointTransaction, "memberId" | "referenceType" | "referenceId" | "createdBy" | "occurredAt">;
+  allocations: { lotId: number; points: number }[];
+  lotUpdates: Map<number, number>;
+}
+
+/** Taking back a credit (an earn or a positive adjustment): its own lot first, then the others FIFO; a shortfall goes negative. */
+async function planDebit(tx: Tx, target: PointTransaction, now: Date): Promise<Planned> {
+  let points = target.amount;
+  let spend: number | null = null;
+  if (target.referenceType === "purchase" && target.spendAmount !== null) {
+    const done = (await refundedSoFar(tx, [target.id])).get(target.id) ?? { cents: 0, points: 0 };
+    points = target.amount - done.points;
+    spend = target.spendAmount - done.cents;
+    if (points === 0 && spend === 0) throw new LoyaltyError("already_reversed", "This purchase has already been refunded in full.");
+  }
+  const lots = await openLots(tx, [target.memberId], { lock: true });
+  const { allocations } = allocateFifo(lots, points, { now, includeExpired: true, preferLotId: target.id });
+  const byId = new Map(lots.map((l) => [l.id, l]));
+  return {
+    row: { type: "reverse", amount: points === 0 ? 0 : -points, spendAmount: spend === null ? null : -spend, multiplier: target.multiplier, campaignId: target.campaignId },
+    allocations,
+    lotUpdates: new Map(allocations.map((a) => [a.lotId, byId.get(a.lotId)!.remaining - a.points])),
+  };
+}
+
+/**
+ * Giving back a debit (a redemption or a negative adjustment): exactly the lots it consumed get their
+ * points back, even a lot that has expired since (the expiry job then expires it). Whatever the debit
+ * took beyond its lots (a negative adjustment into debt) comes back as a new lot on the reversal row.
+ * An outstanding negative balance is repaid first, from the soonest-expiring points.
+ */
+async function planCredit(tx: Tx, target: PointTransaction, balance: number, now: Date): Promise<Planned> {
+  const credit = -target.amount;
+  const allocations = await allocationsOf(tx, target.id);
+  const lotIds = allocations.map((a) => a.lotId);
+  const lots =
+    lotIds.length === 0
+      ? []
+      : await tx
+          .select({ id: pointTransactions.id, expiresAt: pointTransactions.expiresAt, remaining: pointTransactions.remaining })
+          .from(pointTransactions)
+          .where(and(inArray(pointTransactions.id, lotIds), eq(pointTransactions.memberId, target.memberId)))
+          .orderBy(pointTransactions.expiresAt, pointTransactions.id)
+          .for("update");
+  const byLot = new Map(allocations.map((a) => [a.lotId, a.points]));
+  const ordered = lots.map((l) => ({ id: l.id, expiresAt: l.expiresAt!, remaining: l.remaining! })).sort(compareLots);
+  const extra = credit - allocations.reduce((s, a) => s + a.points, 0);
+  const { kept } = repayDebtFrom([...ordered.map((l) => byLot.get(l.id)!), extra], balance);
+  const lotUpdates = new Map(ordered.map((l, i) => [l.id, l.remaining + kept[i]!]));
+  const extraKept = kept[kept.length - 1]!;
+  const lot =
+    extraKept > 0 ? { expiresAt: expiresAtFor(now, (await getProgramSettings(tx)).expiryMonths), remaining: extraKept } : {};
+  return { row: { type: "reverse", amount: credit, ...lot }, allocations: [], lotUpdates };
+}
+
+async function previousReversal(tx: Tx, target: PointTransaction, referenceId: string | undefined) {
+  const [previous] = await findByReferences(tx, [{ referenceType: REVERSAL_REFERENCE_TYPE, referenceId: String(target.id) }]);
+  if (!previous) return null;
+  if (referenceId !== undefined) {
+    const [audit] = await queryRows<{ reference_id: string | null }>(
+      tx,
+      sql`SELECT after->>'referenceId' AS reference_id FROM audit_log
+          WHERE member_id = ${target.memberId} AND action = 'points.reverse' AND target_id = ${String(target.id)}
+          ORDER BY id DESC LIMIT 1`,
+    );
+    if (audit?.reference_id === referenceId) return previous;
+  }
+  throw new LoyaltyError("already_reversed", `Transaction ${target.id} was already reversed by transaction ${previous.id}.`, {
+    details: { reversalTransactionId: previous.id },
+  });
+}
+
+/**
+ * Reverses one ledger row, once (the reversal's reference is the reversed row's id). Earns and
+ * positive adjustments are taken back like a full refund (a purchase: what its refunds have not
+ * taken yet); redemptions and negative adjustments are given back to the lots they consumed.
+ * Expiries, refunds and reversals cannot be reversed. Writes the audit entry in the same transaction.
+ */
+export async function reverseTransaction(db: Db, input: ReverseInput, ctx: LedgerContext): Promise<ReverseResult> {
+  const now = ctx.now ?? new Date();
+  const reason = checkReason(input.reason);
+  if (input.referenceId !== undefined && !referenceIdSchema.safeParse(input.referenceId).success) {
+    throw new LoyaltyError("validation_failed", "referenceId is not a valid reference.", { field: "referenceId" });
+  }
+  const { result, memberId } = await withTransactionRetry(() =>
+    db.transaction(async (tx) => {
+      const target = Number.isSafeInteger(input.transactionId) ? await getTransaction(tx, input.transactionId) : null;
+      if (!target) throw new LoyaltyError("transaction_not_found", "No such transaction.", { field: "transactionId" });
+      const balance = (await lockBalances(tx, [target.memberId])).get(target.memberId) ?? 0;
+      const previous = await previousReversal(tx, target, input.referenceId);
+      const pastDueNow = async () =>
+        (await openLots(tx, [target.memberId])).reduce((s, l) => (isExpired(l, now) ? s + l.remaining : s), 0);
+      if (previous) {
+        const available = (balance ?? 0) - (await pastDueNow());
+        return { memberId: null, result: { transactionId: previous.id, reversedTransactionId: target.id, points: previous.amount, availablePoints: available, duplicate: true } };
+      }
+
+      let planned: Planned;
+      if ((target.type === "earn" && target.amount >= 0) || (target.type === "adjust" && target.amount > 0)) planned = await planDebit(tx, target, now);
+      else if (target.type === "redeem" || (target.type === "adjust" && target.amount < 0)) planned = await planCredit(tx, target, balance, now);
+      else throw new LoyaltyError("unprocessable", `A transaction of type ${target.type} cannot be reversed.`, { field: "transactionId" });
+
+      const [inserted] = await tx
+        .insert(pointTransactions)
+        .values({
+          ...planned.row,
+          memberId: target.memberId,
+          referenceType: REVERSAL_REFERENCE_TYPE,
+          referenceId: String(target.id),
+          relatedTransactionId: target.id,
+          description: reason,
+          createdBy: ctx.actor,
+          occurredAt: now,
+        })
+        .onConflictDoNothing()
+        .returning({ id: pointTransactions.id });
+      if (!inserted) throw new RetryTransaction("the transaction was reversed concurrently");
+      const amount = planned.row.amount;
+      await setLotRemaining(tx, planned.lotUpdates);
+      await insertAllocations(tx, planned.allocations.map((a) => ({ transactionId: inserted.id, ...a })));
+      await applyBalanceDeltas(tx, new Map([[target.memberId, amount]]));
+      await applyTotalsDeltas(tx, new Map([[target.memberId, totalsDelta("reverse", amount, target.type)]]));
+      await writeAudit(tx, {
+        actor: ctx.actor,
+        action: "points.reverse",
+        targetType: "transaction",
+        targetId: target.id,
+        memberId: target.memberId,
+        reason,
+        before: { availablePoints: balance },
+        after: { availablePoints: balance + amount, points: amount, transactionId: inserted.id, referenceId: input.referenceId ?? null },
+      });
+      const available = balance + amount - (await pastDueNow());
+      return { memberId: target.memberId, result: { transactionId: inserted.id, reversedTransactionId: target.id, points: amount, availablePoints: available, duplicate: false } };
+    }),
+  );
+  if (memberId !== null) await notifyMembersChanged([memberId]);
+  return result;
+}

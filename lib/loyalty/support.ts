@@ -1,8 +1,8 @@
 import { and, desc, eq } from "drizzle-orm";
-import type { Executor } from "@/db/client";
+import type { Db, Executor } from "@/db/client";
 import { getMemberByExternalId } from "@/db/queries/members";
 import { openLots, type OpenLot } from "@/db/queries/lots";
-import { listTransactions } from "@/db/queries/transactions";
+import { getTransaction, listTransactions } from "@/db/queries/transactions";
 import {
   adjustmentRequests,
   pointBalances,
@@ -15,7 +15,8 @@ import {
 } from "@/db/schema";
 import { LoyaltyError } from "./errors";
 import { searchMemberIndex, type MemberHit } from "./member-search";
-import { authorize, type Actor } from "./staff-permissions";
+import { reverseTransaction, type ReverseResult } from "./reversal";
+import { actorLabel, authorize, type Actor } from "./staff-permissions";
 
 export async function searchMembers(ex: Executor, actor: Actor, query: string): Promise<MemberHit[]> {
   authorize(actor, "members:support");
@@ -79,4 +80,22 @@ export async function getMemberHistory(
 ): Promise<{ items: PointTransaction[]; nextCursor: string | null }> {
   authorize(actor, "members:support");
   return listTransactions(ex, { memberId, cursor: page.cursor, limit: page.limit ?? 25, types: page.types });
+}
+
+/**
+ * Support reverses one of this member's transactions (an earn, a redemption, an adjustment) with a
+ * reason; the ledger writes the reversal and its audit entry in one transaction.
+ */
+export async function reverseMemberTransaction(
+  db: Db,
+  actor: Actor,
+  input: { memberId: number; transactionId: number; reason: string },
+  options: { now?: Date } = {},
+): Promise<ReverseResult> {
+  authorize(actor, "members:support");
+  const target = Number.isSafeInteger(input.transactionId) ? await getTransaction(db, input.transactionId) : null;
+  if (!target || target.memberId !== input.memberId) {
+    throw new LoyaltyError("transaction_not_found", "No such transaction for this member.", { field: "transactionId" });
+  }
+  return reverseTransaction(db, { transactionId: target.id, reason: input.reason }, { now: options.now, actor: actorLabel(actor) });
 }

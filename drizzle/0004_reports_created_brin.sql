@@ -1,0 +1,1 @@
+CREATE INDEX "point_transactions_created_brin" ON "point_transactions" USING brin ("created_at");

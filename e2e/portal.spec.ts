@@ -1,0 +1,140 @@
+import { expect, test, type Page } from "@playwright/test";
+import { LoyaltyApi } from "./support/api";
+import { AuthPages, expectAccessible, PortalPages, screenshots } from "./support/pages";
+
+const run = Date.now();
+const password = "e2e-password-1";
+const alice = { externalId: `e2e-alice-${run}`, email: `alice-${run}@example.com`, name: "Alice Example" };
+const bob = { externalId: `e2e-bob-${run}`, email: `bob-${run}@example.com`, name: "Bob Example" };
+
+// One member's journey, step by step, in one browser page: each step builds on the previous one.
+test.describe.serial("member portal", () => {
+  let page: Page;
+  let auth: AuthPages;
+  let portal: PortalPages;
+
+  test.beforeAll(async ({ browser }) => {
+    page = await browser.newPage();
+    auth = new AuthPages(page);
+    portal = new PortalPages(page);
+  });
+  test.afterAll(async () => {
+    await page.close();
+  });
+
+  test("signed-out visitors of portal pages are sent to sign-in", async () => {
+    for (const path of ["/", "/history", "/redeem", "/notifications"]) {
+      await page.goto(path);
+      await expect(page).toHaveURL(/\/sign-in/);
+    }
+    await expectAccessible(page);
+    await screenshots(page, "sign-in");
+    await page.goto("/sign-up");
+    await expectAccessible(page);
+    await screenshots(page, "sign-up");
+  });
+
+  test("sign up links to the member the shop already created, with a balance of 0", async ({ request }) => {
+    const api = new LoyaltyApi(request);
+    await api.createMember(alice.externalId, alice.email, alice.name);
+    await auth.signUp(alice.name, alice.email, password);
+    await expect(page).toHaveURL(/\/$/);
+    await portal.expectBalance("0");
+  });
+
+  test("sign out, then a wrong password is refused and the right one signs in", async () => {
+    await auth.signOut();
+    await auth.signIn(alice.email, "not-the-password");
+    await expect(page.getByRole("alert")).toContainText("do not match");
+    await auth.signIn(alice.email, password);
+    await expect(page.getByRole("heading", { level: 1, name: "Hello, Alice Example" })).toBeVisible();
+  });
+
+  test("points earned through the API show on the dashboard", async ({ request }) => {
+    const api = new LoyaltyApi(request);
+    const earned = await api.purchase(alice.externalId, `order-${run}-1`, 250_00);
+    expect(earned.points).toBe(250);
+    await page.reload();
+    await portal.expectBalance("250");
+    await expect(page.getByRole("region", { name: "Available points" })).toContainText("250");
+    await expect(page.getByText(/to reach Silver/)).toBeVisible();
+    await expectAccessible(page);
+    await screenshots(page, "dashboard");
+  });
+
+  test("redeem: review shows the balance after, confirm updates the balance without a reload", async () => {
+    await portal.startRedemption(100);
+    await expect(page.getByText("Balance after").locator("..")).toContainText("150");
+    await expectAccessible(page);
+    await screenshots(page, "redeem-confirm");
+    await page.getByRole("button", { name: "Confirm redemption" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "100 points redeemed" })).toBeVisible();
+    await portal.expectBalance("150");
+    await expect(page.getByTestId("redeem-balance")).toHaveText("150");
+    await screenshots(page, "redeem-done");
+  });
+
+  test("history lists the earn and the redemption with signs, multiplier and expiry", async () => {
+    await page.goto("/history");
+    await expect(portal.historyRows()).toHaveCount(2);
+    await expect(portal.historyRows().nth(0)).toContainText("Redeemed");
+    await expect(portal.historyRows().nth(0)).toContainText("-100");
+    await expect(portal.historyRows().nth(1)).toContainText("+250");
+    await expect(portal.historyRows().nth(1)).toContainText("Expires");
+    await expectAccessible(page);
+    await screenshots(page, "history");
+
+    await page.getByLabel("Type").selectOption("redeem");
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await expect(page).toHaveURL(/type=redeem/);
+    await expect(portal.historyRows()).toHaveCount(1);
+  });
+
+  test("overspending shows a clear error and changes nothing", async () => {
+    await portal.redeem(1000);
+    await expect(page.getByRole("alert")).toContainText("do not have enough points");
+    await portal.expectBalance("150");
+  });
+
+  test("a double submit of one attempt redeems once", async () => {
+    await portal.startRedemption(10);
+    // Bypass the disabled button: two submissions of the same form (same idempotency key) at once.
+    await page.locator("form:has(input[name=idempotencyKey])").evaluate((form: HTMLFormElement) => {
+      form.requestSubmit();
+      form.requestSubmit();
+    });
+    await expect(page.getByRole("status").filter({ hasText: "10 points redeemed" })).toBeVisible();
+    await portal.expectBalance("140");
+    await page.goto("/history?type=redeem");
+    await expect(portal.historyRows().filter({ hasText: "-10" })).toHaveCount(1);
+    await portal.expectBalance("140");
+  });
+
+  test("another member's data is never shown", async ({ request }) => {
+    const api = new LoyaltyApi(request);
+    await api.createMember(bob.externalId, bob.email, bob.name);
+    await api.purchase(bob.externalId, `bob-order-${run}`, 777_00);
+
+    // Ids in the URL are ignored: the member always comes from the session.
+    await page.goto(`/history?memberId=1&memberExternalId=${bob.externalId}`);
+    await expect(portal.historyRows()).toHaveCount(3);
+    await expect(page.getByText(`bob-order-${run}`)).toHaveCount(0);
+
+    // The staff pages and the REST API (without an API key) refuse a member's session.
+    const staff = await page.goto(`/staff/members/${bob.externalId}`);
+    expect([403, 404]).toContain(staff?.status());
+    await expect(page.getByText(`bob-order-${run}`)).toHaveCount(0);
+    const apiAsMember = await page.request.get(`/api/v1/members/${bob.externalId}`);
+    expect(apiAsMember.status()).toBe(401);
+  });
+
+  test("inbox and sign out", async () => {
+    await page.goto("/notifications");
+    await expect(page.getByRole("heading", { level: 1, name: "Inbox" })).toBeVisible();
+    await expectAccessible(page);
+    await screenshots(page, "inbox");
+    await auth.signOut();
+    await page.goto("/");
+    await expect(page).toHaveURL(/\/sign-in/);
+  });
+});

@@ -1,0 +1,21 @@
+/**
+ * Settings shared by playwright.config.ts (main process), the database preparation script run
+ * before the server, and the workers. The database name is fixed once per run in the main process
+ * and inherited by every child through the environment.
+ */
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3107);
+export const BASE_URL = `http://localhost:${E2E_PORT}`;
+export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+process.env.E2E_DATABASE ??= `loyalty_e2e_${process.pid}_${Date.now()}`;
+export const E2E_DATABASE = process.env.E2E_DATABASE;
+
+export function databaseUrl(name = E2E_DATABASE): string {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export const OUTPUT_DIR = "e2e/.output";
+export const STATE_FILE = `${OUTPUT_DIR}/state.json`;
+export const SCREENSHOT_DIR = `${OUTPUT_DIR}/screenshots`;

@@ -1,0 +1,21 @@
+import fs from "node:fs";
+import { connectPostgres } from "@/db/client";
+import { createApiKey } from "@/lib/loyalty/api-keys";
+import { databaseUrl, OUTPUT_DIR, SCREENSHOT_DIR, STATE_FILE } from "./e2e-env";
+
+export interface E2eState {
+  apiKey: string;
+}
+
+/** After the server is up: an API key for the "earn through the API" steps, handed to the specs in a file. */
+export default async function globalSetup() {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+  const handle = connectPostgres(databaseUrl(), { max: 1 });
+  try {
+    const { key } = await createApiKey(handle.db, { name: `e2e-${Date.now()}` });
+    fs.writeFileSync(STATE_FILE, JSON.stringify({ apiKey: key } satisfies E2eState));
+  } finally {
+    await handle.close();
+  }
+}

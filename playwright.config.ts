@@ -1,0 +1,57 @@
+import { defineConfig, devices } from "@playwright/test";
+import { BASE_URL, databaseUrl, E2E_PORT } from "./e2e/support/e2e-env";
+
+const distDir = process.env.E2E_DIST_DIR ?? ".next-e2e";
+
+export default defineConfig({
+  testDir: "e2e",
+  testMatch: "*.spec.ts",
+  outputDir: "test-results",
+  // Two cores: one browser at a time, against one production build.
+  workers: 1,
+  fullyParallel: false,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"], ["html", { outputFolder: "playwright-report", open: "never" }]],
+  globalSetup: "./e2e/support/global-setup.ts",
+  globalTeardown: "./e2e/support/global-teardown.ts",
+  use: {
+    baseURL: BASE_URL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    video: "off",
+    locale: "en-US",
+    timezoneId: "UTC",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
+  webServer: {
+    // The database is prepared first: Playwright starts this server before globalSetup runs.
+    command: `npx tsx e2e/support/prepare-database.ts && npx next build && npx next start -p ${E2E_PORT}`,
+    url: `${BASE_URL}/api/health`,
+    timeout: 600_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      DATABASE_URL: databaseUrl(),
+      NEXT_DIST_DIR: distDir,
+      AUTH_SECRET: "e2e-secret-0123456789abcdef0123456789abcdef",
+      AUTH_URL: BASE_URL,
+      CRON_SECRET: "e2e-cron-secret-0123456789abcdef",
+      LOG_LEVEL: "warn",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  },
+});

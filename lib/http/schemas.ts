@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { TRANSACTION_TYPES } from "@/db/schema";
+import { MAX_PAGE_SIZE } from "@/db/queries/transactions";
+import { MAX_BATCH_EVENTS } from "@/lib/loyalty/accrual";
 import { EVENT_TYPES, externalIdSchema, loyaltyEventSchema, MAX_POINTS, referenceIdSchema } from "@/lib/loyalty/events";
 
 /**
@@ -7,8 +9,7 @@ import { EVENT_TYPES, externalIdSchema, loyaltyEventSchema, MAX_POINTS, referenc
  * OpenAPI document is generated from all of them, so the two cannot drift apart.
  */
 
-export const MAX_BATCH_EVENTS = 1000;
-export const MAX_PAGE_SIZE = 200;
+export { MAX_BATCH_EVENTS, MAX_PAGE_SIZE };
 export const DEFAULT_PAGE_SIZE = 50;
 
 const tier = z.enum(["bronze", "silver", "gold"]);
@@ -63,11 +64,12 @@ export const eventSchema = loyaltyEventSchema.meta({ id: "Event" });
 
 export const eventResultSchema = z
   .object({
-    transactionId: z.number().int(),
-    points: z.number().int(),
+    transactionId: z.number().int().nullable().meta({ description: "null when nothing was recorded (a second login the same UTC day)" }),
+    points: z.number().int().meta({ description: "Signed change of the balance: negative for a refund" }),
     multiplier: z.number(),
     campaignId: z.number().int().nullable(),
     duplicate: z.boolean().meta({ description: "true when this referenceId was already recorded: the first result is returned" }),
+    alreadyCheckedIn: z.literal(true).optional().meta({ description: "A login on a UTC day the member already checked in: nothing awarded" }),
   })
   .meta({ id: "EventResult" });
 
@@ -127,8 +129,8 @@ export const transactionsQuerySchema = z
     limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
     cursor: z.string().min(1).max(200).optional().meta({ description: "nextCursor of the previous page" }),
     types: typeList.optional().meta({ description: `Comma-separated: ${TRANSACTION_TYPES.join(",")}` }),
-    from: timestamp.optional().meta({ description: "Only rows created at or after this instant" }),
-    to: timestamp.optional().meta({ description: "Only rows created before this instant" }),
+    from: timestamp.optional().meta({ description: "Only rows that occurred at or after this instant" }),
+    to: timestamp.optional().meta({ description: "Only rows that occurred before this instant" }),
   })
   .strict();
 

@@ -65,8 +65,19 @@ export async function call<T = Record<string, unknown>>(handler: Handler, path: 
 }
 
 /** Row counts of everything a request could write; equal before and after = nothing written. */
-export async function writtenRows(t: TestDatabase): Promise<Record<string, number>> {
-  const [row] = await queryRows<Record<string, number>>(
+export interface WrittenRows {
+  members: number;
+  balances: number;
+  transactions: number;
+  allocations: number;
+  check_ins: number;
+  audit: number;
+  /** Sum of all balances, as text (bigint). */
+  points: string;
+}
+
+export async function writtenRows(t: TestDatabase): Promise<WrittenRows> {
+  const [row] = await queryRows<WrittenRows>(
     t.db,
     sql`SELECT
       (SELECT count(*)::int FROM members) AS members,

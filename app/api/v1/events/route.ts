@@ -1,0 +1,18 @@
+import { apiRoute } from "@/lib/http/api-route";
+import { readJsonBody } from "@/lib/http/read-json";
+import { json } from "@/lib/http/responses";
+import { parseInput } from "@/lib/http/validate";
+import { eventResultView } from "@/lib/http/views";
+import { loyaltyEventSchema } from "@/lib/loyalty/events";
+import { recordEventGrouped } from "@/lib/loyalty/group-commit";
+
+/**
+ * 201 for a new event; 200 with the first result and duplicate: true for a replayed referenceId.
+ * Concurrent requests are committed together (group commit); the ledger reads its own clock so
+ * that requests of one key can share a transaction.
+ */
+export const POST = apiRoute("events:write", async ({ request, db, actor }) => {
+  const event = parseInput(loyaltyEventSchema, await readJsonBody(request));
+  const outcome = await recordEventGrouped(db, event, { actor });
+  return outcome.ok ? json(eventResultView(outcome.result), outcome.status) : json(outcome.error, outcome.status);
+});

@@ -1,0 +1,14 @@
+import { apiRoute } from "@/lib/http/api-route";
+import { readJsonBody } from "@/lib/http/read-json";
+import { json } from "@/lib/http/responses";
+import { createMemberSchema } from "@/lib/http/schemas";
+import { parseInput } from "@/lib/http/validate";
+import { memberView } from "@/lib/http/views";
+import { ensureMember } from "@/lib/loyalty/members";
+
+/** Creates a member, or answers 200 with the one that already has this externalId. */
+export const POST = apiRoute("members:write", async ({ request, db }) => {
+  const input = parseInput(createMemberSchema, await readJsonBody(request));
+  const { member, created } = await ensureMember(db, input);
+  return json(memberView(member), created ? 201 : 200);
+});

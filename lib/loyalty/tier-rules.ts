@@ -1,4 +1,5 @@
 import type { TierCode } from "@/db/schema";
+import { addUtcMonths } from "./rules/expiry";
 import { tierForSpend as ledgerTierForSpend } from "./rules/tiers";
 
 /** A tier's threshold: spend in minor units over the rolling 12 months. */
@@ -12,12 +13,11 @@ export const TIER_WINDOW_MONTHS = 12;
 
 /**
  * Start of the rolling spend window: spend counts while `windowStart < occurredAt <= now`.
- * Calendar months in UTC, so a purchase leaves the window on the same day its points expire.
+ * Calendar months in UTC (the ledger's month arithmetic), so a purchase leaves the window about when
+ * its points expire.
  */
 export function tierWindowStart(now: Date, months = TIER_WINDOW_MONTHS): Date {
-  const start = new Date(now.getTime());
-  start.setUTCMonth(start.getUTCMonth() - months);
-  return start;
+  return addUtcMonths(now, -months);
 }
 
 /** The ledger's tier rule (highest threshold reached), falling back to the lowest-ranked tier. */

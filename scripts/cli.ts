@@ -1,0 +1,35 @@
+import "./support/load-env";
+import { runMain } from "./support/run-main";
+import { ScriptError } from "./support/open-database";
+
+export const USAGE = `Usage: npm run cli -- <command>
+
+  api-key create --name NAME [--scopes a,b]   create an API key (all scopes by default); the key is the last line
+  members import FILE.csv [--batch-size N]    import members (columns externalId,email,name)
+  jobs run expire|tiers|reminders [--now ISO] run a nightly job now (the same code the cron routes run)
+  ledger verify                               reconcile cached balances and totals with the ledger; exit 1 on any difference
+  db migrate                                  apply the migrations in drizzle/
+  db seed                                     add the demo accounts and data (refuses a database with real members)
+
+The database is DATABASE_URL when set, otherwise the embedded one in PGLITE_DIR (.data/pglite).`;
+
+type CommandModule = { run(args: string[]): Promise<number | void> };
+
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  "api-key": () => import("./commands/api-key"),
+  members: () => import("./commands/members"),
+  jobs: () => import("./commands/jobs"),
+  ledger: () => import("./commands/ledger"),
+  db: () => import("./commands/db"),
+};
+
+runMain(async () => {
+  const [name, ...args] = process.argv.slice(2);
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    console.log(USAGE);
+    return name ? 0 : 1;
+  }
+  const load = COMMANDS[name];
+  if (!load) throw new ScriptError(`Unknown command "${name}".\n\n${USAGE}`);
+  return (await load()).run(args);
+});

@@ -1,0 +1,30 @@
+import type { Db } from "@/db/client";
+import { expectSubcommand, parseCommandArgs } from "../support/args";
+import { ScriptError, withDatabase } from "../support/open-database";
+
+const USAGE = "npm run cli -- jobs run expire|tiers|reminders [--now ISO-8601]";
+
+/** The same job functions the /api/cron/* routes call. */
+const JOBS: Record<string, (db: Db, now: Date) => Promise<unknown>> = {
+  expire: async (db, now) => (await import("@/lib/loyalty/expiry")).expirePoints(db, { now }),
+  tiers: async (db, now) =>
+    (await import("@/lib/loyalty/tier-recalculation")).recalculateTiers(db, {
+      now,
+      onProgress: (p) => process.stderr.write(`… batch ${p.batches}: ${p.membersChecked} members checked\n`),
+    }),
+  reminders: async (db, now) => (await import("@/lib/loyalty/expiry-reminders")).queueExpiryReminders(db, { now }),
+};
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { now: { type: "string" } }, USAGE);
+  expectSubcommand(positionals, ["run"], USAGE);
+  const job = JOBS[positionals[1] ?? ""];
+  if (!job || positionals.length > 2) throw new ScriptError(`Usage: ${USAGE}`);
+  const now = values.now === undefined ? new Date() : new Date(values.now);
+  if (Number.isNaN(now.getTime())) throw new ScriptError(`--now is not a date: ${values.now}`);
+
+  const started = Date.now();
+  const summary = await withDatabase(({ db }) => job(db, now));
+  console.log(JSON.stringify({ job: positionals[1], now: now.toISOString(), ...(summary as object), ms: Date.now() - started }));
+  return 0;
+}

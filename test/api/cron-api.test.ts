@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
+import { GET as expirePoints } from "@/app/api/cron/expire-points/route";
+import { GET as expiryReminders } from "@/app/api/cron/expiry-reminders/route";
 import { GET as recalculateTiers } from "@/app/api/cron/recalculate-tiers/route";
 import { members, pointBalances, pointTransactions } from "@/db/schema";
 import { resetEnvCache } from "@/lib/env";
@@ -7,7 +9,11 @@ import { call, createApiHarness, type ApiHarness } from "./api-harness";
 
 const SECRET = "cron-secret-for-tests-0123456789";
 
-const jobs = [["recalculate-tiers", recalculateTiers]] as const;
+const jobs = [
+  ["expire-points", expirePoints],
+  ["recalculate-tiers", recalculateTiers],
+  ["expiry-reminders", expiryReminders],
+] as const;
 
 describe.each(jobs)("GET /api/cron/%s", (job, handler) => {
   let h: ApiHarness;
@@ -91,5 +97,49 @@ describe("GET /api/cron/recalculate-tiers does the work only with the secret", (
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ job: "recalculate-tiers", summary: { upgraded: 1 } });
     expect(await tier()).toBe("silver");
+  });
+});
+
+describe("GET /api/cron/expire-points does the work only with the secret", () => {
+  let h: ApiHarness;
+  beforeAll(async () => {
+    h = await createApiHarness();
+  });
+  afterAll(async () => {
+    delete process.env.CRON_SECRET;
+    resetEnvCache();
+    await h.close();
+  });
+
+  it("leaves a past-due lot open on 401 and expires it on 200", async () => {
+    const [member] = await h.t.db.insert(members).values({ externalId: "lapsed" }).returning();
+    const now = Date.now();
+    await h.t.db.insert(pointBalances).values({ memberId: member!.id, availablePoints: 70 });
+    const [lot] = await h.t.db
+      .insert(pointTransactions)
+      .values({
+        memberId: member!.id,
+        type: "earn",
+        amount: 70,
+        remaining: 70,
+        referenceType: "review",
+        referenceId: "old-review",
+        occurredAt: new Date(now - 400 * 86_400_000),
+        expiresAt: new Date(now - 35 * 86_400_000),
+      })
+      .returning();
+    const remaining = async () =>
+      (await h.t.db.select({ r: pointTransactions.remaining }).from(pointTransactions).where(eq(pointTransactions.id, lot!.id)))[0]!.r;
+
+    process.env.CRON_SECRET = SECRET;
+    resetEnvCache();
+    const refused = await call(expirePoints, "/api/cron/expire-points", { headers: { authorization: "Bearer wrong-secret-0123456789" } });
+    expect(refused.status).toBe(401);
+    expect(await remaining()).toBe(70);
+
+    const done = await call(expirePoints, "/api/cron/expire-points", { headers: { authorization: `Bearer ${SECRET}` } });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ job: "expire-points", summary: { lotsExpired: 1, pointsExpired: 70, membersAffected: 1 } });
+    expect(await remaining()).toBe(0);
   });
 });

@@ -1,0 +1,155 @@
+import { desc, sql } from "drizzle-orm";
+import { z } from "zod";
+import { queryRows, type Db, type Executor } from "@/db/client";
+import { campaigns, type TierCode } from "@/db/schema";
+import { campaignResults } from "./campaign-queries";
+import { authorize, type Actor } from "./staff-permissions";
+import { parseInput } from "./staff-validation";
+
+export type Granularity = "day" | "month";
+
+export interface FlowRow {
+  /** UTC start of the day or month, "YYYY-MM-DD". */
+  period: string;
+  earned: number;
+  redeemed: number;
+  expired: number;
+  /** Staff adjustments, signed. */
+  adjusted: number;
+  /** Reversals and refunds, signed. */
+  reversed: number;
+  net: number;
+}
+
+export interface FlowTotals {
+  earned: number;
+  redeemed: number;
+  expired: number;
+  adjusted: number;
+  reversed: number;
+  /** expired / earned over the range; null when nothing was earned. */
+  breakageRate: number | null;
+}
+
+export const reportRangeSchema = z
+  .object({
+    granularity: z.enum(["day", "month"]).default("day"),
+    from: z.coerce.date(),
+    /** Exclusive. */
+    to: z.coerce.date(),
+  })
+  .refine((r) => r.to.getTime() > r.from.getTime(), { path: ["to"], message: "must be after from" })
+  .refine((r) => r.to.getTime() - r.from.getTime() <= 10 * 366 * 86_400_000, { path: ["to"], message: "the range is at most 10 years" });
+
+export type ReportRange = z.output<typeof reportRangeSchema>;
+
+const n = (v: unknown) => Number(v ?? 0);
+
+/**
+ * Points earned, redeemed, expired and adjusted per UTC day or month, from the ledger in one
+ * grouped scan of the range (the BRIN index on created_at limits it to the range's blocks).
+ */
+export async function pointFlows(ex: Executor, actor: Actor, input: unknown): Promise<FlowRow[]> {
+  authorize(actor, "reports:read");
+  const range = parseInput(reportRangeSchema, input);
+  const unit = range.granularity === "month" ? sql.raw("'month'") : sql.raw("'day'");
+  const rows = await queryRows<Record<string, unknown>>(
+    ex,
+    sql`SELECT to_char(date_trunc(${unit}, created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS period,
+               coalesce(sum(amount) FILTER (WHERE type = 'earn'), 0) AS earned,
+               coalesce(-sum(amount) FILTER (WHERE type = 'redeem'), 0) AS redeemed,
+               coalesce(-sum(amount) FILTER (WHERE type = 'expire'), 0) AS expired,
+               coalesce(sum(amount) FILTER (WHERE type = 'adjust'), 0) AS adjusted,
+               coalesce(sum(amount) FILTER (WHERE type = 'reverse'), 0) AS reversed,
+               coalesce(sum(amount), 0) AS net
+        FROM point_transactions
+        WHERE created_at >= ${range.from.toISOString()}::timestamptz AND created_at < ${range.to.toISOString()}::timestamptz
+        GROUP BY 1 ORDER BY 1`,
+  );
+  return rows.map((r) => ({
+    period: String(r.period),
+    earned: n(r.earned),
+    redeemed: n(r.redeemed),
+    expired: n(r.expired),
+    adjusted: n(r.adjusted),
+    reversed: n(r.reversed),
+    net: n(r.net),
+  }));
+}
+
+/** Integer sums of the rows; the breakage rate is the only fraction, computed for display. */
+export function flowTotals(rows: readonly FlowRow[]): FlowTotals {
+  const sum = (key: keyof Omit<FlowRow, "period">) => rows.reduce((total, r) => total + r[key], 0);
+  const earned = sum("earned");
+  const expired = sum("expired");
+  return {
+    earned,
+    redeemed: sum("redeemed"),
+    expired,
+    adjusted: sum("adjusted"),
+    reversed: sum("reversed"),
+    breakageRate: earned > 0 ? expired / earned : null,
+  };
+}
+
+export interface Liability {
+  at: string;
+  /** Points members hold (and could still redeem or that will expire) at that instant. */
+  points: number;
+}
+
+/**
+ * Outstanding points at `at` = SUM(amount) of the ledger rows booked up to then. Read as the
+ * current balances minus what was booked after `at` (a range over the BRIN index), both in one
+ * repeatable-read snapshot so a concurrent write cannot fall between them.
+ */
+export async function liabilityAt(db: Db, actor: Actor, at: Date = new Date()): Promise<Liability> {
+  authorize(actor, "reports:read");
+  const points = await db.transaction(
+    async (tx) => {
+      const [now] = await queryRows<{ points: unknown }>(tx, sql`SELECT coalesce(sum(available_points), 0) AS points FROM point_balances`);
+      const [after] = await queryRows<{ points: unknown }>(
+        tx,
+        sql`SELECT coalesce(sum(amount), 0) AS points FROM point_transactions WHERE created_at > ${at.toISOString()}::timestamptz`,
+      );
+      return n(now?.points) - n(after?.points);
+    },
+    { isolationLevel: "repeatable read", accessMode: "read only" },
+  );
+  return { at: at.toISOString(), points };
+}
+
+export async function membersPerTier(ex: Executor, actor: Actor): Promise<{ tier: TierCode; members: number }[]> {
+  authorize(actor, "reports:read");
+  const rows = await queryRows<{ tier: TierCode; members: unknown }>(
+    ex,
+    sql`SELECT t.code AS tier, count(m.id) AS members FROM tiers t LEFT JOIN members m ON m.tier = t.code GROUP BY t.code, t.rank ORDER BY t.rank`,
+  );
+  return rows.map((r) => ({ tier: r.tier, members: n(r.members) }));
+}
+
+export interface CampaignResultRow {
+  id: number;
+  name: string;
+  multiplier: number;
+  startsAt: string;
+  endsAt: string;
+  pointsAwarded: number;
+  membersReached: number;
+  transactions: number;
+}
+
+/** The latest campaigns with what each awarded (one grouped query for all of them). */
+export async function campaignReport(ex: Executor, actor: Actor, limit = 50): Promise<CampaignResultRow[]> {
+  authorize(actor, "reports:read");
+  const rows = await ex.select().from(campaigns).orderBy(desc(campaigns.startsAt), desc(campaigns.id)).limit(Math.min(limit, 500));
+  const results = await campaignResults(ex, rows.map((r) => r.id));
+  return rows.map((c) => ({
+    id: c.id,
+    name: c.name,
+    multiplier: c.multiplier,
+    startsAt: c.startsAt.toISOString(),
+    endsAt: c.endsAt.toISOString(),
+    ...(results.get(c.id) ?? { pointsAwarded: 0, membersReached: 0, transactions: 0 }),
+  }));
+}

@@ -1,5 +1,5 @@
 import NextAuth from "next-auth";
-import { NextResponse } from "next/server";
+import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
 import { baseAuthConfig } from "@/lib/auth/base-config";
 
 // Only the cookie is checked here (no database): it sends signed-out visitors to /sign-in early and
@@ -7,12 +7,17 @@ import { baseAuthConfig } from "@/lib/auth/base-config";
 // the session and roles itself (lib/auth/session.ts); this is not the security boundary.
 const { auth } = NextAuth(() => baseAuthConfig());
 
-export default auth((request) => {
+const guard = auth((request) => {
   if (request.auth?.user) return NextResponse.next();
   const signIn = new URL("/sign-in", request.nextUrl.origin);
   signIn.searchParams.set("callbackUrl", request.nextUrl.pathname + request.nextUrl.search);
   return NextResponse.redirect(signIn);
 });
+
+// Next.js wants a function it can see in this file, named `proxy`.
+export function proxy(request: NextRequest, event: NextFetchEvent) {
+  return (guard as unknown as (r: NextRequest, e: NextFetchEvent) => Promise<Response>)(request, event);
+}
 
 export const config = {
   matcher: ["/", "/history/:path*", "/redeem/:path*", "/notifications/:path*", "/staff/:path*"],

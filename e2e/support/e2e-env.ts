@@ -3,7 +3,7 @@
  * before the server, and the workers. The database name is fixed once per run in the main process
  * and inherited by every child through the environment.
  */
-export const E2E_PORT = Number(process.env.E2E_PORT ?? 3107);
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3917);
 export const BASE_URL = `http://localhost:${E2E_PORT}`;
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 

@@ -27,7 +27,8 @@ export async function lotsOf(db: Db, memberId: number) {
  * The ledger's invariants, checked independently of verifyLedger: cached balance = SUM(amount),
  * every lot's remaining within 0..amount, the open lots adding up to max(0, balance).
  */
-export async function invariantViolations(db: Db): Promise<unknown[]> {
+export async function invariantViolations(db: Db, memberIds?: readonly number[]): Promise<unknown[]> {
+  const only = memberIds && memberIds.length > 0 ? sql`AND b.member_id IN ${memberIds}` : sql``;
   return queryRows(
     db,
     sql`SELECT b.member_id, b.available_points, l.sum_amount, l.open, l.bad
@@ -36,9 +37,9 @@ export async function invariantViolations(db: Db): Promise<unknown[]> {
                           coalesce(sum(remaining) FILTER (WHERE remaining > 0), 0) AS open,
                           count(*) FILTER (WHERE remaining < 0 OR remaining > amount) AS bad
                    FROM point_transactions GROUP BY member_id) l ON l.member_id = b.member_id
-        WHERE b.available_points <> coalesce(l.sum_amount, 0)
+        WHERE (b.available_points <> coalesce(l.sum_amount, 0)
            OR coalesce(l.open, 0) <> greatest(0, b.available_points)
-           OR coalesce(l.bad, 0) > 0`,
+           OR coalesce(l.bad, 0) > 0) ${only}`,
   );
 }
 

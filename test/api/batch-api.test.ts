@@ -29,6 +29,7 @@ describe("POST /api/v1/events/batch", () => {
         purchase("b-4", 1_000, "nobody"),
         { nonsense: true },
         purchase("b-1"),
+        { ...purchase("b-5"), occurredAt: new Date(Date.now() + 86_400_000).toISOString() },
       ],
     });
     expect(result.status).toBe(200);
@@ -41,9 +42,11 @@ describe("POST /api/v1/events/batch", () => {
       ["member_not_found", 404, 3],
       ["validation_failed", 400, 4],
       [10, 200, 5],
+      ["unprocessable", 422, 6],
     ]);
     expect(body.results[1]).toMatchObject({ error: { field: "amountCents" } });
-    expect(body.summary).toEqual({ created: 2, duplicates: 1, failed: 3 });
+    expect(body.summary).toEqual({ created: 2, duplicates: 1, failed: 4 });
+    expect(body.results[6]).toMatchObject({ error: { field: "occurredAt" } });
     const rows = await writtenRows(h.t);
     expect([rows.transactions, rows.points]).toEqual([2, "35"]);
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as createMember } from "@/app/api/v1/members/route";
 import { GET as getMember } from "@/app/api/v1/members/[externalId]/route";
+import { connectPostgres, dbHandle, setDbHandle } from "@/db/client";
 import { memberSchema, memberSummarySchema } from "@/lib/http/schemas";
 import { call, createApiHarness, expectError, writtenRows, type ApiHarness } from "./api-harness";
 
@@ -77,5 +78,18 @@ describe("GET /api/v1/members/{externalId}", () => {
   it("answers 400 for an externalId no member can have (10 KB)", async () => {
     const externalId = "x".repeat(10_240);
     expectError(await call(getMember, `/api/v1/members/${externalId}`, { key: h.key, params: { externalId } }), 400, "validation_failed", "externalId");
+  });
+
+  it("answers 500 internal_error without the detail when the database fails", async () => {
+    const working = dbHandle();
+    const broken = connectPostgres("postgres://postgres@127.0.0.1:5432/loyalty_no_such_database", { max: 1 });
+    setDbHandle(broken);
+    try {
+      const result = await call(getMember, "/api/v1/members/cust-2", { key: h.key, params: { externalId: "cust-2" } });
+      expect(result).toEqual({ status: 500, body: { error: "internal_error", message: "An unexpected error occurred" } });
+    } finally {
+      setDbHandle(working);
+      await broken.close();
+    }
   });
 });

@@ -57,6 +57,9 @@ describe("POST /api/v1/events", () => {
       const result = await send({ type, memberExternalId: "cust-ev", referenceId: `${type}-1` });
       expect([type, result.status, result.body.points]).toEqual([type, 201, points]);
     }
+    const secondLogin = await send({ type: "login", memberExternalId: "cust-ev", referenceId: "login-2" });
+    expect(secondLogin.status).toBe(200);
+    expect(eventResultSchema.parse(secondLogin.body)).toMatchObject({ transactionId: null, points: 0, alreadyCheckedIn: true });
   });
 
   it("answers 404 member_not_found for an unknown member, writing nothing", async () => {

@@ -41,7 +41,8 @@ export default defineConfig({
     command: `npx tsx e2e/support/prepare-database.ts && npx next build && npx next start -p ${E2E_PORT}`,
     url: `${BASE_URL}/api/health`,
     timeout: 600_000,
-    reuseExistingServer: false,
+    // E2E_REUSE_SERVER=1 runs against a server you started (same port and E2E_DATABASE), for quick iterations.
+    reuseExistingServer: Boolean(process.env.E2E_REUSE_SERVER),
     stdout: "pipe",
     stderr: "pipe",
     env: {

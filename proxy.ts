@@ -14,9 +14,13 @@ const guard = auth((request) => {
   return NextResponse.redirect(signIn);
 });
 
-// Next.js wants a function it can see in this file, named `proxy`.
-export function proxy(request: NextRequest, event: NextFetchEvent) {
-  return (guard as unknown as (r: NextRequest, e: NextFetchEvent) => Promise<Response>)(request, event);
+// With a lazy configuration, Auth.js hands back the wrapped handler as a promise; Next.js wants a
+// function it can see in this file, named `proxy`.
+type Handler = (request: NextRequest, event: NextFetchEvent) => Promise<Response>;
+
+export async function proxy(request: NextRequest, event: NextFetchEvent) {
+  const handler = (await (guard as unknown as Promise<Handler>)) as Handler;
+  return handler(request, event);
 }
 
 export const config = {

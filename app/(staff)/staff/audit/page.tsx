@@ -1,0 +1,94 @@
+import Link from "next/link";
+import { dateTime } from "@/components/staff/format";
+import { PageHeader } from "@/components/staff/page-header";
+import { Table, Td } from "@/components/staff/table";
+import { buttonClass } from "@/components/ui/button-class";
+import { getDb } from "@/db/client";
+import { getMemberByExternalId } from "@/db/queries/members";
+import { listAudit, type AuditFilter } from "@/lib/loyalty/audit";
+import { requireStaff } from "../staff-session";
+import { resolveActor } from "./resolve-actor";
+
+export const metadata = { title: "Audit log" };
+export const dynamic = "force-dynamic";
+
+type Params = { actor?: string; action?: string; member?: string; from?: string; to?: string; cursor?: string };
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Params> }) {
+  const { actor } = await requireStaff("audit:read");
+  const params = await searchParams;
+  const db = getDb();
+  const filter: AuditFilter = {};
+  let unknownMember = false;
+  if (params.actor?.trim()) filter.actor = await resolveActor(db, params.actor.trim());
+  if (params.action?.trim()) filter.action = params.action.trim().slice(0, 100);
+  if (params.member?.trim()) {
+    const member = await getMemberByExternalId(db, params.member.trim().slice(0, 200));
+    if (member) filter.memberId = member.id;
+    else unknownMember = true;
+  }
+  if (params.from && DAY.test(params.from)) filter.from = new Date(`${params.from}T00:00:00Z`);
+  if (params.to && DAY.test(params.to)) filter.to = new Date(new Date(`${params.to}T00:00:00Z`).getTime() + 86_400_000);
+  const cursor = params.cursor && /^\d{1,15}$/.test(params.cursor) ? Number(params.cursor) : null;
+  const page = unknownMember ? { items: [], nextCursor: null } : await listAudit(db, actor, filter, { cursor, limit: 50 });
+  const next = new URLSearchParams(Object.entries({ ...params, cursor: String(page.nextCursor ?? "") }).filter(([, v]) => v) as [string, string][]);
+
+  const input = "mt-1 block min-h-10 w-full rounded-lg border border-slate-300 bg-white px-3 text-sm shadow-sm focus:outline-2 focus:outline-indigo-600";
+  return (
+    <>
+      <PageHeader title="Audit log" description="Every staff and system change, append-only: the database refuses to edit or delete an entry. Dates are UTC." />
+      <form className="mb-6 grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-3 lg:grid-cols-6" aria-label="Filter the audit log">
+        <label className="text-sm font-medium text-slate-800">
+          Actor
+          <input name="actor" defaultValue={params.actor} placeholder="email or user:…" className={input} />
+        </label>
+        <label className="text-sm font-medium text-slate-800">
+          Action
+          <input name="action" defaultValue={params.action} placeholder="points.adjust" className={input} />
+        </label>
+        <label className="text-sm font-medium text-slate-800">
+          Member
+          <input name="member" defaultValue={params.member} placeholder="external id" className={input} />
+        </label>
+        <label className="text-sm font-medium text-slate-800">
+          From
+          <input type="date" name="from" defaultValue={params.from} className={input} />
+        </label>
+        <label className="text-sm font-medium text-slate-800">
+          To
+          <input type="date" name="to" defaultValue={params.to} className={input} />
+        </label>
+        <div className="flex items-end gap-2">
+          <button type="submit" className={buttonClass("primary")}>
+            Filter
+          </button>
+          <Link href="/staff/audit" className={buttonClass("ghost")}>
+            Clear
+          </Link>
+        </div>
+      </form>
+      <Table caption="Audit entries, newest first" head={["When", "Actor", "Action", "Target", "Reason", "Before", "After"]} empty={unknownMember ? "No member with that external id." : "No entry matches."}>
+        {page.items.map((e) => (
+          <tr key={e.id}>
+            <Td className="whitespace-nowrap">{dateTime(e.createdAt)}</Td>
+            <Td className="break-all">{e.actor}</Td>
+            <Td>{e.action}</Td>
+            <Td>
+              {e.targetType} {e.targetId}
+            </Td>
+            <Td>{e.reason ?? ""}</Td>
+            <Td className="max-w-64 font-mono text-xs break-all">{e.before ? JSON.stringify(e.before) : ""}</Td>
+            <Td className="max-w-64 font-mono text-xs break-all">{e.after ? JSON.stringify(e.after) : ""}</Td>
+          </tr>
+        ))}
+      </Table>
+      {page.nextCursor ? (
+        <Link href={`/staff/audit?${next}`} className="mt-3 inline-block text-sm font-medium text-indigo-700 hover:underline">
+          Older entries →
+        </Link>
+      ) : null}
+    </>
+  );
+}

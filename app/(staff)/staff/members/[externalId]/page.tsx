@@ -1,0 +1,233 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Card } from "@/components/ui/card";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { ActionForm } from "@/components/staff/action-form";
+import { dateTime, money, multiplier, points, signedPoints } from "@/components/staff/format";
+import { PageHeader, StatCard } from "@/components/staff/page-header";
+import { RowAction } from "@/components/staff/row-action";
+import { StaffField } from "@/components/staff/staff-field";
+import { Badge, Table, Td } from "@/components/staff/table";
+import { getDb } from "@/db/client";
+import { listMemberAudit } from "@/lib/loyalty/audit";
+import { isLoyaltyError } from "@/lib/loyalty/errors";
+import { rolesAllow } from "@/lib/loyalty/staff-permissions";
+import { getMemberHistory, getMemberProfile } from "@/lib/loyalty/support";
+import { requireStaff } from "../../staff-session";
+import { adjustPointsAction, approveAdjustmentAction, rejectAdjustmentAction, reverseTransactionAction } from "../actions";
+
+export const metadata = { title: "Member" };
+export const dynamic = "force-dynamic";
+
+const REVERSIBLE = new Set(["earn", "redeem", "adjust"]);
+
+export default async function MemberPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ externalId: string }>;
+  searchParams: Promise<{ cursor?: string; audit?: string }>;
+}) {
+  const { actor, user } = await requireStaff("members:support");
+  const externalId = decodeURIComponent((await params).externalId);
+  const { cursor, audit } = await searchParams;
+  const db = getDb();
+  const profile = await getMemberProfile(db, actor, externalId).catch((error: unknown) => {
+    if (isLoyaltyError(error) && error.code === "member_not_found") notFound();
+    throw error;
+  });
+  const { member, balance } = profile;
+  const auditCursor = audit && /^\d{1,15}$/.test(audit) ? Number(audit) : null;
+  const [history, auditPage] = await Promise.all([
+    getMemberHistory(db, actor, member.id, { cursor: cursor ?? null }).catch((error: unknown) => {
+      if (isLoyaltyError(error) && error.code === "validation_failed") return getMemberHistory(db, actor, member.id);
+      throw error;
+    }),
+    listMemberAudit(db, actor, member.id, { cursor: auditCursor, limit: 20 }),
+  ]);
+  const canApprove = rolesAllow(user.roles, "adjustments:approve");
+  const base = `/staff/members/${encodeURIComponent(member.externalId)}`;
+  const now = new Date();
+
+  return (
+    <>
+      <PageHeader
+        title={member.name ?? member.externalId}
+        description={`${member.externalId}${member.email ? ` · ${member.email}` : ""} · member since ${dateTime(member.createdAt)}`}
+        actions={
+          <div className="flex gap-3 text-sm font-medium">
+            <a href={`/staff/reports/export?table=statement&member=${encodeURIComponent(member.externalId)}`} className="text-indigo-700 hover:underline">
+              Download statement (CSV)
+            </a>
+            <Link href="/staff/members" className="text-indigo-700 hover:underline">
+              ← Search
+            </Link>
+          </div>
+        }
+      />
+      <div className="mb-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+        <StatCard label="Available points" value={points(balance.availablePoints)} />
+        <StatCard label="Tier" value={<span className="capitalize">{member.tier}</span>} hint={`Spend (12 months): ${money(balance.tierSpend12m)}`} />
+        <StatCard label="Earned (lifetime)" value={points(member.totalEarned)} />
+        <StatCard label="Redeemed (lifetime)" value={points(member.totalRedeemed)} />
+      </div>
+
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="space-y-6 lg:col-span-2">
+          {profile.pendingAdjustments.length > 0 ? (
+            <Card title="Waiting for approval">
+              <ul className="divide-y divide-slate-100">
+                {profile.pendingAdjustments.map((r) => (
+                  <li key={r.id} className="flex flex-wrap items-center justify-between gap-3 py-2 text-sm">
+                    <span>
+                      <strong className="tabular-nums">{signedPoints(r.points)}</strong> · {r.reason} · ref {r.referenceId}
+                      <span className="block text-xs text-slate-600">
+                        requested by {r.requestedBy} on {dateTime(r.createdAt)}
+                      </span>
+                    </span>
+                    {canApprove ? (
+                      <span className="flex gap-2">
+                        <RowAction action={approveAdjustmentAction} fields={{ requestId: r.id, externalId: member.externalId }} label="Approve" variant="primary" />
+                        <RowAction action={rejectAdjustmentAction} fields={{ requestId: r.id, externalId: member.externalId }} label="Reject" variant="ghost" />
+                      </span>
+                    ) : (
+                      <Badge tone="pending">pending</Badge>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </Card>
+          ) : null}
+
+          <section aria-labelledby="history-heading">
+            <h2 id="history-heading" className="mb-2 text-lg font-semibold text-slate-900">
+              History
+            </h2>
+            <Table caption="Ledger transactions, newest first" head={["#", "Date", "Type", "Reference", "Points", "Multiplier", "Expires", ""]} empty="No transactions yet.">
+              {history.items.map((tx) => (
+                <tr key={tx.id}>
+                  <Td className="text-xs text-slate-600">{tx.id}</Td>
+                  <Td className="whitespace-nowrap">{dateTime(tx.createdAt)}</Td>
+                  <Td>
+                    <Badge>{tx.type}</Badge>
+                  </Td>
+                  <Td className="max-w-56 break-all">
+                    {tx.referenceType}/{tx.referenceId}
+                    {tx.description ? <span className="block text-xs text-slate-600">{tx.description}</span> : null}
+                  </Td>
+                  <Td numeric className={tx.amount < 0 ? "text-red-700" : "text-emerald-800"}>
+                    {signedPoints(tx.amount)}
+                  </Td>
+                  <Td numeric>{tx.multiplier !== 1 ? multiplier(tx.multiplier) : ""}</Td>
+                  <Td className="whitespace-nowrap text-xs">{tx.expiresAt ? dateTime(tx.expiresAt) : ""}</Td>
+                  <Td>
+                    {REVERSIBLE.has(tx.type) && tx.amount !== 0 ? (
+                      <details className="text-sm">
+                        <summary className="cursor-pointer font-medium text-indigo-700">Reverse</summary>
+                        <ActionForm action={reverseTransactionAction} ariaLabel={`Reverse transaction ${tx.id}`} className="mt-2 w-64 space-y-2">
+                          <input type="hidden" name="memberId" value={member.id} />
+                          <input type="hidden" name="transactionId" value={tx.id} />
+                          <input type="hidden" name="externalId" value={member.externalId} />
+                          <StaffField label="Reason" name="reason" required maxLength={1000} />
+                          <SubmitButton variant="danger" pendingLabel="Reversing…">
+                            Reverse #{tx.id}
+                          </SubmitButton>
+                        </ActionForm>
+                      </details>
+                    ) : null}
+                  </Td>
+                </tr>
+              ))}
+            </Table>
+            <div className="mt-2 flex gap-4 text-sm font-medium">
+              {cursor ? (
+                <Link href={base} className="text-indigo-700 hover:underline">
+                  ← Newest
+                </Link>
+              ) : null}
+              {history.nextCursor ? (
+                <Link href={`${base}?cursor=${history.nextCursor}`} className="text-indigo-700 hover:underline">
+                  Older →
+                </Link>
+              ) : null}
+            </div>
+          </section>
+
+          <section aria-labelledby="audit-heading">
+            <h2 id="audit-heading" className="mb-2 text-lg font-semibold text-slate-900">
+              Staff actions on this member
+            </h2>
+            <Table caption="Audit entries for this member" head={["When", "Who", "Action", "Reason", "Change"]} empty="No staff action yet.">
+              {auditPage.items.map((e) => (
+                <tr key={e.id}>
+                  <Td className="whitespace-nowrap">{dateTime(e.createdAt)}</Td>
+                  <Td>{e.actor}</Td>
+                  <Td>{e.action}</Td>
+                  <Td>{e.reason ?? ""}</Td>
+                  <Td className="font-mono text-xs break-all">{e.after ? JSON.stringify(e.after) : ""}</Td>
+                </tr>
+              ))}
+            </Table>
+            {auditPage.nextCursor ? (
+              <Link href={`${base}?audit=${auditPage.nextCursor}`} className="mt-2 inline-block text-sm font-medium text-indigo-700 hover:underline">
+                Older entries →
+              </Link>
+            ) : null}
+          </section>
+        </div>
+
+        <div className="space-y-6">
+          <Card title="Adjust points">
+            <ActionForm action={adjustPointsAction} resetOnSuccess ariaLabel="Adjust points" className="space-y-3">
+              <input type="hidden" name="memberId" value={member.id} />
+              <input type="hidden" name="externalId" value={member.externalId} />
+              <StaffField label="Points" name="points" required inputMode="numeric" placeholder="e.g. 500 or -200" hint="Positive to credit, negative to debit. Large adjustments need an admin's approval." />
+              <StaffField label="Reason" name="reason" required maxLength={1000} />
+              <StaffField label="Reference" name="referenceId" required maxLength={200} placeholder="e.g. ticket number" hint="Posting the same reference twice writes it once." />
+              <label className="flex items-start gap-2 text-sm text-slate-800">
+                <input type="checkbox" name="allowNegativeBalance" className="mt-0.5 h-4 w-4 accent-red-700" />
+                <span>I confirm this debit may take the balance below zero.</span>
+              </label>
+              <SubmitButton pendingLabel="Posting…">Post adjustment</SubmitButton>
+            </ActionForm>
+          </Card>
+
+          <Card title="Open points (oldest used first)">
+            {profile.lots.length === 0 ? (
+              <p className="text-sm text-slate-600">No open points.</p>
+            ) : (
+              <ul className="divide-y divide-slate-100 text-sm">
+                {profile.lots.map((lot) => (
+                  <li key={lot.id} className="flex justify-between py-1.5">
+                    <span className={lot.expiresAt <= now ? "text-red-700" : ""}>expires {dateTime(lot.expiresAt)}</span>
+                    <span className="tabular-nums">
+                      {points(lot.remaining)} / {points(lot.amount)}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+            {profile.lotsTruncated ? <p className="mt-2 text-xs text-slate-600">Showing the first 100 lots.</p> : null}
+          </Card>
+
+          <Card title="Tier history">
+            {profile.tierHistory.length === 0 ? (
+              <p className="text-sm text-slate-600">No tier change yet.</p>
+            ) : (
+              <ul className="space-y-1 text-sm">
+                {profile.tierHistory.map((h) => (
+                  <li key={h.id}>
+                    <span className="capitalize">{h.fromTier}</span> → <span className="capitalize">{h.toTier}</span>{" "}
+                    <span className="text-slate-600">
+                      on {dateTime(h.changedAt)} ({money(h.tierSpend12m)})
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+        </div>
+      </div>
+    </>
+  );
+}

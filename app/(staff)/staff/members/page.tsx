@@ -1,0 +1,59 @@
+import Link from "next/link";
+import { points } from "@/components/staff/format";
+import { PageHeader } from "@/components/staff/page-header";
+import { Badge, Table, Td } from "@/components/staff/table";
+import { buttonClass } from "@/components/ui/button-class";
+import { getDb } from "@/db/client";
+import { searchMembers } from "@/lib/loyalty/support";
+import { requireStaff } from "../staff-session";
+
+export const metadata = { title: "Members" };
+export const dynamic = "force-dynamic";
+
+export default async function MembersPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
+  const { actor } = await requireStaff("members:support");
+  const q = ((await searchParams).q ?? "").slice(0, 200);
+  const hits = q.trim() ? await searchMembers(getDb(), actor, q) : [];
+  return (
+    <>
+      <PageHeader title="Members" description="Find a member by external id (exact), or by the start of their email or name." />
+      <form role="search" className="mb-6 flex max-w-2xl gap-2" action="/staff/members">
+        <label htmlFor="member-search" className="sr-only">
+          External id, email or name
+        </label>
+        <input
+          id="member-search"
+          name="q"
+          type="search"
+          defaultValue={q}
+          autoFocus
+          placeholder="External id, email or name…"
+          className="min-h-11 flex-1 rounded-lg border border-slate-300 bg-white px-3 text-sm shadow-sm focus:outline-2 focus:outline-indigo-600"
+        />
+        <button type="submit" className={buttonClass("primary")}>
+          Search
+        </button>
+      </form>
+      {q.trim() ? (
+        <Table caption={`Members matching ${q}`} head={["Member", "Email", "Tier", "Balance", "Matched on"]} empty="No member matches. Try the start of the email or the name.">
+          {hits.map((m) => (
+            <tr key={m.id}>
+              <Td>
+                <Link href={`/staff/members/${encodeURIComponent(m.externalId)}`} className="font-medium text-indigo-700 hover:underline">
+                  {m.name ?? m.externalId}
+                </Link>
+                <span className="block text-xs text-slate-600">{m.externalId}</span>
+              </Td>
+              <Td>{m.email ?? "—"}</Td>
+              <Td>
+                <Badge>{m.tier}</Badge>
+              </Td>
+              <Td numeric>{points(m.availablePoints)}</Td>
+              <Td>{m.matchedOn}</Td>
+            </tr>
+          ))}
+        </Table>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,17 @@
+import type { Role } from "@/db/schema";
+import { rolesAllow, type Permission } from "@/lib/loyalty/staff-permissions";
+
+const LINKS: readonly { href: string; label: string; permission?: Permission }[] = [
+  { href: "/staff", label: "Overview" },
+  { href: "/staff/campaigns", label: "Campaigns", permission: "campaigns:write" },
+  { href: "/staff/rewards", label: "Rewards", permission: "rewards:write" },
+  { href: "/staff/tiers", label: "Tiers", permission: "tiers:write" },
+  { href: "/staff/members", label: "Members", permission: "members:support" },
+  { href: "/staff/audit", label: "Audit log", permission: "audit:read" },
+  { href: "/staff/reports", label: "Reports", permission: "reports:read" },
+];
+
+/** The console sections this user's roles open; the pages check again on their own. */
+export function navLinksFor(roles: readonly Role[]): { href: string; label: string }[] {
+  return LINKS.filter((l) => !l.permission || rolesAllow(roles, l.permission)).map(({ href, label }) => ({ href, label }));
+}

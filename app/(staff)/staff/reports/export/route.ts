@@ -1,0 +1,96 @@
+import { getDb } from "@/db/client";
+import { getCurrentUser } from "@/lib/auth/session";
+import { csvStream } from "@/lib/loyalty/csv-export";
+import { isLoyaltyError } from "@/lib/loyalty/errors";
+import { campaignReport, liabilityAt, membersPerTier, pointFlows } from "@/lib/loyalty/reports";
+import type { Actor } from "@/lib/loyalty/staff-permissions";
+import { statementLines, statementMember } from "@/lib/loyalty/statements";
+import { liabilityInstant, reportRange } from "../report-range";
+
+export const dynamic = "force-dynamic";
+
+function csv(name: string, body: ReadableStream<Uint8Array>): Response {
+  return new Response(body, {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="${name}.csv"`,
+      "cache-control": "no-store",
+    },
+  });
+}
+
+async function exportTable(actor: Actor, params: URLSearchParams): Promise<Response> {
+  const db = getDb();
+  const table = params.get("table");
+  const today = new Date().toISOString().slice(0, 10);
+  switch (table) {
+    case "flows": {
+      const range = reportRange(Object.fromEntries(params));
+      const rows = await pointFlows(db, actor, { granularity: range.granularity, from: range.from, to: range.to });
+      return csv(`points-per-${range.granularity}-${range.fromText}-${range.toText}`, csvStream(
+        [
+          { key: "period", header: "period" },
+          { key: "earned", header: "earned" },
+          { key: "redeemed", header: "redeemed" },
+          { key: "expired", header: "expired" },
+          { key: "adjusted", header: "adjusted" },
+          { key: "reversed", header: "reversed" },
+          { key: "net", header: "net" },
+        ],
+        rows,
+      ));
+    }
+    case "liability": {
+      const at = liabilityInstant(params.get("at") ?? undefined);
+      const row = await liabilityAt(db, actor, at);
+      return csv(`liability-${row.at.slice(0, 10)}`, csvStream([{ key: "at", header: "at" }, { key: "points", header: "outstanding_points" }], [row]));
+    }
+    case "tiers":
+      return csv(`members-per-tier-${today}`, csvStream([{ key: "tier", header: "tier" }, { key: "members", header: "members" }], await membersPerTier(db, actor)));
+    case "campaigns":
+      return csv(`campaign-results-${today}`, csvStream(
+        [
+          { key: "id", header: "id" },
+          { key: "name", header: "name" },
+          { key: "multiplier", header: "multiplier" },
+          { key: "startsAt", header: "starts_at" },
+          { key: "endsAt", header: "ends_at" },
+          { key: "pointsAwarded", header: "points_awarded" },
+          { key: "membersReached", header: "members_reached" },
+        ],
+        await campaignReport(db, actor, 500),
+      ));
+    case "statement": {
+      const member = await statementMember(db, actor, params.get("member") ?? "");
+      return csv(`statement-${member.externalId.replace(/[^\w.-]/g, "_")}-${today}`, csvStream(
+        [
+          { key: "id", header: "transaction_id" },
+          { key: "bookedAt", header: "booked_at" },
+          { key: "occurredAt", header: "occurred_at" },
+          { key: "type", header: "type" },
+          { key: "reference", header: "reference" },
+          { key: "description", header: "description" },
+          { key: "multiplier", header: "multiplier" },
+          { key: "points", header: "points" },
+          { key: "balance", header: "balance" },
+          { key: "expiresAt", header: "expires_at" },
+        ],
+        statementLines(db, member.id),
+      ));
+    }
+    default:
+      return Response.json({ error: "not_found", message: "Unknown table" }, { status: 404 });
+  }
+}
+
+/** CSV exports of the reports (admins) and of a member's statement (support and admins). */
+export async function GET(request: Request): Promise<Response> {
+  const user = await getCurrentUser();
+  if (!user) return Response.json({ error: "unauthorized", message: "Sign in first" }, { status: 401 });
+  try {
+    return await exportTable({ kind: "user", id: user.id, roles: user.roles }, new URL(request.url).searchParams);
+  } catch (error) {
+    if (isLoyaltyError(error)) return Response.json({ error: error.code, message: error.message }, { status: error.status });
+    throw error;
+  }
+}

@@ -1,0 +1,39 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { getDb } from "@/db/client";
+import { createReward, setRewardActive, updateReward } from "@/lib/loyalty/rewards";
+import { formValues, runStaffForm, type StaffFormState } from "@/lib/loyalty/staff-form";
+import { actionUser } from "../staff-session";
+
+function rewardFields(values: Record<string, string>) {
+  const { id: _id, ...rest } = values;
+  void _id;
+  return { ...rest, active: values.active === "on" };
+}
+
+export async function createRewardAction(_: StaffFormState, form: FormData): Promise<StaffFormState> {
+  const values = formValues(form);
+  return runStaffForm(await actionUser(), values, async (actor) => {
+    const reward = await createReward(getDb(), rewardFields(values), { actor });
+    revalidatePath("/staff/rewards");
+    return `Reward “${reward.name}” created.`;
+  });
+}
+
+export async function updateRewardAction(_: StaffFormState, form: FormData): Promise<StaffFormState> {
+  const values = formValues(form);
+  return runStaffForm(await actionUser(), values, async (actor) => {
+    const reward = await updateReward(getDb(), Number(values.id), rewardFields(values), { actor });
+    revalidatePath("/staff/rewards");
+    return `Reward “${reward.name}” saved.`;
+  });
+}
+
+export async function toggleRewardAction(_: StaffFormState, form: FormData): Promise<StaffFormState> {
+  return runStaffForm(await actionUser(), formValues(form), async (actor) => {
+    const reward = await setRewardActive(getDb(), Number(form.get("id")), form.get("active") === "true", { actor });
+    revalidatePath("/staff/rewards");
+    return reward.active ? "Activated." : "Deactivated.";
+  });
+}

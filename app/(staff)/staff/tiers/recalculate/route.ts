@@ -1,0 +1,44 @@
+import { getDb } from "@/db/client";
+import { getCurrentUser } from "@/lib/auth/session";
+import { rolesAllow } from "@/lib/loyalty/staff-permissions";
+import { runTierRecalculation } from "@/lib/loyalty/tier-settings";
+import { log } from "@/lib/log";
+
+export const dynamic = "force-dynamic";
+
+/** Cookie-authenticated POST: refuse cross-site requests (server actions get this check from Next.js). */
+function sameOrigin(request: Request): boolean {
+  const origin = request.headers.get("origin");
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  return origin !== null && host !== null && new URL(origin).host === host;
+}
+
+/**
+ * Runs the nightly tier recalculation now and streams its progress as NDJSON lines
+ * ({type:"progress",…} then {type:"done",…} or {type:"error"}), so the page can show it live.
+ */
+export async function POST(request: Request): Promise<Response> {
+  if (!sameOrigin(request)) return Response.json({ error: "forbidden", message: "Cross-site request refused" }, { status: 403 });
+  const user = await getCurrentUser();
+  if (!user) return Response.json({ error: "unauthorized", message: "Sign in first" }, { status: 401 });
+  if (!rolesAllow(user.roles, "tiers:write")) return Response.json({ error: "forbidden", message: "Not allowed" }, { status: 403 });
+
+  const encoder = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (line: unknown) => controller.enqueue(encoder.encode(`${JSON.stringify(line)}\n`));
+      try {
+        const result = await runTierRecalculation(getDb(), { kind: "user", id: user.id, roles: user.roles }, {
+          onProgress: (p) => send({ type: "progress", ...p }),
+        });
+        send({ type: "done", ...result });
+      } catch (error) {
+        log().error({ err: error }, "tier recalculation from the console failed");
+        send({ type: "error", message: "The recalculation failed; members already handled keep their new tier. Try again." });
+      } finally {
+        controller.close();
+      }
+    },
+  });
+  return new Response(stream, { headers: { "content-type": "application/x-ndjson", "cache-control": "no-store" } });
+}

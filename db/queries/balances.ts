@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Executor, type Tx } from "@/db/client";
+import { pgArray } from "./pg-array";
 
 /**
  * Locks the balance rows of these members, always in member-id order, so that any two transactions
@@ -12,7 +13,7 @@ export async function lockBalances(tx: Tx, memberIds: readonly number[]): Promis
   const rows = await queryRows<{ member_id: string | number; available_points: string | number }>(
     tx,
     sql`SELECT member_id, available_points FROM point_balances
-        WHERE member_id IN ${ids} ORDER BY member_id FOR UPDATE`,
+        WHERE member_id = ANY(${pgArray(ids)}::bigint[]) ORDER BY member_id FOR UPDATE`,
   );
   return new Map(rows.map((r) => [Number(r.member_id), Number(r.available_points)]));
 }
@@ -21,13 +22,9 @@ export async function lockBalances(tx: Tx, memberIds: readonly number[]): Promis
 export async function applyBalanceDeltas(tx: Tx, deltas: ReadonlyMap<number, number>): Promise<void> {
   const rows = [...deltas].filter(([, delta]) => delta !== 0);
   if (rows.length === 0) return;
-  const values = sql.join(
-    rows.map(([memberId, delta]) => sql`(${memberId}::bigint, ${delta}::bigint)`),
-    sql`, `,
-  );
   await tx.execute(sql`UPDATE point_balances AS b
     SET available_points = b.available_points + v.delta, updated_at = now()
-    FROM (VALUES ${values}) AS v(member_id, delta)
+    FROM unnest(${pgArray(rows.map(([id]) => id))}::bigint[], ${pgArray(rows.map(([, d]) => d))}::bigint[]) AS v(member_id, delta)
     WHERE b.member_id = v.member_id`);
 }
 
@@ -40,13 +37,10 @@ export interface TotalsDelta {
 export async function applyTotalsDeltas(tx: Tx, deltas: ReadonlyMap<number, TotalsDelta>): Promise<void> {
   const rows = [...deltas].filter(([, d]) => d.earned !== 0 || d.redeemed !== 0);
   if (rows.length === 0) return;
-  const values = sql.join(
-    rows.map(([memberId, d]) => sql`(${memberId}::bigint, ${d.earned}::bigint, ${d.redeemed}::bigint)`),
-    sql`, `,
-  );
   await tx.execute(sql`UPDATE members AS m
     SET total_earned = m.total_earned + v.earned, total_redeemed = m.total_redeemed + v.redeemed
-    FROM (VALUES ${values}) AS v(member_id, earned, redeemed)
+    FROM unnest(${pgArray(rows.map(([id]) => id))}::bigint[], ${pgArray(rows.map(([, d]) => d.earned))}::bigint[],
+                ${pgArray(rows.map(([, d]) => d.redeemed))}::bigint[]) AS v(member_id, earned, redeemed)
     WHERE m.id = v.member_id`);
 }
 

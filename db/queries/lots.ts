@@ -1,6 +1,7 @@
-import { and, asc, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, gt, sql } from "drizzle-orm";
 import { queryRows, type Executor, type Tx } from "@/db/client";
 import { lotAllocations, pointTransactions } from "@/db/schema";
+import { pgArray } from "./pg-array";
 
 export interface OpenLot {
   id: number;
@@ -26,7 +27,7 @@ export async function openLots(ex: Executor, memberIds: readonly number[], optio
       remaining: pointTransactions.remaining,
     })
     .from(pointTransactions)
-    .where(and(inArray(pointTransactions.memberId, ids), gt(pointTransactions.remaining, 0)))
+    .where(and(sql`${pointTransactions.memberId} = ANY(${pgArray(ids)}::bigint[])`, gt(pointTransactions.remaining, 0)))
     .orderBy(asc(pointTransactions.memberId), asc(pointTransactions.expiresAt), asc(pointTransactions.id));
   const rows = options.lock ? await query.for("update") : await query;
   return rows.map((r) => ({ ...r, expiresAt: r.expiresAt!, remaining: r.remaining! }));
@@ -35,12 +36,9 @@ export async function openLots(ex: Executor, memberIds: readonly number[], optio
 /** Sets the remaining points of lots: one statement for the batch. */
 export async function setLotRemaining(tx: Tx, updates: ReadonlyMap<number, number>): Promise<void> {
   if (updates.size === 0) return;
-  const values = sql.join(
-    [...updates].map(([lotId, remaining]) => sql`(${lotId}::bigint, ${remaining}::bigint)`),
-    sql`, `,
-  );
   await tx.execute(sql`UPDATE point_transactions AS t SET remaining = v.remaining
-    FROM (VALUES ${values}) AS v(id, remaining) WHERE t.id = v.id`);
+    FROM unnest(${pgArray([...updates.keys()])}::bigint[], ${pgArray([...updates.values()])}::bigint[]) AS v(id, remaining)
+    WHERE t.id = v.id`);
 }
 
 export async function insertAllocations(

@@ -1,6 +1,7 @@
-import { eq, inArray } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { members, type Member } from "@/db/schema";
+import { pgArray } from "./pg-array";
 
 export async function getMemberByExternalId(ex: Executor, externalId: string): Promise<Member | null> {
   const [row] = await ex.select().from(members).where(eq(members.externalId, externalId)).limit(1);
@@ -16,5 +17,8 @@ export async function getMemberById(ex: Executor, id: number): Promise<Member | 
 export async function findMembersByExternalIds(ex: Executor, externalIds: readonly string[]): Promise<Member[]> {
   const unique = [...new Set(externalIds)];
   if (unique.length === 0) return [];
-  return ex.select().from(members).where(inArray(members.externalId, unique));
+  return ex
+    .select()
+    .from(members)
+    .where(sql`${members.externalId} = ANY(${pgArray(unique)}::text[])`);
 }

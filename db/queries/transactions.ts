@@ -1,7 +1,8 @@
-import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Executor } from "@/db/client";
 import { pointTransactions, type PointTransaction, type TransactionType } from "@/db/schema";
 import { LoyaltyError } from "@/lib/loyalty/errors";
+import { pgArray } from "./pg-array";
 
 export interface ReferenceKey {
   referenceType: string;
@@ -11,18 +12,13 @@ export interface ReferenceKey {
 /** Ledger rows with these references (the unique index answers each pair). */
 export async function findByReferences(ex: Executor, refs: readonly ReferenceKey[]): Promise<PointTransaction[]> {
   if (refs.length === 0) return [];
-  const byType = new Map<string, Set<string>>();
-  for (const ref of refs) {
-    if (!byType.has(ref.referenceType)) byType.set(ref.referenceType, new Set());
-    byType.get(ref.referenceType)!.add(ref.referenceId);
-  }
-  const conditions = [...byType].map(([type, ids]) =>
-    and(eq(pointTransactions.referenceType, type), inArray(pointTransactions.referenceId, [...ids])),
-  );
   return ex
     .select()
     .from(pointTransactions)
-    .where(or(...conditions));
+    .where(
+      sql`(${pointTransactions.referenceType}, ${pointTransactions.referenceId}) IN
+          (SELECT * FROM unnest(${pgArray(refs.map((r) => r.referenceType))}::text[], ${pgArray(refs.map((r) => r.referenceId))}::text[]))`,
+    );
 }
 
 export async function getTransaction(ex: Executor, id: number): Promise<PointTransaction | null> {
@@ -40,7 +36,7 @@ export async function refundedSoFar(
     ex,
     sql`SELECT related_transaction_id AS related, coalesce(sum(-spend_amount), 0) AS cents, coalesce(sum(-amount), 0) AS points
         FROM point_transactions
-        WHERE related_transaction_id IN ${[...new Set(purchaseIds)]} AND type = 'reverse' AND amount <= 0
+        WHERE related_transaction_id = ANY(${pgArray([...new Set(purchaseIds)])}::bigint[]) AND type = 'reverse' AND amount <= 0
         GROUP BY related_transaction_id`,
   );
   return new Map(rows.map((r) => [Number(r.related), { cents: Number(r.cents), points: Number(r.points) }]));

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Tx } from "@/db/client";
 import { lockBalances } from "@/db/queries/balances";
+import { pgArray } from "@/db/queries/pg-array";
 import { openLots } from "@/db/queries/lots";
 import { findMembersByExternalIds } from "@/db/queries/members";
 import { findByReferences, refundedSoFar, type ReferenceKey } from "@/db/queries/transactions";
@@ -22,14 +23,12 @@ async function reserveIds(tx: Tx, count: number): Promise<number[]> {
 
 async function loadCheckIns(tx: Tx, keys: readonly { memberId: number; day: string }[]): Promise<Map<string, { streak: number }>> {
   if (keys.length === 0) return new Map();
-  const values = sql.join(
-    keys.map((k) => sql`(${k.memberId}::bigint, ${k.day}::date)`),
-    sql`, `,
-  );
   const rows = await queryRows<{ member_id: string | number; day: string; streak: number }>(
     tx,
     sql`SELECT c.member_id, to_char(c.day, 'YYYY-MM-DD') AS day, c.streak
-        FROM login_check_ins c JOIN (VALUES ${values}) AS k(member_id, day) ON c.member_id = k.member_id AND c.day = k.day`,
+        FROM login_check_ins c
+        JOIN unnest(${pgArray(keys.map((k) => k.memberId))}::bigint[], ${pgArray(keys.map((k) => k.day))}::date[]) AS k(member_id, day)
+          ON c.member_id = k.member_id AND c.day = k.day`,
   );
   return new Map(rows.map((r) => [`${Number(r.member_id)}|${r.day}`, { streak: Number(r.streak) }]));
 }

@@ -1,7 +1,8 @@
 import type { Db, Tx } from "@/db/client";
 import { applyBalanceDeltas, applyTotalsDeltas } from "@/db/queries/balances";
 import { insertAllocations, setLotRemaining } from "@/db/queries/lots";
-import { loginCheckIns, pointTransactions } from "@/db/schema";
+import { insertLedgerRows } from "@/db/queries/ledger-rows";
+import { loginCheckIns } from "@/db/schema";
 import { loadAccrualContext } from "./accrual-context";
 import { planAccrual, type AcceptedEvent, type AccrualPlan, type EventOutcome, type EventResult } from "./accrual-plan";
 import { LoyaltyError, ERROR_STATUS } from "./errors";
@@ -45,19 +46,13 @@ function validate(raw: unknown, index: number, now: Date): AcceptedEvent | Event
 
 async function writePlan(tx: Tx, plan: AccrualPlan): Promise<void> {
   if (plan.rows.length > 0) {
-    // Sorted by reference so that two batches racing for the same references wait on each other in one order.
-    const rows = plan.rows
-      .map((p) => p.row)
-      .sort((a, b) => (a.referenceType + "\u0000" + a.referenceId < b.referenceType + "\u0000" + b.referenceId ? -1 : 1));
-    const inserted = await tx
-      .insert(pointTransactions)
-      .overridingSystemValue()
-      .values(rows)
-      .onConflictDoNothing()
-      .returning({ id: pointTransactions.id });
+    const inserted = await insertLedgerRows(
+      tx,
+      plan.rows.map((p) => p.row),
+    );
     // Under the members' locks a reference can only be taken meanwhile by another member's transaction:
     // start again, and the plan will see it (and answer reference_conflict).
-    if (inserted.length !== rows.length) throw new RetryTransaction("a reference of the batch was taken concurrently");
+    if (inserted !== plan.rows.length) throw new RetryTransaction("a reference of the batch was taken concurrently");
   }
   await setLotRemaining(tx, plan.lotUpdates);
   await insertAllocations(

@@ -1,7 +1,8 @@
-import { and, asc, gt, inArray, lte, sql } from "drizzle-orm";
+import { and, asc, gt, lte, sql } from "drizzle-orm";
 import { queryRows, type Db, type Tx } from "@/db/client";
 import { applyBalanceDeltas, lockBalances } from "@/db/queries/balances";
 import { insertAllocations, setLotRemaining } from "@/db/queries/lots";
+import { pgArray } from "@/db/queries/pg-array";
 import { pointTransactions } from "@/db/schema";
 import { notifyMembersChanged } from "./ledger-events";
 import { RetryTransaction, withTransactionRetry } from "./tx-retry";
@@ -30,7 +31,7 @@ async function priorExpiries(tx: Tx, lotIds: readonly number[]): Promise<Map<num
     tx,
     sql`SELECT la.lot_id, count(*) AS n FROM lot_allocations la
         JOIN point_transactions e ON e.id = la.transaction_id AND e.type = 'expire'
-        WHERE la.lot_id IN ${lotIds} GROUP BY la.lot_id`,
+        WHERE la.lot_id = ANY(${pgArray(lotIds)}::bigint[]) GROUP BY la.lot_id`,
   );
   return new Map(rows.map((r) => [Number(r.lot_id), Number(r.n)]));
 }
@@ -53,7 +54,7 @@ async function expireBatch(tx: Tx, now: Date, batchSize: number, actor: string) 
   const lots = await tx
     .select({ id: pointTransactions.id, memberId: pointTransactions.memberId, remaining: pointTransactions.remaining, expiresAt: pointTransactions.expiresAt })
     .from(pointTransactions)
-    .where(and(inArray(pointTransactions.id, candidates.map((c) => c.id)), lte(pointTransactions.expiresAt, now), gt(pointTransactions.remaining, 0)))
+    .where(and(sql`${pointTransactions.id} = ANY(${pgArray(candidates.map((c) => c.id))}::bigint[])`, lte(pointTransactions.expiresAt, now), gt(pointTransactions.remaining, 0)))
     .orderBy(asc(pointTransactions.id))
     .for("update");
   if (lots.length === 0) return { candidates: candidates.length, lots: 0, points: 0, members: [] };

@@ -56,6 +56,15 @@ describe("recordEvents", () => {
     expect(await balanceOf(t.db, m.id)).toBe(50);
   });
 
+  it("keeps references with quotes, backslashes and braces intact (batches pass them as array literals)", async () => {
+    await newMember(t.db, 'acc-"odd"\\{x,y}');
+    const ref = 'o-"1"\\{a,b}NULL';
+    const first = await recordEvent(t.db, purchase('acc-"odd"\\{x,y}', ref, 1_000), ctx);
+    const [row] = await t.db.select().from(pointTransactions).where(eq(pointTransactions.id, first.transactionId!));
+    expect(row!.referenceId).toBe(ref);
+    expect(await recordEvent(t.db, purchase('acc-"odd"\\{x,y}', ref, 1_000), ctx)).toMatchObject({ duplicate: true });
+  });
+
   it("refuses a reference already used for another member", async () => {
     await newMember(t.db, "acc-3");
     const [outcome] = await recordEvents(t.db, [purchase("acc-3", "o-2", 5_000)], ctx);

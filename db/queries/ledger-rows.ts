@@ -1,0 +1,36 @@
+import { sql } from "drizzle-orm";
+import { queryRows, type Tx } from "@/db/client";
+import type { NewPointTransaction } from "@/db/schema";
+import { pgArray } from "./pg-array";
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/**
+ * Inserts ledger rows whose ids were reserved from the sequence, as one statement with one array
+ * parameter per column (constant text, prepared once, whatever the batch size). ON CONFLICT DO
+ * NOTHING on the (reference_type, reference_id) key; rows go in reference order, so that two batches
+ * racing for the same references wait on each other in one order. Returns how many were inserted.
+ */
+export async function insertLedgerRows(tx: Tx, rows: readonly (NewPointTransaction & { id: number })[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const col = <T>(pick: (r: NewPointTransaction & { id: number }) => T) => rows.map(pick);
+  const inserted = await queryRows<{ id: string | number }>(
+    tx,
+    sql`INSERT INTO point_transactions (id, member_id, type, amount, reference_type, reference_id, multiplier, campaign_id,
+          reward_id, spend_amount, related_transaction_id, description, created_by, occurred_at, expires_at, remaining)
+        OVERRIDING SYSTEM VALUE
+        SELECT * FROM unnest(
+          ${pgArray(col((r) => r.id))}::bigint[], ${pgArray(col((r) => r.memberId))}::bigint[],
+          ${pgArray(col((r) => r.type))}::transaction_type[], ${pgArray(col((r) => r.amount))}::bigint[],
+          ${pgArray(col((r) => r.referenceType))}::text[], ${pgArray(col((r) => r.referenceId))}::text[],
+          ${pgArray(col((r) => r.multiplier ?? 1))}::numeric[], ${pgArray(col((r) => r.campaignId))}::bigint[],
+          ${pgArray(col((r) => r.rewardId))}::bigint[], ${pgArray(col((r) => r.spendAmount))}::bigint[],
+          ${pgArray(col((r) => r.relatedTransactionId))}::bigint[], ${pgArray(col((r) => r.description))}::text[],
+          ${pgArray(col((r) => r.createdBy))}::text[], ${pgArray(col((r) => iso(r.occurredAt)))}::timestamptz[],
+          ${pgArray(col((r) => iso(r.expiresAt)))}::timestamptz[], ${pgArray(col((r) => r.remaining))}::bigint[])
+        ORDER BY 5, 6
+        ON CONFLICT DO NOTHING
+        RETURNING id`,
+  );
+  return inserted.length;
+}

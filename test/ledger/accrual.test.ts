@@ -194,4 +194,31 @@ describe("recordEvents", () => {
     expect(count!.n).toBe(1);
     expect(await balanceOf(t.db, m.id)).toBe(42);
   });
+
+  it("gives a reference raced for by two members to exactly one of them", async () => {
+    await newMember(t.db, "acc-ra");
+    await newMember(t.db, "acc-rb");
+    const pool = t.connect(10);
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => recordEvents(pool.db, [purchase(i % 2 ? "acc-ra" : "acc-rb", "o-contested", 1_000)], ctx)),
+    );
+    const statuses = outcomes.map(([o]) => o!.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(9);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(10);
+  });
+
+  it("runs overlapping batches concurrently without deadlock, every event counted once", async () => {
+    const ids = [];
+    for (let i = 0; i < 10; i++) ids.push((await newMember(t.db, `acc-ov-${i}`)).id);
+    const pool = t.connect(8);
+    const batches = Array.from({ length: 8 }, (_, b) =>
+      // Each batch touches every member, in a different order, so unordered locking would deadlock.
+      Array.from({ length: 50 }, (_, i) => purchase(`acc-ov-${(i * (b + 3)) % 10}`, `ov-${b}-${i}`, 100)),
+    );
+    const outcomes = (await Promise.all(batches.map((batch) => recordEvents(pool.db, batch, ctx)))).flat();
+    expect(outcomes.every((o) => o.status === 201)).toBe(true);
+    const balances = await Promise.all(ids.map((id) => balanceOf(t.db, id)));
+    expect(balances.reduce((a, b) => a + b, 0)).toBe(400);
+  });
 });

@@ -81,7 +81,7 @@ export async function generateData(): Promise<{ members: number; transactions: n
   if (config.BENCH_REUSE === "1" && (await databaseExists(config))) {
     const sql = rawSql(url, 1);
     const meta = await sql<{ members: number; target: number; transactions: number }[]>`
-      SELECT members, target, transactions FROM bench_meta`.catch(() => []);
+      SELECT members::int AS members, target::float8 AS target, transactions::float8 AS transactions FROM bench_meta`.catch(() => []);
     await sql.end();
     if (meta[0] && meta[0].members === config.BENCH_MEMBERS && meta[0].target === config.BENCH_TRANSACTIONS) {
       console.log(`data: reusing ${config.BENCH_DATABASE} (${meta[0].members} members, ${meta[0].transactions} rows)`);

@@ -2,6 +2,7 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import { connectFromEnv } from "@/db/client";
+import { setCacheStore } from "@/lib/cache/cache";
 import { subscribeCacheInvalidation } from "@/lib/cache/invalidation";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
@@ -59,6 +60,7 @@ async function main() {
   await runWorker(consumer, { signal: stop.signal, log: log() });
   log().info("worker stopped");
   redis.disconnect();
+  await setCacheStore(undefined)?.close();
   await handle.close();
 }
 

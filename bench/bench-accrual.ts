@@ -1,0 +1,55 @@
+import { accrualInProcess } from "./accrual-in-process";
+import { accrualThroughWorkers } from "./accrual-worker";
+import { machineFacts, rawSql } from "./bench-db";
+import { benchConfig, benchDatabaseUrl } from "./config";
+import { generateData } from "./generate-data";
+import { pgbenchAccrual } from "./pgbench";
+import { fmt } from "./stats";
+
+/**
+ * Accrual throughput, sustained for BENCH_DURATION_S: the same purchase batches through
+ * recordEvents in-process, through the stream workers, and as raw SQL by pgbench against the same
+ * database in the same run. The ratio to pgbench is the figure that matters.
+ */
+export async function benchAccrual() {
+  const config = benchConfig();
+  const { members } = await generateData();
+  const sql = rawSql(benchDatabaseUrl(config), 1);
+  console.log(`accrual: ${await machineFacts(sql)}`);
+  await sql.end();
+  const seconds = config.BENCH_DURATION_S;
+  const batch = config.BENCH_BATCH_SIZE;
+  const concurrency = config.BENCH_CONCURRENCY;
+  console.log(`accrual: batches of ${batch} purchases, ${concurrency} concurrent, ${seconds} s each, ${fmt(members)} members`);
+
+  const direct = await pgbenchAccrual(config, { members, batch, clients: concurrency, seconds });
+  console.log(`  pgbench (direct SQL):        ${fmt(direct.eventsPerSecond)} events/s (${direct.tps.toFixed(1)} batches/s, ${direct.latencyMs.toFixed(0)} ms avg)`);
+
+  const inProcess = await accrualInProcess(config, { members, seconds, batch, concurrency });
+  console.log(
+    `  recordEvents in-process:     ${fmt(inProcess.eventsPerSecond)} events/s, ratio ${(inProcess.eventsPerSecond / direct.eventsPerSecond).toFixed(2)}` +
+      ` (batch p50 ${inProcess.batchLatency.p50} ms, p95 ${inProcess.batchLatency.p95} ms)`,
+  );
+
+  const worker = await accrualThroughWorkers(config, {
+    members,
+    events: Math.max(10_000, Math.round(inProcess.eventsPerSecond * seconds)),
+    workers: 2,
+    batch,
+  });
+  console.log(
+    `  stream workers (2):          ${fmt(worker.eventsPerSecond)} events/s, ratio ${(worker.eventsPerSecond / direct.eventsPerSecond).toFixed(2)}` +
+      ` (${fmt(worker.events)} events in ${worker.seconds.toFixed(1)} s, published at ${fmt(worker.publishPerSecond)}/s)`,
+  );
+  return { direct, inProcess, worker };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  benchAccrual().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -88,6 +88,7 @@ export async function recordEvents(db: Db, events: readonly LoyaltyEvent[], ctx:
     else outcomes[index] = checked;
   });
 
+  if (accepted.length === 0) return outcomes;
   const plan = await withTransactionRetry(() =>
     db.transaction(async (tx) => {
       const context = await loadAccrualContext(tx, accepted, ctx.actor);

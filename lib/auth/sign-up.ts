@@ -1,10 +1,8 @@
-import crypto from "node:crypto";
-import { and, notExists, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { PG_UNIQUE_VIOLATION, pgErrorOf } from "@/db/errors";
-import { members, userRoles, users } from "@/db/schema";
-import { ensureMember } from "@/lib/loyalty/members";
+import { userRoles, users } from "@/db/schema";
+import { startMembership } from "./membership";
 import { hashPassword } from "./password";
 
 export const signUpSchema = z.object({
@@ -16,39 +14,31 @@ export const signUpSchema = z.object({
 export type SignUpInput = z.infer<typeof signUpSchema>;
 
 export type SignUpResult =
-  | { ok: true; userId: string; memberId: number; linkedExisting: boolean }
+  | { ok: true; userId: string; status: "enrolled"; memberId: number }
+  /** The email matches an existing member: its points wait until the emailed link (token) comes back. */
+  | { ok: true; userId: string; status: "pending"; token: string; expiresAt: Date }
   | { ok: false; reason: "email_taken" };
 
 /**
- * Creates a user with role `member`, linked to the loyalty member with the same email when one
- * exists and no other user has claimed it, or to a newly enrolled member. One transaction: a failure
- * leaves neither a user without a member nor a member without its user.
+ * Creates a user with role `member`. A new email enrols a new member at once; an email that
+ * matches an existing, unclaimed member only starts a verification (see membership.ts). One
+ * transaction: a failure leaves neither a user without its member nor a member nobody can reach.
  */
-export async function signUp(db: Db, input: SignUpInput): Promise<SignUpResult> {
+export async function signUp(db: Db, input: SignUpInput, now: Date = new Date()): Promise<SignUpResult> {
   const passwordHash = await hashPassword(input.password);
   try {
     return await db.transaction(async (tx) => {
-      const [existing] = await tx
-        .select({ id: members.id })
-        .from(members)
-        .where(
-          and(
-            sql`lower(${members.email}) = ${input.email}`,
-            notExists(tx.select({ one: sql`1` }).from(users).where(sql`${users.memberId} = ${members.id}`)),
-          ),
-        )
-        .orderBy(members.id)
-        .limit(1)
-        .for("update", { of: members });
-      const memberId =
-        existing?.id ??
-        (await ensureMember(tx as unknown as Db, { externalId: `web-${crypto.randomUUID()}`, email: input.email, name: input.name })).member.id;
       const [user] = await tx
         .insert(users)
-        .values({ name: input.name, email: input.email, passwordHash, memberId })
-        .returning({ id: users.id });
+        .values({ name: input.name, email: input.email, passwordHash })
+        .returning({ id: users.id, email: users.email, name: users.name });
       await tx.insert(userRoles).values({ userId: user!.id, role: "member" });
-      return { ok: true as const, userId: user!.id, memberId, linkedExisting: Boolean(existing) };
+      const started = await startMembership(tx, user!, now, { issueToken: true });
+      if (started.status === "enrolled") return { ok: true as const, userId: user!.id, status: "enrolled" as const, memberId: started.memberId };
+      if (started.status === "pending") {
+        return { ok: true as const, userId: user!.id, status: "pending" as const, token: started.token, expiresAt: started.expiresAt };
+      }
+      throw new Error("sign-up must issue the verification token");
     });
   } catch (error) {
     const pg = pgErrorOf(error);

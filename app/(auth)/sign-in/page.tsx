@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/portal/sign-in-form";
+import { Alert } from "@/components/ui/alert";
 import { getCurrentUser } from "@/lib/auth/session";
 import { safeRedirectPath } from "@/lib/auth/safe-redirect";
 import { oidcSignInAction } from "./oidc-sign-in-action";
@@ -8,14 +9,19 @@ import { oidcEnabled } from "@/lib/auth/oidc";
 
 export const metadata = { title: "Sign in" };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
-  const { callbackUrl } = await searchParams;
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; notice?: string }> }) {
+  const { callbackUrl, notice } = await searchParams;
   const target = safeRedirectPath(callbackUrl);
   if (await getCurrentUser()) redirect(target);
   return (
     <>
       <h1 className="text-2xl font-bold text-slate-900">Sign in</h1>
       <p className="mt-1 mb-5 text-sm text-slate-600">Check your points and redeem rewards.</p>
+      {notice === "verify" ? (
+        <div className="mb-4">
+          <Alert tone="info">Sign in to the account you created to confirm your email.</Alert>
+        </div>
+      ) : null}
       <SignInForm callbackUrl={target} />
       {oidcEnabled() ? (
         <form action={oidcSignInAction} className="mt-3">

@@ -2,6 +2,7 @@
 
 import { signIn } from "@/auth";
 import { getDb } from "@/db/client";
+import { sendMemberLink } from "@/lib/auth/send-member-link";
 import { signUp, signUpSchema } from "@/lib/auth/sign-up";
 import { fieldErrorsOf, type FormState } from "@/lib/portal/form-state";
 
@@ -15,7 +16,10 @@ export async function signUpAction(_prev: FormState<Field>, form: FormData): Pro
   if (!result.ok) {
     return { status: "error", fieldErrors: { email: "An account with this email already exists. Sign in instead." }, values };
   }
-  // Straight into the portal: signIn sets the session cookie and redirects (by throwing).
-  await signIn("credentials", { email: parsed.data.email, password: parsed.data.password, redirectTo: "/" });
+  // An existing member's points wait for the emailed link; a failed send can be retried from /check-email.
+  const sent = result.status === "pending" ? await sendMemberLink(parsed.data.email, parsed.data.name, result.token, result.expiresAt) : true;
+  const redirectTo = result.status === "enrolled" ? "/" : sent ? "/check-email" : "/check-email?error=unsent";
+  // signIn sets the session cookie and redirects (by throwing).
+  await signIn("credentials", { email: parsed.data.email, password: parsed.data.password, redirectTo });
   return { status: "success" };
 }

@@ -25,6 +25,8 @@ export interface ConsumerOptions {
   blockMs?: number;
   /** Entries another consumer has held unacknowledged this long are taken over (it probably died). */
   claimIdleMs?: number;
+  /** An event whose own outcome is a retryable failure (5xx, 429) this many times is dead-lettered. */
+  maxDeliveries?: number;
   /** Called after the database commit and before XACK: the crash test stops the process here. */
   afterCommit?: (count: number) => Promise<void> | void;
 }
@@ -49,6 +51,7 @@ export function createStreamConsumer(options: ConsumerOptions) {
   const group = options.group ?? ACCRUAL_GROUP;
   const batchSize = options.batchSize ?? 500;
   const claimIdleMs = options.claimIdleMs ?? 30_000;
+  const maxDeliveries = options.maxDeliveries ?? 10;
   const { redis, consumer } = options;
   // Own pending entries (from before a restart or a failed batch) are replayed before new ones.
   let replayOwnPending = true;
@@ -100,22 +103,22 @@ export function createStreamConsumer(options: ConsumerOptions) {
     return readNew(blockMs);
   }
 
+  async function deliveryCounts(ids: readonly string[]): Promise<number[]> {
+    const pipeline = redis.pipeline();
+    for (const id of ids) pipeline.xpending(stream, group, id, id, 1);
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([, reply]) => Number((reply as [string, string, number, number][])[0]?.[3] ?? 0));
+  }
+
   async function handle(entries: RawEntry[]): Promise<BatchOutcome> {
     const parsed = parseEntries(entries);
     const letters = parsed.invalid.map(({ streamId, payload, reason }) => ({ streamId, payload, reason }));
     const ack: string[] = [...parsed.gone];
     let applied = 0;
-    let retried = 0;
+    const retryable: { streamId: string; payload: unknown; reason: string }[] = [];
 
     if (parsed.valid.length > 0) {
-      let results: ApplyResult[];
-      try {
-        results = await options.apply(parsed.valid.map((v) => v.event));
-      } catch (error) {
-        // Nothing of the batch is acknowledged; it is replayed from the pending list.
-        replayOwnPending = true;
-        throw error;
-      }
+      const results = await options.apply(parsed.valid.map((v) => v.event));
       results.forEach((result, i) => {
         const entry = parsed.valid[i]!;
         if (result.ok) {
@@ -124,11 +127,21 @@ export function createStreamConsumer(options: ConsumerOptions) {
         } else if (result.status >= 400 && result.status < 500 && result.status !== 429) {
           letters.push({ streamId: entry.streamId, payload: entry.payload, reason: `${result.error.error}: ${result.error.message}` });
         } else {
-          retried++;
+          retryable.push({ streamId: entry.streamId, payload: entry.payload, reason: `${result.error.error}: ${result.error.message}` });
         }
       });
-      if (retried > 0) replayOwnPending = true;
       await options.afterCommit?.(applied);
+    }
+
+    let retried = 0;
+    if (retryable.length > 0) {
+      // A failure that outlives its retries is treated as poison, or it would hold the stream forever.
+      const counts = await deliveryCounts(retryable.map((r) => r.streamId));
+      retryable.forEach((r, i) => {
+        if (counts[i]! >= maxDeliveries) letters.push({ ...r, reason: `gave_up after ${counts[i]} deliveries: ${r.reason}` });
+        else retried++;
+      });
+      if (retried > 0) replayOwnPending = true;
     }
 
     if (letters.length > 0) {
@@ -145,7 +158,13 @@ export function createStreamConsumer(options: ConsumerOptions) {
     async runOnce(blockMs = options.blockMs ?? 1_000): Promise<BatchOutcome> {
       const entries = await nextEntries(blockMs);
       if (entries.length === 0) return { read: 0, applied: 0, deadLettered: 0, retried: 0 };
-      return handle(entries);
+      try {
+        return await handle(entries);
+      } catch (error) {
+        // Whatever failed (apply, dead letters, ack), the entries are still pending: replay them first.
+        replayOwnPending = true;
+        throw error;
+      }
     },
   };
 }

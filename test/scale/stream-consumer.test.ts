@@ -138,4 +138,28 @@ describe("stream consumer", () => {
     expect(await pendingCount(redis, stream)).toBe(0);
     expect(await t.db.$count(pointTransactions, eq(pointTransactions.referenceId, "x1"))).toBe(1);
   });
+
+  it("retries an event whose outcome is a transient failure, then dead-letters it after maxDeliveries", async () => {
+    const stream = uniqueStream();
+    const consumer = consumerFor(stream, {
+      maxDeliveries: 3,
+      apply: async (events) => {
+        const results = await apply(events.filter((e) => e.referenceId !== "flaky"));
+        return events.map((e) =>
+          e.referenceId === "flaky"
+            ? { ok: false as const, status: 503, error: { error: "unavailable", message: "try later" } }
+            : results.shift()!,
+        );
+      },
+    });
+    await consumer.ensureGroup();
+    await publishEvents(redis, [purchase("flaky"), purchase("steady")], { stream });
+    expect(await consumer.runOnce()).toMatchObject({ read: 2, applied: 1, retried: 1, deadLettered: 0 });
+    expect(await pendingCount(redis, stream)).toBe(1);
+    expect(await consumer.runOnce()).toMatchObject({ read: 1, retried: 1 });
+    expect(await consumer.runOnce()).toMatchObject({ read: 1, retried: 0, deadLettered: 1 });
+    expect(await pendingCount(redis, stream)).toBe(0);
+    const { items } = await listDeadLetters(t.db, { limit: 50 });
+    expect(items.find((i) => i.streamId.startsWith(stream))?.reason).toBe("gave_up after 3 deliveries: unavailable: try later");
+  });
 });

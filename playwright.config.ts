@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { BASE_URL, databaseUrl, E2E_PORT } from "./e2e/support/e2e-env";
+import { BASE_URL, databaseUrl, E2E_PORT, SMTP_URL } from "./e2e/support/e2e-env";
 
 const distDir = process.env.E2E_DIST_DIR ?? ".next-e2e";
 
@@ -41,7 +41,7 @@ export default defineConfig({
     command: `npx tsx e2e/support/prepare-database.ts && npx next build && npx next start -p ${E2E_PORT}`,
     url: `${BASE_URL}/api/health`,
     timeout: 600_000,
-    // E2E_REUSE_SERVER=1 runs against a server you started (same port and E2E_DATABASE), for quick iterations.
+    // E2E_REUSE_SERVER=1 runs against a server you started (same port, E2E_DATABASE and SMTP_URL), for quick iterations.
     reuseExistingServer: Boolean(process.env.E2E_REUSE_SERVER),
     stdout: "pipe",
     stderr: "pipe",
@@ -51,6 +51,8 @@ export default defineConfig({
       AUTH_SECRET: "e2e-secret-0123456789abcdef0123456789abcdef",
       AUTH_URL: BASE_URL,
       CRON_SECRET: "e2e-cron-secret-0123456789abcdef",
+      // Verification emails go to the sink the global setup starts; specs read the links from it.
+      SMTP_URL,
       LOG_LEVEL: "warn",
       NEXT_TELEMETRY_DISABLED: "1",
     },

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { LoyaltyApi } from "./support/api";
+import { verificationLinkFor } from "./support/mailbox";
 import { AuthPages, expectAccessible, PortalPages, screenshots } from "./support/pages";
 
 const run = Date.now();
@@ -38,12 +39,55 @@ test.describe.serial("member portal", () => {
     await screenshots(page, "sign-up");
   });
 
-  test("sign up links to the member the shop already created, with a balance of 0", async ({ request }) => {
+  test("sign up with the email of a member the shop created: nothing of it is shown until the emailed link comes back", async ({
+    request,
+    browser,
+  }) => {
     const api = new LoyaltyApi(request);
     await api.createMember(alice.externalId, alice.email, alice.name);
     await auth.signUp(alice.name, alice.email, password);
-    await expect(page).toHaveURL(/\/$/);
+    await expect(page).toHaveURL(/\/check-email/);
+    await expect(page.getByRole("heading", { level: 1, name: "Check your email" })).toBeVisible();
+    await expectAccessible(page);
+    await screenshots(page, "check-email");
+    // Knowing the email is not enough: the portal shows nothing of the member yet.
+    for (const path of ["/", "/history", "/redeem"]) {
+      await page.goto(path);
+      await expect(page).toHaveURL(/\/check-email/);
+    }
+    await expect(page.getByTestId("balance")).toHaveCount(0);
+
+    // The link, opened where nobody is signed in (another device), asks for this account first.
+    const link = await verificationLinkFor(alice.email);
+    const elsewhere = await browser.newContext();
+    const other = await elsewhere.newPage();
+    await other.goto(link);
+    await expect(other).toHaveURL(/\/sign-in\?.*notice=verify/);
+    await expect(other.getByText("Sign in to the account you created to confirm your email.")).toBeVisible();
+    await new AuthPages(other).submitSignIn(alice.email, password);
+    await expect(other.getByRole("heading", { level: 1, name: "Hello, Alice Example" })).toBeVisible();
+    await elsewhere.close();
+
+    // Linked: this browser's session now sees the member too.
+    await page.goto("/");
+    await expect(page.getByRole("heading", { level: 1, name: "Hello, Alice Example" })).toBeVisible();
     await portal.expectBalance("0");
+  });
+
+  test("a spent link is refused", async () => {
+    const link = await verificationLinkFor(alice.email);
+    const response = await page.request.get(link, { maxRedirects: 0 });
+    expect(response.headers()["location"]).toContain("/check-email?error=invalid");
+  });
+
+  test("a new email enrols a new member at once", async ({ browser }) => {
+    const context = await browser.newContext();
+    const fresh = await context.newPage();
+    await new AuthPages(fresh).signUp("Nora New", `nora-${run}@example.com`, password);
+    await expect(fresh).toHaveURL(/\/$/);
+    await expect(fresh.getByRole("heading", { level: 1, name: "Hello, Nora New" })).toBeVisible();
+    await new PortalPages(fresh).expectBalance("0");
+    await context.close();
   });
 
   test("sign out, then a wrong password is refused and the right one signs in", async () => {

@@ -2,12 +2,17 @@ import fs from "node:fs";
 import { connectPostgres } from "@/db/client";
 import { createApiKey } from "@/lib/loyalty/api-keys";
 import { databaseUrl, OUTPUT_DIR, SCREENSHOT_DIR, STATE_FILE } from "./e2e-env";
+import { startMailSink } from "./mail-sink";
 
 export interface E2eState {
   apiKey: string;
 }
 
-/** After the server is up: an API key for the "earn through the API" steps, handed to the specs in a file. */
+/**
+ * After the server is up: an API key for the "earn through the API" steps, handed to the specs in a
+ * file, and the SMTP sink the app mails to (it only sends during the tests). The returned function
+ * stops the sink at the end of the run.
+ */
 export default async function globalSetup() {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   fs.mkdirSync(OUTPUT_DIR, { recursive: true });
@@ -18,4 +23,5 @@ export default async function globalSetup() {
   } finally {
     await handle.close();
   }
+  return startMailSink();
 }

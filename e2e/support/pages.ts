@@ -14,11 +14,16 @@ export class AuthPages {
     await this.page.getByLabel("Email").fill(email);
     await this.page.getByLabel("Password").fill(password);
     await this.page.getByRole("button", { name: "Create account" }).click();
-    await expect(this.page.getByRole("heading", { level: 1, name: /Hello/ })).toBeVisible();
+    await expect(this.page).not.toHaveURL(/\/sign-up/);
   }
 
   async signIn(email: string, password: string) {
     await this.page.goto("/sign-in");
+    await this.submitSignIn(email, password);
+  }
+
+  /** Fills the sign-in form already on screen (keeps its callbackUrl). */
+  async submitSignIn(email: string, password: string) {
     await this.page.getByLabel("Email").fill(email);
     await this.page.getByLabel("Password").fill(password);
     await this.page.getByRole("button", { name: "Sign in" }).click();

@@ -20,6 +20,11 @@ const benchEnvSchema = z.object({
   BENCH_API_KEY: z.string().optional(),
   BENCH_RATE: z.coerce.number().int().positive().default(500),
   REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
+  /** work_mem of the nightly jobs' connections (a job-only setting, e.g. ALTER ROLE jobs SET work_mem). */
+  BENCH_JOB_WORK_MEM: z.string().default("128MB"),
+  /** Open lots the expiry job expires in its large run (10% of it in the small run); default: one per member. */
+  BENCH_EXPIRE_LOTS: z.coerce.number().int().positive().optional(),
+  BENCH_SKIP_TIERS: z.enum(["0", "1"]).default("0"),
 });
 
 export type BenchConfig = z.infer<typeof benchEnvSchema>;

@@ -19,7 +19,15 @@ export function multiplier(m: number): string {
 /** An instant in a zone, e.g. "Mar 7, 2026, 8:00 PM EST". */
 export function dateTime(date: Date | string | null | undefined, timeZone = "UTC"): string {
   if (!date) return "—";
-  return new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeStyle: "short", timeZone, timeZoneName: "short" }).format(new Date(date));
+  return new Intl.DateTimeFormat(LOCALE, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZone,
+    timeZoneName: "short",
+  }).format(new Date(date));
 }
 
 export function percent(ratio: number | null): string {

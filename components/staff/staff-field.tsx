@@ -10,7 +10,7 @@ const inputClass =
 function useFieldState(name: string) {
   const state = useStaffFormState();
   const error = state.status === "error" ? state.fieldErrors[name]?.join(" ") : undefined;
-  const previous = state.status === "error" ? state.values[name] : undefined;
+  const previous = state.status === "error" || state.status === "success" ? state.values?.[name] : undefined;
   return { error, previous };
 }
 

@@ -2,6 +2,7 @@
 export type StaffFormState =
   | { status: "idle" }
   | { status: "error"; formError: string; fieldErrors: Record<string, string[]>; values: Record<string, string> }
-  | { status: "success"; message: string; at: number };
+  /** `values` is set when the form should keep what was typed (React resets a form after its action). */
+  | { status: "success"; message: string; at: number; values?: Record<string, string> };
 
 export const IDLE: StaffFormState = { status: "idle" };

@@ -23,14 +23,16 @@ export async function runStaffForm(
   user: { id: string; roles: Role[] } | null,
   values: Record<string, string>,
   run: (actor: Actor) => Promise<string>,
+  options: { keepValues?: boolean } = {},
 ): Promise<StaffFormState> {
   if (!user) return { status: "error", formError: "Your session has ended. Please sign in again.", fieldErrors: {}, values };
   try {
     const message = await run({ kind: "user", id: user.id, roles: user.roles });
-    return { status: "success", message, at: Date.now() };
+    return { status: "success", message, at: Date.now(), ...(options.keepValues ? { values } : {}) };
   } catch (error) {
     if (isLoyaltyError(error)) {
-      const fieldErrors = fieldErrorsFromError(error);
+      // Field-level only for bad input; a refusal (a balance that would go negative…) is the form's message.
+      const fieldErrors = error.code === "validation_failed" || error.details?.fieldErrors ? fieldErrorsFromError(error) : {};
       const formError =
         error.code === "forbidden"
           ? "You are not allowed to do this."

@@ -37,7 +37,7 @@ export async function editCampaignAction(_: StaffFormState, form: FormData): Pro
     const campaign = await changeCampaign(getDb(), id, campaignFields(form), { actor });
     revalidatePath("/staff/campaigns");
     return `Campaign “${campaign.name}” saved.`;
-  });
+  }, { keepValues: true });
 }
 
 const ACTION_DONE = { pause: "paused", resume: "resumed", end: "ended", archive: "archived" } as const;
@@ -69,5 +69,5 @@ export async function previewCampaignAction(_: StaffFormState, form: FormData): 
     const result = await previewEarn(getDb(), actor, { eventType: "purchase", amountCents, tier, at: instant.toISOString() });
     const how = result.campaignId ? ` (${multiplier(result.multiplier)} with campaign #${result.campaignId})` : result.multiplier !== 1 ? ` (${multiplier(result.multiplier)} tier bonus)` : "";
     return `An order of ${money(amountCents)} by a ${TIER_NAMES[tier] ?? tier} member at that time earns ${result.points} points${how}.`;
-  });
+  }, { keepValues: true });
 }

@@ -27,7 +27,7 @@ export async function updateRewardAction(_: StaffFormState, form: FormData): Pro
     const reward = await updateReward(getDb(), Number(values.id), rewardFields(values), { actor });
     revalidatePath("/staff/rewards");
     return `Reward “${reward.name}” saved.`;
-  });
+  }, { keepValues: true });
 }
 
 export async function toggleRewardAction(_: StaffFormState, form: FormData): Promise<StaffFormState> {

@@ -49,5 +49,5 @@ export async function tiersAction(_: StaffFormState, form: FormData): Promise<St
     const saved = await updateTierSettings(getDb(), actor, input).catch(retarget);
     revalidatePath("/staff/tiers");
     return `Saved: ${saved.map((t) => `${t.name} from ${money(t.minSpend12m)}`).join(", ")}. Run the recalculation to move members now.`;
-  });
+  }, { keepValues: true });
 }

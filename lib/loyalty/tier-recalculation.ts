@@ -83,17 +83,25 @@ export async function recalculateTiers(
   return { membersChecked: progress.membersChecked, upgraded: progress.upgraded, downgraded: progress.downgraded };
 }
 
-/** Members with purchase or refund rows in the window, ascending by id. */
-async function windowSpenders(ex: Executor, windowStart: Date, now: Date): Promise<number[]> {
-  const rows = await queryRows<{ member_id: string | number }>(
-    ex,
-    sql`SELECT DISTINCT member_id
-        FROM point_transactions
-        WHERE spend_amount IS NOT NULL
-          AND occurred_at > ${windowStart.toISOString()}::timestamptz
-          AND occurred_at <= ${now.toISOString()}::timestamptz
-        ORDER BY member_id`,
-  );
+/**
+ * Members with purchase or refund rows in the window, ascending by id. One index-only pass; serial
+ * with room to hash in memory, because under load a parallel plan with the (far too low) distinct
+ * estimate spilled and took minutes where this takes ~20 s for 9M rows / 960k members here.
+ */
+async function windowSpenders(db: Db, windowStart: Date, now: Date): Promise<number[]> {
+  const rows = await db.transaction(async (tx) => {
+    await tx.execute(sql`SET LOCAL max_parallel_workers_per_gather = 0`);
+    await tx.execute(sql`SET LOCAL work_mem = '128MB'`);
+    return queryRows<{ member_id: string | number }>(
+      tx,
+      sql`SELECT DISTINCT member_id
+          FROM point_transactions
+          WHERE spend_amount IS NOT NULL
+            AND occurred_at > ${windowStart.toISOString()}::timestamptz
+            AND occurred_at <= ${now.toISOString()}::timestamptz
+          ORDER BY member_id`,
+    );
+  });
   return rows.map((r) => Number(r.member_id));
 }
 

@@ -7,7 +7,7 @@ import { getDb } from "@/db/client";
 import { getMemberByExternalId } from "@/db/queries/members";
 import { listAudit, type AuditFilter } from "@/lib/loyalty/audit";
 import { requireStaff } from "../staff-session";
-import { resolveActor } from "./resolve-actor";
+import { actorLabels, resolveActor } from "./resolve-actor";
 
 export const metadata = { title: "Audit log" };
 export const dynamic = "force-dynamic";
@@ -33,6 +33,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   if (params.to && DAY.test(params.to)) filter.to = new Date(new Date(`${params.to}T00:00:00Z`).getTime() + 86_400_000);
   const cursor = params.cursor && /^\d{1,15}$/.test(params.cursor) ? Number(params.cursor) : null;
   const page = unknownMember ? { items: [], nextCursor: null } : await listAudit(db, actor, filter, { cursor, limit: 50 });
+  const names = await actorLabels(db, page.items.map((e) => e.actor));
   const next = new URLSearchParams(Object.entries({ ...params, cursor: String(page.nextCursor ?? "") }).filter(([, v]) => v) as [string, string][]);
 
   const input = "mt-1 block min-h-10 w-full rounded-lg border border-slate-300 bg-white px-3 text-sm shadow-sm focus:outline-2 focus:outline-indigo-600";
@@ -73,7 +74,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         {page.items.map((e) => (
           <tr key={e.id}>
             <Td className="whitespace-nowrap">{dateTime(e.createdAt)}</Td>
-            <Td className="break-all">{e.actor}</Td>
+            <Td className="break-all">{names.get(e.actor) ?? e.actor}</Td>
             <Td>{e.action}</Td>
             <Td>
               {e.targetType} {e.targetId}

@@ -23,7 +23,7 @@ function audience(c: CampaignView): string {
   return `${events} · ${tiers}`;
 }
 
-function CampaignRows({ list, showActions }: { list: CampaignView[]; showActions: boolean }) {
+function campaignRows(list: CampaignView[], showActions: boolean) {
   return list.map((c) => (
     <tr key={c.id}>
       <Td>
@@ -42,7 +42,7 @@ function CampaignRows({ list, showActions }: { list: CampaignView[]; showActions
       <Td numeric>{points(c.results.membersReached)}</Td>
       {showActions ? (
         <Td>
-          <div className="flex flex-wrap gap-2">
+          <div className="flex min-w-64 flex-wrap items-start gap-2">
             {c.status === "scheduled" ? (
               <Link href={`/staff/campaigns/${c.id}`} className="text-sm font-medium text-indigo-700 hover:underline">
                 Edit
@@ -73,14 +73,14 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
   return (
     <>
       <PageHeader title="Campaigns" description="Points multipliers for a window of time. When campaigns overlap, the highest multiplier that applies to an event wins." />
-      <div className="grid gap-6 lg:grid-cols-3">
-        <div className="space-y-6 lg:col-span-2">
+      <div className="space-y-6">
+        <div className="space-y-6">
           <section aria-labelledby="current-heading">
             <h2 id="current-heading" className="mb-2 text-lg font-semibold text-slate-900">
               Active and scheduled
             </h2>
             <Table caption="Active, paused and scheduled campaigns" head={[...HEAD, "Actions"]} empty="No active or scheduled campaign.">
-              <CampaignRows list={lists.current} showActions />
+              {campaignRows(lists.current, true)}
             </Table>
           </section>
           <section aria-labelledby="past-heading">
@@ -88,7 +88,7 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
               Past
             </h2>
             <Table caption="Ended and archived campaigns" head={[...HEAD, "Actions"]} empty="No past campaign.">
-              <CampaignRows list={lists.past} showActions />
+              {campaignRows(lists.past, true)}
             </Table>
             {lists.nextPastCursor ? (
               <Link href={`/staff/campaigns?past=${lists.nextPastCursor}`} className="mt-2 inline-block text-sm font-medium text-indigo-700 hover:underline">
@@ -97,7 +97,7 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
             ) : null}
           </section>
         </div>
-        <div className="space-y-6">
+        <div className="grid gap-6 lg:grid-cols-2">
           <Card title="New campaign">
             <CampaignForm action={createCampaignAction} submitLabel="Schedule campaign" />
           </Card>

@@ -13,6 +13,7 @@ import { listMemberAudit } from "@/lib/loyalty/audit";
 import { isLoyaltyError } from "@/lib/loyalty/errors";
 import { rolesAllow } from "@/lib/loyalty/staff-permissions";
 import { getMemberHistory, getMemberProfile } from "@/lib/loyalty/support";
+import { actorLabels } from "../../audit/resolve-actor";
 import { requireStaff } from "../../staff-session";
 import { adjustPointsAction, approveAdjustmentAction, rejectAdjustmentAction, reverseTransactionAction } from "../actions";
 
@@ -45,6 +46,7 @@ export default async function MemberPage({
     }),
     listMemberAudit(db, actor, member.id, { cursor: auditCursor, limit: 20 }),
   ]);
+  const names = await actorLabels(db, [...auditPage.items.map((e) => e.actor), ...profile.pendingAdjustments.map((r) => r.requestedBy)]);
   const canApprove = rolesAllow(user.roles, "adjustments:approve");
   const base = `/staff/members/${encodeURIComponent(member.externalId)}`;
   const now = new Date();
@@ -82,7 +84,7 @@ export default async function MemberPage({
                     <span>
                       <strong className="tabular-nums">{signedPoints(r.points)}</strong> · {r.reason} · ref {r.referenceId}
                       <span className="block text-xs text-slate-600">
-                        requested by {r.requestedBy} on {dateTime(r.createdAt)}
+                        requested by {names.get(r.requestedBy) ?? r.requestedBy} on {dateTime(r.createdAt)}
                       </span>
                     </span>
                     {canApprove ? (
@@ -161,7 +163,7 @@ export default async function MemberPage({
               {auditPage.items.map((e) => (
                 <tr key={e.id}>
                   <Td className="whitespace-nowrap">{dateTime(e.createdAt)}</Td>
-                  <Td>{e.actor}</Td>
+                  <Td className="break-all">{names.get(e.actor) ?? e.actor}</Td>
                   <Td>{e.action}</Td>
                   <Td>{e.reason ?? ""}</Td>
                   <Td className="font-mono text-xs break-all">{e.after ? JSON.stringify(e.after) : ""}</Td>

@@ -41,7 +41,7 @@ export default defineConfig({
     command: `npx tsx e2e/support/prepare-database.ts && npx next build && npx next start -p ${E2E_PORT}`,
     url: `${BASE_URL}/api/health`,
     timeout: 600_000,
-    // E2E_REUSE_SERVER=1 runs against a server you started (same port, E2E_DATABASE and SMTP_URL), for quick iterations.
+    // E2E_REUSE_SERVER=1 runs against a server you started (same E2E_PORT and E2E_DATABASE; its SMTP_URL=smtp://127.0.0.1:$E2E_SMTP_PORT), for quick iterations.
     reuseExistingServer: Boolean(process.env.E2E_REUSE_SERVER),
     stdout: "pipe",
     stderr: "pipe",

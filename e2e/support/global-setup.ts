@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { connectPostgres } from "@/db/client";
 import { createApiKey } from "@/lib/loyalty/api-keys";
-import { databaseUrl, OUTPUT_DIR, SCREENSHOT_DIR, STATE_FILE } from "./e2e-env";
+import { databaseUrl, RUN_DIR, SCREENSHOT_DIR, STATE_FILE } from "./e2e-env";
 import { startMailSink } from "./mail-sink";
 
 export interface E2eState {
@@ -15,7 +15,7 @@ export interface E2eState {
  */
 export default async function globalSetup() {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+  fs.mkdirSync(RUN_DIR, { recursive: true });
   const handle = connectPostgres(databaseUrl(), { max: 1 });
   try {
     const { key } = await createApiKey(handle.db, { name: `e2e-${Date.now()}` });

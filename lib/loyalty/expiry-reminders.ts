@@ -44,21 +44,25 @@ export async function queueExpiryReminders(
 ): Promise<ExpiryReminderResult> {
   const { now } = options;
   const windows = reminderWindows(now);
-  const values = sql.join(
+  // One range scan of point_transactions_open_lots_expiry_idx per window (UNION ALL of constants:
+  // joined to a VALUES list instead, the planner misjudged the ranges and scanned the whole ledger).
+  const perWindow = sql.join(
     windows.map(
-      (w) =>
-        sql`(${w.thresholdDays}::smallint, ${w.expiresOn}::date, ${w.from.toISOString()}::timestamptz, ${w.to.toISOString()}::timestamptz)`,
+      (w) => sql`SELECT member_id, ${w.thresholdDays}::smallint AS threshold_days, ${w.expiresOn}::date AS expires_on,
+                        sum(remaining) AS points
+                 FROM point_transactions
+                 WHERE remaining > 0
+                   AND expires_at >= ${w.from.toISOString()}::timestamptz
+                   AND expires_at < ${w.to.toISOString()}::timestamptz
+                 GROUP BY member_id`,
     ),
-    sql`, `,
+    sql` UNION ALL `,
   );
   const queued = await queryRows<{ id: string | number }>(
     db,
     sql`INSERT INTO notifications (member_id, kind, threshold_days, expires_on, points, created_at)
-        SELECT l.member_id, 'expiry_reminder', w.threshold_days, w.expires_on, sum(l.remaining), ${now.toISOString()}::timestamptz
-        FROM (VALUES ${values}) AS w(threshold_days, expires_on, from_at, to_at)
-        JOIN point_transactions l
-          ON l.remaining > 0 AND l.expires_at >= w.from_at AND l.expires_at < w.to_at
-        GROUP BY l.member_id, w.threshold_days, w.expires_on
+        SELECT member_id, 'expiry_reminder', threshold_days, expires_on, points, ${now.toISOString()}::timestamptz
+        FROM (${perWindow}) due
         ON CONFLICT ON CONSTRAINT notifications_reminder_uq DO NOTHING
         RETURNING id`,
   );

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Executor, type Tx } from "@/db/client";
+import type { TierCode } from "@/db/schema";
 import { pgArray } from "./pg-array";
 
 /**
@@ -18,30 +19,63 @@ export async function lockBalances(tx: Tx, memberIds: readonly number[]): Promis
   return new Map(rows.map((r) => [Number(r.member_id), Number(r.available_points)]));
 }
 
-/** Adds each member's delta to its cached balance: one statement for the whole batch. */
-export async function applyBalanceDeltas(tx: Tx, deltas: ReadonlyMap<number, number>): Promise<void> {
-  const rows = [...deltas].filter(([, delta]) => delta !== 0);
-  if (rows.length === 0) return;
-  await tx.execute(sql`UPDATE point_balances AS b
-    SET available_points = b.available_points + v.delta, updated_at = now()
-    FROM unnest(${pgArray(rows.map(([id]) => id))}::bigint[], ${pgArray(rows.map(([, d]) => d))}::bigint[]) AS v(member_id, delta)
-    WHERE b.member_id = v.member_id`);
+export interface LockedMember {
+  id: number;
+  externalId: string;
+  tier: TierCode;
+  availablePoints: number;
 }
 
-export interface TotalsDelta {
+/**
+ * Resolves a batch's external ids and locks those members' balance rows, in member-id order (the
+ * lock is taken above the sort), in one statement: what `lockBalances` does, without a round trip
+ * to learn the ids first. Unknown ids are simply absent. The balance rows are found by an id array
+ * (an index scan whatever the batch size): a plain join would let the planner, seeing hundreds of
+ * ids, hash-join against a sequential scan of point_balances.
+ */
+export async function lockMembersByExternalIds(tx: Tx, externalIds: readonly string[]): Promise<LockedMember[]> {
+  const unique = [...new Set(externalIds)];
+  if (unique.length === 0) return [];
+  const rows = await queryRows<{ id: string | number; external_id: string; tier: TierCode; available_points: string | number }>(
+    tx,
+    sql`WITH m AS MATERIALIZED (SELECT id, external_id, tier FROM members WHERE external_id = ANY(${pgArray(unique)}::text[]))
+        SELECT m.id, m.external_id, m.tier, b.available_points
+        FROM point_balances b JOIN m ON m.id = b.member_id
+        WHERE b.member_id = ANY(ARRAY(SELECT id FROM m))
+        ORDER BY b.member_id FOR UPDATE OF b`,
+  );
+  return rows.map((r) => ({ id: Number(r.id), externalId: r.external_id, tier: r.tier, availablePoints: Number(r.available_points) }));
+}
+
+/** What a write changes for one member: its balance, and its lifetime totals (members.total_earned/total_redeemed). */
+export interface BalanceChange {
+  points: number;
   earned: number;
   redeemed: number;
 }
 
-/** Adds to members.total_earned / total_redeemed: one statement for the whole batch. */
-export async function applyTotalsDeltas(tx: Tx, deltas: ReadonlyMap<number, TotalsDelta>): Promise<void> {
-  const rows = [...deltas].filter(([, d]) => d.earned !== 0 || d.redeemed !== 0);
+/**
+ * Adds each member's change to its cached balance and totals: one statement for the whole batch
+ * (the members update rides in a CTE), touching only the rows whose figures move.
+ */
+export async function applyBalanceChanges(tx: Tx, changes: ReadonlyMap<number, BalanceChange>): Promise<void> {
+  const rows = [...changes].filter(([, c]) => c.points !== 0 || c.earned !== 0 || c.redeemed !== 0);
   if (rows.length === 0) return;
-  await tx.execute(sql`UPDATE members AS m
-    SET total_earned = m.total_earned + v.earned, total_redeemed = m.total_redeemed + v.redeemed
-    FROM unnest(${pgArray(rows.map(([id]) => id))}::bigint[], ${pgArray(rows.map(([, d]) => d.earned))}::bigint[],
-                ${pgArray(rows.map(([, d]) => d.redeemed))}::bigint[]) AS v(member_id, earned, redeemed)
-    WHERE m.id = v.member_id`);
+  await tx.execute(sql`WITH v AS (
+      SELECT * FROM unnest(${pgArray(rows.map(([id]) => id))}::bigint[], ${pgArray(rows.map(([, c]) => c.points))}::bigint[],
+                           ${pgArray(rows.map(([, c]) => c.earned))}::bigint[], ${pgArray(rows.map(([, c]) => c.redeemed))}::bigint[])
+        AS v(member_id, points, earned, redeemed)
+    ), totals AS (
+      UPDATE members AS m SET total_earned = m.total_earned + v.earned, total_redeemed = m.total_redeemed + v.redeemed
+      FROM v WHERE m.id = v.member_id AND (v.earned <> 0 OR v.redeemed <> 0)
+    )
+    UPDATE point_balances AS b SET available_points = b.available_points + v.points, updated_at = now()
+    FROM v WHERE b.member_id = v.member_id AND v.points <> 0`);
+}
+
+/** Adds each member's delta to its cached balance: one statement for the whole batch. */
+export async function applyBalanceDeltas(tx: Tx, deltas: ReadonlyMap<number, number>): Promise<void> {
+  await applyBalanceChanges(tx, new Map([...deltas].map(([id, points]) => [id, { points, earned: 0, redeemed: 0 }])));
 }
 
 export async function getBalance(ex: Executor, memberId: number): Promise<{ availablePoints: number; tierSpend12m: number } | null> {

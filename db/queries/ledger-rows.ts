@@ -9,14 +9,15 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
  * Inserts ledger rows whose ids were reserved from the sequence, as one statement with one array
  * parameter per column (constant text, prepared once, whatever the batch size). ON CONFLICT DO
  * NOTHING on the (reference_type, reference_id) key; rows go in reference order, so that two batches
- * racing for the same references wait on each other in one order. Returns how many were inserted.
+ * racing for the same references wait on each other in one order. Returns how many were inserted
+ * (one row back, not one per ledger row).
  */
 export async function insertLedgerRows(tx: Tx, rows: readonly (NewPointTransaction & { id: number })[]): Promise<number> {
   if (rows.length === 0) return 0;
   const col = <T>(pick: (r: NewPointTransaction & { id: number }) => T) => rows.map(pick);
-  const inserted = await queryRows<{ id: string | number }>(
+  const [inserted] = await queryRows<{ n: number }>(
     tx,
-    sql`INSERT INTO point_transactions (id, member_id, type, amount, reference_type, reference_id, multiplier, campaign_id,
+    sql`WITH inserted AS (INSERT INTO point_transactions (id, member_id, type, amount, reference_type, reference_id, multiplier, campaign_id,
           reward_id, spend_amount, related_transaction_id, description, created_by, occurred_at, expires_at, remaining)
         OVERRIDING SYSTEM VALUE
         SELECT * FROM unnest(
@@ -30,7 +31,8 @@ export async function insertLedgerRows(tx: Tx, rows: readonly (NewPointTransacti
           ${pgArray(col((r) => iso(r.expiresAt)))}::timestamptz[], ${pgArray(col((r) => r.remaining))}::bigint[])
         ORDER BY 5, 6
         ON CONFLICT DO NOTHING
-        RETURNING id`,
+        RETURNING 1)
+        SELECT count(*)::int AS n FROM inserted`,
   );
-  return inserted.length;
+  return Number(inserted?.n ?? 0);
 }

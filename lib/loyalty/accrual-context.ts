@@ -1,9 +1,8 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Tx } from "@/db/client";
-import { lockBalances } from "@/db/queries/balances";
+import { lockMembersByExternalIds } from "@/db/queries/balances";
 import { pgArray } from "@/db/queries/pg-array";
 import { openLots } from "@/db/queries/lots";
-import { findMembersByExternalIds } from "@/db/queries/members";
 import { findByReferences, refundedSoFar, type ReferenceKey } from "@/db/queries/transactions";
 import type { AcceptedEvent, PlanContext } from "./accrual-plan";
 import { findActiveCampaigns } from "./campaign-lookup";
@@ -14,11 +13,16 @@ import { getProgramSettings, getTiers } from "./settings";
 /** Reserves ledger ids up front, so a batch can plan rows that refer to each other before inserting them. */
 async function reserveIds(tx: Tx, count: number): Promise<number[]> {
   if (count === 0) return [];
-  const rows = await queryRows<{ id: string | number }>(
+  // The sequence named as a literal (the migration names it): resolved once at parse time, where
+  // pg_get_serial_sequence() would be called again for every id. One text row, not a row per id.
+  const [row] = await queryRows<{ ids: string }>(
     tx,
-    sql`SELECT nextval(pg_get_serial_sequence('point_transactions', 'id')) AS id FROM generate_series(1, ${count}::int)`,
+    sql`SELECT string_agg(nextval('point_transactions_id_seq'::regclass)::text, ',') AS ids FROM generate_series(1, ${count}::int)`,
   );
-  return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+  return row!.ids
+    .split(",")
+    .map(Number)
+    .sort((a, b) => a - b);
 }
 
 async function loadCheckIns(tx: Tx, keys: readonly { memberId: number; day: string }[]): Promise<Map<string, { streak: number }>> {
@@ -34,30 +38,39 @@ async function loadCheckIns(tx: Tx, keys: readonly { memberId: number; day: stri
 }
 
 /**
- * Everything the plan needs, read in a fixed order: programme rules and members first, then the
- * members' balance rows are locked (member-id order), and only then the state those locks protect
- * (references, lots, refunds so far, check-ins), so what is read cannot change before the commit.
+ * Everything the plan needs, in two round trips at most (one for a batch of purchases, referrals and
+ * reviews). The first pipelines, in this order: programme rules, the members resolved with their
+ * balance rows locked (member-id order), then the references and the reserved ids. Pipelined
+ * statements still run one after the other, each with its own snapshot, so the references are read
+ * once the locks are held and cannot change before the commit. The second reads what only refunds
+ * (lots, refunds so far) and logins (check-ins) need, and is skipped when there are none.
  */
 export async function loadAccrualContext(tx: Tx, events: readonly AcceptedEvent[], actor: string): Promise<PlanContext> {
   const times = events.map((e) => e.occurredAt.getTime());
-  const [settings, tierRows, campaigns, members] = await Promise.all([
+  // Every event's reference, whether or not its member exists: the ids are not known yet, and a row
+  // found for an unknown member's event is never looked at.
+  const refs: ReferenceKey[] = events.map((e) => ({ referenceType: e.event.type, referenceId: e.event.referenceId }));
+  for (const e of events) {
+    if (e.event.type === "refund") refs.push({ referenceType: "purchase", referenceId: e.event.originalReferenceId! });
+  }
+  const [settings, tierRows, campaigns, members, existing, reservedIds] = await Promise.all([
     getProgramSettings(tx),
     getTiers(tx),
     events.length > 0 ? findActiveCampaigns(tx, new Date(Math.min(...times)), new Date(Math.max(...times))) : [],
-    findMembersByExternalIds(
+    lockMembersByExternalIds(
       tx,
       events.map((e) => e.event.memberExternalId),
     ),
+    findByReferences(tx, refs),
+    reserveIds(tx, events.length),
   ]);
   const membersByExternalId = new Map(members.map((m) => [m.externalId, { id: m.id, tier: m.tier }]));
+  const balances = new Map(members.map((m) => [m.id, m.availablePoints]));
   const known = events.filter((e) => membersByExternalId.has(e.event.memberExternalId));
   const memberOf = (e: AcceptedEvent) => membersByExternalId.get(e.event.memberExternalId)!.id;
 
-  const balances = await lockBalances(tx, known.map(memberOf));
-
-  const refs: ReferenceKey[] = known.map((e) => ({ referenceType: e.event.type, referenceId: e.event.referenceId }));
   const refunds = known.filter((e) => e.event.type === "refund");
-  for (const e of refunds) refs.push({ referenceType: "purchase", referenceId: e.event.originalReferenceId! });
+  const originals = new Set(refunds.map((e) => e.event.originalReferenceId!));
   const logins = known.filter((e) => e.event.type === "login");
   const checkInKeys = logins.flatMap((e) => {
     const day = utcDay(e.occurredAt);
@@ -66,15 +79,13 @@ export async function loadAccrualContext(tx: Tx, events: readonly AcceptedEvent[
       { memberId: memberOf(e), day: previousUtcDay(day) },
     ];
   });
+  const purchaseIds = existing.filter((r) => r.referenceType === "purchase" && originals.has(r.referenceId)).map((r) => r.id);
 
-  const [existing, lotRows, checkIns, reservedIds] = await Promise.all([
-    findByReferences(tx, refs),
+  const [lotRows, checkIns, refunded] = await Promise.all([
     openLots(tx, refunds.map(memberOf)),
     loadCheckIns(tx, checkInKeys),
-    reserveIds(tx, known.length),
+    refundedSoFar(tx, purchaseIds),
   ]);
-  const purchaseIds = existing.filter((r) => r.referenceType === "purchase").map((r) => r.id);
-  const refunded = await refundedSoFar(tx, purchaseIds);
 
   const lots = new Map<number, { id: number; expiresAt: Date; remaining: number }[]>();
   for (const lot of lotRows) {

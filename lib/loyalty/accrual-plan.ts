@@ -1,3 +1,4 @@
+import type { BalanceChange } from "@/db/queries/balances";
 import type { NewPointTransaction, PointTransaction, ProgramSettings, TierCode } from "@/db/schema";
 import type { LoyaltyEvent } from "./events";
 import type { ErrorCode } from "./errors";
@@ -75,8 +76,8 @@ export interface AccrualPlan {
   /** New remaining of lots that existed before the batch. */
   lotUpdates: Map<number, number>;
   checkIns: { memberId: number; day: string; streak: number; transactionId: number | null }[];
-  balanceDeltas: Map<number, number>;
-  totalsDeltas: Map<number, { earned: number; redeemed: number }>;
+  /** Per member: balance and lifetime totals change, applied in one statement. */
+  balanceChanges: Map<number, BalanceChange>;
 }
 
 const refKey = (type: string, id: string) => `${type}\u0000${id}`;
@@ -102,8 +103,7 @@ export function planAccrual(events: readonly AcceptedEvent[], ctx: PlanContext):
     rows: [],
     lotUpdates: new Map(),
     checkIns: [],
-    balanceDeltas: new Map(),
-    totalsDeltas: new Map(),
+    balanceChanges: new Map(),
   };
   const existingByRef = new Map(ctx.existing.map((row) => [refKey(row.referenceType, row.referenceId), row]));
   const plannedByRef = new Map<string, PlannedRow>();
@@ -128,11 +128,14 @@ export function planAccrual(events: readonly AcceptedEvent[], ctx: PlanContext):
     plan.rows.push(planned);
     plannedByRef.set(refKey(row.referenceType, row.referenceId), planned);
     const amount = row.amount;
-    plan.balanceDeltas.set(memberId, (plan.balanceDeltas.get(memberId) ?? 0) + amount);
     const relatedType = row.type === "reverse" ? "earn" : null;
     const delta = totalsDelta(row.type, amount, relatedType);
-    const totals = plan.totalsDeltas.get(memberId) ?? { earned: 0, redeemed: 0 };
-    plan.totalsDeltas.set(memberId, { earned: totals.earned + delta.earned, redeemed: totals.redeemed + delta.redeemed });
+    const change = plan.balanceChanges.get(memberId) ?? { points: 0, earned: 0, redeemed: 0 };
+    plan.balanceChanges.set(memberId, {
+      points: change.points + amount,
+      earned: change.earned + delta.earned,
+      redeemed: change.redeemed + delta.redeemed,
+    });
     return planned;
   };
 

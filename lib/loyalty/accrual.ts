@@ -1,5 +1,5 @@
 import type { Db, Tx } from "@/db/client";
-import { applyBalanceDeltas, applyTotalsDeltas } from "@/db/queries/balances";
+import { applyBalanceChanges } from "@/db/queries/balances";
 import { insertAllocations, setLotRemaining } from "@/db/queries/lots";
 import { insertLedgerRows } from "@/db/queries/ledger-rows";
 import { loginCheckIns } from "@/db/schema";
@@ -44,24 +44,33 @@ function validate(raw: unknown, index: number, now: Date): AcceptedEvent | Event
   return { index, event, occurredAt };
 }
 
+/**
+ * Writes the plan in one round trip: the statements are pipelined on the transaction's connection
+ * and run in this order. If another member's transaction took one of the references meanwhile (the
+ * only way, under the members' locks, for the insert to come up short), the whole transaction starts
+ * again and the plan sees it (and answers reference_conflict); a statement that failed because of the
+ * missing row (an allocation or check-in pointing at it) is part of that same retry.
+ */
 async function writePlan(tx: Tx, plan: AccrualPlan): Promise<void> {
-  if (plan.rows.length > 0) {
-    const inserted = await insertLedgerRows(
+  const settled = await Promise.allSettled([
+    insertLedgerRows(
       tx,
       plan.rows.map((p) => p.row),
-    );
-    // Under the members' locks a reference can only be taken meanwhile by another member's transaction:
-    // start again, and the plan will see it (and answer reference_conflict).
-    if (inserted !== plan.rows.length) throw new RetryTransaction("a reference of the batch was taken concurrently");
+    ),
+    setLotRemaining(tx, plan.lotUpdates),
+    insertAllocations(
+      tx,
+      plan.rows.flatMap((p) => p.allocations.map((a) => ({ transactionId: p.row.id, lotId: a.lotId, points: a.points }))),
+    ),
+    plan.checkIns.length > 0 ? tx.insert(loginCheckIns).values(plan.checkIns) : undefined,
+    applyBalanceChanges(tx, plan.balanceChanges),
+  ]);
+  const [inserted] = settled;
+  if (inserted.status === "fulfilled" && inserted.value !== plan.rows.length) {
+    throw new RetryTransaction("a reference of the batch was taken concurrently");
   }
-  await setLotRemaining(tx, plan.lotUpdates);
-  await insertAllocations(
-    tx,
-    plan.rows.flatMap((p) => p.allocations.map((a) => ({ transactionId: p.row.id, lotId: a.lotId, points: a.points }))),
-  );
-  if (plan.checkIns.length > 0) await tx.insert(loginCheckIns).values(plan.checkIns);
-  await applyBalanceDeltas(tx, plan.balanceDeltas);
-  await applyTotalsDeltas(tx, plan.totalsDeltas);
+  const failed = settled.find((s) => s.status === "rejected");
+  if (failed) throw failed.reason;
 }
 
 /**
@@ -98,7 +107,7 @@ export async function recordEvents(db: Db, events: readonly LoyaltyEvent[], ctx:
     }),
   );
   for (const [index, outcome] of plan.outcomes) outcomes[index] = outcome;
-  await notifyMembersChanged([...plan.balanceDeltas.keys()]);
+  await notifyMembersChanged([...plan.balanceChanges.keys()]);
   return outcomes;
 }
 

@@ -1,6 +1,6 @@
 import { and, eq, isNull, or, gt, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
-import { applyBalanceDeltas, applyTotalsDeltas, lockBalances } from "@/db/queries/balances";
+import { applyBalanceChanges, lockBalances } from "@/db/queries/balances";
 import { insertAllocations, openLots, setLotRemaining } from "@/db/queries/lots";
 import { getMemberByExternalId, getMemberById } from "@/db/queries/members";
 import { findByReferences } from "@/db/queries/transactions";
@@ -130,8 +130,7 @@ export async function redeemPoints(db: Db, input: RedeemInput, ctx: LedgerContex
       const byId = new Map(lots.map((l) => [l.id, l]));
       await setLotRemaining(tx, new Map(allocations.map((a) => [a.lotId, byId.get(a.lotId)!.remaining - a.points])));
       await insertAllocations(tx, allocations.map((a) => ({ transactionId: row.id, ...a })));
-      await applyBalanceDeltas(tx, new Map([[member.id, -points]]));
-      await applyTotalsDeltas(tx, new Map([[member.id, { earned: 0, redeemed: points }]]));
+      await applyBalanceChanges(tx, new Map([[member.id, { points: -points, earned: 0, redeemed: points }]]));
       return { memberId: member.id, result: { transactionId: row.id, points, availablePoints: balance - points - pastDue, duplicate: false } };
     }),
   );

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { queryRows, type Db, type Tx } from "@/db/client";
-import { applyBalanceDeltas, applyTotalsDeltas, lockBalances } from "@/db/queries/balances";
+import { applyBalanceChanges, lockBalances } from "@/db/queries/balances";
 import { allocationsOf, insertAllocations, openLots, setLotRemaining } from "@/db/queries/lots";
 import { findByReferences, getTransaction, refundedSoFar } from "@/db/queries/transactions";
 import { pointTransactions, type NewPointTransaction, type PointTransaction } from "@/db/schema";
@@ -155,8 +155,7 @@ export async function reverseTransaction(db: Db, input: ReverseInput, ctx: Ledge
       const amount = planned.row.amount;
       await setLotRemaining(tx, planned.lotUpdates);
       await insertAllocations(tx, planned.allocations.map((a) => ({ transactionId: inserted.id, ...a })));
-      await applyBalanceDeltas(tx, new Map([[target.memberId, amount]]));
-      await applyTotalsDeltas(tx, new Map([[target.memberId, totalsDelta("reverse", amount, target.type)]]));
+      await applyBalanceChanges(tx, new Map([[target.memberId, { points: amount, ...totalsDelta("reverse", amount, target.type) }]]));
       await writeAudit(tx, {
         actor: ctx.actor,
         action: "points.reverse",

@@ -208,6 +208,31 @@ describe("recordEvents", () => {
     expect(statuses.filter((s) => s === 409)).toHaveLength(10);
   });
 
+  it("gives refund and login references raced for by two members to one batch, the others replaying or refused whole", async () => {
+    const a = await newMember(t.db, "acc-fa");
+    const b = await newMember(t.db, "acc-fb");
+    await recordEvents(t.db, [purchase("acc-fa", "fp-a", 10_000), purchase("acc-fb", "fp-b", 10_000)], ctx);
+    const pool = t.connect(10);
+    // The writes of a batch are pipelined: a loser's allocation and check-in rows point at ledger rows
+    // its insert skipped, and that must end in a retry (then a conflict), never in an error.
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => {
+        const [member, original] = i % 2 ? ["acc-fa", "fp-a"] : ["acc-fb", "fp-b"];
+        return recordEvents(
+          pool.db,
+          [refund(member, "rf-contested", original, 4_000), { type: "login", memberExternalId: member, referenceId: "lg-contested" }],
+          ctx,
+        );
+      }),
+    );
+    const pairs = outcomes.map((o) => o.map((e) => e.status).join("/")).sort();
+    expect(pairs.filter((p) => p === "201/201")).toHaveLength(1);
+    expect(pairs.filter((p) => p === "200/200")).toHaveLength(9);
+    expect(pairs.filter((p) => p === "409/409")).toHaveLength(10);
+    const balances = [await balanceOf(t.db, a.id), await balanceOf(t.db, b.id)].sort((x, y) => x - y);
+    expect(balances).toEqual([70, 100]);
+  });
+
   it("runs overlapping batches concurrently without deadlock, every event counted once", async () => {
     const ids = [];
     for (let i = 0; i < 10; i++) ids.push((await newMember(t.db, `acc-ov-${i}`)).id);

@@ -47,35 +47,42 @@ export async function lockMembersByExternalIds(tx: Tx, externalIds: readonly str
   return rows.map((r) => ({ id: Number(r.id), externalId: r.external_id, tier: r.tier, availablePoints: Number(r.available_points) }));
 }
 
-/** What a write changes for one member: its balance, and its lifetime totals (members.total_earned/total_redeemed). */
+/**
+ * What a write changes for one member: its balance, its lifetime totals (members.total_earned and
+ * total_redeemed), and its live 12-month tier spend (minor units, signed; see `tierSpendDelta`).
+ */
 export interface BalanceChange {
   points: number;
   earned: number;
   redeemed: number;
+  spend: number;
 }
 
 /**
- * Adds each member's change to its cached balance and totals: one statement for the whole batch
- * (the members update rides in a CTE), touching only the rows whose figures move.
+ * Adds each member's change to its cached balance, totals and tier spend: one statement for the
+ * whole batch (the members update rides in a CTE), touching only the rows whose figures move. The
+ * live tier spend never goes below 0, as the nightly recalculation's never does.
  */
 export async function applyBalanceChanges(tx: Tx, changes: ReadonlyMap<number, BalanceChange>): Promise<void> {
-  const rows = [...changes].filter(([, c]) => c.points !== 0 || c.earned !== 0 || c.redeemed !== 0);
+  const rows = [...changes].filter(([, c]) => c.points !== 0 || c.earned !== 0 || c.redeemed !== 0 || c.spend !== 0);
   if (rows.length === 0) return;
   await tx.execute(sql`WITH v AS (
       SELECT * FROM unnest(${pgArray(rows.map(([id]) => id))}::bigint[], ${pgArray(rows.map(([, c]) => c.points))}::bigint[],
-                           ${pgArray(rows.map(([, c]) => c.earned))}::bigint[], ${pgArray(rows.map(([, c]) => c.redeemed))}::bigint[])
-        AS v(member_id, points, earned, redeemed)
+                           ${pgArray(rows.map(([, c]) => c.earned))}::bigint[], ${pgArray(rows.map(([, c]) => c.redeemed))}::bigint[],
+                           ${pgArray(rows.map(([, c]) => c.spend))}::bigint[])
+        AS v(member_id, points, earned, redeemed, spend)
     ), totals AS (
       UPDATE members AS m SET total_earned = m.total_earned + v.earned, total_redeemed = m.total_redeemed + v.redeemed
       FROM v WHERE m.id = v.member_id AND (v.earned <> 0 OR v.redeemed <> 0)
     )
-    UPDATE point_balances AS b SET available_points = b.available_points + v.points, updated_at = now()
-    FROM v WHERE b.member_id = v.member_id AND v.points <> 0`);
+    UPDATE point_balances AS b
+    SET available_points = b.available_points + v.points, tier_spend_12m = greatest(b.tier_spend_12m + v.spend, 0), updated_at = now()
+    FROM v WHERE b.member_id = v.member_id AND (v.points <> 0 OR v.spend <> 0)`);
 }
 
 /** Adds each member's delta to its cached balance: one statement for the whole batch. */
 export async function applyBalanceDeltas(tx: Tx, deltas: ReadonlyMap<number, number>): Promise<void> {
-  await applyBalanceChanges(tx, new Map([...deltas].map(([id, points]) => [id, { points, earned: 0, redeemed: 0 }])));
+  await applyBalanceChanges(tx, new Map([...deltas].map(([id, points]) => [id, { points, earned: 0, redeemed: 0, spend: 0 }])));
 }
 
 export async function getBalance(ex: Executor, memberId: number): Promise<{ availablePoints: number; tierSpend12m: number } | null> {

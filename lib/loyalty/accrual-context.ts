@@ -9,6 +9,7 @@ import { findActiveCampaigns } from "./campaign-lookup";
 import { previousUtcDay, utcDay } from "./rules/login-streak";
 import { toTenThousandths } from "./rules/points";
 import { getProgramSettings, getTiers } from "./settings";
+import { tierWindowStart } from "./tier-rules";
 
 /** Reserves ledger ids up front, so a batch can plan rows that refer to each other before inserting them. */
 async function reserveIds(tx: Tx, count: number): Promise<number[]> {
@@ -45,7 +46,7 @@ async function loadCheckIns(tx: Tx, keys: readonly { memberId: number; day: stri
  * once the locks are held and cannot change before the commit. The second reads what only refunds
  * (lots, refunds so far) and logins (check-ins) need, and is skipped when there are none.
  */
-export async function loadAccrualContext(tx: Tx, events: readonly AcceptedEvent[], actor: string): Promise<PlanContext> {
+export async function loadAccrualContext(tx: Tx, events: readonly AcceptedEvent[], actor: string, now: Date): Promise<PlanContext> {
   const times = events.map((e) => e.occurredAt.getTime());
   // Every event's reference, whether or not its member exists: the ids are not known yet, and a row
   // found for an unknown member's event is never looked at.
@@ -106,5 +107,6 @@ export async function loadAccrualContext(tx: Tx, events: readonly AcceptedEvent[
     refunded,
     checkIns,
     reservedIds,
+    tierWindowStart: tierWindowStart(now),
   };
 }

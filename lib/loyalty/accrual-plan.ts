@@ -15,6 +15,7 @@ import {
   refundPoints,
   toTenThousandths,
 } from "./rules/points";
+import { tierSpendDelta } from "./rules/tiers";
 import { totalsDelta } from "./rules/totals";
 
 export interface EventResult {
@@ -63,6 +64,11 @@ export interface PlanContext {
   checkIns: ReadonlyMap<string, { streak: number }>;
   /** Ids reserved from the ledger's sequence, handed out in order. */
   reservedIds: readonly number[];
+  /**
+   * Start of the rolling tier window at the batch's clock: spend after it counts toward the live
+   * tier spend. Absent (previews, which write nothing): all of it counts.
+   */
+  tierWindowStart?: Date;
 }
 
 export interface PlannedRow {
@@ -76,9 +82,11 @@ export interface AccrualPlan {
   /** New remaining of lots that existed before the batch. */
   lotUpdates: Map<number, number>;
   checkIns: { memberId: number; day: string; streak: number; transactionId: number | null }[];
-  /** Per member: balance and lifetime totals change, applied in one statement. */
+  /** Per member: balance, lifetime totals and live tier spend change, applied in one statement. */
   balanceChanges: Map<number, BalanceChange>;
 }
+
+const EARLIEST_DATE = new Date(-8.64e15);
 
 const refKey = (type: string, id: string) => `${type}\u0000${id}`;
 
@@ -130,11 +138,12 @@ export function planAccrual(events: readonly AcceptedEvent[], ctx: PlanContext):
     const amount = row.amount;
     const relatedType = row.type === "reverse" ? "earn" : null;
     const delta = totalsDelta(row.type, amount, relatedType);
-    const change = plan.balanceChanges.get(memberId) ?? { points: 0, earned: 0, redeemed: 0 };
+    const change = plan.balanceChanges.get(memberId) ?? { points: 0, earned: 0, redeemed: 0, spend: 0 };
     plan.balanceChanges.set(memberId, {
       points: change.points + amount,
       earned: change.earned + delta.earned,
       redeemed: change.redeemed + delta.redeemed,
+      spend: change.spend + tierSpendDelta(row.spendAmount, row.occurredAt!, ctx.tierWindowStart ?? EARLIEST_DATE),
     });
     return planned;
   };

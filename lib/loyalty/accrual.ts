@@ -100,7 +100,7 @@ export async function recordEvents(db: Db, events: readonly LoyaltyEvent[], ctx:
   if (accepted.length === 0) return outcomes;
   const plan = await withTransactionRetry(() =>
     db.transaction(async (tx) => {
-      const context = await loadAccrualContext(tx, accepted, ctx.actor);
+      const context = await loadAccrualContext(tx, accepted, ctx.actor, now);
       const planned = planAccrual(accepted, context);
       await writePlan(tx, planned);
       return planned;

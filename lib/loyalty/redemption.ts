@@ -130,7 +130,7 @@ export async function redeemPoints(db: Db, input: RedeemInput, ctx: LedgerContex
       const byId = new Map(lots.map((l) => [l.id, l]));
       await setLotRemaining(tx, new Map(allocations.map((a) => [a.lotId, byId.get(a.lotId)!.remaining - a.points])));
       await insertAllocations(tx, allocations.map((a) => ({ transactionId: row.id, ...a })));
-      await applyBalanceChanges(tx, new Map([[member.id, { points: -points, earned: 0, redeemed: points }]]));
+      await applyBalanceChanges(tx, new Map([[member.id, { points: -points, earned: 0, redeemed: points, spend: 0 }]]));
       return { memberId: member.id, result: { transactionId: row.id, points, availablePoints: balance - points - pastDue, duplicate: false } };
     }),
   );

@@ -12,8 +12,10 @@ import { referenceIdSchema } from "./events";
 import { notifyMembersChanged } from "./ledger-events";
 import { expiresAtFor } from "./rules/expiry";
 import { allocateFifo, compareLots, isExpired, repayDebtFrom } from "./rules/fifo";
+import { tierSpendDelta } from "./rules/tiers";
 import { totalsDelta } from "./rules/totals";
 import { getProgramSettings } from "./settings";
+import { tierWindowStart } from "./tier-rules";
 import { RetryTransaction, withTransactionRetry } from "./tx-retry";
 
 export const REVERSAL_REFERENCE_TYPE = "reversal";
@@ -155,7 +157,8 @@ export async function reverseTransaction(db: Db, input: ReverseInput, ctx: Ledge
       const amount = planned.row.amount;
       await setLotRemaining(tx, planned.lotUpdates);
       await insertAllocations(tx, planned.allocations.map((a) => ({ transactionId: inserted.id, ...a })));
-      await applyBalanceChanges(tx, new Map([[target.memberId, { points: amount, ...totalsDelta("reverse", amount, target.type) }]]));
+      const spend = tierSpendDelta(planned.row.spendAmount, now, tierWindowStart(now));
+      await applyBalanceChanges(tx, new Map([[target.memberId, { points: amount, ...totalsDelta("reverse", amount, target.type), spend }]]));
       await writeAudit(tx, {
         actor: ctx.actor,
         action: "points.reverse",

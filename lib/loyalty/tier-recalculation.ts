@@ -159,7 +159,9 @@ async function applyBatch(
           FROM point_balances b JOIN members m ON m.id = b.member_id
           WHERE b.member_id = ANY(${pgArray(ids)}::bigint[])`,
     );
-    // Refunds may outweigh purchases in the window: spend never counts below 0.
+    // Refunds may outweigh purchases in the window: spend never counts below 0. No upper bound:
+    // accrual adds each purchase to tier_spend_12m live, so what is written here must include what
+    // was recorded after this run started, or those purchases would vanish from it until tomorrow.
     const sums = await queryRows<{ member_id: string | number; spend: string | number }>(
       tx,
       sql`SELECT member_id, greatest(sum(spend_amount), 0)::bigint AS spend
@@ -167,7 +169,6 @@ async function applyBatch(
           WHERE member_id = ANY(${pgArray(ids)}::bigint[])
             AND spend_amount IS NOT NULL
             AND occurred_at > ${windowStart.toISOString()}::timestamptz
-            AND occurred_at <= ${now.toISOString()}::timestamptz
           GROUP BY member_id`,
     );
     const spendById = new Map(sums.map((r) => [Number(r.member_id), Number(r.spend)]));

@@ -13,3 +13,14 @@ export function tierForSpend(spend12m: number, thresholds: readonly TierThreshol
   }
   return best?.code ?? null;
 }
+
+/**
+ * What a ledger row adds to the member's live 12-month tier spend: its spend (a refund's or a
+ * purchase reversal's is negative) when it occurred inside the window (`windowStart < occurredAt`,
+ * as the nightly recalculation counts it), else nothing. The live figure only ever grows by what
+ * happens; the nightly job recomputes the exact window, dropping what has left it.
+ */
+export function tierSpendDelta(spendAmount: number | null | undefined, occurredAt: Date, windowStart: Date): number {
+  if (spendAmount === null || spendAmount === undefined) return 0;
+  return occurredAt.getTime() > windowStart.getTime() ? spendAmount : 0;
+}

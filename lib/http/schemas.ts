@@ -103,10 +103,27 @@ export const batchResponseSchema = z
 
 export const redemptionRequestSchema = z
   .object({
-    points: z.number().int("must be a whole number of points").positive().max(MAX_POINTS),
+    points: z
+      .number()
+      .int("must be a whole number of points")
+      .positive()
+      .max(MAX_POINTS)
+      .optional()
+      .meta({ description: "Points to redeem. Required without rewardId; with it, optional and must equal the reward's cost." }),
     referenceId: referenceIdSchema,
+    rewardId: z
+      .number()
+      .int("must be a reward id")
+      .positive()
+      .max(Number.MAX_SAFE_INTEGER)
+      .optional()
+      .meta({ description: "Redeem this reward: its cost in points, one item of its stock." }),
   })
   .strict()
+  .refine((body) => body.points !== undefined || body.rewardId !== undefined, {
+    message: "is required unless rewardId is given",
+    path: ["points"],
+  })
   .meta({ id: "RedemptionRequest" });
 
 export const redemptionResultSchema = z

@@ -89,7 +89,7 @@ function registerCorePaths(registry: OpenAPIRegistry): void {
     method: "post",
     path: "/api/v1/members/{externalId}/redemptions",
     operationId: "redeemPoints",
-    summary: "Redeem points (oldest unexpired points first)",
+    summary: "Redeem points or a reward (oldest unexpired points first)",
     request: {
       params: memberParamsSchema,
       body: { required: true, content: { "application/json": { schema: redemptionRequestSchema } } },
@@ -97,8 +97,9 @@ function registerCorePaths(registry: OpenAPIRegistry): void {
     responses: {
       201: json(redemptionResultSchema, "Redeemed"),
       200: json(redemptionResultSchema, "Replay of a recorded referenceId: the first result, duplicate: true"),
-      404: error("Unknown member"),
-      409: error("insufficient_points, or the referenceId was used for a different redemption"),
+      404: error("Unknown member (member_not_found) or reward (reward_not_found)"),
+      409: error("insufficient_points, out_of_stock, or the referenceId was used for another member"),
+      422: error("reward_unavailable: the reward is inactive or outside its availability window"),
     },
   });
   registerApiPath(registry, "members:read", {

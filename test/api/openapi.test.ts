@@ -62,7 +62,9 @@ describe("GET /api/v1/openapi.json", () => {
     const event = doc.components.schemas.Event;
     expect(event.properties.amountCents).toMatchObject({ type: "integer", maximum: 1e12 });
     expect(event.additionalProperties).toBe(false);
-    expect(doc.components.schemas.RedemptionRequest.required).toEqual(["points", "referenceId"]);
+    // points may be left out when a rewardId is given (the reward's cost).
+    expect(doc.components.schemas.RedemptionRequest.required).toEqual(["referenceId"]);
+    expect(doc.components.schemas.RedemptionRequest.properties.rewardId).toMatchObject({ type: "integer", exclusiveMinimum: 0 });
   });
 });
 

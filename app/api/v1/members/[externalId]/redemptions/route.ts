@@ -5,7 +5,11 @@ import { memberParamsSchema, redemptionRequestSchema } from "@/lib/http/schemas"
 import { parseInput } from "@/lib/http/validate";
 import { redeemPoints } from "@/lib/loyalty/redemption";
 
-/** 201 redeemed; 409 insufficient_points; 200 with the first result when the referenceId is replayed. */
+/**
+ * 201 redeemed (points, or a reward's cost and one item of its stock); 200 with the first result
+ * when the referenceId is replayed; 409 insufficient_points or out_of_stock; 422 reward_unavailable;
+ * 404 member_not_found or reward_not_found.
+ */
 export const POST = apiRoute<{ externalId: string }>("redemptions:write", async ({ request, db, actor, now }, params) => {
   const { externalId } = parseInput(memberParamsSchema, params);
   const input = parseInput(redemptionRequestSchema, await readJsonBody(request));

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { env } from "@/lib/env";
 import { decode, encode } from "./codec";
 import { MemoryStore } from "./memory-store";
@@ -18,10 +19,28 @@ const globalForCache = globalThis as unknown as { __loyaltyCache?: CacheStore };
 
 export function getCacheStore(): CacheStore {
   if (!globalForCache.__loyaltyCache) {
-    const url = env().REDIS_URL;
-    globalForCache.__loyaltyCache = url ? new RedisStore(url) : new MemoryStore();
+    const { REDIS_URL, DATABASE_URL, PGLITE_DIR } = env();
+    globalForCache.__loyaltyCache = REDIS_URL
+      ? new RedisStore(REDIS_URL, { keyPrefix: cacheKeyPrefix(DATABASE_URL ?? `pglite:${PGLITE_DIR}`) })
+      : new MemoryStore();
   }
   return globalForCache.__loyaltyCache;
+}
+
+/**
+ * Redis key prefix of one database. Member ids repeat across databases, so two databases sharing a
+ * Redis (staging and production, test and benchmark databases) must never read each other's
+ * entries. Host, port and database name only: a password change does not empty the cache.
+ */
+export function cacheKeyPrefix(database: string): string {
+  let identity = database;
+  try {
+    const url = new URL(database);
+    if (url.protocol.startsWith("postgres")) identity = `${url.hostname}:${url.port || "5432"}${url.pathname}`;
+  } catch {
+    // Not a URL (an embedded database's folder): the text itself is the identity.
+  }
+  return `loyalty:cache:${createHash("sha256").update(identity).digest("hex").slice(0, 12)}:`;
 }
 
 /** Tests and scripts choose the store; the previous one is returned so it can be closed. */

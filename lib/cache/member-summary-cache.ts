@@ -1,18 +1,29 @@
 import type { Executor } from "@/db/client";
 import { getMemberByExternalId } from "@/db/queries/members";
 import { getMemberSummary, type MemberSummary } from "@/lib/loyalty/members";
-import { readThrough } from "./cache";
+import { getCacheStore, readThrough } from "./cache";
 import { memberGeneration, subscribeCacheInvalidation } from "./invalidation";
 import { MemoryStore } from "./memory-store";
+import type { CacheStore } from "./store";
 
 const TTL_MS = 30 * 1000;
 
 // externalId → member id never changes once assigned, so this process keeps it in memory and a
-// cache hit costs two Redis reads (generation, entry) and no database round trip.
-const globalForIds = globalThis as unknown as { __loyaltyMemberIds?: MemoryStore };
-const memberIds = (globalForIds.__loyaltyMemberIds ??= new MemoryStore(100_000));
+// cache hit costs two Redis reads (generation, entry) and no database round trip. One memo per
+// store: whoever points the app at another database (tests, scripts) sets a new store with it, and
+// must not inherit the ids of the previous one.
+const globalForIds = globalThis as unknown as { __loyaltyMemberIds?: WeakMap<CacheStore, MemoryStore> };
+const memberIdsByStore = (globalForIds.__loyaltyMemberIds ??= new WeakMap());
+
+function memberIdMemo(): MemoryStore {
+  const store = getCacheStore();
+  let ids = memberIdsByStore.get(store);
+  if (!ids) memberIdsByStore.set(store, (ids = new MemoryStore(100_000)));
+  return ids;
+}
 
 async function memberIdOf(ex: Executor, externalId: string): Promise<number | undefined> {
+  const memberIds = memberIdMemo();
   const known = await memberIds.get(externalId);
   if (known !== undefined) return Number(known);
   const member = await getMemberByExternalId(ex, externalId);

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, gte, isNull, lte, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { campaigns, loginCheckIns, members, pointBalances, pointTransactions, tiers, type TierCode } from "@/db/schema";
 import { parsePgArray } from "@/lib/loyalty/campaign-row";
-import { tierProgress, type TierProgress } from "./tier-progress";
+import { tierProgress, type TierInfo, type TierProgress } from "./tier-progress";
 
 const DAY_MS = 86_400_000;
 
@@ -35,10 +35,39 @@ export function utcDay(now: Date): string {
   return now.toISOString().slice(0, 10);
 }
 
+/** The member's own figures: what a committed transaction of the member changes. */
+export interface MemberStanding {
+  name: string | null;
+  tier: TierCode;
+  availablePoints: number;
+  tierSpend12m: number;
+  expiringSoon: ExpiringPoints[];
+}
+
+/** A live campaign as the dashboard filters and orders it. */
+export interface CampaignRow {
+  id: number;
+  name: string;
+  multiplier: number;
+  endsAt: Date;
+  eventTypes: string[];
+  tiers: string[];
+}
+
 /** Everything the dashboard shows, for one member, in a handful of indexed reads run together. */
 export async function getDashboard(ex: Executor, memberId: number, now: Date): Promise<Dashboard | null> {
+  const [standing, tierRows, campaignRows, checkIn] = await Promise.all([
+    readMemberStanding(ex, memberId, now),
+    readTiers(ex),
+    readLiveCampaigns(ex, now),
+    readCheckIn(ex, memberId, now),
+  ]);
+  return standing ? assembleDashboard(standing, tierRows, campaignRows, checkIn) : null;
+}
+
+export async function readMemberStanding(ex: Executor, memberId: number, now: Date): Promise<MemberStanding | null> {
   const soon = new Date(now.getTime() + 30 * DAY_MS);
-  const [memberRows, tierRows, expiring, overdue, campaignRows, checkIns] = await Promise.all([
+  const [memberRows, expiring, overdue] = await Promise.all([
     ex
       .select({
         name: members.name,
@@ -49,7 +78,6 @@ export async function getDashboard(ex: Executor, memberId: number, now: Date): P
       .from(members)
       .leftJoin(pointBalances, eq(pointBalances.memberId, members.id))
       .where(eq(members.id, memberId)),
-    ex.select({ code: tiers.code, name: tiers.name, rank: tiers.rank, minSpend12m: tiers.minSpend12m }).from(tiers),
     ex
       .select({
         expiresAt: pointTransactions.expiresAt,
@@ -77,53 +105,82 @@ export async function getDashboard(ex: Executor, memberId: number, now: Date): P
           lte(pointTransactions.expiresAt, now),
         ),
       ),
-    ex
-      .select({
-        id: campaigns.id,
-        name: campaigns.name,
-        multiplier: campaigns.multiplier,
-        endsAt: campaigns.endsAt,
-        eventTypes: campaigns.eventTypes,
-        tiers: campaigns.tiers,
-      })
-      .from(campaigns)
-      .where(
-        and(
-          lte(campaigns.startsAt, now),
-          gt(campaigns.endsAt, now),
-          isNull(campaigns.pausedAt),
-          isNull(campaigns.archivedAt),
-        ),
-      )
-      .orderBy(desc(campaigns.multiplier), asc(campaigns.endsAt))
-      .limit(50),
-    ex
-      .select({ day: loginCheckIns.day, streak: loginCheckIns.streak })
-      .from(loginCheckIns)
-      .where(
-        and(eq(loginCheckIns.memberId, memberId), gte(loginCheckIns.day, utcDay(new Date(now.getTime() - DAY_MS)))),
-      )
-      .orderBy(desc(loginCheckIns.day))
-      .limit(1),
   ]);
-
   const member = memberRows[0];
   if (!member) return null;
-  const spend = member.tierSpend12m ?? 0;
-  const latest = checkIns[0];
-  const today = utcDay(now);
   return {
     name: member.name,
     tier: member.tier,
     availablePoints: (member.availablePoints ?? 0) - (overdue[0]?.points ?? 0),
-    tierSpend12m: spend,
-    progress: tierProgress(member.tier, spend, tierRows),
+    tierSpend12m: member.tierSpend12m ?? 0,
     expiringSoon: expiring.map((e) => ({ expiresAt: e.expiresAt!, points: e.points })),
+  };
+}
+
+export function readTiers(ex: Executor): Promise<TierInfo[]> {
+  return ex.select({ code: tiers.code, name: tiers.name, rank: tiers.rank, minSpend12m: tiers.minSpend12m }).from(tiers);
+}
+
+export async function readLiveCampaigns(ex: Executor, now: Date): Promise<CampaignRow[]> {
+  const rows = await ex
+    .select({
+      id: campaigns.id,
+      name: campaigns.name,
+      multiplier: campaigns.multiplier,
+      endsAt: campaigns.endsAt,
+      eventTypes: campaigns.eventTypes,
+      tiers: campaigns.tiers,
+    })
+    .from(campaigns)
+    .where(
+      and(
+        lte(campaigns.startsAt, now),
+        gt(campaigns.endsAt, now),
+        isNull(campaigns.pausedAt),
+        isNull(campaigns.archivedAt),
+      ),
+    )
+    .orderBy(desc(campaigns.multiplier), asc(campaigns.endsAt))
+    .limit(50);
+  return rows.map(campaignRow);
+}
+
+/** The columns the dashboard keeps of a campaign row, arrays parsed whatever the driver returned. */
+export function campaignRow(c: { id: number; name: string; multiplier: number | string; endsAt: Date; eventTypes: unknown; tiers: unknown }): CampaignRow {
+  return {
+    id: c.id,
+    name: c.name,
+    multiplier: Number(c.multiplier),
+    endsAt: c.endsAt,
+    eventTypes: parsePgArray(c.eventTypes as string[] | string | null),
+    tiers: parsePgArray(c.tiers as string[] | string | null),
+  };
+}
+
+export async function readCheckIn(ex: Executor, memberId: number, now: Date): Promise<Dashboard["checkIn"]> {
+  const [latest] = await ex
+    .select({ day: loginCheckIns.day, streak: loginCheckIns.streak })
+    .from(loginCheckIns)
+    .where(and(eq(loginCheckIns.memberId, memberId), gte(loginCheckIns.day, utcDay(new Date(now.getTime() - DAY_MS)))))
+    .orderBy(desc(loginCheckIns.day))
+    .limit(1);
+  return { checkedInToday: latest?.day === utcDay(now), streak: latest?.streak ?? 0 };
+}
+
+/** Highest multiplier first, then the soonest to end; only campaigns open to the member's tier. */
+export function assembleDashboard(
+  standing: MemberStanding,
+  tierRows: readonly TierInfo[],
+  campaignRows: readonly CampaignRow[],
+  checkIn: Dashboard["checkIn"],
+): Dashboard {
+  return {
+    ...standing,
+    progress: tierProgress(standing.tier, standing.tierSpend12m, tierRows),
     campaigns: campaignRows
-      .map((c) => ({ ...c, tiers: parsePgArray(c.tiers), eventTypes: parsePgArray(c.eventTypes) }))
-      .filter((c) => c.tiers.length === 0 || c.tiers.includes(member.tier))
+      .filter((c) => c.tiers.length === 0 || c.tiers.includes(standing.tier))
       .slice(0, 10)
-      .map((c) => ({ id: c.id, name: c.name, multiplier: Number(c.multiplier), endsAt: c.endsAt, eventTypes: c.eventTypes })),
-    checkIn: { checkedInToday: latest?.day === today, streak: latest?.streak ?? 0 },
+      .map((c) => ({ id: c.id, name: c.name, multiplier: c.multiplier, endsAt: c.endsAt, eventTypes: c.eventTypes })),
+    checkIn,
   };
 }

@@ -1,6 +1,6 @@
 import { cache } from "react";
 import { getDb } from "@/db/client";
-import { getDashboard } from "./dashboard-queries";
+import { getCachedDashboard } from "./cached-dashboard";
 
 /** One dashboard read per request, shared by the layout (header balance) and the pages. */
-export const portalSummary = cache((memberId: number) => getDashboard(getDb(), memberId, new Date()));
+export const portalSummary = cache((memberId: number) => getCachedDashboard(getDb(), memberId, new Date()));

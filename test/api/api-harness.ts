@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { expect } from "vitest";
 import { queryRows, setDbHandle } from "@/db/client";
+import { setCacheStore } from "@/lib/cache/cache";
 import { createApiKey, type ApiScope } from "@/lib/loyalty/api-keys";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
@@ -19,6 +20,8 @@ export interface ApiHarness {
 export async function createApiHarness(): Promise<ApiHarness> {
   const t = await createTestDatabase();
   setDbHandle(t.connect());
+  // Member ids repeat across test databases: a new database starts with an empty cache.
+  await setCacheStore(undefined)?.close();
   const { key } = await createApiKey(t.db, { name: "test-key" });
   return {
     t,
@@ -26,6 +29,7 @@ export async function createApiHarness(): Promise<ApiHarness> {
     keyWith: async (scopes) => (await createApiKey(t.db, { name: `scoped-${scopes.join("+")}`, scopes })).key,
     async close() {
       setDbHandle(undefined);
+      await setCacheStore(undefined)?.close();
       await t.drop();
     },
   };

@@ -3,7 +3,8 @@ import { HistoryFilters } from "@/components/portal/history-filters";
 import { HistoryTable } from "@/components/portal/history-table";
 import { getDb } from "@/db/client";
 import { requirePortalMember } from "@/lib/portal/current-member";
-import { historyFilterSchema, listMemberHistory } from "@/lib/portal/history-queries";
+import { memberHistoryPage } from "@/lib/portal/cached-history";
+import { historyFilterSchema } from "@/lib/portal/history-queries";
 import { requestLocale } from "@/lib/portal/request-locale";
 
 export const metadata = { title: "History" };
@@ -18,7 +19,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
     cursor: first(raw.cursor),
   });
   // The member id comes from the session only; no query parameter can choose another member.
-  const [page, locale] = await Promise.all([listMemberHistory(getDb(), user.memberId, filter), requestLocale()]);
+  const [page, locale] = await Promise.all([memberHistoryPage(getDb(), user.memberId, filter), requestLocale()]);
   const next = new URLSearchParams();
   if (filter.type) next.set("type", filter.type);
   if (filter.from) next.set("from", filter.from);

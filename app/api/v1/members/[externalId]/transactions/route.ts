@@ -1,5 +1,5 @@
 import { getMemberByExternalId } from "@/db/queries/members";
-import { listTransactions } from "@/db/queries/transactions";
+import { cachedTransactionsPage } from "@/lib/cache/transactions-cache";
 import { apiRoute } from "@/lib/http/api-route";
 import { json } from "@/lib/http/responses";
 import { memberParamsSchema, transactionsQuerySchema } from "@/lib/http/schemas";
@@ -9,13 +9,16 @@ import { LoyaltyError } from "@/lib/loyalty/errors";
 
 export const dynamic = "force-dynamic";
 
-/** A member's ledger, newest first; pass `nextCursor` back as `cursor` for the next page. */
+/**
+ * A member's ledger, newest first; pass `nextCursor` back as `cursor` for the next page. The first
+ * unfiltered page is cached for 60 s and dropped when the member's next transaction commits.
+ */
 export const GET = apiRoute<{ externalId: string }>("members:read", async ({ request, db }, params) => {
   const { externalId } = parseInput(memberParamsSchema, params);
   const query = parseInput(transactionsQuerySchema, searchParamsOf(request));
   const member = await getMemberByExternalId(db, externalId);
   if (!member) throw new LoyaltyError("member_not_found", `No member with externalId ${externalId}`, { field: "externalId" });
-  const page = await listTransactions(db, {
+  const page = await cachedTransactionsPage(db, {
     memberId: member.id,
     limit: query.limit,
     cursor: query.cursor,

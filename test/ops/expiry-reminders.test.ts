@@ -7,7 +7,7 @@ import { listNotifications, markNotificationRead } from "@/lib/loyalty/notificat
 import { createSmtpMailer } from "@/lib/mail/mailer";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import { daysAfter, daysBefore, insertMember, insertPurchase } from "./support/ledger-fixtures";
-import { refusedSmtpUrl, startSmtpSink, type SmtpSink } from "./support/smtp-sink";
+import { refusedSmtpUrl, startSmtpSink, type SmtpSink } from "../support/smtp-sink";
 
 const NOW = new Date("2026-03-10T22:30:00Z");
 const FROM = "Loyalty <no-reply@loyalty.test>";

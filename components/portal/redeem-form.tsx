@@ -1,11 +1,12 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useActionState, useEffect, useId, useState } from "react";
+import { useActionState, useEffect, useState } from "react";
 import { redeemAction } from "@/app/(portal)/redeem/redeem-action";
 import { Alert } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/button-class";
 import { Card } from "@/components/ui/card";
+import { Field } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { formatPoints } from "@/lib/portal/format";
 import type { RedeemState } from "@/lib/portal/redeem-state";
@@ -27,7 +28,6 @@ export function RedeemForm({ available, rewards, locale }: { available: number; 
   const [rewardId, setRewardId] = useState<number | null>(null);
   const [attemptKey, setAttemptKey] = useState<string | null>(null);
   const queryClient = useQueryClient();
-  const pointsId = useId();
 
   const balance = state.status === "success" ? state.availablePoints : available;
   // A new answer from the server ends the attempt: the next redemption gets a new key.
@@ -90,25 +90,16 @@ export function RedeemForm({ available, rewards, locale }: { available: number; 
             </fieldset>
 
             {mode === "points" ? (
-              <div>
-                <label htmlFor={pointsId} className="block text-sm font-medium text-slate-800">
-                  Points to redeem
-                </label>
-                <input
-                  id={pointsId}
-                  name="points"
-                  inputMode="numeric"
-                  pattern="[0-9]*"
-                  autoComplete="off"
-                  value={points}
-                  onChange={(e) => setPoints(e.target.value.replace(/[^0-9]/g, "").slice(0, 10))}
-                  aria-invalid={state.status === "error" && state.fieldErrors?.points ? true : undefined}
-                  className="mt-1 block min-h-11 w-full rounded-lg border border-slate-300 px-3 text-base focus:outline-2 focus:outline-indigo-600"
-                />
-                {state.status === "error" && state.fieldErrors?.points ? (
-                  <p className="mt-1 text-sm font-medium text-red-700">{state.fieldErrors.points}</p>
-                ) : null}
-              </div>
+              <Field
+                label="Points to redeem"
+                name="points"
+                inputMode="numeric"
+                pattern="[0-9]*"
+                autoComplete="off"
+                value={points}
+                onChange={(e) => setPoints(e.target.value.replace(/[^0-9]/g, "").slice(0, 10))}
+                error={state.status === "error" ? state.fieldErrors?.points : undefined}
+              />
             ) : (
               <RewardPicker rewards={rewards} selected={rewardId} onSelect={setRewardId} locale={locale} />
             )}

@@ -3,6 +3,7 @@ import { dateTime } from "@/components/staff/format";
 import { PageHeader } from "@/components/staff/page-header";
 import { Table, Td } from "@/components/staff/table";
 import { buttonClass } from "@/components/ui/button-class";
+import { Field } from "@/components/ui/field";
 import { getDb } from "@/db/client";
 import { getMemberByExternalId } from "@/db/queries/members";
 import { listAudit, type AuditFilter } from "@/lib/loyalty/audit";
@@ -36,31 +37,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const names = await actorLabels(db, page.items.map((e) => e.actor));
   const next = new URLSearchParams(Object.entries({ ...params, cursor: String(page.nextCursor ?? "") }).filter(([, v]) => v) as [string, string][]);
 
-  const input = "mt-1 block min-h-10 w-full rounded-lg border border-slate-300 bg-white px-3 text-sm shadow-sm focus:outline-2 focus:outline-indigo-600";
   return (
     <>
       <PageHeader title="Audit log" description="Every staff and system change, append-only: the database refuses to edit or delete an entry. Dates are UTC." />
       <form className="mb-6 grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-3 lg:grid-cols-6" aria-label="Filter the audit log">
-        <label className="text-sm font-medium text-slate-800">
-          Actor
-          <input name="actor" defaultValue={params.actor} placeholder="email or user:…" className={input} />
-        </label>
-        <label className="text-sm font-medium text-slate-800">
-          Action
-          <input name="action" defaultValue={params.action} placeholder="points.adjust" className={input} />
-        </label>
-        <label className="text-sm font-medium text-slate-800">
-          Member
-          <input name="member" defaultValue={params.member} placeholder="external id" className={input} />
-        </label>
-        <label className="text-sm font-medium text-slate-800">
-          From
-          <input type="date" name="from" defaultValue={params.from} className={input} />
-        </label>
-        <label className="text-sm font-medium text-slate-800">
-          To
-          <input type="date" name="to" defaultValue={params.to} className={input} />
-        </label>
+        <Field density="compact" label="Actor" name="actor" defaultValue={params.actor} placeholder="email or user:…" />
+        <Field density="compact" label="Action" name="action" defaultValue={params.action} placeholder="points.adjust" />
+        <Field density="compact" label="Member" name="member" defaultValue={params.member} placeholder="external id" />
+        <Field density="compact" label="From" type="date" name="from" defaultValue={params.from} />
+        <Field density="compact" label="To" type="date" name="to" defaultValue={params.to} />
         <div className="flex items-end gap-2">
           <button type="submit" className={buttonClass("primary")}>
             Filter

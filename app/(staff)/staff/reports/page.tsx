@@ -1,5 +1,6 @@
 import { Card } from "@/components/ui/card";
 import { buttonClass } from "@/components/ui/button-class";
+import { Field, SelectField } from "@/components/ui/field";
 import { FlowChart } from "@/components/staff/flow-chart";
 import { dateTime, multiplier, percent, points, signedPoints } from "@/components/staff/format";
 import { PageHeader, StatCard } from "@/components/staff/page-header";
@@ -11,6 +12,11 @@ import { liabilityInstant, reportRange, type RangeParams } from "./report-range"
 
 export const metadata = { title: "Reports" };
 export const dynamic = "force-dynamic";
+
+const GRANULARITIES = [
+  { value: "day", label: "Day" },
+  { value: "month", label: "Month" },
+] as const;
 
 function CsvLink({ href, label }: { href: string; label: string }) {
   return (
@@ -35,31 +41,15 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
   ]);
   const totals = flowTotals(flows);
   const query = new URLSearchParams({ granularity: range.granularity, from: range.fromText, to: range.toText }).toString();
-  const input = "mt-1 block min-h-10 rounded-lg border border-slate-300 bg-white px-3 text-sm shadow-sm focus:outline-2 focus:outline-indigo-600";
 
   return (
     <>
       <PageHeader title="Reports" description="Figures from the ledger, in points; days and months are UTC." />
       <form className="mb-6 flex flex-wrap items-end gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm" aria-label="Report range">
-        <label className="text-sm font-medium text-slate-800">
-          Group by
-          <select name="granularity" defaultValue={range.granularity} className={input}>
-            <option value="day">Day</option>
-            <option value="month">Month</option>
-          </select>
-        </label>
-        <label className="text-sm font-medium text-slate-800">
-          From
-          <input type="date" name="from" defaultValue={range.fromText} className={input} />
-        </label>
-        <label className="text-sm font-medium text-slate-800">
-          To
-          <input type="date" name="to" defaultValue={range.toText} className={input} />
-        </label>
-        <label className="text-sm font-medium text-slate-800">
-          Liability on
-          <input type="date" name="at" defaultValue={params.at} className={input} />
-        </label>
+        <SelectField density="compact" label="Group by" name="granularity" defaultValue={range.granularity} options={GRANULARITIES} />
+        <Field density="compact" label="From" type="date" name="from" defaultValue={range.fromText} />
+        <Field density="compact" label="To" type="date" name="to" defaultValue={range.toText} />
+        <Field density="compact" label="Liability on" type="date" name="at" defaultValue={params.at} />
         <button type="submit" className={buttonClass("primary")}>
           Update
         </button>

@@ -3,9 +3,9 @@
 import { useActionState } from "react";
 import { signInAction } from "@/app/(auth)/sign-in/sign-in-action";
 import { Alert } from "@/components/ui/alert";
-import { Field } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { IDLE, type FormState } from "@/lib/portal/form-state";
+import { EmailField, PasswordField } from "./credential-fields";
 
 export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   const [state, action] = useActionState(signInAction, IDLE as FormState<"email" | "password">);
@@ -14,23 +14,8 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     <form action={action} className="space-y-4" noValidate>
       {error?.formError ? <Alert tone="error">{error.formError}</Alert> : null}
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
-      <Field
-        label="Email"
-        name="email"
-        type="email"
-        autoComplete="email"
-        required
-        defaultValue={error?.values?.email}
-        error={error?.fieldErrors?.email}
-      />
-      <Field
-        label="Password"
-        name="password"
-        type="password"
-        autoComplete="current-password"
-        required
-        error={error?.fieldErrors?.password}
-      />
+      <EmailField failed={error} />
+      <PasswordField failed={error} />
       <SubmitButton className="w-full" pendingLabel="Signing in…">
         Sign in
       </SubmitButton>

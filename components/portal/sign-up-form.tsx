@@ -6,6 +6,7 @@ import { Alert } from "@/components/ui/alert";
 import { Field } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { IDLE, type FormState } from "@/lib/portal/form-state";
+import { EmailField, PasswordField } from "./credential-fields";
 
 export function SignUpForm() {
   const [state, action] = useActionState(signUpAction, IDLE as FormState<"name" | "email" | "password">);
@@ -14,26 +15,8 @@ export function SignUpForm() {
     <form action={action} className="space-y-4" noValidate>
       {error?.formError ? <Alert tone="error">{error.formError}</Alert> : null}
       <Field label="Name" name="name" autoComplete="name" required defaultValue={error?.values?.name} error={error?.fieldErrors?.name} />
-      <Field
-        label="Email"
-        name="email"
-        type="email"
-        autoComplete="email"
-        required
-        defaultValue={error?.values?.email}
-        error={error?.fieldErrors?.email}
-        hint="Use the email you shop with to bring over the points you already have."
-      />
-      <Field
-        label="Password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        required
-        minLength={8}
-        error={error?.fieldErrors?.password}
-        hint="At least 8 characters."
-      />
+      <EmailField failed={error} hint="Use the email you shop with to bring over the points you already have." />
+      <PasswordField failed={error} isNew hint="At least 8 characters." />
       <SubmitButton className="w-full" pendingLabel="Creating your account…">
         Create account
       </SubmitButton>

@@ -63,6 +63,20 @@ function resolveRewardWindow(fields: z.output<typeof rewardInputSchema>): { star
   return { startsAt, endsAt };
 }
 
+/** The columns a create or a full update writes, validated (window included) before any transaction opens. */
+function rewardColumnsOf(input: unknown) {
+  const fields = parseInput(rewardInputSchema, input);
+  return {
+    name: fields.name,
+    description: fields.description,
+    imageUrl: fields.imageUrl ?? null,
+    pointsCost: fields.pointsCost,
+    stock: fields.stock,
+    active: fields.active,
+    ...resolveRewardWindow(fields),
+  };
+}
+
 function snapshot(r: Reward) {
   return {
     name: r.name,
@@ -78,22 +92,11 @@ function snapshot(r: Reward) {
 export async function createReward(db: Db, input: unknown, ctx: { actor: Actor; now?: Date }): Promise<Reward> {
   authorize(ctx.actor, "rewards:write");
   const now = ctx.now ?? new Date();
-  const fields = parseInput(rewardInputSchema, input);
-  const window = resolveRewardWindow(fields);
+  const columns = rewardColumnsOf(input);
   return db.transaction(async (tx) => {
     const [reward] = await tx
       .insert(rewards)
-      .values({
-        name: fields.name,
-        description: fields.description,
-        imageUrl: fields.imageUrl ?? null,
-        pointsCost: fields.pointsCost,
-        stock: fields.stock,
-        active: fields.active,
-        ...window,
-        createdAt: now,
-        updatedAt: now,
-      })
+      .values({ ...columns, createdAt: now, updatedAt: now })
       .returning();
     await writeAudit(tx, { actor: ctx.actor, action: "reward.create", targetType: "reward", targetId: reward!.id, after: snapshot(reward!) });
     return reward!;
@@ -104,23 +107,13 @@ export async function createReward(db: Db, input: unknown, ctx: { actor: Actor; 
 export async function updateReward(db: Db, id: number, input: unknown, ctx: { actor: Actor; now?: Date }): Promise<Reward> {
   authorize(ctx.actor, "rewards:write");
   const now = ctx.now ?? new Date();
-  const fields = parseInput(rewardInputSchema, input);
-  const window = resolveRewardWindow(fields);
+  const columns = rewardColumnsOf(input);
   return db.transaction(async (tx) => {
     const [before] = await tx.select().from(rewards).where(eq(rewards.id, id)).for("update");
     if (!before) throw new LoyaltyError("reward_not_found", `No reward ${id}`);
     const [after] = await tx
       .update(rewards)
-      .set({
-        name: fields.name,
-        description: fields.description,
-        imageUrl: fields.imageUrl ?? null,
-        pointsCost: fields.pointsCost,
-        stock: fields.stock,
-        active: fields.active,
-        ...window,
-        updatedAt: now,
-      })
+      .set({ ...columns, updatedAt: now })
       .where(eq(rewards.id, id))
       .returning();
     await writeAudit(tx, {

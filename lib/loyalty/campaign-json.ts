@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { campaignEventType, tierCode } from "@/db/schema";
+import { campaignEventType, tierCode, type Campaign } from "@/db/schema";
 import { CAMPAIGN_EVENT_TYPES } from "./campaign-input";
 import type { CampaignView } from "./campaign-queries";
 
@@ -27,9 +27,9 @@ export const campaignJsonSchema = z
 
 export type CampaignJson = z.infer<typeof campaignJsonSchema>;
 
-export function campaignJson(c: CampaignView): CampaignJson {
+/** A campaign's terms and pause/archive state with instants as ISO strings: the audit snapshot, and the API shape's core. */
+export function campaignTermsJson(c: Campaign) {
   return {
-    id: c.id,
     name: c.name,
     multiplier: c.multiplier,
     startsAt: c.startsAt.toISOString(),
@@ -37,11 +37,13 @@ export function campaignJson(c: CampaignView): CampaignJson {
     timeZone: c.timeZone,
     eventTypes: c.eventTypes,
     tiers: c.tiers,
-    status: c.status,
     pausedAt: c.pausedAt?.toISOString() ?? null,
     archivedAt: c.archivedAt?.toISOString() ?? null,
-    results: c.results,
   };
+}
+
+export function campaignJson(c: CampaignView): CampaignJson {
+  return { id: c.id, ...campaignTermsJson(c), status: c.status, results: c.results };
 }
 
 const dateTimeDoc = z

@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import { campaigns, type Campaign } from "@/db/schema";
 import { writeAudit } from "./audit";
 import { campaignFieldsSchema, campaignPatchSchema, resolveWindow, type CampaignWindow } from "./campaign-input";
+import { campaignTermsJson } from "./campaign-json";
 import { normalizeCampaign } from "./campaign-row";
 import { campaignStatus, isEditable } from "./campaign-status";
 import { afterCampaignsChanged } from "./campaigns-changed";
@@ -34,20 +35,6 @@ function windowOrThrow(startsAt: string, endsAt: string, timeZone: string, now: 
   return window as CampaignWindow;
 }
 
-function snapshot(c: Campaign) {
-  return {
-    name: c.name,
-    multiplier: c.multiplier,
-    startsAt: c.startsAt.toISOString(),
-    endsAt: c.endsAt.toISOString(),
-    timeZone: c.timeZone,
-    eventTypes: c.eventTypes,
-    tiers: c.tiers,
-    pausedAt: c.pausedAt?.toISOString() ?? null,
-    archivedAt: c.archivedAt?.toISOString() ?? null,
-  };
-}
-
 export async function createCampaign(db: Db, input: unknown, ctx: StaffContext): Promise<Campaign> {
   authorize(ctx.actor, "campaigns:write");
   const now = ctx.now ?? new Date();
@@ -75,7 +62,7 @@ export async function createCampaign(db: Db, input: unknown, ctx: StaffContext):
       action: "campaign.create",
       targetType: "campaign",
       targetId: created.id,
-      after: snapshot(created),
+      after: campaignTermsJson(created),
     });
     return created;
   });
@@ -132,8 +119,8 @@ export async function changeCampaign(db: Db, id: number, input: unknown, ctx: St
       action: `campaign.${action ?? "update"}`,
       targetType: "campaign",
       targetId: id,
-      before: snapshot(before),
-      after: snapshot(after),
+      before: campaignTermsJson(before),
+      after: campaignTermsJson(after),
     });
     return after;
   });

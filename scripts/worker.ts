@@ -3,7 +3,6 @@ import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import { connectFromEnv } from "@/db/client";
 import { setCacheStore } from "@/lib/cache/cache";
-import { subscribeCacheInvalidation } from "@/lib/cache/invalidation";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { recordEvents } from "@/lib/loyalty/accrual";
@@ -35,7 +34,6 @@ async function main() {
   const handle = connectFromEnv();
   // Unlike the cache, the worker waits for Redis: commands queue while it reconnects.
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  subscribeCacheInvalidation();
   const actor = `job:stream-worker`;
   const pauseMs = Number(args["pause-after-commit-ms"]);
   const consumer = createStreamConsumer({

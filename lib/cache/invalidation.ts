@@ -1,5 +1,6 @@
 import { onMembersChanged } from "@/lib/loyalty/ledger-events";
-import { bumpGenerations } from "./cache";
+import { bumpGenerations, getCacheStore } from "./cache";
+import { RedisStore } from "./redis-store";
 
 /** Generation name of everything cached about one member (summary, history pages). */
 export function memberGeneration(memberId: number): string {
@@ -21,11 +22,24 @@ const globalForSubscription = globalThis as unknown as { __loyaltyCacheSubscribe
 
 /**
  * Subscribes cache invalidation to the ledger's after-commit notifications, once per process.
- * Every process that writes to the ledger must call it (the worker and the group committer do;
- * the web app does through the cached readers), or Redis entries stay stale until their TTL.
+ * Every process that writes to the ledger must call it, or Redis entries stay stale until their
+ * TTL: the Next.js server at start (instrumentation.ts), the stream worker (runWorker), the CLI's
+ * jobs, and, as a fallback, the group committer and the cached readers.
  */
 export function subscribeCacheInvalidation(): void {
   if (globalForSubscription.__loyaltyCacheSubscribed) return;
   globalForSubscription.__loyaltyCacheSubscribed = true;
   onMembersChanged((memberIds) => invalidateMembers(memberIds));
+}
+
+/**
+ * For process start (the Next.js server's instrumentation hook, the stream worker): subscribes,
+ * and waits up to `timeoutMs` for Redis to connect. A store that is still connecting drops
+ * commands, so without the wait the first commits of a fresh process would not invalidate
+ * anything. Never fails: with Redis away the process starts anyway and reads the database.
+ */
+export async function startCacheInvalidation(timeoutMs = 1_000): Promise<void> {
+  subscribeCacheInvalidation();
+  const store = getCacheStore();
+  if (store instanceof RedisStore) await store.whenReady(timeoutMs);
 }

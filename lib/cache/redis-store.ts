@@ -21,6 +21,8 @@ export class RedisStore implements CacheStore {
       keyPrefix: options.keyPrefix ?? "loyalty:cache:",
       commandTimeout: options.commandTimeoutMs ?? 100,
       connectTimeout: 500,
+      // close() while between reconnects otherwise arms a 2 s timer that holds a script's exit.
+      disconnectTimeout: 200,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       lazyConnect: false,

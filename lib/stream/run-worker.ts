@@ -1,12 +1,16 @@
 import type { Logger } from "pino";
+import { startCacheInvalidation } from "@/lib/cache/invalidation";
 import type { StreamConsumer } from "./consumer";
 
 /**
  * Drives a consumer until the signal aborts: one batch after another, backing off (up to 5 s)
  * while the database or Redis fails, so an outage neither spins the CPU nor loses an event.
+ * Cache invalidation is subscribed before the first batch: a worker only writes, and without it
+ * the web's cached balances would stay stale for their whole TTL after each of its commits.
  */
 export async function runWorker(consumer: StreamConsumer, options: { signal: AbortSignal; log: Logger }): Promise<void> {
   const { signal, log } = options;
+  await startCacheInvalidation();
   await consumer.ensureGroup();
   let failures = 0;
   while (!signal.aborted) {

@@ -1,4 +1,6 @@
 import type { Db } from "@/db/client";
+import { setCacheStore } from "@/lib/cache/cache";
+import { startCacheInvalidation } from "@/lib/cache/invalidation";
 import { expectSubcommand, parseCommandArgs } from "../support/args";
 import { ScriptError, withDatabase } from "../support/open-database";
 
@@ -23,8 +25,12 @@ export async function run(args: string[]): Promise<number> {
   const now = values.now === undefined ? new Date() : new Date(values.now);
   if (Number.isNaN(now.getTime())) throw new ScriptError(`--now is not a date: ${values.now}`);
 
+  // The jobs change balances and tiers: the web's cached summaries must drop them now, not in 30 s.
+  await startCacheInvalidation();
   const started = Date.now();
-  const summary = await withDatabase(({ db }) => job(db, now));
+  const summary = await withDatabase(({ db }) => job(db, now)).finally(async () => {
+    await setCacheStore(undefined)?.close();
+  });
   console.log(JSON.stringify({ job: positionals[1], now: now.toISOString(), ...(summary as object), ms: Date.now() - started }));
   return 0;
 }

@@ -1,0 +1,15 @@
+/**
+ * Runs once when a Next.js server starts, before it serves a request. Cache invalidation is
+ * subscribed here rather than on a process's first cached read: a server whose first request is a
+ * write (an event, a redemption, a staff adjustment) must still drop that member's entries in Redis,
+ * where other instances read them.
+ */
+export async function register(): Promise<void> {
+  // lib/env.ts is the only reader of process.env for the app's own settings; NEXT_RUNTIME is
+  // Next.js's switch between its Node.js and Edge runtimes, set by Next itself, not configuration.
+  // The cache (ioredis, node:crypto) and the ledger exist in the Node.js runtime only.
+  if (process.env.NEXT_RUNTIME === "nodejs") {
+    const { startCacheInvalidation } = await import("@/lib/cache/invalidation");
+    await startCacheInvalidation();
+  }
+}

@@ -1,44 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq, isNull, sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { campaigns, members, pointTransactions, tiers } from "@/db/schema";
 import { recordEvent, recordEvents } from "@/lib/loyalty/accrual";
 import type { LoyaltyEvent } from "@/lib/loyalty/events";
-import { verifyLedger } from "@/lib/loyalty/verify";
-import { createTestDatabase, type TestDatabase } from "../support/test-database";
-import { ACTOR, balanceOf, invariantViolations, lotsOf, newMember } from "./support";
+import { ACTOR, NOW, balanceOf, lotsOf, newMember, purchase, refund, useLedgerDatabase } from "./support";
 
-const NOW = new Date("2026-06-15T12:00:00.000Z");
 const ctx = { ...ACTOR, now: NOW };
-const purchase = (member: string, ref: string, amountCents: number, extra: Partial<LoyaltyEvent> = {}): LoyaltyEvent => ({
-  type: "purchase",
-  memberExternalId: member,
-  referenceId: ref,
-  amountCents,
-  ...extra,
-});
-const refund = (member: string, ref: string, original: string, amountCents: number): LoyaltyEvent => ({
-  type: "refund",
-  memberExternalId: member,
-  referenceId: ref,
-  originalReferenceId: original,
-  amountCents,
-});
 
 describe("recordEvents", () => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-  });
-  afterAll(async () => {
-    expect(await invariantViolations(t.db)).toEqual([]);
-    expect((await verifyLedger(t.db)).discrepancies).toEqual([]);
-    await t.drop();
-  });
+  const t = useLedgerDatabase();
 
   it("awards 1 point per whole currency unit, as a lot expiring 12 months later", async () => {
     const m = await newMember(t.db, "acc-1");
-    const result = await recordEvent(t.db, purchase("acc-1", "o-1", 12_345, { occurredAt: "2026-01-31T10:00:00.000Z" }), ctx);
+    const result = await recordEvent(t.db, purchase("acc-1", "o-1", 12_345, "2026-01-31T10:00:00.000Z"), ctx);
     expect(result).toMatchObject({ points: 123, multiplier: 1, campaignId: null, duplicate: false });
     const [row] = await t.db.select().from(pointTransactions).where(eq(pointTransactions.id, result.transactionId!));
     expect(row).toMatchObject({ type: "earn", amount: 123, remaining: 123, spendAmount: 12_345, createdBy: "test:ledger" });
@@ -85,7 +60,7 @@ describe("recordEvents", () => {
     expect(result).toMatchObject({ points: 307, multiplier: 2.5, campaignId: high!.id });
     const review = await recordEvent(t.db, { type: "review", memberExternalId: "acc-gold", referenceId: "r-1" }, ctx);
     expect(review).toMatchObject({ points: 75, multiplier: 1.5, campaignId: low!.id }); // no tier bonus outside purchases
-    const outside = await recordEvent(t.db, purchase("acc-gold", "o-gold-old", 10_000, { occurredAt: "2026-05-31T23:59:59.999Z" }), ctx);
+    const outside = await recordEvent(t.db, purchase("acc-gold", "o-gold-old", 10_000, "2026-05-31T23:59:59.999Z"), ctx);
     expect(outside).toMatchObject({ points: 125, campaignId: null });
     await t.db.update(tiers).set({ earnMultiplier: 1 }).where(eq(tiers.code, "gold"));
     await t.db.update(campaigns).set({ archivedAt: NOW }).where(isNull(campaigns.archivedAt));
@@ -153,7 +128,7 @@ describe("recordEvents", () => {
         { ...purchase("acc-b", "b-3", 2_000), amountCents: -5 },
         refund("acc-b", "b-rf", "b-1", 1_000), // refund of a purchase earlier in the same batch
         purchase("acc-b", "b-1", 2_000), // replay within the batch
-        purchase("acc-b", "b-future", 100, { occurredAt: new Date(NOW.getTime() + 10 * 60_000).toISOString() }),
+        purchase("acc-b", "b-future", 100, new Date(NOW.getTime() + 10 * 60_000).toISOString()),
         { type: "referral", memberExternalId: "acc-b", referenceId: "ref-1" },
       ],
       ctx,

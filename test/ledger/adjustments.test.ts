@@ -1,33 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { auditLog, members } from "@/db/schema";
 import { recordEvent } from "@/lib/loyalty/accrual";
 import { adjustPoints, reverseTransaction } from "@/lib/loyalty/adjustments";
-import { isLoyaltyError } from "@/lib/loyalty/errors";
 import { expirePoints } from "@/lib/loyalty/expiry";
 import { redeemPoints } from "@/lib/loyalty/redemption";
-import { verifyLedger } from "@/lib/loyalty/verify";
-import { createTestDatabase, type TestDatabase } from "../support/test-database";
-import { ACTOR, balanceOf, invariantViolations, lotsOf, newMember } from "./support";
+import { ACTOR, NOW, balanceOf, codeOf, earn, lotsOf, newMember, refund, useLedgerDatabase } from "./support";
 
-const NOW = new Date("2026-06-15T12:00:00.000Z");
 const ctx = { actor: "user:42", now: NOW };
-const codeOf = (error: unknown) => (isLoyaltyError(error) ? error.code : error);
 
 describe("adjustPoints and reverseTransaction", () => {
-  let t: TestDatabase;
-  const earn = (member: string, ref: string, points: number, occurredAt?: string) =>
-    recordEvent(t.db, { type: "purchase", memberExternalId: member, referenceId: ref, amountCents: points * 100, occurredAt }, { ...ACTOR, now: NOW });
-
-  beforeAll(async () => {
-    t = await createTestDatabase();
-  });
-  afterAll(async () => {
-    expect(await invariantViolations(t.db)).toEqual([]);
-    expect((await verifyLedger(t.db)).discrepancies).toEqual([]);
-    await t.drop();
-  });
+  const t = useLedgerDatabase();
 
   it("credits a new lot and audits before and after, once per reference", async () => {
     const m = await newMember(t.db, "adj-1");
@@ -47,7 +31,7 @@ describe("adjustPoints and reverseTransaction", () => {
 
   it("refuses a debit below zero unless allowed, and requires a reason", async () => {
     const m = await newMember(t.db, "adj-2");
-    await earn("adj-2", "adj-2-o", 100);
+    await earn(t.db, "adj-2", "adj-2-o", 100);
     const refused = await adjustPoints(t.db, { memberId: m.id, points: -101, reason: "Fraud", referenceId: "adj-2-a" }, ctx).catch(codeOf);
     expect(refused).toBe("negative_balance");
     expect(await adjustPoints(t.db, { memberId: m.id, points: -1, reason: "  ", referenceId: "adj-2-b" }, ctx).catch(codeOf)).toBe("validation_failed");
@@ -60,14 +44,14 @@ describe("adjustPoints and reverseTransaction", () => {
 
   it("reverses an earn like a full refund, once", async () => {
     const m = await newMember(t.db, "rev-1");
-    const earned = await earn("rev-1", "rev-1-o", 100);
-    await recordEvent(t.db, { type: "refund", memberExternalId: "rev-1", referenceId: "rev-1-rf", originalReferenceId: "rev-1-o", amountCents: 2_500 }, { ...ACTOR, now: NOW });
+    const earned = await earn(t.db, "rev-1", "rev-1-o", 100);
+    await recordEvent(t.db, refund("rev-1", "rev-1-rf", "rev-1-o", 2_500), { ...ACTOR, now: NOW });
     const reversal = await reverseTransaction(t.db, { transactionId: earned.transactionId!, reason: "Order cancelled" }, ctx);
     expect(reversal).toMatchObject({ points: -75, availablePoints: 0, duplicate: false });
     expect(await reverseTransaction(t.db, { transactionId: earned.transactionId!, reason: "again" }, ctx).catch(codeOf)).toBe("already_reversed");
     const refundAfter = await recordEvent(
       t.db,
-      { type: "refund", memberExternalId: "rev-1", referenceId: "rev-1-rf2", originalReferenceId: "rev-1-o", amountCents: 1 },
+      refund("rev-1", "rev-1-rf2", "rev-1-o", 1),
       { ...ACTOR, now: NOW },
     ).catch(codeOf);
     expect(refundAfter).toBe("refund_exceeds_purchase");
@@ -77,7 +61,7 @@ describe("adjustPoints and reverseTransaction", () => {
 
   it("answers a replayed reversal key with the first reversal", async () => {
     const m = await newMember(t.db, "rev-key");
-    const earned = await earn("rev-key", "rev-key-o", 10);
+    const earned = await earn(t.db, "rev-key", "rev-key-o", 10);
     const first = await reverseTransaction(t.db, { transactionId: earned.transactionId!, reason: "dup", referenceId: "k-1" }, ctx);
     expect(await reverseTransaction(t.db, { transactionId: earned.transactionId!, reason: "dup", referenceId: "k-1" }, ctx)).toEqual({
       ...first,
@@ -88,8 +72,8 @@ describe("adjustPoints and reverseTransaction", () => {
 
   it("gives a redemption back to exactly the lots it consumed, even an expired one, which the job then expires", async () => {
     const m = await newMember(t.db, "rev-2");
-    await earn("rev-2", "rev-2-old", 100, "2025-07-01T00:00:00Z"); // expires 2026-07-01
-    await earn("rev-2", "rev-2-new", 100, "2026-06-01T00:00:00Z");
+    await earn(t.db, "rev-2", "rev-2-old", 100, "2025-07-01T00:00:00Z"); // expires 2026-07-01
+    await earn(t.db, "rev-2", "rev-2-new", 100, "2026-06-01T00:00:00Z");
     const redeemed = await redeemPoints(t.db, { memberId: m.id, points: 150, referenceId: "rev-2-r" }, ctx);
     const later = new Date("2026-07-02T00:00:00Z");
     const reversal = await reverseTransaction(t.db, { transactionId: redeemed.transactionId, reason: "Reward not delivered" }, { ...ctx, now: later });
@@ -104,7 +88,7 @@ describe("adjustPoints and reverseTransaction", () => {
 
   it("re-expires a lot given back after it had already been expired", async () => {
     const m = await newMember(t.db, "rev-3");
-    await earn("rev-3", "rev-3-o", 100, "2025-06-01T00:00:00Z"); // expires 2026-06-01
+    await earn(t.db, "rev-3", "rev-3-o", 100, "2025-06-01T00:00:00Z"); // expires 2026-06-01
     const redeemed = await redeemPoints(t.db, { memberId: m.id, points: 40, referenceId: "rev-3-r" }, { ...ctx, now: new Date("2026-05-01T00:00:00Z") });
     expect(await expirePoints(t.db, { now: NOW })).toMatchObject({ pointsExpired: 60 });
     await reverseTransaction(t.db, { transactionId: redeemed.transactionId, reason: "Refunded reward" }, ctx);
@@ -120,7 +104,7 @@ describe("adjustPoints and reverseTransaction", () => {
 
   it("gives a negative adjustment that went into debt back as lots, after repaying any debt", async () => {
     const m = await newMember(t.db, "rev-4");
-    await earn("rev-4", "rev-4-o", 50);
+    await earn(t.db, "rev-4", "rev-4-o", 50);
     const debit = await adjustPoints(t.db, { memberId: m.id, points: -80, reason: "Clawback", referenceId: "rev-4-a", allowNegativeBalance: true }, ctx);
     expect(await balanceOf(t.db, m.id)).toBe(-30);
     const reversal = await reverseTransaction(t.db, { transactionId: debit.transactionId, reason: "Clawback was wrong" }, ctx);

@@ -1,36 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { recordEvents } from "@/lib/loyalty/accrual";
 import { isLoyaltyError } from "@/lib/loyalty/errors";
 import { expirePoints } from "@/lib/loyalty/expiry";
 import { redeemPoints } from "@/lib/loyalty/redemption";
-import { verifyLedger } from "@/lib/loyalty/verify";
-import { createTestDatabase, type TestDatabase } from "../support/test-database";
-import { ACTOR, balanceOf, invariantViolations, newMember } from "./support";
+import { ACTOR, NOW, balanceOf, newMember, purchase, useLedgerDatabase } from "./support";
 
-const NOW = new Date("2026-06-15T12:00:00.000Z");
 
 describe("expirePoints", () => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-  });
-  afterAll(async () => {
-    expect(await invariantViolations(t.db)).toEqual([]);
-    expect((await verifyLedger(t.db)).discrepancies).toEqual([]);
-    await t.drop();
-  });
+  const t = useLedgerDatabase();
 
   it("expires exactly the past-due remaining points, one row per lot, in batches, and nothing twice", async () => {
     const a = await newMember(t.db, "exp-a");
     const b = await newMember(t.db, "exp-b");
     const events = [];
     for (let i = 0; i < 7; i++) {
-      events.push({ type: "purchase" as const, memberExternalId: i % 2 ? "exp-a" : "exp-b", referenceId: `exp-old-${i}`, amountCents: 1_000, occurredAt: "2025-06-01T00:00:00Z" });
+      events.push(purchase(i % 2 ? "exp-a" : "exp-b", `exp-old-${i}`, 1_000, "2025-06-01T00:00:00Z"));
     }
-    events.push({ type: "purchase" as const, memberExternalId: "exp-a", referenceId: "exp-fresh", amountCents: 5_000, occurredAt: "2026-06-01T00:00:00Z" });
-    events.push({ type: "purchase" as const, memberExternalId: "exp-a", referenceId: "exp-edge", amountCents: 500, occurredAt: "2025-06-15T12:00:00.000Z" });
+    events.push(purchase("exp-a", "exp-fresh", 5_000, "2026-06-01T00:00:00Z"));
+    events.push(purchase("exp-a", "exp-edge", 500, "2025-06-15T12:00:00.000Z"));
     await recordEvents(t.db, events, { ...ACTOR, now: NOW });
     await redeemPoints(t.db, { memberId: a.id, points: 3, referenceId: "exp-partial" }, { ...ACTOR, now: new Date("2026-01-01T00:00:00Z") });
 
@@ -49,8 +38,8 @@ describe("expirePoints", () => {
     const events = [];
     for (let i = 0; i < 20; i++) {
       ids.push((await newMember(t.db, `exp-c-${i}`)).id);
-      events.push({ type: "purchase" as const, memberExternalId: `exp-c-${i}`, referenceId: `exp-c-old-${i}`, amountCents: 10_000, occurredAt: "2025-06-01T00:00:00Z" });
-      events.push({ type: "purchase" as const, memberExternalId: `exp-c-${i}`, referenceId: `exp-c-new-${i}`, amountCents: 10_000, occurredAt: "2026-06-01T00:00:00Z" });
+      events.push(purchase(`exp-c-${i}`, `exp-c-old-${i}`, 10_000, "2025-06-01T00:00:00Z"));
+      events.push(purchase(`exp-c-${i}`, `exp-c-new-${i}`, 10_000, "2026-06-01T00:00:00Z"));
     }
     await recordEvents(t.db, events, { ...ACTOR, now: NOW });
     const pool = t.connect(10);

@@ -1,36 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { rewards } from "@/db/schema";
 import { recordEvent } from "@/lib/loyalty/accrual";
 import { isLoyaltyError } from "@/lib/loyalty/errors";
 import { redeemPoints } from "@/lib/loyalty/redemption";
-import { verifyLedger } from "@/lib/loyalty/verify";
-import { createTestDatabase, type TestDatabase } from "../support/test-database";
-import { ACTOR, balanceOf, invariantViolations, lotsOf, newMember } from "./support";
+import { ACTOR, NOW, balanceOf, codeOf, earn, lotsOf, newMember, refund, useLedgerDatabase } from "./support";
 
-const NOW = new Date("2026-06-15T12:00:00.000Z");
 const ctx = { ...ACTOR, now: NOW };
-const codeOf = (error: unknown) => (isLoyaltyError(error) ? error.code : error);
 
 describe("redeemPoints", () => {
-  let t: TestDatabase;
-  const earn = (member: string, ref: string, points: number, occurredAt?: string) =>
-    recordEvent(t.db, { type: "purchase", memberExternalId: member, referenceId: ref, amountCents: points * 100, occurredAt }, ctx);
-
-  beforeAll(async () => {
-    t = await createTestDatabase();
-  });
-  afterAll(async () => {
-    expect(await invariantViolations(t.db)).toEqual([]);
-    expect((await verifyLedger(t.db)).discrepancies).toEqual([]);
-    await t.drop();
-  });
+  const t = useLedgerDatabase();
 
   it("consumes the soonest-expiring lots first and records which", async () => {
     const m = await newMember(t.db, "red-1");
-    await earn("red-1", "r1-new", 100, "2026-06-01T00:00:00Z");
-    await earn("red-1", "r1-old", 100, "2026-02-01T00:00:00Z");
+    await earn(t.db, "red-1", "r1-new", 100, "2026-06-01T00:00:00Z");
+    await earn(t.db, "red-1", "r1-old", 100, "2026-02-01T00:00:00Z");
     const result = await redeemPoints(t.db, { memberExternalId: "red-1", points: 150, referenceId: "red-1-a" }, ctx);
     expect(result).toMatchObject({ points: 150, availablePoints: 50, duplicate: false });
     const lots = await lotsOf(t.db, m.id);
@@ -49,8 +34,8 @@ describe("redeemPoints", () => {
 
   it("never redeems points past their expiry, even before the expiry job ran", async () => {
     const m = await newMember(t.db, "red-exp");
-    await earn("red-exp", "exp-old", 100, "2025-06-01T00:00:00Z"); // expired 2026-06-01
-    await earn("red-exp", "exp-new", 20, "2026-06-01T00:00:00Z");
+    await earn(t.db, "red-exp", "exp-old", 100, "2025-06-01T00:00:00Z"); // expired 2026-06-01
+    await earn(t.db, "red-exp", "exp-new", 20, "2026-06-01T00:00:00Z");
     expect(await balanceOf(t.db, m.id)).toBe(120);
     const error = await redeemPoints(t.db, { memberId: m.id, points: 21, referenceId: "exp-r" }, ctx).catch((e: unknown) => e);
     expect(codeOf(error)).toBe("insufficient_points");
@@ -60,10 +45,10 @@ describe("redeemPoints", () => {
 
   it("refuses while the balance is negative", async () => {
     const m = await newMember(t.db, "red-neg");
-    await earn("red-neg", "neg-1", 100);
+    await earn(t.db, "red-neg", "neg-1", 100);
     await redeemPoints(t.db, { memberId: m.id, points: 100, referenceId: "neg-r1" }, ctx);
-    await recordEvent(t.db, { type: "refund", memberExternalId: "red-neg", referenceId: "neg-rf", originalReferenceId: "neg-1", amountCents: 10_000 }, ctx);
-    await earn("red-neg", "neg-2", 40);
+    await recordEvent(t.db, refund("red-neg", "neg-rf", "neg-1", 10_000), ctx);
+    await earn(t.db, "red-neg", "neg-2", 40);
     expect(await balanceOf(t.db, m.id)).toBe(-60);
     const error = await redeemPoints(t.db, { memberId: m.id, points: 1, referenceId: "neg-r2" }, ctx).catch((e: unknown) => e);
     expect(codeOf(error)).toBe("insufficient_points");
@@ -71,7 +56,7 @@ describe("redeemPoints", () => {
 
   it("validates its input and writes nothing on error", async () => {
     const m = await newMember(t.db, "red-bad");
-    await earn("red-bad", "bad-1", 10);
+    await earn(t.db, "red-bad", "bad-1", 10);
     for (const points of [0, -5, 1.5, 2e9]) {
       const error = await redeemPoints(t.db, { memberId: m.id, points, referenceId: "bad-r" }, ctx).catch((e: unknown) => e);
       expect(codeOf(error)).toBe("validation_failed");
@@ -84,8 +69,8 @@ describe("redeemPoints", () => {
 
   it("lets exactly 10 of 50 concurrent redemptions through a balance that covers 10", async () => {
     const m = await newMember(t.db, "red-race");
-    await earn("red-race", "race-1", 60);
-    await earn("red-race", "race-2", 40, "2026-05-01T00:00:00Z");
+    await earn(t.db, "red-race", "race-1", 60);
+    await earn(t.db, "red-race", "race-2", 40, "2026-05-01T00:00:00Z");
     const pool = t.connect(12);
     const outcomes = await Promise.allSettled(
       Array.from({ length: 50 }, (_, i) => redeemPoints(pool.db, { memberId: m.id, points: 10, referenceId: `race-r${i}` }, ctx)),
@@ -102,8 +87,8 @@ describe("redeemPoints", () => {
     const [reward] = await t.db.insert(rewards).values({ name: "Mug", pointsCost: 30, stock: 1 }).returning();
     const a = await newMember(t.db, "red-mug-a");
     const b = await newMember(t.db, "red-mug-b");
-    await earn("red-mug-a", "mug-a", 50);
-    await earn("red-mug-b", "mug-b", 50);
+    await earn(t.db, "red-mug-a", "mug-a", 50);
+    await earn(t.db, "red-mug-b", "mug-b", 50);
     const pool = t.connect(4);
     const outcomes = await Promise.allSettled([
       redeemPoints(pool.db, { memberId: a.id, referenceId: "mug-ra", rewardId: reward!.id }, ctx),
@@ -119,7 +104,7 @@ describe("redeemPoints", () => {
 
   it("checks the reward's cost, activity and window", async () => {
     const m = await newMember(t.db, "red-rw");
-    await earn("red-rw", "rw-1", 100);
+    await earn(t.db, "red-rw", "rw-1", 100);
     const [inactive] = await t.db.insert(rewards).values({ name: "Old", pointsCost: 10, active: false }).returning();
     const [later] = await t.db.insert(rewards).values({ name: "Later", pointsCost: 10, startsAt: new Date("2026-07-01T00:00:00Z") }).returning();
     const [open] = await t.db.insert(rewards).values({ name: "Open", pointsCost: 10 }).returning();

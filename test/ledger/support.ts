@@ -1,8 +1,56 @@
+import { afterAll, beforeAll, expect } from "vitest";
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
+import { recordEvent } from "@/lib/loyalty/accrual";
+import { isLoyaltyError } from "@/lib/loyalty/errors";
+import type { LoyaltyEvent } from "@/lib/loyalty/events";
 import { ensureMember } from "@/lib/loyalty/members";
+import { verifyLedger } from "@/lib/loyalty/verify";
+import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 export const ACTOR = { actor: "test:ledger" };
+/** The ledger suites' clock. */
+export const NOW = new Date("2026-06-15T12:00:00.000Z");
+
+/**
+ * A fresh database for the enclosing describe block (filled in by its beforeAll). When the block
+ * ends, the ledger's invariants and verifyLedger must find nothing wrong with what its tests left.
+ */
+export function useLedgerDatabase(): TestDatabase {
+  const t = {} as TestDatabase;
+  beforeAll(async () => {
+    Object.assign(t, await createTestDatabase());
+  });
+  afterAll(async () => {
+    expect(await invariantViolations(t.db)).toEqual([]);
+    expect((await verifyLedger(t.db)).discrepancies).toEqual([]);
+    await t.drop();
+  });
+  return t;
+}
+
+export const purchase = (member: string, ref: string, amountCents: number, occurredAt?: string): LoyaltyEvent => ({
+  type: "purchase",
+  memberExternalId: member,
+  referenceId: ref,
+  amountCents,
+  ...(occurredAt ? { occurredAt } : {}),
+});
+
+export const refund = (member: string, ref: string, original: string, amountCents: number): LoyaltyEvent => ({
+  type: "refund",
+  memberExternalId: member,
+  referenceId: ref,
+  originalReferenceId: original,
+  amountCents,
+});
+
+/** A purchase worth exactly `points` (at 1 point per currency unit), recorded at NOW. */
+export const earn = (db: Db, member: string, ref: string, points: number, occurredAt?: string) =>
+  recordEvent(db, purchase(member, ref, points * 100, occurredAt), { ...ACTOR, now: NOW });
+
+/** The LoyaltyError code of a rejection (anything else is returned as is, to fail the comparison). */
+export const codeOf = (error: unknown) => (isLoyaltyError(error) ? error.code : error);
 
 export async function newMember(db: Db, externalId: string) {
   return (await ensureMember(db, { externalId })).member;

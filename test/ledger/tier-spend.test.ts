@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { eq, sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
@@ -10,28 +10,11 @@ import { addUtcMonths } from "@/lib/loyalty/rules/expiry";
 import { tierSpendDelta } from "@/lib/loyalty/rules/tiers";
 import { recalculateTiers } from "@/lib/loyalty/tier-recalculation";
 import { tierWindowStart } from "@/lib/loyalty/tier-rules";
-import { verifyLedger } from "@/lib/loyalty/verify";
-import { createTestDatabase, type TestDatabase } from "../support/test-database";
-import { ACTOR, invariantViolations, newMember } from "./support";
+import { ACTOR, NOW, newMember, purchase, refund, useLedgerDatabase } from "./support";
 
-const NOW = new Date("2026-06-15T12:00:00.000Z");
 const ctx = { ...ACTOR, now: NOW };
 const DAY = 86_400_000;
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * DAY).toISOString();
-const purchase = (member: string, ref: string, amountCents: number, occurredAt?: string): LoyaltyEvent => ({
-  type: "purchase",
-  memberExternalId: member,
-  referenceId: ref,
-  amountCents,
-  ...(occurredAt ? { occurredAt } : {}),
-});
-const refund = (member: string, ref: string, original: string, amountCents: number): LoyaltyEvent => ({
-  type: "refund",
-  memberExternalId: member,
-  referenceId: ref,
-  originalReferenceId: original,
-  amountCents,
-});
 
 describe("tierSpendDelta", () => {
   it("opens the window with the ledger's clamped month arithmetic, like expiry", () => {
@@ -59,15 +42,7 @@ describe("tierSpendDelta", () => {
 });
 
 describe("live tier spend", () => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase();
-  });
-  afterAll(async () => {
-    expect(await invariantViolations(t.db)).toEqual([]);
-    expect((await verifyLedger(t.db)).discrepancies).toEqual([]);
-    await t.drop();
-  });
+  const t = useLedgerDatabase();
 
   const spendOf = async (memberId: number) => {
     const [row] = await t.db.select({ spend: pointBalances.tierSpend12m }).from(pointBalances).where(eq(pointBalances.memberId, memberId));

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db, type Executor } from "@/db/client";
 import type { TierCode } from "@/db/schema";
+import { notifyMembersChanged } from "./ledger-events";
 import { getTiers } from "./settings";
 import { tierForSpend, tierRank, tierWindowStart, type TierThreshold } from "./tier-rules";
 
@@ -71,6 +72,8 @@ export async function recalculateTiers(
     if (batch.size === 0 && exhausted && stale.length < batchSize) break;
 
     const moved = await applyBatch(db, [...batch].sort((a, b) => a - b), thresholds, windowStart, now);
+    // Committed: cached summaries show tier and 12-month spend, so those of the changed members go.
+    await notifyMembersChanged(moved.changed);
     progress.membersChecked += moved.checked;
     progress.upgraded += moved.upgraded;
     progress.downgraded += moved.downgraded;
@@ -87,6 +90,10 @@ export async function recalculateTiers(
  * Members with purchase or refund rows in the window, ascending by id. One index-only pass; serial
  * with room to hash in memory, because under load a parallel plan with the (far too low) distinct
  * estimate spilled and took minutes where this takes ~20 s for 9M rows / 960k members here.
+ * work_mem: with the server's default 4 MB the DISTINCT over 1M members spilled to disk and did
+ * not finish in 11 minutes; with 128 MB it took 13.6 s (BENCHMARKS.md). SET LOCAL keeps the
+ * allowance to this one read-only transaction of the one job connection, so request connections
+ * keep the small default. Far above 1M spenders, re-measure with `npm run bench:jobs`.
  */
 async function windowSpenders(db: Db, windowStart: Date, now: Date): Promise<number[]> {
   const rows = await db.transaction(async (tx) => {
@@ -145,8 +152,8 @@ async function applyBatch(
   thresholds: readonly TierThreshold[],
   windowStart: Date,
   now: Date,
-): Promise<{ checked: number; upgraded: number; downgraded: number }> {
-  if (ids.length === 0) return { checked: 0, upgraded: 0, downgraded: 0 };
+): Promise<{ checked: number; upgraded: number; downgraded: number; changed: number[] }> {
+  if (ids.length === 0) return { checked: 0, upgraded: 0, downgraded: 0, changed: [] };
   return db.transaction(async (tx) => {
     // Balance rows first, in member-id order: the same order accrual locks them, so no deadlock.
     await tx.execute(sql`SELECT member_id FROM point_balances
@@ -207,6 +214,7 @@ async function applyBatch(
                              ${toList}::tier_code[], ${pgArray(tierChanges.map((c) => c.spend))}::bigint[],
                              array_fill(${now.toISOString()}::timestamptz, ARRAY[${tierChanges.length}::int]))`);
     }
-    return { checked: current.length, upgraded, downgraded };
+    const changed = [...new Set([...spendChanges.map((c) => c.id), ...tierChanges.map((c) => c.id)])];
+    return { checked: current.length, upgraded, downgraded, changed };
   });
 }

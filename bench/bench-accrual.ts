@@ -4,6 +4,7 @@ import { machineFacts, rawSql } from "./bench-db";
 import { benchConfig, benchDatabaseUrl } from "./config";
 import { generateData } from "./generate-data";
 import { pgbenchAccrual } from "./pgbench";
+import { runIfMain } from "./run-main";
 import { fmt } from "./stats";
 
 /**
@@ -44,12 +45,4 @@ export async function benchAccrual() {
   return { direct, inProcess, worker };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  benchAccrual().then(
-    () => process.exit(0),
-    (error) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, benchAccrual);

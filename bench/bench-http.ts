@@ -4,6 +4,7 @@ import { createApiKey } from "@/lib/loyalty/api-keys";
 import { purchaseFactory } from "./accrual-in-process";
 import { benchConfig, benchDatabaseUrl } from "./config";
 import { generateData } from "./generate-data";
+import { runIfMain } from "./run-main";
 import { fmt, percentiles } from "./stats";
 
 /**
@@ -89,12 +90,4 @@ export async function benchHttp() {
   return { single, achieved, statuses: Object.fromEntries(statuses), batchEventsPerSecond: eventsPerSecond };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  benchHttp().then(
-    () => process.exit(0),
-    (error) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, benchHttp);

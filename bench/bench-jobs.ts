@@ -7,6 +7,7 @@ import { recalculateTiers } from "@/lib/loyalty/tier-recalculation";
 import { machineFacts, rawSql } from "./bench-db";
 import { benchConfig, benchDatabaseUrl } from "./config";
 import { generateData } from "./generate-data";
+import { runIfMain } from "./run-main";
 import { fmt } from "./stats";
 
 /**
@@ -61,12 +62,4 @@ export async function benchJobs() {
   return { tiers: { seconds: tierSeconds, ...tiers }, expiry: results };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  benchJobs().then(
-    () => process.exit(0),
-    (error) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, benchJobs);

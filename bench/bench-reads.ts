@@ -9,6 +9,7 @@ import { machineFacts, rawSql } from "./bench-db";
 import { benchConfig, benchDatabaseUrl } from "./config";
 import { explainRequestPaths } from "./explain";
 import { generateData } from "./generate-data";
+import { runIfMain } from "./run-main";
 import { percentiles } from "./stats";
 
 /**
@@ -77,12 +78,4 @@ export async function benchReads() {
   return { results, plans };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  benchReads().then(
-    () => process.exit(0),
-    (error) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, benchReads);

@@ -4,6 +4,7 @@ import { benchConfig, benchDatabaseUrl } from "./config";
 import { databaseExists, machineFacts, rawSql, recreateDatabase, timed, type Sql } from "./bench-db";
 import { memberHistory, TRANSACTION_COLUMNS, type MemberTotals } from "./data/member-history";
 import { createRandom } from "./data/random";
+import { runIfMain } from "./run-main";
 
 /**
  * Loads BENCH_MEMBERS members and about BENCH_TRANSACTIONS ledger rows into the bench database
@@ -145,9 +146,4 @@ export async function generateData(): Promise<{ members: number; transactions: n
   return { members, transactions: rowCount, seconds };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  generateData().catch((error) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, generateData);

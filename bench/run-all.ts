@@ -3,6 +3,7 @@ import { benchHttp } from "./bench-http";
 import { benchJobs } from "./bench-jobs";
 import { benchReads } from "./bench-reads";
 import { generateData } from "./generate-data";
+import { runAndExit } from "./run-main";
 
 /** `npm run bench`: every part in turn with the defaults of bench/config.ts; each prints its figures. */
 async function main() {
@@ -14,10 +15,4 @@ async function main() {
   await benchJobs();
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runAndExit(main);

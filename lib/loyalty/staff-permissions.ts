@@ -22,6 +22,7 @@ const PERMISSIONS = {
   "adjustments:approve": { roles: ["admin"], scopes: [] },
   "audit:read": { roles: ["admin"], scopes: [] },
   "reports:read": { roles: ["admin"], scopes: [] },
+  "dead-letters:read": { roles: ["admin"], scopes: [] },
 } as const satisfies Record<string, { roles: readonly Role[]; scopes: readonly ApiScope[] }>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -50,7 +50,8 @@ describe("staff navigation", () => {
     const hrefs = (roles: Parameters<typeof navLinksFor>[0]) => navLinksFor(roles).map((l) => l.href);
     expect(hrefs(["marketing"])).toEqual(["/staff", "/staff/campaigns", "/staff/rewards", "/staff/tiers"]);
     expect(hrefs(["support"])).toEqual(["/staff", "/staff/members"]);
-    expect(hrefs(["admin"])).toHaveLength(7);
+    expect(hrefs(["admin"])).toHaveLength(8);
+    expect(hrefs(["admin"])).toContain("/staff/dead-letters");
     expect(hrefs(["member"])).toEqual(["/staff"]);
     expect(rolesAllow(["member"], "members:support")).toBe(false);
     expect(rolesAllow(["support", "marketing"], "adjustments:approve")).toBe(false);

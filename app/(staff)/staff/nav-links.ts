@@ -9,6 +9,7 @@ const LINKS: readonly { href: string; label: string; permission?: Permission }[]
   { href: "/staff/members", label: "Members", permission: "members:support" },
   { href: "/staff/audit", label: "Audit log", permission: "audit:read" },
   { href: "/staff/reports", label: "Reports", permission: "reports:read" },
+  { href: "/staff/dead-letters", label: "Dead letters", permission: "dead-letters:read" },
 ];
 
 /** The console sections this user's roles open; the pages check again on their own. */

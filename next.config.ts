@@ -6,7 +6,7 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // Lets end-to-end runs build beside a running dev server without sharing .next/.
   distDir: process.env.NEXT_DIST_DIR || ".next",
-  // forbidden() from lib/auth/session.ts renders app/forbidden.tsx with a 403 status.
+  // forbidden() in the staff pages (app/(staff)/staff/staff-session.ts) renders app/forbidden.tsx with a 403 status.
   experimental: { authInterrupts: true },
 };
 

@@ -23,7 +23,5 @@ export function pgErrorOf(error: unknown): PgError | undefined {
 }
 
 export const PG_UNIQUE_VIOLATION = "23505";
-export const PG_CHECK_VIOLATION = "23514";
-export const PG_FOREIGN_KEY_VIOLATION = "23503";
 export const PG_SERIALIZATION_FAILURE = "40001";
 export const PG_DEADLOCK_DETECTED = "40P01";

@@ -1,7 +1,7 @@
 import { useId } from "react";
 
 /** comfortable: the portal's touch-sized controls; compact: the staff console's denser forms. */
-export type FieldDensity = "comfortable" | "compact";
+type FieldDensity = "comfortable" | "compact";
 
 const DENSITY: Record<FieldDensity, { control: string; hint: string }> = {
   comfortable: { control: "min-h-11 text-base", hint: "text-sm" },

@@ -1,4 +1,4 @@
-import { forbidden, redirect } from "next/navigation";
+import { redirect } from "next/navigation";
 import { auth } from "@/auth";
 import { getDb } from "@/db/client";
 import type { Role } from "@/db/schema";
@@ -20,23 +20,6 @@ export async function requireUser(): Promise<SessionUser> {
   const user = await getCurrentUser();
   if (!user) redirect("/sign-in");
   return user;
-}
-
-/**
- * Pages: a signed-in user without one of the roles gets the 403 page (app/forbidden.tsx).
- * Server actions should prefer `authorize()` and return an error state instead of throwing.
- */
-export async function requireRole(...roles: Role[]): Promise<SessionUser> {
-  const user = await requireUser();
-  if (!hasAnyRole(user, roles)) forbidden();
-  return user;
-}
-
-/** Portal pages: a signed-in user linked to a loyalty member. */
-export async function requireMember(): Promise<MemberUser> {
-  const user = await requireUser();
-  if (user.memberId === null) forbidden();
-  return user as MemberUser;
 }
 
 export type AuthorizeResult =

@@ -22,13 +22,3 @@ export function fieldErrorsOf<Field extends string>(issues: readonly { path: Pro
   }
   return out;
 }
-
-/** Echoes string inputs back so the form keeps what was typed (never passwords). */
-export function valuesOf<Field extends string>(form: FormData, fields: readonly Field[]) {
-  const out: Partial<Record<Field, string>> = {};
-  for (const f of fields) {
-    const v = form.get(f);
-    if (typeof v === "string") out[f] = v.slice(0, 500);
-  }
-  return out;
-}

@@ -70,50 +70,36 @@ function LabelledControl({
   );
 }
 
+/** Splits a field's props into what frames the control and what goes on the control itself. */
+function splitFrame<P extends Labelled>({ label, hint, error, density, className, ...control }: P) {
+  return [{ label, hint, error, density, className }, control] as const;
+}
+
 export type FieldProps = Omit<React.InputHTMLAttributes<HTMLInputElement>, "name"> & Labelled;
 
 /** A labelled input whose error is announced and tied to it with aria-describedby. */
-export function Field({ label, name, error, hint, density, className, ...input }: FieldProps) {
-  return (
-    <LabelledControl
-      label={label}
-      hint={hint}
-      error={error}
-      density={density}
-      className={className}
-      control={(a11y) => <input {...a11y} name={name} {...input} />}
-    />
-  );
+export function Field(props: FieldProps) {
+  const [frame, input] = splitFrame(props);
+  return <LabelledControl {...frame} control={(a11y) => <input {...a11y} {...input} />} />;
 }
 
 export type TextareaFieldProps = Omit<React.TextareaHTMLAttributes<HTMLTextAreaElement>, "name"> & Labelled;
 
-export function TextareaField({ label, name, error, hint, density, className, rows = 3, ...textarea }: TextareaFieldProps) {
-  return (
-    <LabelledControl
-      label={label}
-      hint={hint}
-      error={error}
-      density={density}
-      className={className}
-      control={(a11y) => <textarea {...a11y} name={name} rows={rows} {...textarea} />}
-    />
-  );
+export function TextareaField(props: TextareaFieldProps) {
+  const [frame, { rows = 3, ...textarea }] = splitFrame(props);
+  return <LabelledControl {...frame} control={(a11y) => <textarea {...a11y} rows={rows} {...textarea} />} />;
 }
 
 export type SelectFieldProps = Omit<React.SelectHTMLAttributes<HTMLSelectElement>, "name"> &
   Labelled & { options: readonly { value: string; label: string }[] };
 
-export function SelectField({ label, name, error, hint, density, className, options, ...select }: SelectFieldProps) {
+export function SelectField(props: SelectFieldProps) {
+  const [frame, { options, ...select }] = splitFrame(props);
   return (
     <LabelledControl
-      label={label}
-      hint={hint}
-      error={error}
-      density={density}
-      className={className}
+      {...frame}
       control={(a11y) => (
-        <select {...a11y} name={name} {...select}>
+        <select {...a11y} {...select}>
           {options.map((o) => (
             <option key={o.value} value={o.value}>
               {o.label}

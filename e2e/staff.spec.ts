@@ -1,13 +1,15 @@
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
+import postgres from "postgres";
 import { LoyaltyApi } from "./support/api";
+import { databaseUrl } from "./support/e2e-env";
 import { expectAccessible, screenshots } from "./support/pages";
 import { ACCOUNTS, expectForbidden, signedIn, utcLocal } from "./support/staff-pages";
 
 const run = Date.now();
 
 test.describe("staff console: each role sees only its own sections", () => {
-  const sections = ["/staff/campaigns", "/staff/rewards", "/staff/tiers", "/staff/members", "/staff/audit", "/staff/reports"];
+  const sections = ["/staff/campaigns", "/staff/rewards", "/staff/tiers", "/staff/members", "/staff/audit", "/staff/reports", "/staff/dead-letters"];
   const allowed: Record<keyof typeof ACCOUNTS, string[]> = {
     member: [],
     marketing: ["/staff/campaigns", "/staff/rewards", "/staff/tiers"],
@@ -176,6 +178,29 @@ test.describe.serial("staff console journeys", () => {
     const lines = (await statement.text()).trim().split("\n");
     expect(lines[0]).toContain("transaction_id,booked_at");
     expect(lines.at(-1)).toContain(",20363,");
+    await page.context().close();
+  });
+
+  test("admin reads a dead-lettered stream event with its reason and payload", async ({ browser }) => {
+    // What the stream worker writes for an event it can never apply (no worker runs in this suite).
+    const sql = postgres(databaseUrl(), { max: 1, onnotice: () => {} });
+    try {
+      await sql`INSERT INTO dead_letter_events (stream_id, payload, reason)
+        VALUES (${`loyalty:events:${run}-0`}, ${sql.json({ type: "purchase", memberExternalId: `ghost-${run}`, referenceId: `dl-${run}`, amountCents: 1200 })},
+                ${"member_not_found: No member with externalId ghost"})`;
+    } finally {
+      await sql.end();
+    }
+    const page = await signedIn(browser, ACCOUNTS.admin);
+    await page.getByRole("navigation", { name: "Staff console" }).getByRole("link", { name: "Dead letters" }).click();
+    await expect(page).toHaveURL(/\/staff\/dead-letters$/);
+    const table = page.getByRole("table", { name: "Dead-lettered events, newest first" });
+    const row = table.getByRole("row").filter({ hasText: `ghost-${run}` });
+    await expect(row).toContainText("member_not_found: No member with externalId ghost");
+    await expect(row).toContainText(`dl-${run}`);
+    await expect(row).toContainText(`loyalty:events:${run}-0`);
+    await expectAccessible(page);
+    await screenshots(page, "staff-dead-letters");
     await page.context().close();
   });
 });

@@ -5,7 +5,7 @@ import { HISTORY_PAGE_SIZE, listMemberHistory, type HistoryFilter, type HistoryR
 
 /**
  * The history page's rows. The newest page without filters is what nearly every visit shows: it
- * comes from the same 60-second cache as the API's first page, dropped when the member's next
+ * comes from the 60-second first-page cache the API uses too, dropped when the member's next
  * transaction commits. Deeper or filtered pages are keyset range scans read from the database.
  */
 export async function memberHistoryPage(

@@ -12,7 +12,7 @@ const benchEnvSchema = z.object({
   /** Seconds each sustained throughput run lasts (the figure is 60). */
   BENCH_DURATION_S: z.coerce.number().positive().default(20),
   BENCH_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(500),
-  BENCH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  BENCH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   BENCH_SEED: z.coerce.number().int().default(42),
   /** Skip regenerating when the bench database already holds data of the requested size. */
   BENCH_REUSE: z.enum(["0", "1"]).default("1"),

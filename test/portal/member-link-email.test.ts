@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSmtpMailer } from "@/lib/mail/mailer";
 import { memberLinkOrigin, memberLinkUrl } from "@/lib/auth/link-origin";
 import { deliverMemberLink } from "@/lib/auth/member-link-email";
-import { startSmtpSink, type SmtpSink } from "../ops/support/smtp-sink";
+import { startSmtpSink, type SmtpSink } from "../support/smtp-sink";
 
 const token = "a".repeat(40) + "_-b";
 

@@ -138,8 +138,22 @@ export const deadLetterEvents = pgTable(
   (t) => [index("dead_letter_events_created_idx").on(t.createdAt.desc())],
 );
 
+/**
+ * Nightly totals so reports need not scan every balance: `liability` = SUM(amount) of the ledger rows
+ * with created_at <= taken_at; `tierMembers` = members per tier code when the job ran.
+ * One row per job run (`requested_at` is the job's `now`, so a rerun adds nothing).
+ */
+export const ledgerSnapshots = pgTable("ledger_snapshots", {
+  takenAt: timestamp({ withTimezone: true }).primaryKey(),
+  requestedAt: timestamp({ withTimezone: true }).notNull().unique(),
+  liability: bigint({ mode: "number" }).notNull(),
+  members: bigint({ mode: "number" }).notNull(),
+  tierMembers: jsonb().$type<Record<string, number>>().notNull(),
+});
+
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type AuditEntry = typeof auditLog.$inferSelect;
 export type NewAuditEntry = typeof auditLog.$inferInsert;
 export type Notification = typeof notifications.$inferSelect;
 export type AdjustmentRequest = typeof adjustmentRequests.$inferSelect;
+export type LedgerSnapshot = typeof ledgerSnapshots.$inferSelect;

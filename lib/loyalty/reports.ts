@@ -3,6 +3,7 @@ import { z } from "zod";
 import { queryRows, type Db, type Executor } from "@/db/client";
 import { campaigns, type TierCode } from "@/db/schema";
 import { campaignResults } from "./campaign-queries";
+import { latestSnapshot } from "./ledger-snapshot";
 import { authorize, type Actor } from "./staff-permissions";
 import { parseInput } from "./staff-validation";
 
@@ -99,33 +100,56 @@ export interface Liability {
 }
 
 /**
- * Outstanding points at `at` = SUM(amount) of the ledger rows booked up to then. Read as the
- * current balances minus what was booked after `at` (a range over the BRIN index), both in one
- * repeatable-read snapshot so a concurrent write cannot fall between them.
+ * Outstanding points at `at` = SUM(amount) of the ledger rows booked up to then. Read from the
+ * latest nightly snapshot at or before `at` plus the rows booked between it and `at` (a range over
+ * the BRIN index on created_at). Before the first snapshot, or with none, it is the current balances
+ * minus what was booked after `at`, so the figure never depends on the job having run. Either way
+ * in one repeatable-read snapshot so a concurrent write cannot fall between the two reads.
  */
 export async function liabilityAt(db: Db, actor: Actor, at: Date = new Date()): Promise<Liability> {
   authorize(actor, "reports:read");
+  const instant = at.toISOString();
   const points = await db.transaction(
     async (tx) => {
+      const [fromSnapshot] = await queryRows<{ points: unknown }>(
+        tx,
+        sql`SELECT s.liability + (SELECT coalesce(sum(amount), 0) FROM point_transactions
+                                  WHERE created_at > s.taken_at AND created_at <= ${instant}::timestamptz) AS points
+            FROM (SELECT taken_at, liability FROM ledger_snapshots WHERE taken_at <= ${instant}::timestamptz
+                  ORDER BY taken_at DESC LIMIT 1) s`,
+      );
+      if (fromSnapshot) return n(fromSnapshot.points);
       const [now] = await queryRows<{ points: unknown }>(tx, sql`SELECT coalesce(sum(available_points), 0) AS points FROM point_balances`);
       const [after] = await queryRows<{ points: unknown }>(
         tx,
-        sql`SELECT coalesce(sum(amount), 0) AS points FROM point_transactions WHERE created_at > ${at.toISOString()}::timestamptz`,
+        sql`SELECT coalesce(sum(amount), 0) AS points FROM point_transactions WHERE created_at > ${instant}::timestamptz`,
       );
       return n(now?.points) - n(after?.points);
     },
     { isolationLevel: "repeatable read", accessMode: "read only" },
   );
-  return { at: at.toISOString(), points };
+  return { at: instant, points };
 }
 
-export async function membersPerTier(ex: Executor, actor: Actor): Promise<{ tier: TierCode; members: number }[]> {
+export interface TierCounts {
+  /** When the counts were taken (the nightly snapshot); null when counted live for want of one. */
+  asOf: string | null;
+  tiers: { tier: TierCode; members: number }[];
+}
+
+/** Members per tier from the latest nightly snapshot; a live count only before the first one. */
+export async function membersPerTier(ex: Executor, actor: Actor): Promise<TierCounts> {
   authorize(actor, "reports:read");
+  const snapshot = await latestSnapshot(ex);
+  if (snapshot) {
+    const codes = await queryRows<{ tier: TierCode }>(ex, sql`SELECT code AS tier FROM tiers ORDER BY rank`);
+    return { asOf: snapshot.takenAt.toISOString(), tiers: codes.map((c) => ({ tier: c.tier, members: snapshot.tierMembers[c.tier] ?? 0 })) };
+  }
   const rows = await queryRows<{ tier: TierCode; members: unknown }>(
     ex,
     sql`SELECT t.code AS tier, count(m.id) AS members FROM tiers t LEFT JOIN members m ON m.tier = t.code GROUP BY t.code, t.rank ORDER BY t.rank`,
   );
-  return rows.map((r) => ({ tier: r.tier, members: n(r.members) }));
+  return { asOf: null, tiers: rows.map((r) => ({ tier: r.tier, members: n(r.members) })) };
 }
 
 export interface CampaignResultRow {

@@ -4,7 +4,7 @@ import { startCacheInvalidation } from "@/lib/cache/invalidation";
 import { expectSubcommand, parseCommandArgs } from "../support/args";
 import { ScriptError, withDatabase } from "../support/open-database";
 
-const USAGE = "npm run cli -- jobs run expire|tiers|reminders [--now ISO-8601]";
+const USAGE = "npm run cli -- jobs run expire|tiers|snapshot|reminders [--now ISO-8601]";
 
 /** The same job functions the /api/cron/* routes call. */
 const JOBS: Record<string, (db: Db, now: Date) => Promise<unknown>> = {
@@ -14,6 +14,7 @@ const JOBS: Record<string, (db: Db, now: Date) => Promise<unknown>> = {
       now,
       onProgress: (p) => process.stderr.write(`… batch ${p.batches}: ${p.membersChecked} members checked\n`),
     }),
+  snapshot: async (db, now) => (await import("@/lib/loyalty/ledger-snapshot")).takeLedgerSnapshot(db, { now }),
   reminders: async (db, now) => (await import("@/lib/loyalty/expiry-reminders")).queueExpiryReminders(db, { now }),
 };
 

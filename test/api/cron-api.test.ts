@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { GET as expirePoints } from "@/app/api/cron/expire-points/route";
 import { GET as expiryReminders } from "@/app/api/cron/expiry-reminders/route";
+import { GET as ledgerSnapshot } from "@/app/api/cron/ledger-snapshot/route";
 import { GET as recalculateTiers } from "@/app/api/cron/recalculate-tiers/route";
 import { members, pointBalances, pointTransactions } from "@/db/schema";
 import { resetEnvCache } from "@/lib/env";
@@ -13,6 +14,7 @@ const jobs = [
   ["expire-points", expirePoints],
   ["recalculate-tiers", recalculateTiers],
   ["expiry-reminders", expiryReminders],
+  ["ledger-snapshot", ledgerSnapshot],
 ] as const;
 
 describe.each(jobs)("GET /api/cron/%s", (job, handler) => {

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { members } from "@/db/schema";
+import { ledgerSnapshots, members } from "@/db/schema";
 import { API_SCOPES, authenticateApiKey } from "@/lib/loyalty/api-keys";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import { insertMember, insertPurchase } from "./support/ledger-fixtures";
@@ -71,6 +71,16 @@ describe("npm run cli (against PostgreSQL)", () => {
     expect(JSON.parse(lastLine(run.stdout))).toMatchObject({ job: "tiers", upgraded: 1, downgraded: 0 });
     const [m] = await t.db.select().from(members).where(eq(members.id, id));
     expect(m!.tier).toBe("gold");
+  });
+
+  it("jobs run snapshot records the ledger snapshot once per --now", async () => {
+    const now = new Date().toISOString();
+    const first = await runCli(["jobs", "run", "snapshot", "--now", now], env);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(lastLine(first.stdout))).toMatchObject({ job: "snapshot", created: true, liability: expect.any(Number) });
+    const again = await runCli(["jobs", "run", "snapshot", "--now", now], env);
+    expect(JSON.parse(lastLine(again.stdout))).toMatchObject({ job: "snapshot", created: false });
+    expect(await t.db.$count(ledgerSnapshots)).toBe(1);
   });
 
   it("ledger verify exits 0 on a consistent ledger and 1 with the discrepancy when a balance is corrupted", async () => {

@@ -62,11 +62,14 @@ describe("finance reports", () => {
   });
 
   it("counts members per tier and lists campaign results", async () => {
-    expect(await membersPerTier(t.db, admin)).toEqual([
-      { tier: "bronze", members: 2 },
-      { tier: "silver", members: 0 },
-      { tier: "gold", members: 0 },
-    ]);
+    expect(await membersPerTier(t.db, admin)).toEqual({
+      asOf: null,
+      tiers: [
+        { tier: "bronze", members: 2 },
+        { tier: "silver", members: 0 },
+        { tier: "gold", members: 0 },
+      ],
+    });
     expect(await campaignReport(t.db, admin)).toEqual([]);
   });
 

@@ -87,8 +87,9 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
 
       <div className="grid gap-6 lg:grid-cols-3">
         <Card title="Members per tier" action={<CsvLink href="/staff/reports/export?table=tiers" label="Export CSV" />}>
+          <p className="mb-2 text-xs text-slate-500">{tiers.asOf ? `As of ${dateTime(tiers.asOf)} (nightly snapshot)` : "Counted now (no nightly snapshot yet)"}</p>
           <Table caption="Members per tier" head={["Tier", "Members"]}>
-            {tiers.map((t) => (
+            {tiers.tiers.map((t) => (
               <tr key={t.tier}>
                 <Td className="capitalize">{t.tier}</Td>
                 <Td numeric>{points(t.members)}</Td>

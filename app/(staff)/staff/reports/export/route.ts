@@ -45,8 +45,11 @@ async function exportTable(actor: Actor, params: URLSearchParams): Promise<Respo
       const row = await liabilityAt(db, actor, at);
       return csv(`liability-${row.at.slice(0, 10)}`, csvStream([{ key: "at", header: "at" }, { key: "points", header: "outstanding_points" }], [row]));
     }
-    case "tiers":
-      return csv(`members-per-tier-${today}`, csvStream([{ key: "tier", header: "tier" }, { key: "members", header: "members" }], await membersPerTier(db, actor)));
+    case "tiers": {
+      const counts = await membersPerTier(db, actor);
+      const rows = counts.tiers.map((r) => ({ ...r, asOf: counts.asOf ?? new Date().toISOString() }));
+      return csv(`members-per-tier-${today}`, csvStream([{ key: "tier", header: "tier" }, { key: "members", header: "members" }, { key: "asOf", header: "as_of" }], rows));
+    }
     case "campaigns":
       return csv(`campaign-results-${today}`, csvStream(
         [

@@ -1,6 +1,7 @@
 import type { Executor } from "@/db/client";
 import type { ApiKey } from "@/db/schema";
-import { authenticateApiKey, hasScope, type ApiScope } from "@/lib/loyalty/api-keys";
+import { hasScope, type ApiScope } from "@/lib/loyalty/api-keys";
+import { authenticateApiKeyCached } from "./api-key-cache";
 import { ApiError } from "./api-error";
 import { recordApiKeyUse } from "./api-key-usage";
 
@@ -14,7 +15,7 @@ export function bearerTokenOf(request: Request): string | undefined {
 export async function authenticateRequest(db: Executor, request: Request, scope: ApiScope, now: Date): Promise<ApiKey> {
   const token = bearerTokenOf(request);
   if (!token) throw new ApiError("unauthorized", "Send an API key as `Authorization: Bearer <api key>`");
-  const apiKey = await authenticateApiKey(db, token);
+  const apiKey = await authenticateApiKeyCached(db, token, now);
   if (!apiKey) throw new ApiError("unauthorized", "The API key is invalid or revoked");
   if (!hasScope(apiKey, scope)) throw new ApiError("forbidden", `This API key lacks the scope ${scope}`);
   await recordApiKeyUse(db, apiKey, now);

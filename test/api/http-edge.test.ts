@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { apiKeys } from "@/db/schema";
 import { ApiError } from "@/lib/http/api-error";
 import { authenticateRequest } from "@/lib/http/api-key-auth";
+import { API_KEY_CACHE_TTL_MS } from "@/lib/http/api-key-cache";
 import { forgetApiKeyUse } from "@/lib/http/api-key-usage";
 import { readJsonBody } from "@/lib/http/read-json";
 import { errorResponse } from "@/lib/http/responses";
@@ -94,6 +95,18 @@ describe("authenticateRequest", () => {
       const error = await rejection(authenticateRequest(t.db, request, "members:read", now));
       expect([error.code, error.status]).toEqual(["unauthorized", 401]);
     }
+  });
+
+  it("remembers a valid key for a few seconds only: a revocation takes effect within the TTL", async () => {
+    const { key, apiKey } = await createApiKey(t.db, { name: "soon-revoked" });
+    const start = new Date();
+    expect((await authenticateRequest(t.db, withKey(key), "members:read", start)).id).toBe(apiKey.id);
+    await t.db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, apiKey.id));
+    const within = new Date(start.getTime() + API_KEY_CACHE_TTL_MS - 1);
+    expect((await authenticateRequest(t.db, withKey(key), "members:read", within)).id).toBe(apiKey.id);
+    const after = new Date(start.getTime() + API_KEY_CACHE_TTL_MS + 1);
+    const error = await rejection(authenticateRequest(t.db, withKey(key), "members:read", after));
+    expect([error.code, error.status]).toEqual(["unauthorized", 401]);
   });
 
   it("refuses a valid key without the scope with 403", async () => {

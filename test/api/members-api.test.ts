@@ -4,6 +4,8 @@ import { GET as getMember } from "@/app/api/v1/members/[externalId]/route";
 import { connectPostgres, dbHandle, setDbHandle } from "@/db/client";
 import { memberSchema, memberSummarySchema } from "@/lib/http/schemas";
 import { call, createApiHarness, expectError, writtenRows, type ApiHarness } from "./api-harness";
+import { forgetApiKeys } from "@/lib/http/api-key-cache";
+import { setCacheStore } from "@/lib/cache/cache";
 
 describe("POST /api/v1/members", () => {
   let h: ApiHarness;
@@ -84,6 +86,9 @@ describe("GET /api/v1/members/{externalId}", () => {
     const working = dbHandle();
     const broken = connectPostgres("postgres://postgres@127.0.0.1:5432/loyalty_no_such_database", { max: 1 });
     setDbHandle(broken);
+    // Nothing may answer from memory: the key and the summary must be read from the broken database.
+    forgetApiKeys();
+    await setCacheStore(undefined)?.close();
     try {
       const result = await call(getMember, "/api/v1/members/cust-2", { key: h.key, params: { externalId: "cust-2" } });
       expect(result).toEqual({ status: 500, body: { error: "internal_error", message: "An unexpected error occurred" } });

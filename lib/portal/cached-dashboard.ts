@@ -4,9 +4,9 @@ import { cachedActiveCampaigns } from "@/lib/cache/campaigns-cache";
 import { memberGeneration, subscribeCacheInvalidation } from "@/lib/cache/invalidation";
 import {
   assembleDashboard,
-  campaignRow,
   readCheckIn,
   readMemberStanding,
+  orderLiveCampaigns,
   readTiers,
   type CampaignRow,
   type Dashboard,
@@ -39,8 +39,6 @@ export async function getCachedDashboard(ex: Executor, memberId: number, now: Da
   return standing ? assembleDashboard(standing, tierRows, campaignRows, checkIn) : null;
 }
 
-/** The cached active campaigns in the dashboard's order: highest multiplier first, then soonest to end. */
 async function cachedLiveCampaigns(ex: Executor, now: Date): Promise<CampaignRow[]> {
-  const live = (await cachedActiveCampaigns(ex, now)).map(campaignRow);
-  return live.sort((a, b) => b.multiplier - a.multiplier || a.endsAt.getTime() - b.endsAt.getTime());
+  return orderLiveCampaigns(await cachedActiveCampaigns(ex, now));
 }

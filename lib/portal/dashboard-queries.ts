@@ -1,6 +1,8 @@
-import { and, asc, desc, eq, gt, gte, isNull, lte, sql } from "drizzle-orm";
+import { and, desc, eq, gte } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { campaigns, loginCheckIns, members, pointBalances, pointTransactions, tiers, type TierCode } from "@/db/schema";
+import { expiringPoints, pastDuePoints } from "@/db/queries/lots";
+import { loginCheckIns, members, pointBalances, tiers, type TierCode } from "@/db/schema";
+import { findActiveCampaigns } from "@/lib/loyalty/campaign-lookup";
 import { parsePgArray } from "@/lib/loyalty/campaign-row";
 import { tierProgress, type TierInfo, type TierProgress } from "./tier-progress";
 
@@ -66,8 +68,7 @@ export async function getDashboard(ex: Executor, memberId: number, now: Date): P
 }
 
 export async function readMemberStanding(ex: Executor, memberId: number, now: Date): Promise<MemberStanding | null> {
-  const soon = new Date(now.getTime() + 30 * DAY_MS);
-  const [memberRows, expiring, overdue] = await Promise.all([
+  const [memberRows, expiringSoon, pastDue] = await Promise.all([
     ex
       .select({
         name: members.name,
@@ -78,42 +79,17 @@ export async function readMemberStanding(ex: Executor, memberId: number, now: Da
       .from(members)
       .leftJoin(pointBalances, eq(pointBalances.memberId, members.id))
       .where(eq(members.id, memberId)),
-    ex
-      .select({
-        expiresAt: pointTransactions.expiresAt,
-        points: sql<number>`sum(${pointTransactions.remaining})`.mapWith(Number),
-      })
-      .from(pointTransactions)
-      .where(
-        and(
-          eq(pointTransactions.memberId, memberId),
-          gt(pointTransactions.remaining, 0),
-          gt(pointTransactions.expiresAt, now),
-          lte(pointTransactions.expiresAt, soon),
-        ),
-      )
-      .groupBy(pointTransactions.expiresAt)
-      .orderBy(asc(pointTransactions.expiresAt))
-      .limit(20),
-    ex
-      .select({ points: sql<number>`coalesce(sum(${pointTransactions.remaining}), 0)`.mapWith(Number) })
-      .from(pointTransactions)
-      .where(
-        and(
-          eq(pointTransactions.memberId, memberId),
-          gt(pointTransactions.remaining, 0),
-          lte(pointTransactions.expiresAt, now),
-        ),
-      ),
+    expiringPoints(ex, memberId, now, new Date(now.getTime() + 30 * DAY_MS)),
+    pastDuePoints(ex, memberId, now),
   ]);
   const member = memberRows[0];
   if (!member) return null;
   return {
     name: member.name,
     tier: member.tier,
-    availablePoints: (member.availablePoints ?? 0) - (overdue[0]?.points ?? 0),
+    availablePoints: (member.availablePoints ?? 0) - pastDue,
     tierSpend12m: member.tierSpend12m ?? 0,
-    expiringSoon: expiring.map((e) => ({ expiresAt: e.expiresAt!, points: e.points })),
+    expiringSoon,
   };
 }
 
@@ -121,28 +97,13 @@ export function readTiers(ex: Executor): Promise<TierInfo[]> {
   return ex.select({ code: tiers.code, name: tiers.name, rank: tiers.rank, minSpend12m: tiers.minSpend12m }).from(tiers);
 }
 
+/** Live campaigns in the dashboard's order: highest multiplier first, then the soonest to end. */
 export async function readLiveCampaigns(ex: Executor, now: Date): Promise<CampaignRow[]> {
-  const rows = await ex
-    .select({
-      id: campaigns.id,
-      name: campaigns.name,
-      multiplier: campaigns.multiplier,
-      endsAt: campaigns.endsAt,
-      eventTypes: campaigns.eventTypes,
-      tiers: campaigns.tiers,
-    })
-    .from(campaigns)
-    .where(
-      and(
-        lte(campaigns.startsAt, now),
-        gt(campaigns.endsAt, now),
-        isNull(campaigns.pausedAt),
-        isNull(campaigns.archivedAt),
-      ),
-    )
-    .orderBy(desc(campaigns.multiplier), asc(campaigns.endsAt))
-    .limit(50);
-  return rows.map(campaignRow);
+  return orderLiveCampaigns(await findActiveCampaigns(ex, now));
+}
+
+export function orderLiveCampaigns(rows: Parameters<typeof campaignRow>[0][]): CampaignRow[] {
+  return rows.map(campaignRow).sort((a, b) => b.multiplier - a.multiplier || a.endsAt.getTime() - b.endsAt.getTime());
 }
 
 /** The columns the dashboard keeps of a campaign row, arrays parsed whatever the driver returned. */

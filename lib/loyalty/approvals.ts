@@ -95,6 +95,8 @@ export async function requestAdjustment(
 }
 
 async function lockPending(tx: Executor, requestId: number): Promise<AdjustmentRequest> {
+  // Ids come from form fields: a non-number must read as "no such request", not as a database error.
+  if (!Number.isSafeInteger(requestId) || requestId < 1) throw new LoyaltyError("not_found", "No such adjustment request.", { field: "requestId" });
   const [request] = await tx.select().from(adjustmentRequests).where(eq(adjustmentRequests.id, requestId)).for("update");
   if (!request) throw new LoyaltyError("not_found", `No adjustment request ${requestId}`);
   if (request.status !== "pending") throw new LoyaltyError("conflict", `This request was already ${request.status}.`);

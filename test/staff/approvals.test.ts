@@ -91,6 +91,14 @@ describe("support adjustments and the approval rule", () => {
     expect(request!.status).toBe("pending");
   });
 
+  it("answers not_found for a request id that is not a number (a tampered form), writing nothing", async () => {
+    const admin = userActor("u-admin-ids", "admin");
+    for (const requestId of [Number("abc"), -1, 1.5]) {
+      expect((await loyaltyErrorOf(approveAdjustment(t.db, admin, requestId))).code).toBe("not_found");
+      expect((await loyaltyErrorOf(rejectAdjustment(t.db, admin, requestId, "no"))).code).toBe("not_found");
+    }
+  });
+
   it("posts exactly once when two admins approve at the same moment", async () => {
     const outcome = await requestAdjustment(t.db, support, { memberId: m.id, points: 15_000, reason: "Race", referenceId: "BIG-3" });
     if (outcome.status !== "pending") throw new Error("expected pending");

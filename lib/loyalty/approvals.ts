@@ -12,7 +12,7 @@ import { notifyMembersChanged } from "./ledger-events";
 import { MAX_REASON_LENGTH } from "./reason";
 import { getProgramSettings } from "./settings";
 import { actorLabel, authorize, type Actor } from "./staff-permissions";
-import { parseInput } from "./staff-validation";
+import { checkRowId, parseInput } from "./staff-validation";
 
 const checkbox = z
   .union([z.boolean(), z.enum(["on", "true", "false"])])
@@ -95,8 +95,7 @@ export async function requestAdjustment(
 }
 
 async function lockPending(tx: Executor, requestId: number): Promise<AdjustmentRequest> {
-  // Ids come from form fields: a non-number must read as "no such request", not as a database error.
-  if (!Number.isSafeInteger(requestId) || requestId < 1) throw new LoyaltyError("not_found", "No such adjustment request.", { field: "requestId" });
+  checkRowId(requestId, "not_found", "adjustment request");
   const [request] = await tx.select().from(adjustmentRequests).where(eq(adjustmentRequests.id, requestId)).for("update");
   if (!request) throw new LoyaltyError("not_found", `No adjustment request ${requestId}`);
   if (request.status !== "pending") throw new LoyaltyError("conflict", `This request was already ${request.status}.`);

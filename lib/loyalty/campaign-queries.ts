@@ -5,6 +5,7 @@ import { normalizeCampaign } from "./campaign-row";
 import { campaignStatus, type CampaignStatus } from "./campaign-status";
 import { LoyaltyError } from "./errors";
 import { authorize, type Actor } from "./staff-permissions";
+import { checkRowId } from "./staff-validation";
 
 export interface CampaignResults {
   pointsAwarded: number;
@@ -85,6 +86,7 @@ export async function listCampaigns(
 
 export async function getCampaign(ex: Executor, actor: Actor, id: number, now = new Date()): Promise<CampaignView> {
   authorize(actor, "campaigns:read");
+  checkRowId(id, "campaign_not_found", "campaign");
   const [row] = await ex.select().from(campaigns).where(eq(campaigns.id, id));
   if (!row) throw new LoyaltyError("campaign_not_found", `No campaign ${id}`);
   return (await withResults(ex, [row], now))[0]!;

@@ -9,7 +9,7 @@ import { campaignStatus, isEditable } from "./campaign-status";
 import { afterCampaignsChanged } from "./campaigns-changed";
 import { LoyaltyError } from "./errors";
 import { authorize, actorLabel, type Actor } from "./staff-permissions";
-import { parseInput } from "./staff-validation";
+import { checkRowId, parseInput } from "./staff-validation";
 
 export interface StaffContext {
   actor: Actor;
@@ -76,6 +76,7 @@ export async function createCampaign(db: Db, input: unknown, ctx: StaffContext):
  */
 export async function changeCampaign(db: Db, id: number, input: unknown, ctx: StaffContext): Promise<Campaign> {
   authorize(ctx.actor, "campaigns:write");
+  checkRowId(id, "campaign_not_found", "campaign");
   const now = ctx.now ?? new Date();
   const { action, ...edits } = parseInput(campaignPatchSchema, input);
   const hasEdits = Object.values(edits).some((v) => v !== undefined);

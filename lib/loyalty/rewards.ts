@@ -7,7 +7,7 @@ import { instantIn, isTimeZone } from "./campaign-input";
 import { LoyaltyError } from "./errors";
 import { MAX_POINTS } from "./events";
 import { authorize, type Actor } from "./staff-permissions";
-import { parseInput } from "./staff-validation";
+import { checkRowId, parseInput } from "./staff-validation";
 
 const optionalText = (max: number) =>
   z
@@ -107,6 +107,7 @@ export async function createReward(db: Db, input: unknown, ctx: { actor: Actor; 
 export async function updateReward(db: Db, id: number, input: unknown, ctx: { actor: Actor; now?: Date }): Promise<Reward> {
   authorize(ctx.actor, "rewards:write");
   const now = ctx.now ?? new Date();
+  checkRowId(id, "reward_not_found", "reward");
   const columns = rewardColumnsOf(input);
   return db.transaction(async (tx) => {
     const [before] = await tx.select().from(rewards).where(eq(rewards.id, id)).for("update");
@@ -131,6 +132,7 @@ export async function updateReward(db: Db, id: number, input: unknown, ctx: { ac
 /** Rewards are never deleted (redemptions reference them): retiring one deactivates it. */
 export async function setRewardActive(db: Db, id: number, active: boolean, ctx: { actor: Actor; now?: Date }): Promise<Reward> {
   authorize(ctx.actor, "rewards:write");
+  checkRowId(id, "reward_not_found", "reward");
   const now = ctx.now ?? new Date();
   return db.transaction(async (tx) => {
     const [before] = await tx.select().from(rewards).where(eq(rewards.id, id)).for("update");

@@ -34,3 +34,12 @@ export function fieldErrorsFromError(error: LoyaltyError): FieldErrors {
   if (details) return details;
   return error.field ? { [error.field]: [error.message] } : {};
 }
+
+/**
+ * A row id from a form field or a URL: anything but a positive whole number reads as "no such
+ * row", so a tampered field never reaches PostgreSQL as NaN or 1.5 and surfaces as a crash.
+ */
+export function checkRowId(id: number, code: "not_found" | "reward_not_found" | "campaign_not_found", what: string): number {
+  if (!Number.isSafeInteger(id) || id < 1) throw new LoyaltyError(code, `No such ${what}.`, { field: "id" });
+  return id;
+}

@@ -128,4 +128,10 @@ describe("campaigns service", () => {
     expect(lists.past.some((c) => c.status === "archived")).toBe(true);
     expect(lists.current[0]!.results).toEqual({ pointsAwarded: 0, membersReached: 0, transactions: 0 });
   });
+
+  it("answers campaign_not_found for an id that is not a positive whole number (a tampered form or URL)", async () => {
+    for (const id of [Number("abc"), 0, 2.5]) {
+      expect((await errorOf(changeCampaign(t.db, id, { action: "pause" }, { actor: marketing }))).code).toBe("campaign_not_found");
+    }
+  });
 });

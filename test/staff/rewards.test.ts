@@ -79,4 +79,11 @@ describe("reward catalog", () => {
     const second = await listRewards(t.db, marketing, { limit: 2, cursor: first.nextCursor });
     expect(second.items[0]!.id).toBeLessThan(first.items[1]!.id);
   });
+
+  it("answers reward_not_found for an id that is not a positive whole number (a tampered form)", async () => {
+    for (const id of [Number("abc"), 0, 2.5]) {
+      expect((await loyaltyErrorOf(updateReward(t.db, id, {}, { actor: marketing }))).code).toBe("reward_not_found");
+      expect((await loyaltyErrorOf(setRewardActive(t.db, id, false, { actor: marketing }))).code).toBe("reward_not_found");
+    }
+  });
 });

@@ -1,5 +1,7 @@
 import { accrualInProcess } from "./accrual-in-process";
 import { accrualThroughWorkers } from "./accrual-worker";
+import { batchThroughHttp } from "./bench-http";
+import { startBenchServer } from "./bench-server";
 import { machineFacts, rawSql } from "./bench-db";
 import { benchConfig, benchDatabaseUrl } from "./config";
 import { generateData } from "./generate-data";
@@ -8,9 +10,10 @@ import { runIfMain } from "./run-main";
 import { fmt } from "./stats";
 
 /**
- * Accrual throughput, sustained for BENCH_DURATION_S: the same purchase batches through
- * recordEvents in-process, through the stream workers, and as raw SQL by pgbench against the same
- * database in the same run. The ratio to pgbench is the figure that matters.
+ * Accrual throughput, sustained for BENCH_DURATION_S: the same purchase batches as raw SQL by
+ * pgbench, through recordEvents in-process, through the stream workers and through the batch REST
+ * API (a production server started on the bench database), all against the same database in the
+ * same run. The ratio to pgbench is the figure that matters.
  */
 export async function benchAccrual() {
   const config = benchConfig();
@@ -42,7 +45,19 @@ export async function benchAccrual() {
     `  stream workers (2):          ${fmt(worker.eventsPerSecond)} events/s, ratio ${(worker.eventsPerSecond / direct.eventsPerSecond).toFixed(2)}` +
       ` (${fmt(worker.events)} events in ${worker.seconds.toFixed(1)} s, published at ${fmt(worker.publishPerSecond)}/s)`,
   );
-  return { direct, inProcess, worker };
+
+  const server = await startBenchServer(config);
+  try {
+    await batchThroughHttp(server, { members, batch, connections: concurrency, seconds: 5 }); // warm-up: JIT, pool, plans
+    const http = await batchThroughHttp(server, { members, batch, connections: concurrency, seconds });
+    console.log(
+      `  POST /api/v1/events/batch:   ${fmt(http.eventsPerSecond)} events/s, ratio ${(http.eventsPerSecond / direct.eventsPerSecond).toFixed(2)}` +
+        ` (${fmt(http.requests)} requests of ${batch}, ${concurrency} connections, p50 ${http.p50} ms, p99 ${http.p99} ms, non-2xx ${http.non2xx})`,
+    );
+    return { direct, inProcess, worker, http };
+  } finally {
+    await server.stop();
+  }
 }
 
 runIfMain(import.meta.url, benchAccrual);

@@ -1,51 +1,31 @@
 import autocannon from "autocannon";
-import { connectPostgres } from "@/db/client";
-import { createApiKey } from "@/lib/loyalty/api-keys";
 import { purchaseFactory } from "./accrual-in-process";
-import { benchConfig, benchDatabaseUrl } from "./config";
+import { startBenchServer, type BenchServer } from "./bench-server";
+import { benchConfig } from "./config";
 import { generateData } from "./generate-data";
 import { runIfMain } from "./run-main";
 import { fmt, percentiles } from "./stats";
 
-/**
- * The REST API under load, against a server started on the bench database (see BENCHMARKS.md):
- * - POST /api/v1/events at a steady BENCH_RATE requests/s (open loop: latency is measured from the
- *   scheduled send time, so a stall is not hidden by sending less), p50/p95/p99;
- * - POST /api/v1/events/batch with BENCH_BATCH_SIZE events per request, as fast as 4 connections
- *   go (autocannon), in events/s.
- */
-export async function benchHttp() {
-  const config = benchConfig();
-  const base = config.BENCH_BASE_URL;
-  const health = await fetch(`${base}/api/health`).catch(() => undefined);
-  if (!health?.ok) {
-    console.log(`http: skipped, no server answering at ${base}/api/health (see BENCHMARKS.md, "HTTP")`);
-    return undefined;
-  }
-  const { members } = await generateData();
-  let key = config.BENCH_API_KEY;
-  if (!key) {
-    const handle = connectPostgres(benchDatabaseUrl(config), { max: 1 });
-    key = (await createApiKey(handle.db, { name: `bench-${Date.now()}` })).key;
-    await handle.close();
-  }
-  const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
-  const seconds = config.BENCH_DURATION_S;
-  const next = purchaseFactory(members, `h${Date.now().toString(36)}`);
+const headersFor = (server: BenchServer) => ({ authorization: `Bearer ${server.apiKey}`, "content-type": "application/json" });
 
-  // Single events, open loop at a fixed rate.
-  const rate = config.BENCH_RATE;
-  const total = Math.round(rate * seconds);
+/**
+ * POST /api/v1/events at a steady rate (open loop: latency is measured from the scheduled send
+ * time, so a stall is not hidden by sending less), p50/p95/p99.
+ */
+export async function singleEventLatency(server: BenchServer, options: { members: number; rate: number; seconds: number }) {
+  const headers = headersFor(server);
+  const next = purchaseFactory(options.members, `h${Date.now().toString(36)}`);
+  const total = Math.round(options.rate * options.seconds);
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
   const started = performance.now();
   const inFlight: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
-    const scheduled = started + (i * 1000) / rate;
+    const scheduled = started + (i * 1000) / options.rate;
     const wait = scheduled - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     inFlight.push(
-      fetch(`${base}/api/v1/events`, { method: "POST", headers, body: JSON.stringify(next()) }).then(
+      fetch(`${server.base}/api/v1/events`, { method: "POST", headers, body: JSON.stringify(next()) }).then(
         async (response) => {
           await response.arrayBuffer();
           latencies.push(performance.now() - scheduled);
@@ -59,35 +39,59 @@ export async function benchHttp() {
   }
   await Promise.all(inFlight);
   const achieved = total / ((performance.now() - started) / 1000);
-  const single = percentiles(latencies);
-  console.log(
-    `  POST /api/v1/events at ${rate}/s for ${seconds} s: p50 ${single.p50} ms, p95 ${single.p95} ms, p99 ${single.p99} ms` +
-      ` (achieved ${fmt(achieved)}/s; statuses ${JSON.stringify(Object.fromEntries(statuses))})`,
-  );
+  return { latency: percentiles(latencies), achieved, statuses: Object.fromEntries(statuses) };
+}
 
-  // Batches, closed loop.
-  const batch = config.BENCH_BATCH_SIZE;
+/** POST /api/v1/events/batch with `batch` purchases per request, as fast as `connections` go (closed loop). */
+export async function batchThroughHttp(server: BenchServer, options: { members: number; batch: number; connections: number; seconds: number }) {
+  const next = purchaseFactory(options.members, `hb${Date.now().toString(36)}`);
   const result = await autocannon({
-    url: `${base}/api/v1/events/batch`,
+    url: `${server.base}/api/v1/events/batch`,
     method: "POST",
-    headers,
-    connections: config.BENCH_CONCURRENCY,
-    duration: seconds,
+    headers: headersFor(server),
+    connections: options.connections,
+    duration: options.seconds,
     requests: [
       {
         setupRequest: (request: Record<string, unknown>) => ({
           ...request,
-          body: JSON.stringify({ events: Array.from({ length: batch }, next) }),
+          body: JSON.stringify({ events: Array.from({ length: options.batch }, next) }),
         }),
       },
     ],
   });
-  const eventsPerSecond = (result.requests.total * batch) / seconds;
-  console.log(
-    `  POST /api/v1/events/batch (${batch} events, ${config.BENCH_CONCURRENCY} connections): ${fmt(eventsPerSecond)} events/s,` +
-      ` request p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}`,
-  );
-  return { single, achieved, statuses: Object.fromEntries(statuses), batchEventsPerSecond: eventsPerSecond };
+  return {
+    eventsPerSecond: (result.requests.total * options.batch) / options.seconds,
+    requests: result.requests.total,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+/**
+ * `bench:http`: the single-event endpoint under a steady BENCH_RATE requests/s, after a warm-up
+ * at the same rate (a fresh server's first seconds measure the JIT, not the app). The batch
+ * endpoint's throughput is measured by `bench:accrual`, next to pgbench.
+ */
+export async function benchHttp() {
+  const config = benchConfig();
+  const { members } = await generateData();
+  const server = await startBenchServer(config);
+  try {
+    const rate = config.BENCH_RATE;
+    const seconds = config.BENCH_DURATION_S;
+    await singleEventLatency(server, { members, rate, seconds: Math.min(10, seconds) });
+    const single = await singleEventLatency(server, { members, rate, seconds });
+    console.log(
+      `  POST /api/v1/events at ${rate}/s for ${seconds} s (after a warm-up): p50 ${single.latency.p50} ms, p95 ${single.latency.p95} ms, p99 ${single.latency.p99} ms` +
+        ` (achieved ${fmt(single.achieved)}/s; statuses ${JSON.stringify(single.statuses)})`,
+    );
+    return single;
+  } finally {
+    await server.stop();
+  }
 }
 
 runIfMain(import.meta.url, benchHttp);

@@ -9,6 +9,8 @@ const envSchema = z.object({
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** Redis cache and event stream; the cache falls back to in-process memory without it. */
   REDIS_URL: z.url().optional(),
+  /** Shards of the event stream (by member); producers and workers must agree on it. */
+  EVENT_STREAM_SHARDS: z.coerce.number().int().min(1).max(1024).default(1),
   AUTH_SECRET: z.string().min(16).optional(),
   AUTH_URL: z.url().optional(),
   /** Optional OpenID Connect provider for staff/member sign-in. */

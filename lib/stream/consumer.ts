@@ -82,6 +82,24 @@ export function createStreamConsumer(options: ConsumerOptions) {
     return entries ?? [];
   }
 
+  /**
+   * Makes every entry pending in the group this consumer's, whoever read it (XAUTOCLAIM from the
+   * start, idle or not, JUSTID so the takeover counts as no delivery), and replays them, oldest
+   * first, before any new entry: called when a worker gains a shard, so a batch its previous owner
+   * read but never acknowledged is applied before the events published after it.
+   */
+  async function takeOver(): Promise<number> {
+    let cursor = "0-0";
+    let claimed = 0;
+    do {
+      const [next, ids] = (await redis.xautoclaim(stream, group, consumer, 0, cursor, "COUNT", 1_000, "JUSTID")) as [string, string[]];
+      claimed += ids.length;
+      cursor = next;
+    } while (cursor !== "0-0");
+    replayOwnPending = true;
+    return claimed;
+  }
+
   async function readNew(blockMs: number): Promise<RawEntry[]> {
     const reply = (await redis.xreadgroup(
       "GROUP", group, consumer, "COUNT", batchSize, "BLOCK", blockMs, "STREAMS", stream, ">",
@@ -154,6 +172,7 @@ export function createStreamConsumer(options: ConsumerOptions) {
 
   return {
     ensureGroup,
+    takeOver,
     /** Reads and applies one batch (waiting up to blockMs for new entries). */
     async runOnce(blockMs = options.blockMs ?? 1_000): Promise<BatchOutcome> {
       const entries = await nextEntries(blockMs);

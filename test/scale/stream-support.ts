@@ -29,13 +29,17 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false>, ti
 }
 
 /** `npm run worker` as a real child process, with its log lines collected. */
-export function spawnWorker(databaseUrl: string, args: string[]): { child: ChildProcess; lines: string[]; exited: Promise<void> } {
+export function spawnWorker(
+  databaseUrl: string,
+  args: string[],
+  env: Record<string, string> = {},
+): { child: ChildProcess; lines: string[]; exited: Promise<void> } {
   const root = path.resolve(import.meta.dirname, "../..");
   // node itself with tsx as a loader (not the tsx CLI, which would be a wrapper process): SIGKILL
   // must hit the worker, not a parent that leaves it running.
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts", ...args], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL, LOG_LEVEL: "info", NODE_ENV: "test" },
+    env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL, LOG_LEVEL: "info", NODE_ENV: "test", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: string[] = [];

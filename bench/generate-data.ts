@@ -1,5 +1,7 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { connectPostgres } from "@/db/client";
+import { migrateDatabase } from "@/db/migrate";
 import { benchConfig, benchDatabaseUrl } from "./config";
 import { databaseExists, machineFacts, rawSql, recreateDatabase, timed, type Sql } from "./bench-db";
 import { memberHistory, TRANSACTION_COLUMNS, type MemberTotals } from "./data/member-history";
@@ -86,6 +88,10 @@ export async function generateData(): Promise<{ members: number; transactions: n
     await sql.end();
     if (meta[0] && meta[0].members === config.BENCH_MEMBERS && meta[0].target === config.BENCH_TRANSACTIONS) {
       console.log(`data: reusing ${config.BENCH_DATABASE} (${meta[0].members} members, ${meta[0].transactions} rows)`);
+      // A data set kept from an older checkout gets the migrations committed since.
+      const handle = connectPostgres(url, { max: 1 });
+      await migrateDatabase(handle);
+      await handle.close();
       return { members: meta[0].members, transactions: Number(meta[0].transactions), seconds: 0 };
     }
   }
@@ -121,18 +127,21 @@ export async function generateData(): Promise<{ members: number; transactions: n
   function* memberLines() {
     for (let id = 1; id <= members; id++) {
       const t = totals[id]!;
-      yield [id, `m${id}`, `m${id}@example.com`, `Member ${id}`, tierOf(t.spend12m), t.earned, t.redeemed, new Date(createdAt[id]!).toISOString()].join("\t");
+      yield [id, `m${id}`, `m${id}@example.com`, `Member ${id}`, tierOf(t.spend12m), new Date(createdAt[id]!).toISOString()].join("\t");
     }
   }
   await timed("COPY members", () =>
-    copyInto(sql, "members", ["id", "external_id", "email", "name", "tier", "total_earned", "total_redeemed", "created_at"], memberLines()),
+    copyInto(sql, "members", ["id", "external_id", "email", "name", "tier", "created_at"], memberLines()),
   );
   function* balanceLines() {
     const at = new Date(now).toISOString();
-    for (let id = 1; id <= members; id++) yield [id, totals[id]!.available, totals[id]!.spend12m, at].join("\t");
+    for (let id = 1; id <= members; id++) {
+      const t = totals[id]!;
+      yield [id, t.available, t.earned, t.redeemed, t.spend12m, at].join("\t");
+    }
   }
   await timed("COPY point_balances", () =>
-    copyInto(sql, "point_balances", ["member_id", "available_points", "tier_spend_12m", "updated_at"], balanceLines()),
+    copyInto(sql, "point_balances", ["member_id", "available_points", "total_earned", "total_redeemed", "tier_spend_12m", "updated_at"], balanceLines()),
   );
   await timed("rebuild indexes and constraints", () => rebuild(sql, deferred));
   await sql`SELECT setval(pg_get_serial_sequence('members', 'id'), ${members})`;

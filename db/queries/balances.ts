@@ -48,7 +48,7 @@ export async function lockMembersByExternalIds(tx: Tx, externalIds: readonly str
 }
 
 /**
- * What a write changes for one member: its balance, its lifetime totals (members.total_earned and
+ * What a write changes for one member: its balance, its lifetime totals (total_earned and
  * total_redeemed), and its live 12-month tier spend (minor units, signed; see `tierSpendDelta`).
  */
 export interface BalanceChange {
@@ -59,25 +59,20 @@ export interface BalanceChange {
 }
 
 /**
- * Adds each member's change to its cached balance, totals and tier spend: one statement for the
- * whole batch (the members update rides in a CTE), touching only the rows whose figures move. The
- * live tier spend never goes below 0, as the nightly recalculation's never does.
+ * Adds each member's change to its cached balance, totals and tier spend: one statement and one row
+ * per member for the whole batch, touching only the rows whose figures move. The live tier spend
+ * never goes below 0, as the nightly recalculation's never does.
  */
 export async function applyBalanceChanges(tx: Tx, changes: ReadonlyMap<number, BalanceChange>): Promise<void> {
   const rows = [...changes].filter(([, c]) => c.points !== 0 || c.earned !== 0 || c.redeemed !== 0 || c.spend !== 0);
   if (rows.length === 0) return;
-  await tx.execute(sql`WITH v AS (
-      SELECT * FROM unnest(${pgArray(rows.map(([id]) => id))}::bigint[], ${pgArray(rows.map(([, c]) => c.points))}::bigint[],
-                           ${pgArray(rows.map(([, c]) => c.earned))}::bigint[], ${pgArray(rows.map(([, c]) => c.redeemed))}::bigint[],
-                           ${pgArray(rows.map(([, c]) => c.spend))}::bigint[])
-        AS v(member_id, points, earned, redeemed, spend)
-    ), totals AS (
-      UPDATE members AS m SET total_earned = m.total_earned + v.earned, total_redeemed = m.total_redeemed + v.redeemed
-      FROM v WHERE m.id = v.member_id AND (v.earned <> 0 OR v.redeemed <> 0)
-    )
-    UPDATE point_balances AS b
-    SET available_points = b.available_points + v.points, tier_spend_12m = greatest(b.tier_spend_12m + v.spend, 0), updated_at = now()
-    FROM v WHERE b.member_id = v.member_id AND (v.points <> 0 OR v.spend <> 0)`);
+  await tx.execute(sql`UPDATE point_balances AS b
+    SET available_points = b.available_points + v.points, total_earned = b.total_earned + v.earned,
+        total_redeemed = b.total_redeemed + v.redeemed, tier_spend_12m = greatest(b.tier_spend_12m + v.spend, 0), updated_at = now()
+    FROM unnest(${pgArray(rows.map(([id]) => id))}::bigint[], ${pgArray(rows.map(([, c]) => c.points))}::bigint[],
+                ${pgArray(rows.map(([, c]) => c.earned))}::bigint[], ${pgArray(rows.map(([, c]) => c.redeemed))}::bigint[],
+                ${pgArray(rows.map(([, c]) => c.spend))}::bigint[]) AS v(member_id, points, earned, redeemed, spend)
+    WHERE b.member_id = v.member_id`);
 }
 
 /** Adds each member's delta to its cached balance: one statement for the whole batch. */
@@ -85,11 +80,26 @@ export async function applyBalanceDeltas(tx: Tx, deltas: ReadonlyMap<number, num
   await applyBalanceChanges(tx, new Map([...deltas].map(([id, points]) => [id, { points, earned: 0, redeemed: 0, spend: 0 }])));
 }
 
-export async function getBalance(ex: Executor, memberId: number): Promise<{ availablePoints: number; tierSpend12m: number } | null> {
-  const rows = await queryRows<{ available_points: string | number; tier_spend_12m: string | number }>(
+export interface CachedBalance {
+  availablePoints: number;
+  totalEarned: number;
+  totalRedeemed: number;
+  tierSpend12m: number;
+}
+
+export async function getBalance(ex: Executor, memberId: number): Promise<CachedBalance | null> {
+  type Row = Record<"available_points" | "total_earned" | "total_redeemed" | "tier_spend_12m", string | number>;
+  const rows = await queryRows<Row>(
     ex,
-    sql`SELECT available_points, tier_spend_12m FROM point_balances WHERE member_id = ${memberId}`,
+    sql`SELECT available_points, total_earned, total_redeemed, tier_spend_12m FROM point_balances WHERE member_id = ${memberId}`,
   );
   const row = rows[0];
-  return row ? { availablePoints: Number(row.available_points), tierSpend12m: Number(row.tier_spend_12m) } : null;
+  return row
+    ? {
+        availablePoints: Number(row.available_points),
+        totalEarned: Number(row.total_earned),
+        totalRedeemed: Number(row.total_redeemed),
+        tierSpend12m: Number(row.tier_spend_12m),
+      }
+    : null;
 }

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { tierCode } from "./program";
 
 export const members = pgTable(
@@ -10,8 +10,6 @@ export const members = pgTable(
     email: text(),
     name: text(),
     tier: tierCode().notNull().default("bronze"),
-    totalEarned: bigint({ mode: "number" }).notNull().default(0),
-    totalRedeemed: bigint({ mode: "number" }).notNull().default(0),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -24,7 +22,13 @@ export const members = pgTable(
   ],
 );
 
-/** The cached balance: always changed in the same transaction as the ledger row that explains it. */
+/**
+ * A member's cached figures: balance, lifetime totals and live tier spend, always changed in the
+ * same transaction as the ledger rows that explain them. They live in one row, so a batch of
+ * accruals updates one row per member; and no index covers a column that accrual changes, so those
+ * updates stay HOT (heap-only: no index entry written) where the page has room (fillfactor 90, set
+ * in drizzle/0006).
+ */
 export const pointBalances = pgTable(
   "point_balances",
   {
@@ -32,12 +36,22 @@ export const pointBalances = pgTable(
       .primaryKey()
       .references(() => members.id),
     availablePoints: bigint({ mode: "number" }).notNull().default(0),
-    /** Purchase spend (minor units) in the rolling 12 months, as of the last tier recalculation. */
+    /** Lifetime points earned, net of refunds (see rules/totals.ts). */
+    totalEarned: bigint({ mode: "number" }).notNull().default(0),
+    /** Lifetime points redeemed, net of reversed redemptions. */
+    totalRedeemed: bigint({ mode: "number" }).notNull().default(0),
+    /** Purchase spend (minor units) in the rolling 12 months: added to live by accrual, rebuilt by the tier job. */
     tierSpend12m: bigint("tier_spend_12m", { mode: "number" }).notNull().default(0),
+    /**
+     * tier_spend_12m <> 0, stored. The tier job's partial index is defined on it, not on the spend
+     * itself: an index predicate over tier_spend_12m would make every purchase's balance update a
+     * non-HOT one (two index entries per update); this flag only changes when spend starts or ends.
+     */
+    hasTierSpend: boolean().generatedAlwaysAs(sql`tier_spend_12m <> 0`),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   // Tier recalculation must find members whose spend is leaving the window without a full scan.
-  (t) => [index("point_balances_tier_spend_idx").on(t.memberId).where(sql`${t.tierSpend12m} <> 0`)],
+  (t) => [index("point_balances_tier_spend_idx").on(t.memberId).where(sql`${t.hasTierSpend}`)],
 );
 
 export type Member = typeof members.$inferSelect;

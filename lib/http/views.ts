@@ -5,14 +5,17 @@ import type { eventResultSchema, memberSchema, transactionSchema } from "./schem
 
 /** What the API shows of stored rows: internal ids of members and bookkeeping columns stay inside. */
 
-export function memberView(member: Member): z.input<typeof memberSchema> {
+export function memberView(
+  member: Member,
+  totals: { totalEarned: number; totalRedeemed: number } | null,
+): z.input<typeof memberSchema> {
   return {
     externalId: member.externalId,
     email: member.email,
     name: member.name,
     tier: member.tier,
-    totalEarned: member.totalEarned,
-    totalRedeemed: member.totalRedeemed,
+    totalEarned: totals?.totalEarned ?? 0,
+    totalRedeemed: totals?.totalRedeemed ?? 0,
     createdAt: member.createdAt.toISOString(),
   };
 }

@@ -64,8 +64,8 @@ export async function getMemberSummary(ex: Executor, externalId: string, now: Da
     name: member.name,
     tier: member.tier,
     availablePoints: (balance?.availablePoints ?? 0) - pastDue,
-    totalEarned: member.totalEarned,
-    totalRedeemed: member.totalRedeemed,
+    totalEarned: balance?.totalEarned ?? 0,
+    totalRedeemed: balance?.totalRedeemed ?? 0,
     tierSpend12m: balance?.tierSpend12m ?? 0,
     expiringSoon,
   };

@@ -26,7 +26,7 @@ export async function searchMembers(ex: Executor, actor: Actor, query: string): 
 
 export interface MemberProfile {
   member: Member;
-  balance: Pick<PointBalance, "availablePoints" | "tierSpend12m" | "updatedAt">;
+  balance: Pick<PointBalance, "availablePoints" | "totalEarned" | "totalRedeemed" | "tierSpend12m" | "updatedAt">;
   /** Open earn lots, soonest expiry first (the order they will be consumed in). */
   lots: OpenLot[];
   lotsTruncated: boolean;
@@ -44,6 +44,8 @@ export async function getMemberProfile(ex: Executor, actor: Actor, externalId: s
   const [balance] = await ex
     .select({
       availablePoints: pointBalances.availablePoints,
+      totalEarned: pointBalances.totalEarned,
+      totalRedeemed: pointBalances.totalRedeemed,
       tierSpend12m: pointBalances.tierSpend12m,
       updatedAt: pointBalances.updatedAt,
     })
@@ -63,7 +65,7 @@ export async function getMemberProfile(ex: Executor, actor: Actor, externalId: s
     .orderBy(desc(adjustmentRequests.id));
   return {
     member,
-    balance: balance ?? { availablePoints: 0, tierSpend12m: 0, updatedAt: member.createdAt },
+    balance: balance ?? { availablePoints: 0, totalEarned: 0, totalRedeemed: 0, tierSpend12m: 0, updatedAt: member.createdAt },
     lots: lots.slice(0, LOTS_SHOWN),
     lotsTruncated: lots.length > LOTS_SHOWN,
     tierHistory: history,

@@ -36,7 +36,7 @@ export async function previewTierChange(
   );
   const candidates =
     tierForSpend(0, thresholds) === lowest
-      ? sql`SELECT member_id AS id FROM point_balances WHERE tier_spend_12m <> 0
+      ? sql`SELECT member_id AS id FROM point_balances WHERE has_tier_spend
             UNION SELECT id FROM members WHERE tier <> ${lowest}`
       : sql`SELECT member_id AS id FROM point_balances`;
   const rows = await queryRows<{ from_tier: TierCode; to_tier: TierCode; members: string | number }>(

@@ -124,7 +124,7 @@ async function staleMembers(
     ex,
     sql`SELECT id FROM (
           (SELECT member_id AS id FROM point_balances
-            WHERE tier_spend_12m <> 0 AND member_id > ${after} AND member_id <= ${upTo}
+            WHERE has_tier_spend AND member_id > ${after} AND member_id <= ${upTo}
             ORDER BY member_id LIMIT ${limit})
           UNION
           (SELECT id FROM members

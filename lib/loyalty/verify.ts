@@ -65,7 +65,7 @@ export async function verifyLedger(
             GROUP BY t.member_id
           ), checked AS (
             SELECT m.id, m.external_id, b.member_id IS NOT NULL AS has_balance, b.available_points,
-              m.total_earned, m.total_redeemed,
+              b.total_earned, b.total_redeemed,
               coalesce(l.balance, 0) AS balance, coalesce(l.earned, 0) AS earned, coalesce(l.redeemed, 0) AS redeemed,
               coalesce(l.open_lots, 0) AS open_lots, coalesce(l.bad_lots, 0) AS bad_lots
             FROM members m

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
-import { auditLog, members } from "@/db/schema";
+import { auditLog, pointBalances } from "@/db/schema";
 import { recordEvent } from "@/lib/loyalty/accrual";
 import { adjustPoints, reverseTransaction } from "@/lib/loyalty/adjustments";
 import { expirePoints } from "@/lib/loyalty/expiry";
@@ -55,8 +55,8 @@ describe("adjustPoints and reverseTransaction", () => {
       { ...ACTOR, now: NOW },
     ).catch(codeOf);
     expect(refundAfter).toBe("refund_exceeds_purchase");
-    const [member] = await t.db.select().from(members).where(eq(members.id, m.id));
-    expect(member).toMatchObject({ totalEarned: 0 });
+    const [totals] = await t.db.select().from(pointBalances).where(eq(pointBalances.memberId, m.id));
+    expect(totals).toMatchObject({ totalEarned: 0 });
   });
 
   it("answers a replayed reversal key with the first reversal", async () => {
@@ -79,8 +79,8 @@ describe("adjustPoints and reverseTransaction", () => {
     const reversal = await reverseTransaction(t.db, { transactionId: redeemed.transactionId, reason: "Reward not delivered" }, { ...ctx, now: later });
     expect(reversal).toMatchObject({ points: 150, availablePoints: 100 });
     expect((await lotsOf(t.db, m.id)).map((l) => l.remaining)).toEqual([100, 100]);
-    const [member] = await t.db.select().from(members).where(eq(members.id, m.id));
-    expect(member!.totalRedeemed).toBe(0);
+    const [totals] = await t.db.select().from(pointBalances).where(eq(pointBalances.memberId, m.id));
+    expect(totals!.totalRedeemed).toBe(0);
     const expired = await expirePoints(t.db, { now: later });
     expect(expired).toMatchObject({ lotsExpired: 1, pointsExpired: 100 });
     expect(await balanceOf(t.db, m.id)).toBe(100);

@@ -25,7 +25,7 @@ describe("verifyLedger", () => {
     expect(await verifyLedger(t.db, { chunkSize: 2 })).toEqual({ membersChecked: 5, discrepancies: [] });
 
     await t.db.execute(sql`UPDATE point_balances SET available_points = available_points + 7 WHERE member_id = ${ids[0]!}`);
-    await t.db.execute(sql`UPDATE members SET total_redeemed = 0 WHERE id = ${ids[1]!}`);
+    await t.db.execute(sql`UPDATE point_balances SET total_redeemed = 0 WHERE member_id = ${ids[1]!}`);
     await t.db.execute(sql`UPDATE point_transactions SET remaining = 99 WHERE member_id = ${ids[2]!} AND remaining IS NOT NULL`);
     await t.db.execute(sql`DELETE FROM point_balances WHERE member_id = ${ids[3]!}`);
     const { discrepancies } = await verifyLedger(t.db, { chunkSize: 2 });

@@ -1,7 +1,7 @@
 import type { TransactionType } from "@/db/schema";
 
 /**
- * How a ledger row moves members.total_earned and total_redeemed. Earned is net of refunds and
+ * How a ledger row moves point_balances.total_earned and total_redeemed. Earned is net of refunds and
  * reversals of earns; redeemed is net of reversed redemptions; adjustments and expiries count in
  * neither, so that balance = earned − redeemed − expired + adjustments (± reversals of adjustments).
  * verifyLedger recomputes the totals with this same rule.

@@ -41,8 +41,9 @@ export async function insertPurchase(
         createdBy: "test",
       })
       .returning({ id: pointTransactions.id });
-    await tx.execute(sql`UPDATE point_balances SET available_points = available_points + ${points} WHERE member_id = ${memberId}`);
-    await tx.execute(sql`UPDATE members SET total_earned = total_earned + ${points} WHERE id = ${memberId}`);
+    await tx.execute(
+      sql`UPDATE point_balances SET available_points = available_points + ${points}, total_earned = total_earned + ${points} WHERE member_id = ${memberId}`,
+    );
     return row!.id;
   });
 }

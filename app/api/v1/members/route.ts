@@ -1,3 +1,4 @@
+import { getBalance } from "@/db/queries/balances";
 import { apiRoute } from "@/lib/http/api-route";
 import { readJsonBody } from "@/lib/http/read-json";
 import { json } from "@/lib/http/responses";
@@ -10,5 +11,5 @@ import { ensureMember } from "@/lib/loyalty/members";
 export const POST = apiRoute("members:write", async ({ request, db }) => {
   const input = parseInput(createMemberSchema, await readJsonBody(request));
   const { member, created } = await ensureMember(db, input);
-  return json(memberView(member), created ? 201 : 200);
+  return json(memberView(member, created ? null : await getBalance(db, member.id)), created ? 201 : 200);
 });

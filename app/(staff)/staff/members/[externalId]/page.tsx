@@ -70,8 +70,8 @@ export default async function MemberPage({
       <div className="mb-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <StatCard label="Available points" value={points(balance.availablePoints)} />
         <StatCard label="Tier" value={<span className="capitalize">{member.tier}</span>} hint={`Spend (12 months): ${money(balance.tierSpend12m)}`} />
-        <StatCard label="Earned (lifetime)" value={points(member.totalEarned)} />
-        <StatCard label="Redeemed (lifetime)" value={points(member.totalRedeemed)} />
+        <StatCard label="Earned (lifetime)" value={points(balance.totalEarned)} />
+        <StatCard label="Redeemed (lifetime)" value={points(balance.totalRedeemed)} />
       </div>
 
       <div className="grid gap-6 lg:grid-cols-3">

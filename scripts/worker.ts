@@ -35,9 +35,9 @@ const { values: args } = parseArgs({
   },
 });
 
-function positive(name: "batch" | "block-ms" | "lease-ms" | "claim-idle-ms"): number {
+function whole(name: "batch" | "block-ms" | "lease-ms" | "claim-idle-ms", min = 1): number {
   const value = Number(args[name]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive whole number.`);
+  if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number of at least ${min}.`);
   return value;
 }
 
@@ -45,10 +45,10 @@ async function main() {
   const { REDIS_URL: redisUrl, EVENT_STREAM_SHARDS: shardCount } = env();
   if (!redisUrl) throw new Error("REDIS_URL is not set: the worker reads events from a Redis stream.");
   const shards = parseShardList(args.shards, shardCount);
-  const batchSize = positive("batch");
-  const blockMs = positive("block-ms");
-  const leaseMs = positive("lease-ms");
-  const claimIdleMs = positive("claim-idle-ms");
+  const batchSize = whole("batch");
+  const blockMs = whole("block-ms");
+  const leaseMs = whole("lease-ms", 300); // renewed every third: shorter would spin on Redis
+  const claimIdleMs = whole("claim-idle-ms");
   const handle = connectFromEnv();
   // Unlike the cache, the worker waits for Redis: commands queue while it reconnects.
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });

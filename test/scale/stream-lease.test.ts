@@ -53,11 +53,11 @@ describe("shard lease", () => {
 
   it("is renewed while its holder lives, well past its TTL", async () => {
     const key = leaseKey();
-    const a = createLease(redis, { key, owner: "a", ttlMs: 300 });
-    const b = createLease(redis, { key, owner: "b", ttlMs: 300 });
+    const a = createLease(redis, { key, owner: "a", ttlMs: 600 });
+    const b = createLease(redis, { key, owner: "b", ttlMs: 600 });
     try {
       expect(await a.acquire()).toBe(true);
-      await sleep(1_000);
+      await sleep(1_500);
       expect(await b.acquire()).toBe(false);
       expect(a.remainingMs()).toBeGreaterThan(0);
     } finally {

@@ -163,7 +163,7 @@ describe("per-member ordering through stream shards", () => {
       const first = (await ensureMember(t.db, { externalId: m1! })).member;
       await ensureMember(t.db, { externalId: m2! });
       const env = { EVENT_STREAM_SHARDS: "2" };
-      const args = (consumer: string) => ["--stream", base, "--shards", "1", "--consumer", consumer, "--block-ms", "200", "--lease-ms", "1500"];
+      const args = (consumer: string) => ["--stream", base, "--shards", "1", "--consumer", consumer, "--block-ms", "200", "--lease-ms", "3000"];
       const stream = shardStream(base, 1, 2);
       const lineOf = (lines: string[], msg: string) => lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === msg);
       const refs = async () =>
@@ -201,7 +201,7 @@ describe("per-member ordering through stream shards", () => {
           ],
           { stream: base, shards: 2 },
         );
-        await sleep(3_000); // twice the lease TTL: w1 keeps renewing, w2 keeps standing by
+        await sleep(4_000); // longer than the lease TTL: w1 keeps renewing, w2 keeps standing by
         expect(await refs()).toEqual([]);
         expect(w2.lines.some((l) => l.includes('"msg":"committed"'))).toBe(false);
         const [pending] = (await redis.xpending(stream, "accrual")) as [number, string, string, [string, string][]];

@@ -21,18 +21,20 @@ async function groupInfo(redis: Redis, streams: readonly string[]): Promise<{ en
 }
 
 /**
- * Fills a fresh stream, sharded by member into one shard per worker, with `events` purchases,
- * starts `workers` real worker processes (scripts/worker.ts, each owning one shard) and times them
+ * Fills a fresh stream, sharded by member into `shards` shard streams, with `events` purchases,
+ * starts `workers` real worker processes (scripts/worker.ts), the shards dealt out between them
+ * (shard i to worker i % workers, as a deployment gives workers disjoint --shards), and times them
  * from their first read until the group has read and acknowledged everything: the stream path end
- * to end, commits and XACKs included.
+ * to end, commits and XACKs included. A worker applies its shards side by side, one batch each at a
+ * time, so `shards` is the number of batches in flight: give it pgbench's client count to compare.
  */
 export async function accrualThroughWorkers(
   config: BenchConfig,
-  options: { members: number; events: number; workers: number; batch: number },
+  options: { members: number; events: number; workers: number; shards: number; batch: number },
 ): Promise<{ eventsPerSecond: number; seconds: number; events: number; publishPerSecond: number }> {
   const redis = new Redis(config.REDIS_URL);
   const stream = `bench:events:${Date.now()}`;
-  const shards = options.workers;
+  const { shards } = options;
   const shardStreams = Array.from({ length: shards }, (_, i) => shardStream(stream, i, shards));
   const next = purchaseFactory(options.members, `w${Date.now().toString(36)}`);
   const publishStarted = performance.now();
@@ -42,13 +44,25 @@ export async function accrualThroughWorkers(
   const publishPerSecond = options.events / ((performance.now() - publishStarted) / 1000);
 
   const root = path.resolve(import.meta.dirname, "..");
-  const children = Array.from({ length: options.workers }, (_, i) =>
-    spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts", "--stream", stream, "--shards", String(i), "--consumer", `bench-${i}`, "--batch", String(options.batch), "--block-ms", "200"], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: benchDatabaseUrl(config), REDIS_URL: config.REDIS_URL, EVENT_STREAM_SHARDS: String(shards), LOG_LEVEL: "warn", DB_POOL_MAX: "4" },
-      stdio: ["ignore", "ignore", "inherit"],
-    }),
-  );
+  const children = Array.from({ length: options.workers }, (_, i) => {
+    const owned = shardStreams.map((_, shard) => shard).filter((shard) => shard % options.workers === i);
+    return spawn(
+      process.execPath,
+      ["--import", "tsx", "scripts/worker.ts", "--stream", stream, "--shards", owned.join(","), "--consumer", `bench-${i}`, "--batch", String(options.batch), "--block-ms", "200"],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          DATABASE_URL: benchDatabaseUrl(config),
+          REDIS_URL: config.REDIS_URL,
+          EVENT_STREAM_SHARDS: String(shards),
+          LOG_LEVEL: "warn",
+          DB_POOL_MAX: String(owned.length + 1),
+        },
+        stdio: ["ignore", "ignore", "inherit"],
+      },
+    );
+  });
   try {
     let started = 0;
     for (;;) {

@@ -1,6 +1,15 @@
 import { Redis } from "ioredis";
 import type { CacheStore } from "./store";
 
+/**
+ * INCR and PEXPIRE of every key in one script: one command however many members a batch touched.
+ * A MULTI of 2 commands per key cost the stream worker a command object and a timeout timer each,
+ * a tenth of its CPU in garbage collection at 500-event batches.
+ */
+const INCR_ALL = `for _, key in ipairs(KEYS) do redis.call('INCR', key); redis.call('PEXPIRE', key, ARGV[1]) end`;
+
+type ScriptedRedis = Redis & { incrAll(keyCount: number, ...args: (string | number)[]): Promise<null> };
+
 export interface RedisStoreOptions {
   /** A command slower than this counts as a miss; the caller reads the database instead. */
   commandTimeoutMs?: number;
@@ -14,10 +23,10 @@ export interface RedisStoreOptions {
  */
 export class RedisStore implements CacheStore {
   readonly kind = "redis" as const;
-  readonly client: Redis;
+  readonly client: ScriptedRedis;
 
   constructor(url: string, options: RedisStoreOptions = {}) {
-    this.client = new Redis(url, {
+    const client = new Redis(url, {
       keyPrefix: options.keyPrefix ?? "loyalty:cache:",
       commandTimeout: options.commandTimeoutMs ?? 100,
       connectTimeout: 500,
@@ -30,7 +39,10 @@ export class RedisStore implements CacheStore {
       retryStrategy: (attempt) => Math.min(250 * attempt, 2_000),
     });
     // Without a listener ioredis logs every failed reconnect; being down is an expected state here.
-    this.client.on("error", () => {});
+    client.on("error", () => {});
+    // EVALSHA, falling back to EVAL once per connection; the key prefix applies to KEYS.
+    client.defineCommand("incrAll", { lua: INCR_ALL });
+    this.client = client as ScriptedRedis;
   }
 
   async get(key: string): Promise<string | undefined> {
@@ -49,11 +61,7 @@ export class RedisStore implements CacheStore {
 
   async incr(keys: readonly string[], ttlMs: number): Promise<void> {
     if (keys.length === 0) return;
-    await this.attempt(async () => {
-      const pipeline = this.client.multi();
-      for (const key of keys) pipeline.incr(key).pexpire(key, Math.round(ttlMs));
-      await pipeline.exec();
-    }, undefined);
+    await this.attempt(() => this.client.incrAll(keys.length, ...keys, Math.max(1, Math.round(ttlMs))), undefined);
   }
 
   /** Resolves once connected (true) or after timeoutMs (false); the store works either way. */

@@ -1,3 +1,4 @@
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bumpGenerations, readThrough } from "@/lib/cache/cache";
 import { decode, encode } from "@/lib/cache/codec";
@@ -109,6 +110,30 @@ describe("redis TTL", () => {
     await new Promise((r) => setTimeout(r, 250));
     expect(await store.get("ttl")).toBeUndefined();
     await store.close();
+  });
+});
+
+describe("redis counters", () => {
+  it("increments every key of a large batch under the store's prefix, each with its TTL, in one call", async () => {
+    const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+    const prefix = `t:${process.pid}:incr:`;
+    const store = new RedisStore(url, { keyPrefix: prefix });
+    expect(await store.whenReady()).toBe(true);
+    const keys = Array.from({ length: 1_000 }, (_, i) => `gen:m:${i}`);
+    await store.incr(keys, 60_000);
+    await store.incr(keys.slice(0, 10), 60_000);
+    const raw = new Redis(url);
+    try {
+      const values = await raw.mget(...keys.map((k) => prefix + k));
+      expect(values.slice(0, 10)).toEqual(Array(10).fill("2"));
+      expect(values.slice(10)).toEqual(Array(990).fill("1"));
+      const ttls = await Promise.all([keys[0]!, keys[999]!].map((k) => raw.pttl(prefix + k)));
+      for (const ttl of ttls) expect(ttl).toBeGreaterThan(50_000);
+      await raw.del(...keys.map((k) => prefix + k));
+    } finally {
+      raw.disconnect();
+      await store.close();
+    }
   });
 });
 

@@ -6,7 +6,7 @@ import { authenticateRequest } from "@/lib/http/api-key-auth";
 import { API_KEY_CACHE_TTL_MS } from "@/lib/http/api-key-cache";
 import { forgetApiKeyUse } from "@/lib/http/api-key-usage";
 import { readJsonBody } from "@/lib/http/read-json";
-import { errorResponse } from "@/lib/http/responses";
+import { errorResponse, json } from "@/lib/http/responses";
 import { createApiKey } from "@/lib/loyalty/api-keys";
 import { LoyaltyError } from "@/lib/loyalty/errors";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
@@ -49,6 +49,21 @@ describe("readJsonBody", () => {
     const error = await rejection(readJsonBody(post(stream), 4096));
     expect(error.code).toBe("payload_too_large");
     expect(pulled).toBeLessThan(10);
+  });
+});
+
+describe("json", () => {
+  it("marks a small body no-transform, so the server's gzip leaves it alone, and lets a large one be compressed", async () => {
+    const small = json({ transactionId: 1, points: 120 }, 201);
+    expect(small.status).toBe(201);
+    expect(small.headers.get("content-type")).toBe("application/json");
+    expect(small.headers.get("cache-control")).toBe("no-store, no-transform");
+    expect(await small.json()).toEqual({ transactionId: 1, points: 120 });
+
+    const items = Array.from({ length: 50 }, (_, i) => ({ id: i, type: "earn", referenceId: `order-${i}` }));
+    const large = json({ items });
+    expect(large.headers.get("cache-control")).toBe("no-store");
+    expect(await large.json()).toEqual({ items });
   });
 });
 

@@ -25,13 +25,18 @@ export interface ExpireSummary {
  * How many times each lot has been expired before. A lot is normally expired once, under the
  * reference ('expiry', '<lot id>'); a lot given back by a reversed redemption after its expiry is
  * expired again as '<lot id>:2', and so on, so the reference stays unique and deterministic.
+ *
+ * Every expire row names its lot in related_transaction_id, so this is a probe of that index per
+ * lot. (It used to join lot_allocations to the ledger on the expire type; once the ledger held a
+ * few million expire rows the planner hashed all of them with a parallel scan of the whole table,
+ * 3 s of every 5,000-lot batch on a 45M-row ledger.)
  */
 async function priorExpiries(tx: Tx, lotIds: readonly number[]): Promise<Map<number, number>> {
   const rows = await queryRows<{ lot_id: string | number; n: string | number }>(
     tx,
-    sql`SELECT la.lot_id, count(*) AS n FROM lot_allocations la
-        JOIN point_transactions e ON e.id = la.transaction_id AND e.type = 'expire'
-        WHERE la.lot_id = ANY(${pgArray(lotIds)}::bigint[]) GROUP BY la.lot_id`,
+    sql`SELECT related_transaction_id AS lot_id, count(*) AS n FROM point_transactions
+        WHERE related_transaction_id = ANY(${pgArray(lotIds)}::bigint[]) AND type = 'expire'
+        GROUP BY related_transaction_id`,
   );
   return new Map(rows.map((r) => [Number(r.lot_id), Number(r.n)]));
 }

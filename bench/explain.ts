@@ -17,8 +17,8 @@ function walk(node: PlanNode, out: string[]) {
 }
 
 /**
- * EXPLAIN (ANALYZE, BUFFERS) of every request-path query, on a heavy member of the bench data.
- * A sequential scan of a large table on a request path fails the check.
+ * EXPLAIN (ANALYZE, BUFFERS) of every request-path query (and the expiry job's per-batch lookup),
+ * on a heavy member of the bench data. A sequential scan of a large table fails the check.
  */
 export async function explainRequestPaths(sql: Sql): Promise<{ name: string; ok: boolean; ms: number; nodes: string[] }[]> {
   const [heavy] = await sql<{ member_id: string; external_id: string }[]>`
@@ -42,6 +42,8 @@ export async function explainRequestPaths(sql: Sql): Promise<{ name: string; ok:
     ["batch: lock balances", `SELECT member_id, available_points FROM point_balances WHERE member_id IN (${ids.join(",")}) ORDER BY member_id FOR UPDATE`],
     ["batch: references", `SELECT * FROM point_transactions WHERE reference_type = 'purchase' AND reference_id IN (${ids.map((i) => `'p${i}'`).join(",")})`],
     ["active campaigns", `SELECT * FROM campaigns WHERE paused_at IS NULL AND archived_at IS NULL AND starts_at <= now() AND ends_at > now()`],
+    // The nightly expiry job's per-batch lookup: once planned as a scan of every expire row.
+    ["job: prior expiries of 500 lots", `SELECT related_transaction_id, count(*) FROM point_transactions WHERE related_transaction_id IN (${ids.join(",")}) AND type = 'expire' GROUP BY 1`],
   ];
   const report = [];
   for (const [name, query] of queries) {

@@ -85,7 +85,7 @@ export async function generateData(): Promise<{ members: number; transactions: n
     const sql = rawSql(url, 1);
     const meta = await sql<{ members: number; target: number; transactions: number }[]>`
       SELECT members::int AS members, target::float8 AS target, transactions::float8 AS transactions FROM bench_meta`.catch(() => []);
-    // Accrual runs add rows: the newest id is the ledger's size now (ids are dense), read off the index.
+    // Accrual runs add rows: the newest id (one sequence, so an upper bound of the size) off the index.
     const [size] = await sql<{ rows: number }[]>`SELECT coalesce(max(id), 0)::float8 AS rows FROM point_transactions`.catch(() => []);
     const rows = size?.rows ?? 0;
     await sql.end();

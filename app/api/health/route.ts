@@ -1,13 +1,14 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import { json } from "@/lib/http/responses";
 
 export const dynamic = "force-dynamic";
 
 export async function GET() {
   try {
     await getDb().execute(sql`select 1`);
-    return Response.json({ status: "ok", database: "up" });
+    return json({ status: "ok", database: "up" });
   } catch {
-    return Response.json({ status: "error", database: "down" }, { status: 503 });
+    return json({ status: "error", database: "down" }, 503);
   }
 }

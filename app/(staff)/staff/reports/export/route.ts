@@ -6,6 +6,7 @@ import { campaignReport, liabilityAt, membersPerTier, pointFlows } from "@/lib/l
 import type { Actor } from "@/lib/loyalty/staff-permissions";
 import { statementLines, statementMember } from "@/lib/loyalty/statements";
 import { liabilityInstant, reportRange } from "../report-range";
+import { json } from "@/lib/http/responses";
 
 export const dynamic = "force-dynamic";
 
@@ -82,18 +83,18 @@ async function exportTable(actor: Actor, params: URLSearchParams): Promise<Respo
       ));
     }
     default:
-      return Response.json({ error: "not_found", message: "Unknown table" }, { status: 404 });
+      return json({ error: "not_found", message: "Unknown table" }, 404);
   }
 }
 
 /** CSV exports of the reports (admins) and of a member's statement (support and admins). */
 export async function GET(request: Request): Promise<Response> {
   const user = await getCurrentUser();
-  if (!user) return Response.json({ error: "unauthorized", message: "Sign in first" }, { status: 401 });
+  if (!user) return json({ error: "unauthorized", message: "Sign in first" }, 401);
   try {
     return await exportTable({ kind: "user", id: user.id, roles: user.roles }, new URL(request.url).searchParams);
   } catch (error) {
-    if (isLoyaltyError(error)) return Response.json({ error: error.code, message: error.message }, { status: error.status });
+    if (isLoyaltyError(error)) return json({ error: error.code, message: error.message }, error.status);
     throw error;
   }
 }

@@ -3,6 +3,7 @@ import { getCurrentUser } from "@/lib/auth/session";
 import { rolesAllow } from "@/lib/loyalty/staff-permissions";
 import { runTierRecalculation } from "@/lib/loyalty/tier-settings";
 import { log } from "@/lib/log";
+import { json } from "@/lib/http/responses";
 
 export const dynamic = "force-dynamic";
 
@@ -18,10 +19,10 @@ function sameOrigin(request: Request): boolean {
  * ({type:"progress",…} then {type:"done",…} or {type:"error"}), so the page can show it live.
  */
 export async function POST(request: Request): Promise<Response> {
-  if (!sameOrigin(request)) return Response.json({ error: "forbidden", message: "Cross-site request refused" }, { status: 403 });
+  if (!sameOrigin(request)) return json({ error: "forbidden", message: "Cross-site request refused" }, 403);
   const user = await getCurrentUser();
-  if (!user) return Response.json({ error: "unauthorized", message: "Sign in first" }, { status: 401 });
-  if (!rolesAllow(user.roles, "tiers:write")) return Response.json({ error: "forbidden", message: "Not allowed" }, { status: 403 });
+  if (!user) return json({ error: "unauthorized", message: "Sign in first" }, 401);
+  if (!rolesAllow(user.roles, "tiers:write")) return json({ error: "forbidden", message: "Not allowed" }, 403);
 
   const encoder = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({

@@ -55,6 +55,12 @@ export const pointTransactions = pgTable(
     expiresAt: timestamp({ withTimezone: true }),
     /** Lots only: points of the lot not yet redeemed, expired or reversed. */
     remaining: bigint({ mode: "number" }),
+    /**
+     * Fingerprint of the canonical request that wrote the row (events, redemptions, adjustments):
+     * a replay of the reference with another payload is refused as idempotency_conflict instead of
+     * being answered as a duplicate. Null on rows written by jobs and before fingerprints existed.
+     */
+    requestFingerprint: text(),
   },
   (t) => [
     unique("point_transactions_reference_uq").on(t.referenceType, t.referenceId),

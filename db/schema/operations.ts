@@ -5,6 +5,7 @@ import {
   check,
   date,
   index,
+  integer,
   jsonb,
   pgEnum,
   pgTable,
@@ -12,23 +13,40 @@ import {
   text,
   timestamp,
   unique,
+  uniqueIndex,
 } from "drizzle-orm/pg-core";
 import { members } from "./members";
 import { pointTransactions } from "./ledger";
 import { tierCode } from "./program";
 
-export const apiKeys = pgTable("api_keys", {
-  id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-  name: text().notNull(),
-  /** First characters of the key, shown to staff to tell keys apart; never enough to use it. */
-  prefix: text().notNull(),
-  /** SHA-256 of the whole key (keys are 32 random bytes, so a fast hash is enough). */
-  keyHash: text().notNull().unique(),
-  scopes: text().array().notNull(),
-  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  lastUsedAt: timestamp({ withTimezone: true }),
-  revokedAt: timestamp({ withTimezone: true }),
-});
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    /** What staff call the key (`api-key revoke NAME`); unique among keys not revoked. */
+    name: text().notNull(),
+    /** First characters of the key, shown to staff to tell keys apart; never enough to use it. */
+    prefix: text().notNull(),
+    /** SHA-256 of the whole key (keys are 32 random bytes, so a fast hash is enough). */
+    keyHash: text().notNull().unique(),
+    scopes: text().array().notNull(),
+    /** Requests per second this key may make; null = the program default (API_KEY_RATE_LIMIT). */
+    rateLimitPerSecond: integer(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** The key stops working at this instant; null = never. */
+    expiresAt: timestamp({ withTimezone: true }),
+    lastUsedAt: timestamp({ withTimezone: true }),
+    /** When the key stops (stopped) working: set by a revocation, or in the future by a rotation's grace period. */
+    revokedAt: timestamp({ withTimezone: true }),
+    /** The key that replaced this one in a rotation. */
+    replacedById: bigint({ mode: "number" }),
+  },
+  (t) => [
+    // `api-key revoke NAME` must name one key: a name is reused only once its key is revoked (or retiring).
+    uniqueIndex("api_keys_active_name_uq").on(t.name).where(sql`${t.revokedAt} is null`),
+    check("api_keys_rate_limit_positive", sql`${t.rateLimitPerSecond} is null or ${t.rateLimitPerSecond} > 0`),
+  ],
+);
 
 /**
  * Append-only audit trail of every staff or system change. UPDATE and DELETE are refused by a

@@ -28,7 +28,7 @@ export function PasswordField({ failed, isNew = false, hint }: { failed: Failed;
       type="password"
       autoComplete={isNew ? "new-password" : "current-password"}
       required
-      minLength={isNew ? 8 : undefined}
+      minLength={isNew ? 12 : undefined}
       error={failed?.fieldErrors?.password}
       hint={hint}
     />

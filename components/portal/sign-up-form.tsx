@@ -16,7 +16,7 @@ export function SignUpForm() {
       {error?.formError ? <Alert tone="error">{error.formError}</Alert> : null}
       <Field label="Name" name="name" autoComplete="name" required defaultValue={error?.values?.name} error={error?.fieldErrors?.name} />
       <EmailField failed={error} hint="Use the email you shop with to bring over the points you already have." />
-      <PasswordField failed={error} isNew hint="At least 8 characters." />
+      <PasswordField failed={error} isNew hint="At least 12 characters." />
       <SubmitButton className="w-full" pendingLabel="Creating your account…">
         Create account
       </SubmitButton>

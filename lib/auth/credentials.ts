@@ -1,8 +1,9 @@
-import { sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { users } from "@/db/schema";
-import { verifyPassword } from "./password";
+import { hashPassword, needsRehash, verifyPassword } from "./password";
+import { auditSignIn } from "./sign-in-audit";
 import type { SignInThrottle } from "./sign-in-throttle";
 
 export const credentialsSchema = z.object({
@@ -16,7 +17,7 @@ export type CredentialsResult =
   | { ok: false; reason: "throttled"; retryAfterSeconds: number };
 
 // Compared against when the email is unknown, so an unknown address takes as long as a wrong password.
-const DUMMY_HASH = "$2b$10$zfXBI90t9U3PlfZCuAeygOhVEzMTulLOhoaV./Nzu2KF6wCFOVZFO";
+const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$JqY01gMrqs12etT83qzWbg$63CKT0Sm3G9sLXcf2gzhfAvpRIyBV2PEbJ3jZ2F925g";
 
 /** Email + password check, throttled per account and per client address. */
 export async function verifyCredentials(
@@ -29,8 +30,14 @@ export async function verifyCredentials(
   if (!parsed.success) return { ok: false, reason: "invalid" };
   const { email, password } = parsed.data;
 
-  const verdict = await throttle.check(ip, email);
-  if (!verdict.allowed) return { ok: false, reason: "throttled", retryAfterSeconds: verdict.retryAfterSeconds };
+  // Counted before the password is checked: concurrent guesses each take one attempt, and a spent
+  // budget refuses them all before any reaches the hash.
+  const verdict = await throttle.attempt(ip, email);
+  if (!verdict.allowed) {
+    const known = await ex.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${email}`).limit(1);
+    await auditSignIn(ex, email, ip, { outcome: "throttled", userId: known[0]?.id ?? null, budget: verdict.budget, retryAfterSeconds: verdict.retryAfterSeconds });
+    return { ok: false, reason: "throttled", retryAfterSeconds: verdict.retryAfterSeconds };
+  }
 
   const [user] = await ex
     .select({ id: users.id, email: users.email, name: users.name, passwordHash: users.passwordHash })
@@ -39,9 +46,21 @@ export async function verifyCredentials(
     .limit(1);
   const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !user.passwordHash || !valid) {
-    await throttle.recordFailure(ip, email);
+    await verdict.attempt.failed();
+    await auditSignIn(ex, email, ip, { outcome: "failure", userId: user?.id ?? null });
     return { ok: false, reason: "invalid" };
   }
-  await throttle.recordSuccess(email);
+  await verdict.attempt.succeeded();
+  await auditSignIn(ex, email, ip, { outcome: "success", userId: user.id });
+  if (needsRehash(user.passwordHash)) await rehash(ex, user.id, user.passwordHash, password);
   return { ok: true, user: { id: user.id, email: user.email ?? email, name: user.name } };
+}
+
+/**
+ * A bcrypt (or weaker argon2) hash becomes argon2id now that the password is known. Only if the hash
+ * is still the one just checked: a password changed meanwhile is never overwritten by the old one.
+ */
+async function rehash(ex: Executor, userId: string, checked: string, password: string): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  await ex.update(users).set({ passwordHash }).where(and(eq(users.id, userId), eq(users.passwordHash, checked)));
 }

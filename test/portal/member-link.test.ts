@@ -23,7 +23,7 @@ describe("member link by emailed token", () => {
   async function pendingSignUp() {
     const email = `pending-${++n}@example.com`;
     const { member } = await ensureMember(t.db, { externalId: `shop-link-${n}`, email, name: "Shopper" });
-    const result = await signUp(t.db, signUpSchema.parse({ name: "Shopper", email, password: "password1" }), T0);
+    const result = await signUp(t.db, signUpSchema.parse({ name: "Shopper", email, password: "password-one-1" }), T0);
     if (!result.ok || result.status !== "pending") throw new Error(`expected a pending sign-up, got ${JSON.stringify(result)}`);
     return { memberId: member.id, userId: result.userId, token: result.token };
   }

@@ -97,6 +97,10 @@ export const pointTransactions = pgTable(
       .on(t.relatedTransactionId)
       .where(sql`${t.relatedTransactionId} is not null`),
     index("point_transactions_campaign_idx").on(t.campaignId).where(sql`${t.campaignId} is not null`),
+    // Four-eyes sums: WHERE created_by = ? AND occurred_at > now - 24h among staff adjustments and reversals.
+    index("point_transactions_staff_moves_idx")
+      .on(t.createdBy, t.occurredAt)
+      .where(sql`${t.referenceType} in ('adjustment', 'reversal')`),
     // Reports scan time ranges of an append-only table whose rows arrive in created_at order: a BRIN
     // index is a few pages for billions of rows and turns a range into a scan of just those blocks.
     index("point_transactions_created_brin").using("brin", t.createdAt),

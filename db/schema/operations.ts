@@ -118,7 +118,10 @@ export const tierHistory = pgTable(
 
 export const adjustmentStatus = pgEnum("adjustment_status", ["pending", "approved", "rejected"]);
 
-/** Large staff adjustments wait here for a second person (role admin) before they post. */
+/**
+ * Staff adjustments and reversals that need a second person (role admin) wait here before they post.
+ * Only status, decided_by and decided_at ever change (a trigger refuses anything else, and DELETE).
+ */
 export const adjustmentRequests = pgTable(
   "adjustment_requests",
   {
@@ -126,20 +129,40 @@ export const adjustmentRequests = pgTable(
     memberId: bigint({ mode: "number" })
       .notNull()
       .references(() => members.id),
+    /** Signed points it posts: the adjustment, or what the reversal moves (checked again on approval). */
     points: bigint({ mode: "number" }).notNull(),
     reason: text().notNull(),
-    referenceId: text().notNull().unique(),
+    /**
+     * As in the ledger: 'adjustment' (referenceId = the adjustment's reference) or 'reversal'
+     * (referenceId = the reversed transaction's id). A pending request reserves its reference.
+     */
+    referenceType: text().notNull().default("adjustment"),
+    referenceId: text().notNull(),
+    /** The transaction a reversal request reverses. */
+    relatedTransactionId: bigint({ mode: "number" }).references(() => pointTransactions.id),
     allowNegativeBalance: boolean().notNull().default(false),
     status: adjustmentStatus().notNull().default("pending"),
+    /** Why a second person must decide (lib/loyalty/rules/four-eyes.ts) and the figures the rule saw. */
+    approvalRule: text().notNull().default("member_threshold"),
+    approvalContext: jsonb(),
     requestedBy: text().notNull(),
     decidedBy: text(),
-    transactionId: bigint({ mode: "number" }).references(() => pointTransactions.id),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     decidedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     check("adjustment_requests_points_non_zero", sql`${t.points} <> 0`),
+    check(
+      "adjustment_requests_reference_shape",
+      sql`(${t.referenceType} = 'adjustment' and ${t.relatedTransactionId} is null)
+          or (${t.referenceType} = 'reversal' and ${t.relatedTransactionId} is not null and ${t.referenceId} = ${t.relatedTransactionId}::text)`,
+    ),
+    check("adjustment_requests_approval_rule", sql`${t.approvalRule} in ('member_threshold', 'daily_cap', 'redemption_reversal')`),
     index("adjustment_requests_pending_idx").on(t.createdAt).where(sql`${t.status} = 'pending'`),
+    // A reference is reserved by at most one pending request.
+    uniqueIndex("adjustment_requests_pending_reference_uq").on(t.referenceType, t.referenceId).where(sql`${t.status} = 'pending'`),
+    // Four-eyes sums leave out ledger rows an approved request posted (NOT EXISTS … status = 'approved').
+    index("adjustment_requests_reference_idx").on(t.referenceType, t.referenceId),
   ],
 );
 

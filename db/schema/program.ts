@@ -29,11 +29,19 @@ export const programSettings = pgTable(
     loginStreakBonusPoints: integer().notNull().default(50),
     loginStreakLength: integer().notNull().default(7),
     expiryMonths: integer().notNull().default(12),
-    /** Staff adjustments above this many points (absolute) need an admin's approval. */
+    /**
+     * Four-eyes: what one staff member moves for one member (absolute points of their adjustments and
+     * reversals, this one included) over a rolling 24 hours; above it an admin must approve.
+     */
     adjustmentApprovalThreshold: integer().notNull().default(10_000),
+    /** Four-eyes: the same sum for one staff member across all members over a rolling 24 hours. */
+    staffDailyPointsCap: integer().notNull().default(50_000),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [check("program_settings_single_row", sql`${t.id} = 1`)],
+  (t) => [
+    check("program_settings_single_row", sql`${t.id} = 1`),
+    check("program_settings_four_eyes_limits", sql`${t.adjustmentApprovalThreshold} >= 0 and ${t.staffDailyPointsCap} >= 0`),
+  ],
 );
 
 /** Tier thresholds: spend (minor units) in the rolling 12 months. */

@@ -72,7 +72,7 @@ export async function requestAdjustment(
     const [created] = await tx
       .insert(adjustmentRequests)
       .values({ ...fields, requestedBy: actorLabel(actor), createdAt: now })
-      .onConflictDoNothing({ target: adjustmentRequests.referenceId })
+      .onConflictDoNothing()
       .returning();
     if (!created) {
       const [existing] = await tx.select().from(adjustmentRequests).where(eq(adjustmentRequests.referenceId, fields.referenceId));
@@ -133,7 +133,7 @@ export async function approveAdjustment(
     );
     const [approved] = await tx
       .update(adjustmentRequests)
-      .set({ status: "approved", decidedBy: approver, decidedAt: now, transactionId: adjustment.transactionId })
+      .set({ status: "approved", decidedBy: approver, decidedAt: now })
       .where(eq(adjustmentRequests.id, requestId))
       .returning();
     await writeAudit(tx, {

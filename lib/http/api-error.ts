@@ -10,6 +10,8 @@ export const API_ERROR_STATUS = {
   not_found: 404,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  /** The database is unreachable (refused, lost, shutting down): retry after `Retry-After` seconds. */
+  service_unavailable: 503,
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERROR_STATUS;

@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from "@/db/errors";
 import { isLoyaltyError } from "@/lib/loyalty/errors";
 import { log } from "@/lib/log";
 import { ApiError } from "./api-error";
@@ -23,11 +24,19 @@ export function json(body: unknown, status = 200, headers: Record<string, string
   return new Response(text, { status, headers: { "content-type": "application/json", "cache-control": cacheControl, ...headers } });
 }
 
+/** Seconds a client is asked to wait when the database is unavailable (a restart takes a few). */
+export const RETRY_AFTER_SECONDS = 2;
+
 /** The one mapping from a thrown error to an HTTP response. Unknown errors are logged, never shown. */
 export function errorResponse(error: unknown, request?: Request): Response {
   const known = toErrorBody(error);
   if (known) {
-    const headers: Record<string, string> = known.status === 401 ? { "www-authenticate": 'Bearer realm="loyalty"' } : {};
+    const headers: Record<string, string> =
+      known.status === 401
+        ? { "www-authenticate": 'Bearer realm="loyalty"' }
+        : known.status === 503
+          ? { "retry-after": String(RETRY_AFTER_SECONDS) }
+          : {};
     return json(known.body, known.status, headers);
   }
   log().error(
@@ -37,8 +46,16 @@ export function errorResponse(error: unknown, request?: Request): Response {
   return json({ error: "internal_error", message: "An unexpected error occurred" } satisfies ErrorBody, 500);
 }
 
-/** `{status, body}` for an ApiError or a LoyaltyError; undefined for anything else (a bug). */
+/**
+ * `{status, body}` for an ApiError or a LoyaltyError, and 503 `service_unavailable` for a database
+ * that is down or going away (its transaction never committed or its answer was lost: a retry with
+ * the same reference is safe); undefined for anything else (a bug).
+ */
 export function toErrorBody(error: unknown): { status: number; body: ErrorBody } | undefined {
+  if (isDatabaseUnavailable(error)) {
+    log().warn({ code: (error as { code?: unknown }).code }, "database unavailable: answered 503");
+    error = new ApiError("service_unavailable", "The service is temporarily unavailable; retry later.");
+  }
   if (error instanceof ApiError || isLoyaltyError(error)) {
     const body: ErrorBody = { error: error.code, message: error.message };
     if (error.field) body.field = error.field;

@@ -6,6 +6,7 @@ import { accounts, sessions, users, verificationTokens } from "@/db/schema";
 import { baseAuthConfig } from "@/lib/auth/base-config";
 import { verifyCredentials } from "@/lib/auth/credentials";
 import { clientAddress } from "@/lib/auth/client-address";
+import { proxyTrust } from "@/lib/auth/proxy-trust";
 import { onOAuthUserCreated } from "@/lib/auth/oauth-user";
 import { oidcSettings } from "@/lib/auth/oidc";
 import { signInThrottle } from "@/lib/auth/sign-in-throttle";
@@ -38,7 +39,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       Credentials({
         credentials: { email: { type: "email" }, password: { type: "password" } },
         async authorize(credentials, request) {
-          const result = await verifyCredentials(db, signInThrottle(), credentials, clientAddress(request.headers));
+          const result = await verifyCredentials(db, signInThrottle(), credentials, clientAddress(request.headers, proxyTrust()));
           if (result.ok) return result.user;
           if (result.reason === "throttled") throw new ThrottledSignIn();
           return null;

@@ -9,6 +9,9 @@ export async function register(): Promise<void> {
   // Next.js's switch between its Node.js and Edge runtimes, set by Next itself, not configuration.
   // The cache (ioredis, node:crypto) and the ledger exist in the Node.js runtime only.
   if (process.env.NEXT_RUNTIME === "nodejs") {
+    // First, so no request is served before the socket's address is stamped (lib/auth/client-address.ts).
+    const { installPeerAddressHook } = await import("@/lib/auth/peer-address-hook");
+    installPeerAddressHook();
     const { startCacheInvalidation } = await import("@/lib/cache/invalidation");
     await startCacheInvalidation();
   }

@@ -23,6 +23,13 @@ const envSchema = z.object({
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().default("Loyalty <no-reply@loyalty.local>"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Proxies in front of the app that append the client's address to X-Forwarded-For: how many (TRUSTED_PROXY_HOPS) or which (TRUSTED_PROXIES=addr,…). Unset: the socket's address is the client (lib/auth/client-address.ts). */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? "").split(",").map((a) => a.trim()).filter(Boolean))
+    .pipe(z.array(z.union([z.ipv4(), z.ipv6()]))),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -31,14 +31,15 @@ describe("verifyCredentials", () => {
     }
   });
 
-  it("blocks an account after repeated failures, even with the right password, from any address", async () => {
+  it("blocks an account from the address that failed repeatedly, even with the right password, and only there", async () => {
     const throttle = memoryThrottle();
     for (let i = 0; i < ACCOUNT_FAILURES; i++) {
-      await verifyCredentials(t.db, throttle, { email: "ann@example.com", password: `guess-${i}` }, `10.0.0.${i}`);
+      await verifyCredentials(t.db, throttle, { email: "ann@example.com", password: `guess-${i}` }, "10.0.0.1");
     }
-    const result = await verifyCredentials(t.db, throttle, { email: "ann@example.com", password: "correct horse" }, "10.0.1.1");
+    const result = await verifyCredentials(t.db, throttle, { email: "ann@example.com", password: "correct horse" }, "10.0.0.1");
     expect(result).toMatchObject({ ok: false, reason: "throttled" });
     expect((result as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThan(0);
+    expect((await verifyCredentials(t.db, throttle, { email: "ann@example.com", password: "correct horse" }, "10.0.1.1")).ok).toBe(true);
   });
 
   it("blocks an address that fails on many accounts", async () => {

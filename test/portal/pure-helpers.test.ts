@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { safeRedirectPath } from "@/lib/auth/safe-redirect";
-import { clientAddress } from "@/lib/auth/client-address";
 import { formatPoints, formatSignedPoints, pickLocale } from "@/lib/portal/format";
 import { tierProgress, type TierInfo } from "@/lib/portal/tier-progress";
 
@@ -42,7 +41,7 @@ describe("safeRedirectPath", () => {
   });
 });
 
-describe("formatting and client address", () => {
+describe("formatting", () => {
   it("formats points for the visitor's locale", () => {
     expect(formatPoints(1234567, pickLocale("de-DE,de;q=0.9"))).toBe("1.234.567");
     expect(formatSignedPoints(-50, "en-US")).toBe("-50");
@@ -51,8 +50,4 @@ describe("formatting and client address", () => {
     expect(pickLocale(null)).toBe("en-US");
   });
 
-  it("takes the first forwarded hop as the client", () => {
-    expect(clientAddress(new Headers({ "x-forwarded-for": "203.0.113.9, 10.0.0.1" }))).toBe("203.0.113.9");
-    expect(clientAddress(new Headers())).toBe("unknown");
-  });
 });

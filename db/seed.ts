@@ -2,6 +2,7 @@ import { eq, inArray, like, not } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { apiKeys, campaigns, members, rewards, userRoles, users } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
+import { env } from "@/lib/env";
 import { recordEvents } from "@/lib/loyalty/accrual";
 import { createApiKey } from "@/lib/loyalty/api-keys";
 import { createCampaign } from "@/lib/loyalty/campaigns";
@@ -34,6 +35,14 @@ export class RealDataError extends Error {
   }
 }
 
+/** Demo accounts share a published password: a production process never creates them. */
+export class DemoInProductionError extends Error {
+  constructor() {
+    super("NODE_ENV is production: refusing to add demo accounts, demo data or a demo API key.");
+    this.name = "DemoInProductionError";
+  }
+}
+
 export interface SeedResult {
   /** false when the demo data was there already (a re-run changes nothing). */
   created: boolean;
@@ -55,9 +64,10 @@ export async function hasDemoAccounts(db: Db): Promise<boolean> {
 /**
  * Demo accounts and data, written through the ledger services so every balance is exact. Idempotent:
  * every event and redemption has a fixed reference, catalog rows are found by name, the API key by
- * its name. Refuses a database that has any member outside the demo set.
+ * its name. Refuses a database that has any member outside the demo set, and any NODE_ENV=production.
  */
 export async function seedDemoData(db: Db, options: { now?: Date; log?: (line: string) => void } = {}): Promise<SeedResult> {
+  if (env().NODE_ENV === "production") throw new DemoInProductionError();
   const now = options.now ?? new Date();
   const log = options.log ?? (() => {});
   const [real] = await db

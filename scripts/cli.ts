@@ -9,7 +9,7 @@ export const USAGE = `Usage: npm run cli -- <command>
   jobs run expire|tiers|reminders [--now ISO] run a nightly job now (the same code the cron routes run)
   ledger verify                               reconcile cached balances and totals with the ledger; exit 1 on any difference
   db migrate                                  apply the migrations in drizzle/
-  db seed                                     add the demo accounts and data (refuses a database with real members)
+  db seed --demo                              add the demo accounts and data (refuses production and a database with real members)
 
 The database is DATABASE_URL when set, otherwise the embedded one in PGLITE_DIR (.data/pglite).`;
 

@@ -19,7 +19,7 @@ async function main() {
 
   const scripts = (JSON.parse(fs.readFileSync("package.json", "utf8")) as { scripts?: Record<string, string> }).scripts ?? {};
   if (scripts["db:seed"]) {
-    execFileSync("npm", ["run", "--silent", "db:seed"], { stdio: "inherit", env: { ...process.env, DATABASE_URL: databaseUrl() } });
+    execFileSync("npm", ["run", "--silent", "db:seed", "--", "--demo"], { stdio: "inherit", env: { ...process.env, DATABASE_URL: databaseUrl() } });
   } else {
     console.warn("no db:seed script yet: the e2e database has no demo accounts");
   }

@@ -26,20 +26,37 @@ export async function getTransaction(ex: Executor, id: number): Promise<PointTra
   return row ?? null;
 }
 
-/** What has already been taken back from purchases by refunds and reversals: cents and points per purchase. */
-export async function refundedSoFar(
-  ex: Executor,
-  purchaseIds: readonly number[],
-): Promise<Map<number, { cents: number; points: number }>> {
-  if (purchaseIds.length === 0) return new Map();
-  const rows = await queryRows<{ related: string | number; cents: string | number; points: string | number }>(
+/** What a credit (a purchase, or any lot) has given back so far. */
+export interface GivenBack {
+  /** Cents of its refunds (not of a staff reversal): what the over-refund check and pointsFor use. */
+  refundedCents: number;
+  /** Cents of its refunds and reversal: what has left the tier spend. */
+  removedCents: number;
+  /** Points of its refunds and reversal, plus what its lot lost to expiry: never taken twice. */
+  takenPoints: number;
+}
+
+/**
+ * What has already been taken back from credits by refunds, reversals and the expiry job, per credit.
+ * Refund and reversal rows name the purchase and expire rows their lot in related_transaction_id,
+ * so this is one probe of that index per credit.
+ */
+export async function givenBackSoFar(ex: Executor, creditIds: readonly number[]): Promise<Map<number, GivenBack>> {
+  if (creditIds.length === 0) return new Map();
+  const rows = await queryRows<{ related: string | number; refunded: string | number; removed: string | number; taken: string | number }>(
     ex,
-    sql`SELECT related_transaction_id AS related, coalesce(sum(-spend_amount), 0) AS cents, coalesce(sum(-amount), 0) AS points
+    sql`SELECT related_transaction_id AS related,
+               coalesce(sum(-spend_amount) FILTER (WHERE reference_type = 'refund'), 0) AS refunded,
+               coalesce(sum(-spend_amount) FILTER (WHERE type = 'reverse'), 0) AS removed,
+               coalesce(sum(-amount), 0) AS taken
         FROM point_transactions
-        WHERE related_transaction_id = ANY(${pgArray([...new Set(purchaseIds)])}::bigint[]) AND type = 'reverse' AND amount <= 0
+        WHERE related_transaction_id = ANY(${pgArray([...new Set(creditIds)])}::bigint[])
+          AND ((type = 'reverse' AND amount <= 0) OR type = 'expire')
         GROUP BY related_transaction_id`,
   );
-  return new Map(rows.map((r) => [Number(r.related), { cents: Number(r.cents), points: Number(r.points) }]));
+  return new Map(
+    rows.map((r) => [Number(r.related), { refundedCents: Number(r.refunded), removedCents: Number(r.removed), takenPoints: Number(r.taken) }]),
+  );
 }
 
 export const MAX_PAGE_SIZE = 100;

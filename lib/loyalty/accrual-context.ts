@@ -3,7 +3,7 @@ import { queryRows, type Tx } from "@/db/client";
 import { lockMembersByExternalIds } from "@/db/queries/balances";
 import { pgArray } from "@/db/queries/pg-array";
 import { openLots } from "@/db/queries/lots";
-import { findByReferences, refundedSoFar, type ReferenceKey } from "@/db/queries/transactions";
+import { findByReferences, givenBackSoFar, type ReferenceKey } from "@/db/queries/transactions";
 import type { AcceptedEvent, PlanContext } from "./accrual-plan";
 import { findActiveCampaigns } from "./campaign-lookup";
 import { previousUtcDay, utcDay } from "./rules/login-streak";
@@ -82,10 +82,10 @@ export async function loadAccrualContext(tx: Tx, events: readonly AcceptedEvent[
   });
   const purchaseIds = existing.filter((r) => r.referenceType === "purchase" && originals.has(r.referenceId)).map((r) => r.id);
 
-  const [lotRows, checkIns, refunded] = await Promise.all([
+  const [lotRows, checkIns, givenBack] = await Promise.all([
     openLots(tx, refunds.map(memberOf)),
     loadCheckIns(tx, checkInKeys),
-    refundedSoFar(tx, purchaseIds),
+    givenBackSoFar(tx, purchaseIds),
   ]);
 
   const lots = new Map<number, { id: number; expiresAt: Date; remaining: number }[]>();
@@ -104,7 +104,7 @@ export async function loadAccrualContext(tx: Tx, events: readonly AcceptedEvent[
     balances,
     lots,
     existing,
-    refunded,
+    givenBack,
     checkIns,
     reservedIds,
     tierWindowStart: tierWindowStart(now),

@@ -1,4 +1,5 @@
 import type { BalanceChange } from "@/db/queries/balances";
+import type { GivenBack } from "@/db/queries/transactions";
 import type { NewPointTransaction, PointTransaction, ProgramSettings, TierCode } from "@/db/schema";
 import type { LoyaltyEvent } from "./events";
 import type { ErrorCode } from "./errors";
@@ -15,7 +16,8 @@ import {
   refundPoints,
   toTenThousandths,
 } from "./rules/points";
-import { tierSpendDelta } from "./rules/tiers";
+import { purchaseSpendChange, tierSpendDelta } from "./rules/tiers";
+import { differingEventField } from "./request-fingerprint";
 import { totalsDelta } from "./rules/totals";
 
 export interface EventResult {
@@ -45,6 +47,8 @@ export interface AcceptedEvent {
   index: number;
   event: LoyaltyEvent;
   occurredAt: Date;
+  /** Of the canonical request (request-fingerprint.ts); a replay with another one is refused. */
+  fingerprint: string;
 }
 
 export interface PlanContext {
@@ -59,7 +63,8 @@ export interface PlanContext {
   lots: ReadonlyMap<number, readonly LotState[]>;
   /** Rows already in the ledger under the batch's references and the refunds' original purchases. */
   existing: readonly PointTransaction[];
-  refunded: ReadonlyMap<number, { cents: number; points: number }>;
+  /** What the refunds' original purchases have given back so far (refunds, reversal, expiry). */
+  givenBack: ReadonlyMap<number, GivenBack>;
   /** Check-ins already stored, keyed `${memberId}|${day}`. */
   checkIns: ReadonlyMap<string, { streak: number }>;
   /** Ids reserved from the ledger's sequence, handed out in order. */
@@ -85,7 +90,10 @@ interface RowFields {
   multiplier: number;
   campaignId: number | null;
   spendAmount?: number;
+  /** What the row changes in the live tier spend, when not its spendAmount (a refund's: see purchaseSpendChange). */
+  tierSpend?: number;
   relatedTransactionId?: number;
+  fingerprint: string;
 }
 
 export interface PlannedRow {
@@ -116,6 +124,27 @@ function fail(code: ErrorCode, status: number, message: string, field?: string):
 }
 
 /**
+ * A reference seen before (stored, or earlier in this batch): another member's → reference_conflict;
+ * the same member's under another request → idempotency_conflict naming the field; else the first
+ * result, as a duplicate. Rows from before fingerprints existed are compared by member only.
+ */
+function replayOutcome(event: LoyaltyEvent, fingerprint: string, seen: PointTransaction, memberId: number, originalId: number | undefined): EventOutcome {
+  if (seen.memberId !== memberId) {
+    return fail("reference_conflict", 409, `Reference ${event.type}/${event.referenceId} was already used for another member.`, "referenceId");
+  }
+  if (seen.requestFingerprint && seen.requestFingerprint !== fingerprint) {
+    const field = differingEventField(event, seen, originalId);
+    return fail(
+      "idempotency_conflict",
+      409,
+      `Reference ${event.type}/${event.referenceId} was already used with another ${field === "payload" ? "payload" : field}.`,
+      field,
+    );
+  }
+  return { ok: true, status: 200, result: resultOf(seen, true) };
+}
+
+/**
  * Decides, in memory and in input order, what a batch of events writes: the ledger rows, the lots
  * they create or consume, the check-ins, and each member's balance and totals change. Pure: the
  * caller loaded everything under the members' locks and writes the plan with a few set-based
@@ -136,7 +165,7 @@ export function planAccrual(events: readonly AcceptedEvent[], ctx: PlanContext):
   const lots = new Map<number, LotState[]>([...ctx.lots].map(([memberId, list]) => [memberId, list.map((l) => ({ ...l }))]));
   const preexistingLotIds = new Set([...ctx.lots.values()].flat().map((l) => l.id));
   const newLotRows = new Map<number, PlannedRow>();
-  const refunded = new Map([...ctx.refunded].map(([id, r]) => [id, { ...r }]));
+  const givenBack = new Map([...ctx.givenBack].map(([id, g]) => [id, { ...g }]));
   const checkIns = new Map(ctx.checkIns);
   let nextId = 0;
   const { settings } = ctx;
@@ -171,13 +200,14 @@ export function planAccrual(events: readonly AcceptedEvent[], ctx: PlanContext):
       occurredAt: cause.occurredAt,
       expiresAt: null,
       remaining: null,
+      requestFingerprint: fields.fingerprint,
     };
     const planned: PlannedRow = { row, allocations };
     plan.rows.push(planned);
     plannedByRef.set(refKey(row.referenceType, row.referenceId), planned);
     const delta = totalsDelta(row.type, row.amount, row.type === "reverse" ? "earn" : null);
     const change = plan.balanceChanges.get(memberId);
-    const spend = tierSpendDelta(row.spendAmount, cause.occurredAt, ctx.tierWindowStart ?? EARLIEST_DATE);
+    const spend = fields.tierSpend ?? tierSpendDelta(row.spendAmount, cause.occurredAt, ctx.tierWindowStart ?? EARLIEST_DATE);
     if (change) {
       change.points += row.amount;
       change.earned += delta.earned;
@@ -206,7 +236,7 @@ export function planAccrual(events: readonly AcceptedEvent[], ctx: PlanContext):
     return planned;
   };
 
-  for (const { index, event, occurredAt } of events) {
+  for (const { index, event, occurredAt, fingerprint } of events) {
     const key = refKey(event.type, event.referenceId);
     const member = ctx.membersByExternalId.get(event.memberExternalId);
     if (!member) {
@@ -215,12 +245,9 @@ export function planAccrual(events: readonly AcceptedEvent[], ctx: PlanContext):
     }
     const seen = existingByRef.get(key) ?? plannedByRef.get(key)?.row;
     if (seen) {
-      plan.outcomes.set(
-        index,
-        seen.memberId === member.id
-          ? { ok: true, status: 200, result: resultOf(seen as PointTransaction, true) }
-          : fail("reference_conflict", 409, `Reference ${event.type}/${event.referenceId} was already used for another member.`, "referenceId"),
-      );
+      const originalKey = event.originalReferenceId === undefined ? undefined : refKey("purchase", event.originalReferenceId);
+      const originalId = originalKey === undefined ? undefined : (existingByRef.get(originalKey)?.id ?? plannedByRef.get(originalKey)?.row.id);
+      plan.outcomes.set(index, replayOutcome(event, fingerprint, seen as PointTransaction, member.id, originalId));
       continue;
     }
     const cause: RowCause = { referenceType: event.type, referenceId: event.referenceId, occurredAt };
@@ -230,7 +257,7 @@ export function planAccrual(events: readonly AcceptedEvent[], ctx: PlanContext):
       const { campaignId, tt } = campaignFor("purchase", member.tier, occurredAt);
       const multiplierTt = combineMultipliers(tt, ctx.tierMultipliersTt.get(member.tier) ?? MULTIPLIER_SCALE);
       const points = applyMultiplier(purchaseBasePoints(amountCents, settings.pointsPerCurrencyUnit), multiplierTt);
-      const fields: RowFields = { type: "earn", amount: points, multiplier: fromTenThousandths(multiplierTt), campaignId, spendAmount: amountCents };
+      const fields: RowFields = { type: "earn", amount: points, multiplier: fromTenThousandths(multiplierTt), campaignId, spendAmount: amountCents, fingerprint };
       const planned = points > 0 ? credit(member.id, cause, fields) : addRow(member.id, cause, fields);
       plan.outcomes.set(index, { ok: true, status: 201, result: resultOf(planned.row as PointTransaction, false) });
       continue;
@@ -243,7 +270,7 @@ export function planAccrual(events: readonly AcceptedEvent[], ctx: PlanContext):
         plan.outcomes.set(index, { ok: true, status: 200, result: { transactionId: null, points: 0, multiplier: 1, campaignId: null, duplicate: false } });
         continue;
       }
-      const planned = credit(member.id, cause, { type: "earn", amount: points, multiplier: fromTenThousandths(tt), campaignId });
+      const planned = credit(member.id, cause, { type: "earn", amount: points, multiplier: fromTenThousandths(tt), campaignId, fingerprint });
       plan.outcomes.set(index, { ok: true, status: 201, result: resultOf(planned.row as PointTransaction, false) });
       continue;
     }
@@ -266,7 +293,7 @@ export function planAccrual(events: readonly AcceptedEvent[], ctx: PlanContext):
       const points = applyMultiplier(loginPoints(streak, rules), tt);
       const planned =
         points > 0
-          ? credit(member.id, cause, { type: "earn", amount: points, multiplier: fromTenThousandths(tt), campaignId })
+          ? credit(member.id, cause, { type: "earn", amount: points, multiplier: fromTenThousandths(tt), campaignId, fingerprint })
           : null;
       checkIns.set(`${member.id}|${day}`, { streak });
       plan.checkIns.push({ memberId: member.id, day, streak, transactionId: planned?.row.id ?? null });
@@ -285,22 +312,41 @@ export function planAccrual(events: readonly AcceptedEvent[], ctx: PlanContext):
       plan.outcomes.set(index, fail("original_not_found", 422, `No purchase ${event.originalReferenceId} of this member to refund.`, "originalReferenceId"));
       continue;
     }
-    const amountCents = event.amountCents!;
-    const before = refunded.get(original.id!) ?? { cents: 0, points: 0 };
-    if (before.cents + amountCents > original.spendAmount) {
+    if (occurredAt.getTime() < original.occurredAt!.getTime()) {
       plan.outcomes.set(
         index,
-        fail("refund_exceeds_purchase", 422, `Refunds would total ${before.cents + amountCents} of a ${original.spendAmount} purchase.`, "amountCents"),
+        fail("unprocessable", 422, `A refund cannot precede its purchase (${original.occurredAt!.toISOString()}).`, "occurredAt"),
+      );
+      continue;
+    }
+    const amountCents = event.amountCents!;
+    const before = givenBack.get(original.id!) ?? { refundedCents: 0, removedCents: 0, takenPoints: 0 };
+    if (before.refundedCents + amountCents > original.spendAmount) {
+      plan.outcomes.set(
+        index,
+        fail("refund_exceeds_purchase", 422, `Refunds would total ${before.refundedCents + amountCents} of a ${original.spendAmount} purchase.`, "amountCents"),
       );
       continue;
     }
     const points = refundPoints({
       originalPoints: original.amount,
       originalAmountCents: original.spendAmount,
-      refundedBeforeCents: before.cents,
+      refundedBeforeCents: before.refundedCents,
       refundCents: amountCents,
+      takenBeforePoints: before.takenPoints,
     });
-    refunded.set(original.id!, { cents: before.cents + amountCents, points: before.points + points });
+    const tierSpend = purchaseSpendChange({
+      purchaseCents: original.spendAmount,
+      purchaseOccurredAt: original.occurredAt!,
+      removedBefore: before.removedCents,
+      removedNow: amountCents,
+      windowStart: ctx.tierWindowStart ?? EARLIEST_DATE,
+    });
+    givenBack.set(original.id!, {
+      refundedCents: before.refundedCents + amountCents,
+      removedCents: before.removedCents + amountCents,
+      takenPoints: before.takenPoints + points,
+    });
     const memberLots = lots.get(member.id) ?? [];
     const { allocations } = allocateFifo(memberLots, points, { now: occurredAt, includeExpired: true, preferLotId: original.id! });
     for (const allocation of allocations) {
@@ -317,9 +363,11 @@ export function planAccrual(events: readonly AcceptedEvent[], ctx: PlanContext):
         type: "reverse",
         amount: points === 0 ? 0 : -points,
         spendAmount: -amountCents,
+        tierSpend,
         relatedTransactionId: original.id!,
         multiplier: original.multiplier ?? 1,
         campaignId: original.campaignId ?? null,
+        fingerprint,
       },
       allocations,
     );

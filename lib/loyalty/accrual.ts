@@ -41,7 +41,7 @@ function validate(raw: unknown, index: number, now: Date): AcceptedEvent | Event
       error: { error: "unprocessable", message: "occurredAt is in the future.", field: "occurredAt" },
     };
   }
-  return { index, event, occurredAt };
+  return { index, event, occurredAt, fingerprint: eventFingerprint(event) };
 }
 
 /**
@@ -77,8 +77,9 @@ async function writePlan(tx: Tx, plan: AccrualPlan): Promise<void> {
  * Records a batch of events (up to 1,000) in one transaction, with a few set-based statements
  * whatever the batch size. Each event gets its own outcome: an invalid or unknown-member event is
  * answered with its error and does not stop the others. A reference seen before (in the ledger or
- * earlier in the batch) answers the first result with `duplicate: true` and status 200, even if the
- * payload differs; if it belonged to another member, `reference_conflict`.
+ * earlier in the batch) answers the first result with `duplicate: true` and status 200; under
+ * another payload it is refused as `idempotency_conflict`, and if it belonged to another member,
+ * `reference_conflict`.
  *
  * Zero-point purchases and refunds (under one currency unit) are kept as amount-0 memo rows, so that
  * their spend counts and their reference stays idempotent. A login when the member already checked

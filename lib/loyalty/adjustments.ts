@@ -13,6 +13,7 @@ import { resolveMember } from "./redemption";
 import { expiresAtFor } from "./rules/expiry";
 import { allocateFifo, isExpired, repayDebtFrom } from "./rules/fifo";
 import { getProgramSettings } from "./settings";
+import { requestFingerprint } from "./request-fingerprint";
 import { RetryTransaction, withTransactionRetry } from "./tx-retry";
 
 export { reverseTransaction, type ReverseInput, type ReverseResult } from "./reversal";
@@ -59,10 +60,20 @@ export async function adjustPoints(db: Db, input: AdjustInput, ctx: LedgerContex
       const pastDue = lots.reduce((sum, lot) => (isExpired(lot, now) ? sum + lot.remaining : sum), 0);
       const [previous] = await findByReferences(tx, [{ referenceType: ADJUSTMENT_REFERENCE_TYPE, referenceId: referenceId.data }]);
       if (previous) {
+      const fingerprint = requestFingerprint([
+        ["member", member.id],
+        ["points", points],
+        ["reason", reason],
+        ["allowNegativeBalance", input.allowNegativeBalance ?? false],
+      ]);
         if (previous.memberId !== member.id) {
           throw new LoyaltyError("reference_conflict", "This referenceId was already used for another member.", { field: "referenceId" });
         }
         return { changed: false, result: { transactionId: previous.id, points: previous.amount, availablePoints: balance - pastDue, duplicate: true } };
+        if (previous.requestFingerprint && previous.requestFingerprint !== fingerprint) {
+          const field = previous.amount !== points ? "points" : previous.description !== reason ? "reason" : "allowNegativeBalance";
+          throw new LoyaltyError("idempotency_conflict", `This referenceId was already used for another adjustment (its ${field} differs).`, { field });
+        }
       }
 
       const row = {
@@ -76,6 +87,7 @@ export async function adjustPoints(db: Db, input: AdjustInput, ctx: LedgerContex
         occurredAt: now,
       };
       let allocations: { lotId: number; points: number }[] = [];
+        requestFingerprint: fingerprint,
       let values;
       if (points > 0) {
         const settings = await getProgramSettings(tx);

@@ -60,6 +60,7 @@ export async function previewEarn(ex: Executor, actor: Actor, input: unknown, dr
       {
         index: 0,
         occurredAt: at,
+        fingerprint: "preview",
         event: {
           type: eventType,
           memberExternalId: "preview",
@@ -77,7 +78,7 @@ export async function previewEarn(ex: Executor, actor: Actor, input: unknown, dr
       balances: new Map([[memberId, 0]]),
       lots: new Map(),
       existing: [],
-      refunded: new Map(),
+      givenBack: new Map(),
       checkIns: new Map(),
       reservedIds: [1],
     },

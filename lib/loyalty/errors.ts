@@ -16,6 +16,7 @@ export const ERROR_STATUS = {
   negative_balance: 409,
   duplicate_reference: 409,
   reference_conflict: 409,
+  idempotency_conflict: 409,
   already_reversed: 409,
   out_of_stock: 409,
   conflict: 409,

@@ -10,6 +10,7 @@ import { LoyaltyError } from "./errors";
 import { MAX_POINTS, referenceIdSchema } from "./events";
 import { notifyMembersChanged } from "./ledger-events";
 import { allocateFifo, isExpired, unexpiredPoints } from "./rules/fifo";
+import { requestFingerprint } from "./request-fingerprint";
 import { RetryTransaction, withTransactionRetry } from "./tx-retry";
 
 export const REDEMPTION_REFERENCE_TYPE = "redemption";
@@ -78,9 +79,18 @@ export async function redeemPoints(db: Db, input: RedeemInput, ctx: LedgerContex
       const [previous] = await findByReferences(tx, [{ referenceType: REDEMPTION_REFERENCE_TYPE, referenceId: referenceId.data }]);
       const lots = await openLots(tx, [member.id], { lock: true });
       const pastDue = lots.reduce((sum, lot) => (isExpired(lot, now) ? sum + lot.remaining : sum), 0);
+      const fingerprint = requestFingerprint([
+        ["member", member.id],
+        ["points", input.points],
+        ["rewardId", input.rewardId],
+      ]);
       if (previous) {
         if (previous.memberId !== member.id) {
           throw new LoyaltyError("reference_conflict", "This referenceId was already used for another member.", { field: "referenceId" });
+        }
+        if (previous.requestFingerprint && previous.requestFingerprint !== fingerprint) {
+          const field = (input.rewardId ?? null) !== previous.rewardId ? "rewardId" : input.points !== undefined && input.points !== -previous.amount ? "points" : "payload";
+          throw new LoyaltyError("idempotency_conflict", `This referenceId was already used for another redemption (its ${field} differs).`, { field });
         }
         return { memberId: null, result: { transactionId: previous.id, points: -previous.amount, availablePoints: balance - pastDue, duplicate: true } };
       }
@@ -123,6 +133,7 @@ export async function redeemPoints(db: Db, input: RedeemInput, ctx: LedgerContex
           rewardId: input.rewardId ?? null,
           createdBy: ctx.actor,
           occurredAt: now,
+          requestFingerprint: fingerprint,
         })
         .onConflictDoNothing()
         .returning({ id: pointTransactions.id });

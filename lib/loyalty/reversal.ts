@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { queryRows, type Db, type Tx } from "@/db/client";
 import { applyBalanceChanges, lockBalances } from "@/db/queries/balances";
 import { allocationsOf, insertAllocations, openLots, setLotRemaining } from "@/db/queries/lots";
-import { findByReferences, getTransaction, refundedSoFar } from "@/db/queries/transactions";
+import { findByReferences, getTransaction, givenBackSoFar } from "@/db/queries/transactions";
 import { pointTransactions, type NewPointTransaction, type PointTransaction } from "@/db/schema";
 import type { LedgerContext } from "./accrual";
 import { checkReason } from "./reason";
@@ -12,7 +12,7 @@ import { referenceIdSchema } from "./events";
 import { notifyMembersChanged } from "./ledger-events";
 import { expiresAtFor } from "./rules/expiry";
 import { allocateFifo, compareLots, isExpired, repayDebtFrom } from "./rules/fifo";
-import { tierSpendDelta } from "./rules/tiers";
+import { purchaseSpendChange } from "./rules/tiers";
 import { totalsDelta } from "./rules/totals";
 import { getProgramSettings } from "./settings";
 import { tierWindowStart } from "./tier-rules";
@@ -41,16 +41,34 @@ interface Planned {
   allocations: { lotId: number; points: number }[];
   lotUpdates: Map<number, number>;
 }
+  /** What the row changes in the live tier spend. */
+  tierSpend: number;
 
-/** Taking back a credit (an earn or a positive adjustment): its own lot first, then the others FIFO; a shortfall goes negative. */
+/**
+ * Taking back a credit (an earn or a positive adjustment): what it has not given back yet (its
+ * refunds, and points its lot lost to expiry, are never taken twice), its own lot first, then the
+ * others FIFO; a shortfall goes negative. A purchase's reversal also removes the spend its refunds
+ * have not, from the tier spend while the purchase is in the window.
+ */
 async function planDebit(tx: Tx, target: PointTransaction, now: Date): Promise<Planned> {
-  let points = target.amount;
+  const done = (await givenBackSoFar(tx, [target.id])).get(target.id) ?? { refundedCents: 0, removedCents: 0, takenPoints: 0 };
+  const points = Math.max(0, target.amount - done.takenPoints);
   let spend: number | null = null;
   if (target.referenceType === "purchase" && target.spendAmount !== null) {
-    const done = (await refundedSoFar(tx, [target.id])).get(target.id) ?? { cents: 0, points: 0 };
-    points = target.amount - done.points;
-    spend = target.spendAmount - done.cents;
-    if (points === 0 && spend === 0) throw new LoyaltyError("already_reversed", "This purchase has already been refunded in full.");
+  let tierSpend = 0;
+    spend = Math.max(0, target.spendAmount - done.removedCents);
+    if (spend === 0 && done.refundedCents >= target.spendAmount) {
+      throw new LoyaltyError("already_reversed", "This purchase has already been refunded in full.");
+    }
+    tierSpend = purchaseSpendChange({
+      purchaseCents: target.spendAmount,
+      purchaseOccurredAt: target.occurredAt,
+      removedBefore: done.removedCents,
+      removedNow: spend,
+      windowStart: tierWindowStart(now),
+    });
+  } else if (points === 0) {
+    throw new LoyaltyError("unprocessable", "Nothing of this credit is left to take back: its points have expired.", { field: "transactionId" });
   }
   const lots = await openLots(tx, [target.memberId], { lock: true });
   const { allocations } = allocateFifo(lots, points, { now, includeExpired: true, preferLotId: target.id });
@@ -60,6 +78,7 @@ async function planDebit(tx: Tx, target: PointTransaction, now: Date): Promise<P
     allocations,
     lotUpdates: new Map(allocations.map((a) => [a.lotId, byId.get(a.lotId)!.remaining - a.points])),
   };
+    tierSpend,
 }
 
 /**
@@ -89,7 +108,7 @@ async function planCredit(tx: Tx, target: PointTransaction, balance: number, now
   const extraKept = kept[kept.length - 1]!;
   const lot =
     extraKept > 0 ? { expiresAt: expiresAtFor(now, (await getProgramSettings(tx)).expiryMonths), remaining: extraKept } : {};
-  return { row: { type: "reverse", amount: credit, ...lot }, allocations: [], lotUpdates };
+  return { row: { type: "reverse", amount: credit, ...lot }, allocations: [], lotUpdates, tierSpend: 0 };
 }
 
 async function previousReversal(tx: Tx, target: PointTransaction, referenceId: string | undefined) {
@@ -157,8 +176,10 @@ export async function reverseTransaction(db: Db, input: ReverseInput, ctx: Ledge
       const amount = planned.row.amount;
       await setLotRemaining(tx, planned.lotUpdates);
       await insertAllocations(tx, planned.allocations.map((a) => ({ transactionId: inserted.id, ...a })));
-      const spend = tierSpendDelta(planned.row.spendAmount, now, tierWindowStart(now));
-      await applyBalanceChanges(tx, new Map([[target.memberId, { points: amount, ...totalsDelta("reverse", amount, target.type), spend }]]));
+      await applyBalanceChanges(
+        tx,
+        new Map([[target.memberId, { points: amount, ...totalsDelta("reverse", amount, target.type), spend: planned.tierSpend }]]),
+      );
       await writeAudit(tx, {
         actor: ctx.actor,
         action: "points.reverse",

@@ -166,16 +166,21 @@ async function applyBatch(
           FROM point_balances b JOIN members m ON m.id = b.member_id
           WHERE b.member_id = ANY(${pgArray(ids)}::bigint[])`,
     );
-    // Refunds may outweigh purchases in the window: spend never counts below 0. No upper bound:
-    // accrual adds each purchase to tier_spend_12m live, so what is written here must include what
-    // was recorded after this run started, or those purchases would vanish from it until tomorrow.
+    // Each purchase in the window counts net of its refunds and reversal, never below 0; a refund
+    // of a purchase outside the window counts for nothing (its group has no purchase row). Refunds
+    // never precede their purchase, so a purchase's rows are all in the window when it is. No upper
+    // bound: accrual adds each purchase to tier_spend_12m live, so what is written here must include
+    // what was recorded after this run started, or those purchases would vanish from it until tomorrow.
     const sums = await queryRows<{ member_id: string | number; spend: string | number }>(
       tx,
-      sql`SELECT member_id, greatest(sum(spend_amount), 0)::bigint AS spend
-          FROM point_transactions
-          WHERE member_id = ANY(${pgArray(ids)}::bigint[])
-            AND spend_amount IS NOT NULL
-            AND occurred_at > ${windowStart.toISOString()}::timestamptz
+      sql`SELECT member_id, sum(net)::bigint AS spend
+          FROM (SELECT member_id, greatest(sum(spend_amount), 0) AS net
+                FROM point_transactions
+                WHERE member_id = ANY(${pgArray(ids)}::bigint[])
+                  AND spend_amount IS NOT NULL
+                  AND occurred_at > ${windowStart.toISOString()}::timestamptz
+                GROUP BY member_id, CASE WHEN type = 'earn' THEN id ELSE related_transaction_id END
+                HAVING bool_or(type = 'earn')) AS purchases
           GROUP BY member_id`,
     );
     const spendById = new Map(sums.map((r) => [Number(r.member_id), Number(r.spend)]));

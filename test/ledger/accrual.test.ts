@@ -23,11 +23,13 @@ describe("recordEvents", () => {
     expect(totals!.totalEarned).toBe(123);
   });
 
-  it("answers a replay with the first result, even when the payload differs", async () => {
+  it("answers an identical replay with the first result, and refuses one with another payload (issue 9)", async () => {
     const m = await newMember(t.db, "acc-2");
     const first = await recordEvent(t.db, purchase("acc-2", "o-2", 5_000), ctx);
-    const [again] = await recordEvents(t.db, [purchase("acc-2", "o-2", 9_900)], ctx);
-    expect(again).toEqual({ ok: true, status: 200, result: { ...first, duplicate: true } });
+    const [same] = await recordEvents(t.db, [purchase("acc-2", "o-2", 5_000)], ctx);
+    expect(same).toEqual({ ok: true, status: 200, result: { ...first, duplicate: true } });
+    const [other] = await recordEvents(t.db, [purchase("acc-2", "o-2", 9_900)], ctx);
+    expect(other).toMatchObject({ ok: false, status: 409, error: { error: "idempotency_conflict", field: "amountCents" } });
     expect(await balanceOf(t.db, m.id)).toBe(50);
   });
 

@@ -49,12 +49,13 @@ describe("adjustPoints and reverseTransaction", () => {
     const reversal = await reverseTransaction(t.db, { transactionId: earned.transactionId!, reason: "Order cancelled" }, ctx);
     expect(reversal).toMatchObject({ points: -75, availablePoints: 0, duplicate: false });
     expect(await reverseTransaction(t.db, { transactionId: earned.transactionId!, reason: "again" }, ctx).catch(codeOf)).toBe("already_reversed");
-    const refundAfter = await recordEvent(
-      t.db,
-      refund("rev-1", "rev-1-rf2", "rev-1-o", 1),
-      { ...ACTOR, now: NOW },
-    ).catch(codeOf);
-    expect(refundAfter).toBe("refund_exceeds_purchase");
+    // The shop refunds the rest of the order after staff reversed its points: accepted, nothing more
+    // taken (docs/ledger.md, Refund); a refund beyond the purchase's cents is still refused.
+    const refundAfter = await recordEvent(t.db, refund("rev-1", "rev-1-rf2", "rev-1-o", 7_500), { ...ACTOR, now: NOW });
+    expect(refundAfter).toMatchObject({ points: 0, duplicate: false });
+    expect(await balanceOf(t.db, m.id)).toBe(0);
+    const overRefund = await recordEvent(t.db, refund("rev-1", "rev-1-rf3", "rev-1-o", 1), { ...ACTOR, now: NOW }).catch(codeOf);
+    expect(overRefund).toBe("refund_exceeds_purchase");
     const [totals] = await t.db.select().from(pointBalances).where(eq(pointBalances.memberId, m.id));
     expect(totals).toMatchObject({ totalEarned: 0 });
   });

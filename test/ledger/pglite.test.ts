@@ -37,7 +37,7 @@ describe("the ledger on embedded PGlite", () => {
         { type: "purchase", memberExternalId: "pg-1", referenceId: "pg-o2", amountCents: 20_000 },
         { type: "refund", memberExternalId: "pg-1", referenceId: "pg-rf", originalReferenceId: "pg-o2", amountCents: 5_000 },
         { type: "login", memberExternalId: "pg-1", referenceId: "pg-l1" },
-        { type: "purchase", memberExternalId: "pg-1", referenceId: "pg-o1", amountCents: 10_000 },
+        { type: "purchase", memberExternalId: "pg-1", referenceId: "pg-o1", amountCents: 10_000, occurredAt: "2025-06-01T00:00:00Z" },
       ],
       ctx,
     );

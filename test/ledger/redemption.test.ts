@@ -28,8 +28,12 @@ describe("redeemPoints", () => {
       [lots[0]!.id, 100],
       [lots[1]!.id, 50],
     ]);
-    const replay = await redeemPoints(t.db, { memberExternalId: "red-1", points: 999, referenceId: "red-1-a" }, ctx);
+    const replay = await redeemPoints(t.db, { memberExternalId: "red-1", points: 150, referenceId: "red-1-a" }, ctx);
     expect(replay).toEqual({ ...result, duplicate: true });
+    // The same reference with another amount is another request: refused, nothing written (issue 9).
+    const other = await redeemPoints(t.db, { memberExternalId: "red-1", points: 999, referenceId: "red-1-a" }, ctx).catch((e: unknown) => e);
+    expect(other).toMatchObject({ code: "idempotency_conflict", field: "points" });
+    expect(await lotsOf(t.db, m.id)).toEqual(lots);
   });
 
   it("never redeems points past their expiry, even before the expiry job ran", async () => {

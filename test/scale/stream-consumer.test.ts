@@ -88,6 +88,18 @@ describe("stream consumer", () => {
     expect(await redis.xlen(`${stream}:dead`)).toBe(3);
   });
 
+  it("dead-letters a replayed reference with another payload as idempotency_conflict, and applies the identical replay as a duplicate", async () => {
+    const stream = uniqueStream();
+    const consumer = consumerFor(stream);
+    await consumer.ensureGroup();
+    await publishEvents(redis, [purchase("ic-1", 10_000), purchase("ic-1", 10_000), purchase("ic-1", 20_000)], { stream });
+    const outcome = await consumer.runOnce();
+    expect(outcome).toMatchObject({ read: 3, deadLettered: 1, retried: 0 });
+    expect((await rowsFor(["ic-1"])).map((r) => Number(r.amount))).toEqual([100]);
+    const { items } = await listDeadLetters(t.db, { limit: 10 });
+    expect(items.filter((i) => i.streamId.startsWith(stream)).map((i) => i.reason.split(":")[0])).toEqual(["idempotency_conflict"]);
+  });
+
   it("pages dead letters newest first with an opaque cursor", async () => {
     const first = await listDeadLetters(t.db, { limit: 2 });
     expect(first.items).toHaveLength(2);

@@ -56,19 +56,24 @@ export function refundedPointsFor(originalPoints: number, originalAmountCents: n
 /**
  * Points one refund takes back. Computed on the cumulative refunded amount, so that however a
  * purchase is refunded in parts, the parts sum to exactly the points of the refunded total and the
- * whole purchase refunded takes back exactly its points, never more.
+ * whole purchase refunded takes back exactly its points, never more. What the purchase has already
+ * given back (`takenBeforePoints`: earlier refunds, a staff reversal, and points its lot lost to
+ * expiry) counts first, so expired points are never taken twice. Without it, only the earlier
+ * refunds have taken anything.
  */
 export function refundPoints(input: {
   originalPoints: number;
   originalAmountCents: number;
   refundedBeforeCents: number;
   refundCents: number;
+  takenBeforePoints?: number;
 }): number {
   const { originalPoints, originalAmountCents, refundedBeforeCents, refundCents } = input;
   assertNonNegativeInteger(refundCents, "refundCents");
-  const before = refundedPointsFor(originalPoints, originalAmountCents, refundedBeforeCents);
+  const taken = input.takenBeforePoints ?? refundedPointsFor(originalPoints, originalAmountCents, refundedBeforeCents);
+  assertNonNegativeInteger(taken, "takenBeforePoints");
   const after = refundedPointsFor(originalPoints, originalAmountCents, refundedBeforeCents + refundCents);
-  return after - before;
+  return Math.max(0, after - taken);
 }
 
 function assertNonNegativeInteger(value: number, name: string): void {

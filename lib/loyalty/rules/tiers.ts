@@ -24,3 +24,22 @@ export function tierSpendDelta(spendAmount: number | null | undefined, occurredA
   if (spendAmount === null || spendAmount === undefined) return 0;
   return occurredAt.getTime() > windowStart.getTime() ? spendAmount : 0;
 }
+
+/**
+ * What a refund or reversal of a purchase changes in the live tier spend. A purchase counts net of
+ * what its refunds and reversal removed, never below 0, and only while the purchase itself is in the
+ * window: only spend that is in the window can leave it. `removedBefore` and `removedNow` are the
+ * cents removed from the purchase before and by this row.
+ */
+export function purchaseSpendChange(input: {
+  purchaseCents: number;
+  purchaseOccurredAt: Date;
+  removedBefore: number;
+  removedNow: number;
+  windowStart: Date;
+}): number {
+  if (input.purchaseOccurredAt.getTime() <= input.windowStart.getTime()) return 0;
+  const netBefore = Math.max(0, input.purchaseCents - input.removedBefore);
+  const netAfter = Math.max(0, input.purchaseCents - input.removedBefore - input.removedNow);
+  return netAfter - netBefore;
+}

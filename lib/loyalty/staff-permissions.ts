@@ -23,6 +23,7 @@ const PERMISSIONS = {
   "audit:read": { roles: ["admin"], scopes: [] },
   "reports:read": { roles: ["admin"], scopes: [] },
   "dead-letters:read": { roles: ["admin"], scopes: [] },
+  "staff:manage": { roles: ["admin"], scopes: [] },
   "api-keys:manage": { roles: ["admin"], scopes: [] },
 } as const satisfies Record<string, { roles: readonly Role[]; scopes: readonly ApiScope[] }>;
 

@@ -4,7 +4,11 @@ import { ScriptError } from "./support/open-database";
 
 export const USAGE = `Usage: npm run cli -- <command>
 
-  api-key create --name NAME [--scopes a,b]   create an API key (all scopes by default); the key is the last line
+  api-key create --name NAME --scopes a,b [--rate-limit R] [--expires-in 90d]
+                                              create an API key (R requests/s); the key is the last line
+  api-key list                                every key: status, scopes, rate limit, expiry, last use
+  api-key revoke NAME|ID                      revoke a key now (running apps refuse it within 10 s)
+  api-key rotate NAME|ID [--grace 1h]         replace a key's secret; the new key is the last line
   members import FILE.csv [--batch-size N]    import members (columns externalId,email,name)
   jobs run expire|tiers|reminders [--now ISO] run a nightly job now (the same code the cron routes run)
   ledger verify                               reconcile cached balances and totals with the ledger; exit 1 on any difference

@@ -8,6 +8,7 @@ import { planAccrual, type AcceptedEvent, type AccrualPlan, type EventOutcome, t
 import { LoyaltyError, ERROR_STATUS } from "./errors";
 import { FUTURE_SKEW_MS, loyaltyEventSchema, type LoyaltyEvent } from "./events";
 import { notifyMembersChanged } from "./ledger-events";
+import { eventFingerprint } from "./request-fingerprint";
 import { RetryTransaction, withTransactionRetry } from "./tx-retry";
 
 export type { EventOutcome, EventResult } from "./accrual-plan";

@@ -59,21 +59,21 @@ export async function adjustPoints(db: Db, input: AdjustInput, ctx: LedgerContex
       const lots = await openLots(tx, [member.id], { lock: true });
       const pastDue = lots.reduce((sum, lot) => (isExpired(lot, now) ? sum + lot.remaining : sum), 0);
       const [previous] = await findByReferences(tx, [{ referenceType: ADJUSTMENT_REFERENCE_TYPE, referenceId: referenceId.data }]);
-      if (previous) {
       const fingerprint = requestFingerprint([
         ["member", member.id],
         ["points", points],
         ["reason", reason],
         ["allowNegativeBalance", input.allowNegativeBalance ?? false],
       ]);
+      if (previous) {
         if (previous.memberId !== member.id) {
           throw new LoyaltyError("reference_conflict", "This referenceId was already used for another member.", { field: "referenceId" });
         }
-        return { changed: false, result: { transactionId: previous.id, points: previous.amount, availablePoints: balance - pastDue, duplicate: true } };
         if (previous.requestFingerprint && previous.requestFingerprint !== fingerprint) {
           const field = previous.amount !== points ? "points" : previous.description !== reason ? "reason" : "allowNegativeBalance";
           throw new LoyaltyError("idempotency_conflict", `This referenceId was already used for another adjustment (its ${field} differs).`, { field });
         }
+        return { changed: false, result: { transactionId: previous.id, points: previous.amount, availablePoints: balance - pastDue, duplicate: true } };
       }
 
       const row = {
@@ -85,9 +85,9 @@ export async function adjustPoints(db: Db, input: AdjustInput, ctx: LedgerContex
         description: reason,
         createdBy: ctx.actor,
         occurredAt: now,
+        requestFingerprint: fingerprint,
       };
       let allocations: { lotId: number; points: number }[] = [];
-        requestFingerprint: fingerprint,
       let values;
       if (points > 0) {
         const settings = await getProgramSettings(tx);

@@ -40,9 +40,9 @@ interface Planned {
   row: Omit<NewPointTransaction, "memberId" | "referenceType" | "referenceId" | "createdBy" | "occurredAt">;
   allocations: { lotId: number; points: number }[];
   lotUpdates: Map<number, number>;
-}
   /** What the row changes in the live tier spend. */
   tierSpend: number;
+}
 
 /**
  * Taking back a credit (an earn or a positive adjustment): what it has not given back yet (its
@@ -54,8 +54,8 @@ async function planDebit(tx: Tx, target: PointTransaction, now: Date): Promise<P
   const done = (await givenBackSoFar(tx, [target.id])).get(target.id) ?? { refundedCents: 0, removedCents: 0, takenPoints: 0 };
   const points = Math.max(0, target.amount - done.takenPoints);
   let spend: number | null = null;
-  if (target.referenceType === "purchase" && target.spendAmount !== null) {
   let tierSpend = 0;
+  if (target.referenceType === "purchase" && target.spendAmount !== null) {
     spend = Math.max(0, target.spendAmount - done.removedCents);
     if (spend === 0 && done.refundedCents >= target.spendAmount) {
       throw new LoyaltyError("already_reversed", "This purchase has already been refunded in full.");
@@ -77,8 +77,8 @@ async function planDebit(tx: Tx, target: PointTransaction, now: Date): Promise<P
     row: { type: "reverse", amount: points === 0 ? 0 : -points, spendAmount: spend === null ? null : -spend, multiplier: target.multiplier, campaignId: target.campaignId },
     allocations,
     lotUpdates: new Map(allocations.map((a) => [a.lotId, byId.get(a.lotId)!.remaining - a.points])),
-  };
     tierSpend,
+  };
 }
 
 /**

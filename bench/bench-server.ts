@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { connectPostgres } from "@/db/client";
-import { createApiKey } from "@/lib/loyalty/api-keys";
+import { API_SCOPES, createApiKey } from "@/lib/loyalty/api-keys";
 import { benchDatabaseUrl, type BenchConfig } from "./config";
 
 /** The production build the HTTP benchmarks serve, kept apart from `next dev`'s `.next`. */
@@ -43,7 +43,7 @@ async function createBenchApiKey(config: BenchConfig): Promise<string> {
   if (config.BENCH_API_KEY) return config.BENCH_API_KEY;
   const handle = connectPostgres(benchDatabaseUrl(config), { max: 1 });
   try {
-    return (await createApiKey(handle.db, { name: `bench-${Date.now()}` })).key;
+    return (await createApiKey(handle.db, { name: `bench-${Date.now()}`, scopes: API_SCOPES, rateLimitPerSecond: 100_000 })).key;
   } finally {
     await handle.close();
   }

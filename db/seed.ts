@@ -4,7 +4,7 @@ import { apiKeys, campaigns, members, rewards, userRoles, users } from "@/db/sch
 import { hashPassword } from "@/lib/auth/password";
 import { env } from "@/lib/env";
 import { recordEvents } from "@/lib/loyalty/accrual";
-import { createApiKey } from "@/lib/loyalty/api-keys";
+import { API_SCOPES, createApiKey } from "@/lib/loyalty/api-keys";
 import { createCampaign } from "@/lib/loyalty/campaigns";
 import { isLoyaltyError } from "@/lib/loyalty/errors";
 import type { LoyaltyEvent } from "@/lib/loyalty/events";
@@ -98,7 +98,7 @@ export async function seedDemoData(db: Db, options: { now?: Date; log?: (line: s
   await queueExpiryReminders(db, { now, mailer: null });
 
   const hasKey = (await db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.name, DEMO_API_KEY_NAME)).limit(1)).length > 0;
-  const apiKey = hasKey ? null : (await createApiKey(db, { name: DEMO_API_KEY_NAME })).key;
+  const apiKey = hasKey ? null : (await createApiKey(db, { name: DEMO_API_KEY_NAME, scopes: API_SCOPES }, { actor: SEED_ACTOR })).key;
 
   const { discrepancies } = await verifyLedger(db);
   if (discrepancies.length > 0) throw new Error(`Demo ledger does not reconcile: ${JSON.stringify(discrepancies.slice(0, 3))}`);

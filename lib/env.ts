@@ -19,6 +19,10 @@ const envSchema = z.object({
   AUTH_OIDC_SECRET: z.string().optional(),
   /** Bearer secret of the /api/cron/* routes; without it they refuse every call. */
   CRON_SECRET: z.string().min(16).optional(),
+  /** Bearer secret of /api/metrics; without it the route refuses every call. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** Requests per second an API key may make unless the key sets its own limit (lib/http/api-key-auth.ts). */
+  API_KEY_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(1_000),
   /** smtp://user:pass@host:port; reminders are only queued in the inbox without it. */
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().default("Loyalty <no-reply@loyalty.local>"),

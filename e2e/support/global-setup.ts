@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { connectPostgres } from "@/db/client";
-import { createApiKey } from "@/lib/loyalty/api-keys";
+import { API_SCOPES, createApiKey } from "@/lib/loyalty/api-keys";
 import { databaseUrl, RUN_DIR, SCREENSHOT_DIR, STATE_FILE } from "./e2e-env";
 import { startMailSink } from "./mail-sink";
 
@@ -18,7 +18,7 @@ export default async function globalSetup() {
   fs.mkdirSync(RUN_DIR, { recursive: true });
   const handle = connectPostgres(databaseUrl(), { max: 1 });
   try {
-    const { key } = await createApiKey(handle.db, { name: `e2e-${Date.now()}` });
+    const { key } = await createApiKey(handle.db, { name: `e2e-${Date.now()}`, scopes: API_SCOPES });
     fs.writeFileSync(STATE_FILE, JSON.stringify({ apiKey: key } satisfies E2eState));
   } finally {
     await handle.close();

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { getDb, type Db } from "@/db/client";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
+import { timeJob } from "@/lib/metrics/registry";
 import { bearerTokenOf } from "./api-key-auth";
 import { errorResponse, json } from "./responses";
 
@@ -22,7 +23,7 @@ export function cronRoute(job: string, run: (db: Db, now: Date) => Promise<unkno
         return json({ error: "unauthorized", message: "Send `Authorization: Bearer $CRON_SECRET`" }, 401);
       }
       const startedAt = new Date();
-      const summary = await run(getDb(), startedAt);
+      const summary = await timeJob(job, () => run(getDb(), startedAt));
       const durationMs = Date.now() - startedAt.getTime();
       log().info({ job, summary, durationMs }, "cron job finished");
       return json({ job, startedAt: startedAt.toISOString(), durationMs, summary });

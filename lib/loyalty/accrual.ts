@@ -8,6 +8,7 @@ import { planAccrual, type AcceptedEvent, type AccrualPlan, type EventOutcome, t
 import { LoyaltyError, ERROR_STATUS } from "./errors";
 import { FUTURE_SKEW_MS, loyaltyEventSchema, type LoyaltyEvent } from "./events";
 import { notifyMembersChanged } from "./ledger-events";
+import { reportAccrualBatch } from "./measurements";
 import { eventFingerprint } from "./request-fingerprint";
 import { RetryTransaction, withTransactionRetry } from "./tx-retry";
 
@@ -100,6 +101,7 @@ export async function recordEvents(db: Db, events: readonly LoyaltyEvent[], ctx:
   });
 
   if (accepted.length === 0) return outcomes;
+  const startedAt = performance.now();
   const plan = await withTransactionRetry(() =>
     db.transaction(async (tx) => {
       const context = await loadAccrualContext(tx, accepted, ctx.actor, now);
@@ -108,6 +110,7 @@ export async function recordEvents(db: Db, events: readonly LoyaltyEvent[], ctx:
       return planned;
     }),
   );
+  reportAccrualBatch({ events: events.length, accepted: accepted.length, durationMs: performance.now() - startedAt });
   for (const [index, outcome] of plan.outcomes) outcomes[index] = outcome;
   await notifyMembersChanged([...plan.balanceChanges.keys()]);
   return outcomes;

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { expect } from "vitest";
 import { queryRows, setDbHandle } from "@/db/client";
 import { setCacheStore } from "@/lib/cache/cache";
-import { createApiKey, type ApiScope } from "@/lib/loyalty/api-keys";
+import { API_SCOPES, createApiKey, type ApiScope } from "@/lib/loyalty/api-keys";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 /** A route handler as Next calls it: `(request, { params })`. */
@@ -10,7 +10,7 @@ type Handler = (request: Request, route: { params: Promise<never> }) => Promise<
 
 export interface ApiHarness {
   t: TestDatabase;
-  /** A key with every scope. */
+  /** A key with every scope (named explicitly: keys get no scope by default). */
   key: string;
   keyWith(scopes: ApiScope[]): Promise<string>;
   close(): Promise<void>;
@@ -22,11 +22,13 @@ export async function createApiHarness(): Promise<ApiHarness> {
   setDbHandle(t.connect());
   // Member ids repeat across test databases: a new database starts with an empty cache.
   await setCacheStore(undefined)?.close();
-  const { key } = await createApiKey(t.db, { name: "test-key" });
+  const { key } = await createApiKey(t.db, { name: "test-key", scopes: API_SCOPES });
+  let keys = 0;
   return {
     t,
     key,
-    keyWith: async (scopes) => (await createApiKey(t.db, { name: `scoped-${scopes.join("+")}`, scopes })).key,
+    // Names are unique among active keys: each call gets its own.
+    keyWith: async (scopes) => (await createApiKey(t.db, { name: `scoped-${scopes.join("+")}-${++keys}`, scopes })).key,
     async close() {
       setDbHandle(undefined);
       await setCacheStore(undefined)?.close();

@@ -38,7 +38,7 @@ describe("API key authentication and scopes on every v1 route", () => {
     h = await createApiHarness();
     await call(createMember, "/api/v1/members", { key: h.key, body: { externalId: "cust-a" } });
     await call(recordEvent, "/api/v1/events", { key: h.key, body: { type: "referral", memberExternalId: "cust-a", referenceId: "ref-0" } });
-    const created = await createApiKey(h.t.db, { name: "revoked" });
+    const created = await createApiKey(h.t.db, { name: "revoked", scopes: API_SCOPES });
     await h.t.db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, created.apiKey.id));
     revoked = created.key;
   });

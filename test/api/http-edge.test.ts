@@ -97,7 +97,7 @@ describe("authenticateRequest", () => {
     new Request("http://localhost/api/v1/members/x", { headers: key ? { authorization: `Bearer ${key}` } : {} });
 
   it("refuses a missing, malformed, unknown or revoked key with 401", async () => {
-    const { key, apiKey } = await createApiKey(t.db, { name: "revoked" });
+    const { key, apiKey } = await createApiKey(t.db, { name: "revoked", scopes: ["members:read"] });
     await t.db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, apiKey.id));
     const now = new Date();
     for (const request of [
@@ -113,7 +113,7 @@ describe("authenticateRequest", () => {
   });
 
   it("remembers a valid key for a few seconds only: a revocation takes effect within the TTL", async () => {
-    const { key, apiKey } = await createApiKey(t.db, { name: "soon-revoked" });
+    const { key, apiKey } = await createApiKey(t.db, { name: "soon-revoked", scopes: ["members:read"] });
     const start = new Date();
     expect((await authenticateRequest(t.db, withKey(key), "members:read", start)).id).toBe(apiKey.id);
     await t.db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, apiKey.id));
@@ -134,7 +134,7 @@ describe("authenticateRequest", () => {
 
   it("records lastUsedAt at most once a minute per key", async () => {
     forgetApiKeyUse();
-    const { key, apiKey } = await createApiKey(t.db, { name: "busy" });
+    const { key, apiKey } = await createApiKey(t.db, { name: "busy", scopes: ["members:read"] });
     const lastUsed = async () =>
       (await t.db.select({ at: apiKeys.lastUsedAt }).from(apiKeys).where(eq(apiKeys.id, apiKey.id)))[0]!.at;
     const t0 = new Date("2030-01-01T00:00:00Z");

@@ -3,8 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { ledgerSnapshots, members } from "@/db/schema";
-import { API_SCOPES, authenticateApiKey } from "@/lib/loyalty/api-keys";
+import { apiKeys, ledgerSnapshots, members } from "@/db/schema";
+import { authenticateApiKey } from "@/lib/loyalty/api-keys";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import { insertMember, insertPurchase } from "./support/ledger-fixtures";
 import { exited, holdEmbedded, runCli } from "./support/run-cli";
@@ -37,17 +37,19 @@ describe("npm run cli (against PostgreSQL)", () => {
     expect(JSON.stringify(raw)).toContain('"n":0');
   });
 
-  it("api-key create gives every scope when --scopes is left out, and refuses unknown scopes or no name", async () => {
-    const all = await runCli(["api-key", "create", "--name", "ops"], env);
-    expect(all.code).toBe(0);
-    expect((await authenticateApiKey(t.db, lastLine(all.stdout)))?.scopes).toEqual([...API_SCOPES]);
+  it("api-key create refuses to guess scopes (no --scopes, no key), unknown scopes and a missing name", async () => {
+    const before = await t.db.$count(apiKeys);
+    const unscoped = await runCli(["api-key", "create", "--name", "ops"], env);
+    expect(unscoped.code).toBe(1);
+    expect(unscoped.stderr).toMatch(/--scopes is required/);
 
     const bad = await runCli(["api-key", "create", "--name", "x", "--scopes", "events:write,root"], env);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/Unknown scope\(s\): root/);
-    const nameless = await runCli(["api-key", "create"], env);
+    expect(bad.stderr).toMatch(/unknown scope\(s\) root/);
+    const nameless = await runCli(["api-key", "create", "--scopes", "events:write"], env);
     expect(nameless.code).toBe(1);
-    expect(nameless.stderr).toMatch(/--name is required/);
+    expect(nameless.stderr).toMatch(/name: is required/);
+    expect(await t.db.$count(apiKeys)).toBe(before);
   });
 
   it("members import reports created, existing, invalid and duplicate rows with their lines", async () => {

@@ -73,7 +73,7 @@ function registerCorePaths(registry: OpenAPIRegistry): void {
       201: json(eventResultSchema, "Recorded"),
       200: json(eventResultSchema, "Replay of a recorded referenceId: the first result, duplicate: true"),
       404: error("Unknown member"),
-      409: error("The referenceId was used for a different event"),
+      409: error("reference_conflict: the referenceId was used for another member; idempotency_conflict: it was used with another payload (field names what differs)"),
       422: error("A refund whose original purchase is unknown or already fully refunded"),
     },
   });
@@ -98,7 +98,7 @@ function registerCorePaths(registry: OpenAPIRegistry): void {
       201: json(redemptionResultSchema, "Redeemed"),
       200: json(redemptionResultSchema, "Replay of a recorded referenceId: the first result, duplicate: true"),
       404: error("Unknown member (member_not_found) or reward (reward_not_found)"),
-      409: error("insufficient_points, out_of_stock, or the referenceId was used for another member"),
+      409: error("insufficient_points, out_of_stock, reference_conflict (the referenceId was used for another member) or idempotency_conflict (it was used with other points or reward)"),
       422: error("reward_unavailable: the reward is inactive or outside its availability window"),
     },
   });

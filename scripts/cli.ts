@@ -9,6 +9,11 @@ export const USAGE = `Usage: npm run cli -- <command>
   api-key list                                every key: status, scopes, rate limit, expiry, last use
   api-key revoke NAME|ID                      revoke a key now (running apps refuse it within 10 s)
   api-key rotate NAME|ID [--grace 1h]         replace a key's secret; the new key is the last line
+  users create --email E --roles admin[,support,marketing] [--password-stdin]
+                                              a staff account; without --password-stdin, prints a one-time link to set the password
+  users grant|revoke --email E --roles a,b    change an account's staff roles (the last admin keeps admin)
+  users link --email E                        a new one-time password link for a staff account
+  users list [--role R]                       the staff accounts and their roles
   members import FILE.csv [--batch-size N]    import members (columns externalId,email,name)
   jobs run expire|tiers|reminders [--now ISO] run a nightly job now (the same code the cron routes run)
   ledger verify                               reconcile cached balances and totals with the ledger; exit 1 on any difference
@@ -22,6 +27,7 @@ type CommandModule = { run(args: string[]): Promise<number | void> };
 const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   "api-key": () => import("./commands/api-key"),
   members: () => import("./commands/members"),
+  users: () => import("./commands/users"),
   jobs: () => import("./commands/jobs"),
   ledger: () => import("./commands/ledger"),
   db: () => import("./commands/db"),

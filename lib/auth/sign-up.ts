@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Db } from "@/db/client";
 import { PG_UNIQUE_VIOLATION, pgErrorOf } from "@/db/errors";
 import { userRoles, users } from "@/db/schema";
+import { scrubbedError } from "@/lib/log-redact";
 import { startMembership } from "./membership";
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./password";
 
@@ -46,6 +47,8 @@ export async function signUp(db: Db, input: SignUpInput, now: Date = new Date())
   } catch (error) {
     const pg = pgErrorOf(error);
     if (pg?.code === PG_UNIQUE_VIOLATION && /email/.test(pg.constraint ?? pg.message)) return { ok: false, reason: "email_taken" };
-    throw error;
+    // Drizzle's message lists every bound value, the password hash and email among them; whoever
+    // logs what is thrown from here (Next.js prints uncaught errors) must not get them.
+    throw scrubbedError(error);
   }
 }

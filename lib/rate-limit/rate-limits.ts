@@ -72,6 +72,24 @@ export class RateLimits {
     }
   }
 
+  /** Resolves once Redis is connected (true) or after timeoutMs (false); until then the memory insurance counts. */
+  async whenReady(timeoutMs = 1_000): Promise<boolean> {
+    if (this.store.kind === "memory") return true;
+    const client = this.store.client;
+    if (client.status === "ready") return true;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        client.off("ready", onReady);
+        resolve(false);
+      }, timeoutMs);
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      client.once("ready", onReady);
+    });
+  }
+
   async close(): Promise<void> {
     if (this.store.kind === "redis") this.store.client.disconnect();
   }

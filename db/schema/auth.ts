@@ -22,6 +22,11 @@ export const users = pgTable(
     memberId: bigint({ mode: "number" })
       .unique()
       .references(() => members.id),
+    /**
+     * Bumped by a password change, "sign out everywhere" and (by a trigger) a removed role: a
+     * session cookie carries the version it was issued at and stops working once they differ.
+     */
+    sessionVersion: integer().notNull().default(0),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("users_email_lower_idx").using("btree", sql`lower(${t.email})`)],

@@ -3,7 +3,7 @@ import { applyBalanceDeltas, lockBalances } from "@/db/queries/balances";
 import { insertAllocations, openLots, setLotRemaining } from "@/db/queries/lots";
 import { findByReferences } from "@/db/queries/transactions";
 import { pointTransactions } from "@/db/schema";
-import type { LedgerContext } from "./accrual";
+import type { GuardedContext } from "./four-eyes";
 import { writeAudit } from "./audit";
 import { LoyaltyError } from "./errors";
 import { MAX_POINTS, referenceIdSchema } from "./events";
@@ -42,7 +42,8 @@ export interface AdjustResult {
  * 'adjust', expiring like earned points, paying back any negative balance first); a debit consumes
  * the open lots oldest first and refuses to go below zero unless `allowNegativeBalance`.
  */
-export async function adjustPoints(db: Db, input: AdjustInput, ctx: LedgerContext): Promise<AdjustResult> {
+/** `ctx.guard` (four-eyes, lib/loyalty/four-eyes.ts) runs under the balance lock right before the write. */
+export async function adjustPoints(db: Db, input: AdjustInput, ctx: GuardedContext): Promise<AdjustResult> {
   const now = ctx.now ?? new Date();
   const { points } = input;
   if (!Number.isSafeInteger(points) || points === 0 || Math.abs(points) > MAX_POINTS) {
@@ -75,6 +76,7 @@ export async function adjustPoints(db: Db, input: AdjustInput, ctx: LedgerContex
         }
         return { changed: false, result: { transactionId: previous.id, points: previous.amount, availablePoints: balance - pastDue, duplicate: true } };
       }
+      await ctx.guard?.(tx, { memberId: member.id, points, referenceType: ADJUSTMENT_REFERENCE_TYPE, referenceId: referenceId.data });
 
       const row = {
         memberId: member.id,

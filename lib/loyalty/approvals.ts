@@ -1,16 +1,16 @@
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
-import type { Db, Executor } from "@/db/client";
-import { getMemberById } from "@/db/queries/members";
-import { findByReferences } from "@/db/queries/transactions";
+import type { Db, Executor, Tx } from "@/db/client";
 import { adjustmentRequests, members, type AdjustmentRequest } from "@/db/schema";
 import { ADJUSTMENT_REFERENCE_TYPE, adjustPoints, type AdjustResult } from "./adjustments";
+import { queueForApproval, type ApprovalPending } from "./approval-queue";
 import { writeAudit } from "./audit";
 import { LoyaltyError } from "./errors";
 import { MAX_POINTS, referenceIdSchema } from "./events";
+import { approvalGuard, isApprovalRequired, refuseOwnMember, staffGuard } from "./four-eyes";
 import { notifyMembersChanged } from "./ledger-events";
 import { MAX_REASON_LENGTH } from "./reason";
-import { getProgramSettings } from "./settings";
+import { REVERSAL_REFERENCE_TYPE, reverseTransaction } from "./reversal";
 import { actorLabel, authorize, type Actor } from "./staff-permissions";
 import { checkRowId, parseInput } from "./staff-validation";
 
@@ -40,13 +40,13 @@ export const adjustmentInputSchema = z
 
 export type AdjustmentInput = z.input<typeof adjustmentInputSchema>;
 
-export type AdjustmentOutcome =
-  | ({ status: "posted" } & AdjustResult)
-  | { status: "pending"; requestId: number; threshold: number; duplicate: boolean };
+export type AdjustmentOutcome = ({ status: "posted" } & AdjustResult) | ApprovalPending;
 
 /**
- * A support agent's adjustment. Up to the programme's approval threshold it posts at once (with its
- * audit entry); above it, it waits in adjustment_requests for an admin who is not the requester.
+ * A support agent's adjustment. It posts at once (with its audit entry) while what this agent moved
+ * stays within the four-eyes limits (lib/loyalty/rules/four-eyes.ts: per member and across members,
+ * rolling 24 hours, checked under the member's balance lock); beyond them it waits in
+ * adjustment_requests for an admin who is not the requester. Never for the agent's own member.
  */
 export async function requestAdjustment(
   db: Db,
@@ -57,41 +57,13 @@ export async function requestAdjustment(
   authorize(actor, "members:support");
   const now = options.now ?? new Date();
   const fields = parseInput(adjustmentInputSchema, input);
-  const { adjustmentApprovalThreshold: threshold } = await getProgramSettings(db);
-
-  if (Math.abs(fields.points) <= threshold) {
-    const result = await adjustPoints(db, fields, { now, actor: actorLabel(actor) });
+  try {
+    const result = await adjustPoints(db, fields, { now, actor: actorLabel(actor), guard: staffGuard(actor, now) });
     return { status: "posted", ...result };
+  } catch (error) {
+    if (!isApprovalRequired(error)) throw error;
+    return queueForApproval(db, actor, { ...fields, referenceType: ADJUSTMENT_REFERENCE_TYPE }, error.details, now);
   }
-
-  return db.transaction(async (tx) => {
-    const member = await getMemberById(tx, fields.memberId);
-    if (!member) throw new LoyaltyError("member_not_found", `No member ${fields.memberId}`, { field: "memberId" });
-    const [posted] = await findByReferences(tx, [{ referenceType: ADJUSTMENT_REFERENCE_TYPE, referenceId: fields.referenceId }]);
-    if (posted) throw new LoyaltyError("duplicate_reference", "An adjustment with this reference was already posted.", { field: "referenceId" });
-    const [created] = await tx
-      .insert(adjustmentRequests)
-      .values({ ...fields, requestedBy: actorLabel(actor), createdAt: now })
-      .onConflictDoNothing()
-      .returning();
-    if (!created) {
-      const [existing] = await tx.select().from(adjustmentRequests).where(eq(adjustmentRequests.referenceId, fields.referenceId));
-      if (existing && existing.memberId === fields.memberId && existing.points === fields.points) {
-        return { status: "pending", requestId: existing.id, threshold, duplicate: true };
-      }
-      throw new LoyaltyError("duplicate_reference", "This reference is already used by another adjustment request.", { field: "referenceId" });
-    }
-    await writeAudit(tx, {
-      actor,
-      action: "adjustment.request",
-      targetType: "adjustment_request",
-      targetId: created.id,
-      memberId: created.memberId,
-      reason: created.reason,
-      after: { points: created.points, referenceId: created.referenceId, threshold, allowNegativeBalance: created.allowNegativeBalance },
-    });
-    return { status: "pending", requestId: created.id, threshold, duplicate: false };
-  });
 }
 
 async function lockPending(tx: Executor, requestId: number): Promise<AdjustmentRequest> {
@@ -102,35 +74,67 @@ async function lockPending(tx: Executor, requestId: number): Promise<AdjustmentR
   return request;
 }
 
+/** What the approval posted: the ledger row and the balance after it. */
+export interface ApprovedPosting {
+  transactionId: number;
+  points: number;
+  availablePoints: number;
+}
+
 /**
- * An admin other than the requester approves: the adjustment posts in the same transaction that
- * marks the request approved, under the request's row lock, so two approvers racing post it once.
+ * Posts exactly the request (member, points, reason, reference) or fails: an adjustment already
+ * posted under its reference is not this request; a reversal that would now move other points
+ * (a refund meanwhile) is refused by the approval guard.
+ */
+async function postApproved(tx: Tx, request: AdjustmentRequest, approver: Actor, now: Date): Promise<ApprovedPosting> {
+  const ctx = { now, actor: actorLabel(approver), guard: approvalGuard(request, approver) };
+  // adjustPoints/reverseTransaction open a savepoint on our transaction, so all of it commits together.
+  const nested = tx as unknown as Db;
+  if (request.referenceType === REVERSAL_REFERENCE_TYPE) {
+    const reversal = await reverseTransaction(nested, { transactionId: request.relatedTransactionId!, reason: request.reason }, ctx);
+    return { transactionId: reversal.transactionId, points: reversal.points, availablePoints: reversal.availablePoints };
+  }
+  const adjustment = await adjustPoints(
+    nested,
+    {
+      memberId: request.memberId,
+      points: request.points,
+      reason: request.reason,
+      referenceId: request.referenceId,
+      allowNegativeBalance: request.allowNegativeBalance,
+    },
+    ctx,
+  );
+  if (adjustment.duplicate) {
+    throw new LoyaltyError(
+      "conflict",
+      `Transaction #${adjustment.transactionId} was already posted under reference ${request.referenceId}; it is not this request, which cannot be approved. Reject it.`,
+    );
+  }
+  return adjustment;
+}
+
+/**
+ * An admin other than the requester, not linked to the member, approves: the adjustment or
+ * reversal posts in the same transaction that marks the request approved, under the request's row
+ * lock, so two approvers racing post it once.
  */
 export async function approveAdjustment(
   db: Db,
   actor: Actor,
   requestId: number,
   options: { now?: Date } = {},
-): Promise<{ request: AdjustmentRequest; adjustment: AdjustResult }> {
+): Promise<{ request: AdjustmentRequest; adjustment: ApprovedPosting }> {
   authorize(actor, "adjustments:approve");
   const now = options.now ?? new Date();
   const approver = actorLabel(actor);
   const outcome = await db.transaction(async (tx) => {
     const request = await lockPending(tx, requestId);
     if (request.requestedBy === approver) {
-      throw new LoyaltyError("forbidden", "A second person must approve: you requested this adjustment.");
+      throw new LoyaltyError("forbidden", "A second person must approve: you requested this one.", { details: { refusal: "own_request" } });
     }
-    const adjustment = await adjustPoints(
-      tx as unknown as Db,
-      {
-        memberId: request.memberId,
-        points: request.points,
-        reason: request.reason,
-        referenceId: request.referenceId,
-        allowNegativeBalance: request.allowNegativeBalance,
-      },
-      { now, actor: approver },
-    );
+    await refuseOwnMember(tx, actor, request.memberId, "approve");
+    const adjustment = await postApproved(tx, request, actor, now);
     const [approved] = await tx
       .update(adjustmentRequests)
       .set({ status: "approved", decidedBy: approver, decidedAt: now })
@@ -143,14 +147,27 @@ export async function approveAdjustment(
       targetId: requestId,
       memberId: request.memberId,
       reason: request.reason,
-      before: { status: "pending", requestedBy: request.requestedBy },
-      after: { status: "approved", transactionId: adjustment.transactionId, points: request.points },
+      before: requestState(request, adjustment.availablePoints - adjustment.points),
+      after: { status: "approved", decidedBy: approver, transactionId: adjustment.transactionId, points: adjustment.points, availablePoints: adjustment.availablePoints },
     });
     return { request: approved!, adjustment };
   });
-  // adjustPoints notified inside our (then uncommitted) transaction; say it again now it is visible.
+  // The ledger notified inside our (then uncommitted) transaction; say it again now it is visible.
   await notifyMembersChanged([outcome.request.memberId]);
   return outcome;
+}
+
+/** The request as the decider saw it, for the audit entry's `before`. */
+function requestState(request: AdjustmentRequest, availablePoints?: number) {
+  return {
+    status: request.status,
+    requestedBy: request.requestedBy,
+    points: request.points,
+    referenceType: request.referenceType,
+    referenceId: request.referenceId,
+    approvalRule: request.approvalRule,
+    ...(availablePoints === undefined ? {} : { availablePoints }),
+  };
 }
 
 export async function rejectAdjustment(
@@ -166,6 +183,7 @@ export async function rejectAdjustment(
   if (!why || why.length > MAX_REASON_LENGTH) throw new LoyaltyError("validation_failed", "A reason is required.", { field: "reason" });
   return db.transaction(async (tx) => {
     const request = await lockPending(tx, requestId);
+    await refuseOwnMember(tx, actor, request.memberId, "reject");
     const [rejected] = await tx
       .update(adjustmentRequests)
       .set({ status: "rejected", decidedBy: actorLabel(actor), decidedAt: now })
@@ -178,8 +196,8 @@ export async function rejectAdjustment(
       targetId: requestId,
       memberId: request.memberId,
       reason: why,
-      before: { status: "pending", points: request.points, requestedBy: request.requestedBy },
-      after: { status: "rejected" },
+      before: requestState(request),
+      after: { status: "rejected", decidedBy: actorLabel(actor) },
     });
     return rejected!;
   });

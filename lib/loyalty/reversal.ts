@@ -4,12 +4,13 @@ import { applyBalanceChanges, lockBalances } from "@/db/queries/balances";
 import { allocationsOf, insertAllocations, openLots, setLotRemaining } from "@/db/queries/lots";
 import { findByReferences, getTransaction, givenBackSoFar } from "@/db/queries/transactions";
 import { pointTransactions, type NewPointTransaction, type PointTransaction } from "@/db/schema";
-import type { LedgerContext } from "./accrual";
+import type { GuardedContext } from "./four-eyes";
 import { checkReason } from "./reason";
 import { writeAudit } from "./audit";
 import { LoyaltyError } from "./errors";
 import { referenceIdSchema } from "./events";
 import { notifyMembersChanged } from "./ledger-events";
+import { restockReversedReward } from "./reward-restock";
 import { expiresAtFor } from "./rules/expiry";
 import { allocateFifo, compareLots, isExpired, repayDebtFrom } from "./rules/fifo";
 import { purchaseSpendChange } from "./rules/tiers";
@@ -108,6 +109,7 @@ async function planCredit(tx: Tx, target: PointTransaction, balance: number, now
   const extraKept = kept[kept.length - 1]!;
   const lot =
     extraKept > 0 ? { expiresAt: expiresAtFor(now, (await getProgramSettings(tx)).expiryMonths), remaining: extraKept } : {};
+  await restockReversedReward(tx, target, now);
   return { row: { type: "reverse", amount: credit, ...lot }, allocations: [], lotUpdates, tierSpend: 0 };
 }
 
@@ -134,7 +136,7 @@ async function previousReversal(tx: Tx, target: PointTransaction, referenceId: s
  * taken yet); redemptions and negative adjustments are given back to the lots they consumed.
  * Expiries, refunds and reversals cannot be reversed. Writes the audit entry in the same transaction.
  */
-export async function reverseTransaction(db: Db, input: ReverseInput, ctx: LedgerContext): Promise<ReverseResult> {
+export async function reverseTransaction(db: Db, input: ReverseInput, ctx: GuardedContext): Promise<ReverseResult> {
   const now = ctx.now ?? new Date();
   const reason = checkReason(input.reason);
   if (input.referenceId !== undefined && !referenceIdSchema.safeParse(input.referenceId).success) {
@@ -157,6 +159,7 @@ export async function reverseTransaction(db: Db, input: ReverseInput, ctx: Ledge
       if ((target.type === "earn" && target.amount >= 0) || (target.type === "adjust" && target.amount > 0)) planned = await planDebit(tx, target, now);
       else if (target.type === "redeem" || (target.type === "adjust" && target.amount < 0)) planned = await planCredit(tx, target, balance, now);
       else throw new LoyaltyError("unprocessable", `A transaction of type ${target.type} cannot be reversed.`, { field: "transactionId" });
+      await ctx.guard?.(tx, { memberId: target.memberId, points: planned.row.amount, referenceType: REVERSAL_REFERENCE_TYPE, referenceId: String(target.id), reverses: target });
 
       const [inserted] = await tx
         .insert(pointTransactions)

@@ -34,7 +34,8 @@ export async function runStaffForm(
       // Field-level only for bad input; a refusal (a balance that would go negative…) is the form's message.
       const fieldErrors = error.code === "validation_failed" || error.details?.fieldErrors ? fieldErrorsFromError(error) : {};
       const formError =
-        error.code === "forbidden"
+        // A role refusal stays generic; a four-eyes refusal (own member, own request) says why.
+        error.code === "forbidden" && !error.details?.refusal
           ? "You are not allowed to do this."
           : error.code === "validation_failed" && Object.keys(fieldErrors).length > 0
             ? "Please correct the highlighted fields."

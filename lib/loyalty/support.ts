@@ -15,7 +15,10 @@ import {
 } from "@/db/schema";
 import { LoyaltyError } from "./errors";
 import { searchMemberIndex, type MemberHit } from "./member-search";
-import { reverseTransaction, type ReverseResult } from "./reversal";
+import { queueForApproval, type ApprovalPending } from "./approval-queue";
+import { isApprovalRequired, staffGuard } from "./four-eyes";
+import { checkReason } from "./reason";
+import { REVERSAL_REFERENCE_TYPE, reverseTransaction, type ReverseResult } from "./reversal";
 import { actorLabel, authorize, type Actor } from "./staff-permissions";
 
 export async function searchMembers(ex: Executor, actor: Actor, query: string): Promise<MemberHit[]> {
@@ -84,20 +87,39 @@ export async function getMemberHistory(
   return listTransactions(ex, { memberId, cursor: page.cursor, limit: page.limit ?? 25, types: page.types });
 }
 
+export type ReversalOutcome = ({ status: "posted" } & ReverseResult) | ApprovalPending;
+
 /**
  * Support reverses one of this member's transactions (an earn, a redemption, an adjustment) with a
- * reason; the ledger writes the reversal and its audit entry in one transaction.
+ * reason; the ledger writes the reversal and its audit entry in one transaction. Four-eyes as for
+ * adjustments (lib/loyalty/four-eyes.ts): beyond the limits, and for every reversal of a
+ * redemption, it waits for an admin's approval instead; never for the agent's own member.
  */
 export async function reverseMemberTransaction(
   db: Db,
   actor: Actor,
   input: { memberId: number; transactionId: number; reason: string },
   options: { now?: Date } = {},
-): Promise<ReverseResult> {
+): Promise<ReversalOutcome> {
   authorize(actor, "members:support");
+  const now = options.now ?? new Date();
   const target = Number.isSafeInteger(input.transactionId) ? await getTransaction(db, input.transactionId) : null;
   if (!target || target.memberId !== input.memberId) {
     throw new LoyaltyError("transaction_not_found", "No such transaction for this member.", { field: "transactionId" });
   }
-  return reverseTransaction(db, { transactionId: target.id, reason: input.reason }, { now: options.now, actor: actorLabel(actor) });
+  try {
+    const result = await reverseTransaction(db, { transactionId: target.id, reason: input.reason }, { now, actor: actorLabel(actor), guard: staffGuard(actor, now) });
+    return { status: "posted", ...result };
+  } catch (error) {
+    if (!isApprovalRequired(error)) throw error;
+    const draft = {
+      memberId: target.memberId,
+      points: error.details.points,
+      reason: checkReason(input.reason),
+      referenceType: REVERSAL_REFERENCE_TYPE as typeof REVERSAL_REFERENCE_TYPE,
+      referenceId: String(target.id),
+      relatedTransactionId: target.id,
+    };
+    return queueForApproval(db, actor, draft, error.details, now);
+  }
 }

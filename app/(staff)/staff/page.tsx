@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { Card } from "@/components/ui/card";
+import { requestApprovalReason, requestKind } from "@/components/staff/approval-reason";
 import { dateTime, points, signedPoints } from "@/components/staff/format";
 import { PageHeader, StatCard } from "@/components/staff/page-header";
 import { getDb } from "@/db/client";
@@ -41,7 +42,7 @@ export default async function StaffOverview() {
         {liability ? <StatCard label="Outstanding points" value={points(liability.points)} hint="Points members hold now" /> : null}
         {campaigns ? <StatCard label="Active campaigns" value={active.length} hint={active.map((c) => c.name).join(", ") || "None running"} /> : null}
         {campaigns ? <StatCard label="Scheduled campaigns" value={scheduled.length} /> : null}
-        {pending ? <StatCard label="Adjustments awaiting approval" value={pending.length} hint={canApprove ? "Approve below" : "An admin approves them"} /> : null}
+        {pending ? <StatCard label="Requests awaiting approval" value={pending.length} hint={canApprove ? "Approve below" : "An admin approves them"} /> : null}
       </div>
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Sections">
@@ -66,7 +67,8 @@ export default async function StaffOverview() {
                   <Link href={`/staff/members/${encodeURIComponent(p.memberExternalId)}`} className="font-medium text-indigo-700 hover:underline">
                     {p.memberName ?? p.memberExternalId}
                   </Link>{" "}
-                  <strong className="tabular-nums">{signedPoints(p.points)}</strong> — {p.reason}
+                  {requestKind(p)} <strong className="tabular-nums">{signedPoints(p.points)}</strong> — {p.reason}
+                  <span className="block text-xs text-amber-800">{requestApprovalReason(p)}</span>
                   <span className="block text-xs text-slate-600">
                     {p.requestedBy} · {dateTime(p.createdAt)}
                   </span>

@@ -5,8 +5,14 @@ import { getDb } from "@/db/client";
 import { approveAdjustment, rejectAdjustment, requestAdjustment } from "@/lib/loyalty/approvals";
 import { formValues, runStaffForm, type StaffFormState } from "@/lib/loyalty/staff-form";
 import { reverseMemberTransaction } from "@/lib/loyalty/support";
+import { approvalReason } from "@/components/staff/approval-reason";
 import { points, signedPoints } from "@/components/staff/format";
+import type { ApprovalPending } from "@/lib/loyalty/approval-queue";
 import { actionUser } from "../staff-session";
+
+function pendingMessage(outcome: ApprovalPending): string {
+  return `${approvalReason(outcome.rule, outcome.need)}: request #${outcome.requestId} is waiting for an admin's approval.`;
+}
 
 function refresh(form: FormData) {
   const externalId = String(form.get("externalId") ?? "");
@@ -21,9 +27,7 @@ export async function adjustPointsAction(_: StaffFormState, form: FormData): Pro
     void _externalId;
     const outcome = await requestAdjustment(getDb(), actor, input);
     refresh(form);
-    if (outcome.status === "pending") {
-      return `Over ${points(outcome.threshold)} points: request #${outcome.requestId} is waiting for an admin's approval.`;
-    }
+    if (outcome.status === "pending") return pendingMessage(outcome);
     return outcome.duplicate
       ? `This reference was already posted (transaction #${outcome.transactionId}); nothing new was written.`
       : `Posted ${signedPoints(outcome.points)} points. Balance now ${points(outcome.availablePoints)}.`;
@@ -39,6 +43,7 @@ export async function reverseTransactionAction(_: StaffFormState, form: FormData
       reason: values.reason ?? "",
     });
     refresh(form);
+    if (result.status === "pending") return pendingMessage(result);
     return `Reversed transaction #${result.reversedTransactionId}: ${signedPoints(result.points)} points.`;
   });
 }

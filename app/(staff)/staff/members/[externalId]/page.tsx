@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { Card } from "@/components/ui/card";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { ActionForm } from "@/components/staff/action-form";
+import { requestApprovalReason, requestKind } from "@/components/staff/approval-reason";
 import { dateTime, money, multiplier, points, signedPoints } from "@/components/staff/format";
 import { PageHeader, StatCard } from "@/components/staff/page-header";
 import { RowAction } from "@/components/staff/row-action";
@@ -82,12 +83,14 @@ export default async function MemberPage({
                 {profile.pendingAdjustments.map((r) => (
                   <li key={r.id} className="flex flex-wrap items-center justify-between gap-3 py-2 text-sm">
                     <span>
-                      <strong className="tabular-nums">{signedPoints(r.points)}</strong> · {r.reason} · ref {r.referenceId}
+                      {requestKind(r)} <strong className="tabular-nums">{signedPoints(r.points)}</strong> · {r.reason}
+                      {r.referenceType === "adjustment" ? ` · ref ${r.referenceId}` : ""}
+                      <span className="block text-xs text-amber-800">{requestApprovalReason(r)}</span>
                       <span className="block text-xs text-slate-600">
                         requested by {names.get(r.requestedBy) ?? r.requestedBy} on {dateTime(r.createdAt)}
                       </span>
                     </span>
-                    {canApprove ? (
+                    {canApprove && r.requestedBy !== `user:${user.id}` ? (
                       <span className="flex gap-2">
                         <RowAction action={approveAdjustmentAction} fields={{ requestId: r.id, externalId: member.externalId }} label="Approve" variant="primary" />
                         <RowAction action={rejectAdjustmentAction} fields={{ requestId: r.id, externalId: member.externalId }} label="Reject" variant="ghost" />
@@ -131,6 +134,7 @@ export default async function MemberPage({
                           <input type="hidden" name="transactionId" value={tx.id} />
                           <input type="hidden" name="externalId" value={member.externalId} />
                           <StaffField label="Reason" name="reason" required maxLength={1000} />
+                          {tx.type === "redeem" ? <p className="text-xs text-slate-600">Reversing a redemption waits for an admin&apos;s approval.</p> : null}
                           <SubmitButton variant="danger" pendingLabel="Reversing…">
                             Reverse #{tx.id}
                           </SubmitButton>
@@ -183,7 +187,7 @@ export default async function MemberPage({
             <ActionForm action={adjustPointsAction} resetOnSuccess ariaLabel="Adjust points" className="space-y-3">
               <input type="hidden" name="memberId" value={member.id} />
               <input type="hidden" name="externalId" value={member.externalId} />
-              <StaffField label="Points" name="points" required inputMode="numeric" placeholder="e.g. 500 or -200" hint="Positive to credit, negative to debit. Large adjustments need an admin's approval." />
+              <StaffField label="Points" name="points" required inputMode="numeric" placeholder="e.g. 500 or -200" hint="Positive to credit, negative to debit. Beyond the approval threshold for this member in 24 hours (your adjustments and reversals together), or your daily limit, an admin approves." />
               <StaffField label="Reason" name="reason" required maxLength={1000} />
               <StaffField label="Reference" name="referenceId" required maxLength={200} placeholder="e.g. ticket number" hint="Posting the same reference twice writes it once." />
               <label className="flex items-start gap-2 text-sm text-slate-800">

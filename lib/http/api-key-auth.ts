@@ -26,7 +26,7 @@ export async function authenticateRequest(db: Executor, request: Request, scope:
   const apiKey = await authenticateApiKeyCached(db, token, now);
   if (!apiKey) throw new ApiError("unauthorized", "The API key is invalid, expired or revoked");
   const limit = apiKey.rateLimitPerSecond ?? env().API_KEY_RATE_LIMIT;
-  const verdict = await rateLimits().consume(apiKeyPolicy(limit), String(apiKey.id));
+  const verdict = await rateLimits().consumeReserved(apiKeyPolicy(limit), String(apiKey.id));
   if (!verdict.allowed) {
     throw new LoyaltyError("rate_limited", `This API key may make ${limit} requests per second; retry after ${verdict.retryAfterSeconds} s`, {
       details: { retryAfterSeconds: verdict.retryAfterSeconds },

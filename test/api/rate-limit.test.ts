@@ -7,7 +7,7 @@ import { members } from "@/db/schema";
 import { env, resetEnvCache } from "@/lib/env";
 import { createApiKey } from "@/lib/loyalty/api-keys";
 import { apiKeyPolicy } from "@/lib/rate-limit/policies";
-import { RateLimits, redisRateLimits, setRateLimits } from "@/lib/rate-limit/rate-limits";
+import { RateLimits, redisRateLimits, reservationSize, setRateLimits } from "@/lib/rate-limit/rate-limits";
 import { REDIS_URL } from "../scale/stream-support";
 import { call, createApiHarness, type ApiHarness, type CallResult } from "./api-harness";
 
@@ -106,6 +106,35 @@ describe("per-key rate limit", () => {
         probe.disconnect();
       }
     } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it("spends a high limit memory first: slices reserved from Redis, never more than the budget across instances", async () => {
+    expect([reservationSize(3), reservationSize(100), reservationSize(1_000), reservationSize(100_000)]).toEqual([1, 5, 50, 100]);
+    const shared = prefix();
+    const a = redisRateLimits(REDIS_URL, shared);
+    const b = redisRateLimits(REDIS_URL, shared);
+    const probe = new Redis(REDIS_URL);
+    try {
+      expect([await a.whenReady(), await b.whenReady()]).toEqual([true, true]);
+      const policy = { name: "apikey", points: 100, durationSeconds: 1 };
+      const first = await Promise.all(Array.from({ length: 60 }, () => a.consumeReserved(policy, "9")));
+      expect(first.every((v) => v.allowed)).toBe(true);
+      const [key] = await probe.keys(`${shared}*`);
+      // 60 requests, 12 reservations of 5 points: Redis counted exactly what was taken.
+      expect(Number(await probe.get(key!))).toBe(60);
+      const second = await Promise.all(Array.from({ length: 60 }, () => b.consumeReserved(policy, "9")));
+      expect(second.filter((v) => v.allowed)).toHaveLength(40);
+      const refused = second.find((v) => !v.allowed);
+      expect(refused && !refused.allowed && refused.retryAfterSeconds).toBe(1);
+      // A's slices are spent: it is refused too, until the window ends.
+      expect((await a.consumeReserved(policy, "9")).allowed).toBe(false);
+      await new Promise((r) => setTimeout(r, 1_100));
+      expect((await a.consumeReserved(policy, "9")).allowed).toBe(true);
+    } finally {
+      probe.disconnect();
       await a.close();
       await b.close();
     }

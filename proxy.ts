@@ -1,14 +1,42 @@
 import NextAuth from "next-auth";
-import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
+import { NextRequest, NextResponse, type NextFetchEvent } from "next/server";
 import { baseAuthConfig } from "@/lib/auth/base-config";
+import { oidcSettings } from "@/lib/auth/oidc";
+import { env } from "@/lib/env";
+import { newNonce, pageContentSecurityPolicy } from "@/lib/http/security-headers";
 
-// Only the cookie is checked here (no database): it sends signed-out visitors to /sign-in early and
-// re-issues the short-lived session cookie while it is in use. Every page and action still checks
-// the session and roles itself (lib/auth/session.ts); this is not the security boundary.
+// Two jobs, for every page (not the API, not static files):
+// 1. A fresh nonce and the Content-Security-Policy built on it, on the request (Next.js reads the
+//    nonce from there and puts it on its scripts) and on the response.
+// 2. For the signed-in areas, only the cookie is checked (no database): signed-out visitors go to
+//    /sign-in early and the short-lived session cookie is re-issued while in use. Every page and
+//    action still checks the session and roles itself (lib/auth/session.ts); this is not the
+//    security boundary.
 const { auth } = NextAuth(() => baseAuthConfig());
 
+const SIGNED_IN_AREAS = /^\/(?:$|(?:history|redeem|notifications|staff)(?:\/|$))/;
+
+function pagePolicy(): string {
+  const e = env();
+  const oidcIssuer = oidcSettings()?.issuer;
+  return pageContentSecurityPolicy({
+    nonce: newNonce(),
+    development: e.NODE_ENV === "development",
+    https: e.AUTH_URL?.startsWith("https:") ?? false,
+    formTargets: oidcIssuer ? [new URL(oidcIssuer).origin] : [],
+  });
+}
+
+function withPolicy(request: NextRequest, policy: string): NextResponse {
+  const headers = new Headers(request.headers);
+  headers.set("Content-Security-Policy", policy);
+  return NextResponse.next({ request: { headers } });
+}
+
 const guard = auth((request) => {
-  if (request.auth?.user) return NextResponse.next();
+  // proxy() put this request's policy on the request before handing it here.
+  const policy = request.headers.get("content-security-policy") ?? pagePolicy();
+  if (request.auth?.user) return withPolicy(request, policy);
   const signIn = new URL("/sign-in", request.nextUrl.origin);
   signIn.searchParams.set("callbackUrl", request.nextUrl.pathname + request.nextUrl.search);
   return NextResponse.redirect(signIn);
@@ -19,10 +47,30 @@ const guard = auth((request) => {
 type Handler = (request: NextRequest, event: NextFetchEvent) => Promise<Response>;
 
 export async function proxy(request: NextRequest, event: NextFetchEvent) {
-  const handler = (await (guard as unknown as Promise<Handler>)) as Handler;
-  return handler(request, event);
+  // Whatever Content-Security-Policy request header a client sent is replaced by ours.
+  const policy = pagePolicy();
+  let response: Response;
+  if (SIGNED_IN_AREAS.test(request.nextUrl.pathname)) {
+    const headers = new Headers(request.headers);
+    headers.set("Content-Security-Policy", policy);
+    const handler = (await (guard as unknown as Promise<Handler>)) as Handler;
+    response = await handler(new NextRequest(request, { headers }), event);
+  } else {
+    response = withPolicy(request, policy);
+  }
+  response.headers.set("Content-Security-Policy", policy);
+  return response;
 }
 
 export const config = {
-  matcher: ["/", "/history/:path*", "/redeem/:path*", "/notifications/:path*", "/staff/:path*"],
+  matcher: [
+    {
+      source: "/((?!api/|_next/static/|_next/image|favicon.ico).*)",
+      // Prefetches are not rendered pages: they need no nonce of their own.
+      missing: [
+        { type: "header", key: "next-router-prefetch" },
+        { type: "header", key: "purpose", value: "prefetch" },
+      ],
+    },
+  ],
 };

@@ -1,4 +1,5 @@
 import type { NextAuthConfig } from "next-auth";
+import { env } from "@/lib/env";
 import { authSecret } from "./secret";
 
 /** Short-lived session cookie; renewed on every request that passes through proxy.ts. */
@@ -11,6 +12,7 @@ export const SESSION_MAX_AGE_S = 60 * 60;
 export function baseAuthConfig(): NextAuthConfig {
   return {
     secret: authSecret(),
+    useSecureCookies: secureCookies(),
     // Credentials sign-in requires JWT sessions. Roles are not in the token: they are read from the
     // database on every request (lib/auth/session.ts), so removing a role takes effect at once.
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
@@ -29,4 +31,18 @@ export function baseAuthConfig(): NextAuthConfig {
       },
     },
   };
+}
+
+/**
+ * Session and CSRF cookies are `Secure` (and `__Secure-`/`__Host-` prefixed) in production, whatever
+ * protocol the request claims. The one exception is a production build deliberately served on
+ * plain http on this machine (AUTH_URL=http://localhost:…, as the end-to-end suite does), where a
+ * browser would not send them back.
+ */
+export function secureCookies(): boolean {
+  const e = env();
+  if (e.NODE_ENV !== "production") return e.AUTH_URL?.startsWith("https:") ?? false;
+  if (!e.AUTH_URL) return true;
+  const url = new URL(e.AUTH_URL);
+  return !(url.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname));
 }

@@ -1,4 +1,4 @@
-import { getDb } from "@/db/client";
+import { dbHandle } from "@/db/client";
 import { env } from "@/lib/env";
 import { isCronAuthorized } from "@/lib/http/cron-route";
 import { json } from "@/lib/http/responses";
@@ -6,6 +6,7 @@ import { opsRedis } from "@/lib/metrics/ops-redis";
 import { appMetrics } from "@/lib/metrics/registry";
 import { refreshScrapeGauges } from "@/lib/metrics/scrape";
 import { EVENTS_STREAM } from "@/lib/stream/names";
+import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
@@ -21,8 +22,9 @@ export async function GET(request: Request): Promise<Response> {
     });
   }
   const metrics = appMetrics();
+  const handle = dbHandle();
   await refreshScrapeGauges(metrics, {
-    db: e.DATABASE_URL ? getDb() : null,
+    db: handle.kind === "postgres" ? handle.db : null,
     redis: opsRedis(),
     streamBase: EVENTS_STREAM,
     shards: e.EVENT_STREAM_SHARDS,
@@ -32,3 +34,6 @@ export async function GET(request: Request): Promise<Response> {
     headers: { "content-type": metrics.registry.contentType, "cache-control": "no-store" },
   });
 }
+
+// Other methods answer 405 method_not_allowed (JSON, with Allow), not Next.js's empty 405.
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

@@ -3,11 +3,17 @@ import type { Db } from "@/db/client";
 import { PG_UNIQUE_VIOLATION, pgErrorOf } from "@/db/errors";
 import { userRoles, users } from "@/db/schema";
 import { scrubbedError } from "@/lib/log-redact";
+import { hasControlCharacters } from "@/lib/loyalty/input-bounds";
 import { startMembership } from "./membership";
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./password";
 
 export const signUpSchema = z.object({
-  name: z.string().trim().min(1, "Enter your name.").max(100, "Use at most 100 characters."),
+  name: z
+    .string()
+    .trim()
+    .min(1, "Enter your name.")
+    .max(100, "Use at most 100 characters.")
+    .refine((name) => !hasControlCharacters(name), "Use letters, digits and punctuation only."),
   email: z.string().trim().toLowerCase().max(254, "That email is too long.").pipe(z.email({ message: "Enter a valid email address." })),
   password: z
     .string()

@@ -3,6 +3,7 @@ import { TRANSACTION_TYPES } from "@/db/schema";
 import { MAX_PAGE_SIZE } from "@/db/queries/transactions";
 import { MAX_BATCH_EVENTS } from "@/lib/loyalty/accrual";
 import { EVENT_TYPES, externalIdSchema, loyaltyEventSchema, MAX_POINTS, referenceIdSchema } from "@/lib/loyalty/events";
+import { boundedInstantSchema, singleLineText } from "@/lib/loyalty/input-bounds";
 
 /**
  * The request and response shapes of the v1 API. Routes validate with the request schemas; the
@@ -11,6 +12,18 @@ import { EVENT_TYPES, externalIdSchema, loyaltyEventSchema, MAX_POINTS, referenc
 
 export { MAX_BATCH_EVENTS, MAX_PAGE_SIZE };
 export const DEFAULT_PAGE_SIZE = 50;
+
+/**
+ * A whole number in a query string: plain digits only (no "0x10", "1e3", "+1" or " 7" that
+ * Number() would take), at most `max`.
+ */
+export function queryInteger(max: number = Number.MAX_SAFE_INTEGER, min = 1) {
+  return z
+    .string()
+    .regex(/^\d{1,16}$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+}
 
 const tier = z.enum(["bronze", "silver", "gold"]);
 const timestamp = z.iso.datetime({ offset: true });
@@ -29,7 +42,7 @@ export const createMemberSchema = z
   .object({
     externalId: externalIdSchema,
     email: z.email().max(320).optional(),
-    name: z.string().trim().min(1).max(200).optional(),
+    name: singleLineText(200).optional(),
   })
   .strict()
   .meta({ id: "CreateMemberRequest" });
@@ -143,11 +156,11 @@ const typeList = z
 
 export const transactionsQuerySchema = z
   .object({
-    limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+    limit: queryInteger(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
     cursor: z.string().min(1).max(200).optional().meta({ description: "nextCursor of the previous page" }),
     types: typeList.optional().meta({ description: `Comma-separated: ${TRANSACTION_TYPES.join(",")}` }),
-    from: timestamp.optional().meta({ description: "Only rows that occurred at or after this instant" }),
-    to: timestamp.optional().meta({ description: "Only rows that occurred before this instant" }),
+    from: boundedInstantSchema.optional().meta({ description: "Only rows that occurred at or after this instant" }),
+    to: boundedInstantSchema.optional().meta({ description: "Only rows that occurred before this instant" }),
   })
   .strict();
 

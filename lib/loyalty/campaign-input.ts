@@ -1,6 +1,7 @@
 import { TZDate } from "@date-fns/tz";
 import { z } from "zod";
 import { campaignEventType, tierCode } from "@/db/schema";
+import { CONTROL_MESSAGE, hasControlCharacters } from "./input-bounds";
 
 export const CAMPAIGN_EVENT_TYPES = campaignEventType.enumValues;
 export const MAX_CAMPAIGN_MULTIPLIER_HUNDREDTHS = 1000;
@@ -63,7 +64,12 @@ const timeZoneSchema = z
   .max(64)
   .refine(isTimeZone, "must be an IANA time zone, e.g. Europe/Paris");
 const dateTimeText = z.string().trim().min(1, "is required").max(40);
-const nameSchema = z.string().trim().min(1, "is required").max(120, "must be at most 120 characters");
+const nameSchema = z
+  .string()
+  .trim()
+  .min(1, "is required")
+  .max(120, "must be at most 120 characters")
+  .refine((s) => !hasControlCharacters(s), CONTROL_MESSAGE);
 const eventTypesSchema = z
   .array(z.enum(CAMPAIGN_EVENT_TYPES, { error: `must be among ${CAMPAIGN_EVENT_TYPES.join(", ")}` }))
   .max(CAMPAIGN_EVENT_TYPES.length)

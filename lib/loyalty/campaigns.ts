@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import { campaigns, type Campaign } from "@/db/schema";
 import { writeAudit } from "./audit";
 import { campaignFieldsSchema, campaignPatchSchema, resolveWindow, type CampaignWindow } from "./campaign-input";
+import { campaignWindowError } from "./input-bounds";
 import { campaignTermsJson } from "./campaign-json";
 import { normalizeCampaign } from "./campaign-row";
 import { campaignStatus, isEditable } from "./campaign-status";
@@ -26,6 +27,8 @@ function windowOrThrow(startsAt: string, endsAt: string, timeZone: string, now: 
     // Backdating would hand the multiplier to late-arriving events that happened before anyone decided it.
     if (window.startsAt.getTime() < now.getTime() - START_TOLERANCE_MS) fieldErrors.startsAt = ["must not be in the past"];
     if (window.endsAt.getTime() <= now.getTime()) fieldErrors.endsAt = ["must be in the future"];
+    const outOfRange = campaignWindowError(window.startsAt, window.endsAt, now);
+    if (outOfRange) fieldErrors[outOfRange.field] ??= [outOfRange.message];
   }
   const fields = Object.keys(fieldErrors);
   if (fields.length > 0) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { boundedInstantSchema } from "./input-bounds";
 
 /** Largest purchase accepted, in minor units (10^12 = ten billion currency units). */
 export const MAX_AMOUNT_CENTS = 1_000_000_000_000;
@@ -26,7 +27,8 @@ export const loyaltyEventSchema = z
     referenceId: referenceIdSchema,
     amountCents: z.number().int("must be a whole number of minor units").positive().max(MAX_AMOUNT_CENTS).optional(),
     originalReferenceId: referenceIdSchema.optional(),
-    occurredAt: z.iso.datetime({ offset: true }).optional(),
+    // From 1970 on: PostgreSQL has no year 0, and one such date failed its whole batch.
+    occurredAt: boundedInstantSchema.optional(),
   })
   .strict()
   .superRefine((event, ctx) => {

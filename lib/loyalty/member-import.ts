@@ -5,6 +5,7 @@ import type { Db } from "@/db/client";
 import { members, pointBalances } from "@/db/schema";
 import { writeAudit } from "./audit";
 import { externalIdSchema } from "./events";
+import { CONTROL_MESSAGE, hasControlCharacters } from "./input-bounds";
 
 export const IMPORT_COLUMNS = ["externalId", "email", "name"] as const;
 
@@ -13,6 +14,7 @@ const optionalText = (max: number) =>
     .string()
     .trim()
     .max(max, `must be at most ${max} characters`)
+    .refine((v) => !hasControlCharacters(v), CONTROL_MESSAGE)
     .transform((v) => (v === "" ? null : v))
     .nullable()
     .default(null);

@@ -1,6 +1,7 @@
 import type { Role } from "@/db/schema";
 import { log } from "@/lib/log";
 import { isLoyaltyError } from "./errors";
+import { hostileFormField } from "./input-bounds";
 import type { Actor } from "./staff-permissions";
 import type { StaffFormState } from "./staff-form-state";
 import { fieldErrorsFromError } from "./staff-validation";
@@ -26,6 +27,12 @@ export async function runStaffForm(
   options: { keepValues?: boolean } = {},
 ): Promise<StaffFormState> {
   if (!user) return { status: "error", formError: "Your session has ended. Please sign in again.", fieldErrors: {}, values };
+  // One check for every staff form: no field of ours takes control characters or 10,000 characters,
+  // and a NUL byte would otherwise reach PostgreSQL and come back as "Something went wrong".
+  const hostile = hostileFormField(values);
+  if (hostile) {
+    return { status: "error", formError: "Please correct the highlighted fields.", fieldErrors: { [hostile.field]: [hostile.message] }, values: {} };
+  }
   try {
     const message = await run({ kind: "user", id: user.id, roles: user.roles });
     return { status: "success", message, at: Date.now(), ...(options.keepValues ? { values } : {}) };

@@ -2,10 +2,16 @@ import { and, desc, eq, gte, inArray, lt } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { pointTransactions, TRANSACTION_TYPES, type TransactionType } from "@/db/schema";
+import { boundedDay } from "@/lib/loyalty/input-bounds";
 
 export const HISTORY_PAGE_SIZE = 25;
 
-const day = z.iso.date().optional().or(z.literal("").transform(() => undefined));
+// A real day from 1970 on: "0000-01-01" is an ISO date that PostgreSQL refuses.
+const day = z.iso
+  .date()
+  .refine((v) => boundedDay(v) !== undefined)
+  .optional()
+  .or(z.literal("").transform(() => undefined));
 
 /** The history page's query string. Bad values are dropped rather than failing the page. */
 export const historyFilterSchema = z.object({

@@ -10,6 +10,21 @@ export interface ParsedEntries {
   gone: string[];
 }
 
+/**
+ * A poison entry is kept in the dead letters as jsonb, which refuses a NUL character or a lone
+ * surrogate (the insert would fail and the entry be retried forever): such a payload is kept as
+ * its text, those characters escaped.
+ */
+function storable(payload: unknown, text: string): unknown {
+  const json = JSON.stringify(payload) ?? "";
+  // JSON.stringify writes NUL and lone surrogates as \u escapes; jsonb accepts neither.
+  return /\\u(0000|d[89a-f][0-9a-f]{2})/i.test(json) ? { raw: escapeText(text) } : payload;
+}
+
+function escapeText(text: string): string {
+  return text.slice(0, 10_000).replace(/\u0000|\p{Cs}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 function fieldValue(fields: string[], name: string): string | undefined {
   for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
   return undefined;
@@ -32,7 +47,7 @@ export function parseEntries(entries: readonly RawEntry[]): ParsedEntries {
     try {
       payload = JSON.parse(text);
     } catch {
-      parsed.invalid.push({ streamId, payload: { raw: text.slice(0, 10_000) }, reason: "invalid_json: the event is not JSON" });
+      parsed.invalid.push({ streamId, payload: { raw: escapeText(text) }, reason: "invalid_json: the event is not JSON" });
       continue;
     }
     const result = loyaltyEventSchema.safeParse(payload);
@@ -43,7 +58,7 @@ export function parseEntries(entries: readonly RawEntry[]): ParsedEntries {
       const field = issue?.path.join(".");
       parsed.invalid.push({
         streamId,
-        payload,
+        payload: storable(payload, text),
         reason: `validation_failed: ${field ? `${field} ` : ""}${issue?.message ?? "invalid event"}`,
       });
     }

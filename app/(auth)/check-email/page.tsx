@@ -21,7 +21,8 @@ const ERRORS: Record<string, string> = {
 /** Where a new account waits until the emailed link proves the email (and so the member's points) is theirs. */
 export default async function CheckEmailPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
   const { error } = await searchParams;
-  const message = error ? ERRORS[error] : undefined;
+  // Own keys only: `?error=__proto__` used to find Object.prototype and fail the render (500).
+  const message = typeof error === "string" && Object.hasOwn(ERRORS, error) ? ERRORS[error] : undefined;
   const user = await getCurrentUser();
   if (!user) {
     return (

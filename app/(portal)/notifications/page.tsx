@@ -8,7 +8,7 @@ import { markReadAction } from "./mark-read-action";
 
 export const metadata = { title: "Inbox" };
 
-export default async function NotificationsPage({ searchParams }: { searchParams: Promise<{ cursor?: string }> }) {
+export default async function NotificationsPage({ searchParams }: { searchParams: Promise<{ cursor?: string | string[] }> }) {
   const user = await requirePortalMember();
   const { cursor } = await searchParams;
   const [page, locale] = await Promise.all([

@@ -7,19 +7,19 @@ import { Field } from "@/components/ui/field";
 import { getDb } from "@/db/client";
 import { getMemberByExternalId } from "@/db/queries/members";
 import { listAudit, type AuditFilter } from "@/lib/loyalty/audit";
+import { boundedDay, pageParams, type RawParams } from "@/lib/loyalty/input-bounds";
+import { IgnoredParams } from "@/components/ui/ignored-params";
 import { requireStaff } from "../staff-session";
 import { actorLabels, resolveActor } from "./resolve-actor";
 
 export const metadata = { title: "Audit log" };
 export const dynamic = "force-dynamic";
 
-type Params = { actor?: string; action?: string; member?: string; from?: string; to?: string; cursor?: string };
+const PARAMS = ["actor", "action", "member", "from", "to", "cursor"] as const;
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Params> }) {
+export default async function AuditPage({ searchParams }: { searchParams: Promise<RawParams> }) {
   const { actor } = await requireStaff("audit:read");
-  const params = await searchParams;
+  const { values: params, ignored } = pageParams(await searchParams, PARAMS);
   const db = getDb();
   const filter: AuditFilter = {};
   let unknownMember = false;
@@ -30,8 +30,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     if (member) filter.memberId = member.id;
     else unknownMember = true;
   }
-  if (params.from && DAY.test(params.from)) filter.from = new Date(`${params.from}T00:00:00Z`);
-  if (params.to && DAY.test(params.to)) filter.to = new Date(new Date(`${params.to}T00:00:00Z`).getTime() + 86_400_000);
+  const from = boundedDay(params.from);
+  const to = boundedDay(params.to);
+  if (params.from && !from) ignored.push("from");
+  if (params.to && !to) ignored.push("to");
+  if (from) filter.from = new Date(`${from}T00:00:00Z`);
+  if (to) filter.to = new Date(new Date(`${to}T00:00:00Z`).getTime() + 86_400_000);
   const cursor = params.cursor && /^\d{1,15}$/.test(params.cursor) ? Number(params.cursor) : null;
   const page = unknownMember ? { items: [], nextCursor: null } : await listAudit(db, actor, filter, { cursor, limit: 50 });
   const names = await actorLabels(db, page.items.map((e) => e.actor));
@@ -40,6 +44,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <PageHeader title="Audit log" description="Every staff and system change, append-only: the database refuses to edit or delete an entry. Dates are UTC." />
+      <IgnoredParams names={ignored} />
       <form className="mb-6 grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-3 lg:grid-cols-6" aria-label="Filter the audit log">
         <Field density="compact" label="Actor" name="actor" defaultValue={params.actor} placeholder="email or user:…" />
         <Field density="compact" label="Action" name="action" defaultValue={params.action} placeholder="points.adjust" />

@@ -4,12 +4,14 @@ import { revalidatePath } from "next/cache";
 import { getDb } from "@/db/client";
 import { previewEarn } from "@/lib/loyalty/campaign-preview";
 import { instantIn } from "@/lib/loyalty/campaign-input";
+import { isInstantInRange } from "@/lib/loyalty/input-bounds";
 import { changeCampaign, createCampaign } from "@/lib/loyalty/campaigns";
 import { LoyaltyError } from "@/lib/loyalty/errors";
 import { formValues, runStaffForm, type StaffFormState } from "@/lib/loyalty/staff-form";
 import { parseMoneyToMinor } from "@/lib/loyalty/tier-settings";
 import { money, multiplier } from "@/components/staff/format";
 import { actionUser } from "../staff-session";
+import { requireId } from "@/lib/loyalty/input-bounds";
 
 function campaignFields(form: FormData) {
   return {
@@ -33,7 +35,7 @@ export async function createCampaignAction(_: StaffFormState, form: FormData): P
 
 export async function editCampaignAction(_: StaffFormState, form: FormData): Promise<StaffFormState> {
   return runStaffForm(await actionUser(), formValues(form), async (actor) => {
-    const id = Number(form.get("id"));
+    const id = requireId(form.get("id"), "id");
     const campaign = await changeCampaign(getDb(), id, campaignFields(form), { actor });
     revalidatePath("/staff/campaigns");
     return `Campaign “${campaign.name}” saved.`;
@@ -45,7 +47,7 @@ const ACTION_DONE = { pause: "paused", resume: "resumed", end: "ended", archive:
 export async function campaignStateAction(_: StaffFormState, form: FormData): Promise<StaffFormState> {
   return runStaffForm(await actionUser(), formValues(form), async (actor) => {
     const action = String(form.get("action")) as keyof typeof ACTION_DONE;
-    const campaign = await changeCampaign(getDb(), Number(form.get("id")), { action }, { actor });
+    const campaign = await changeCampaign(getDb(), requireId(form.get("id"), "id"), { action }, { actor });
     revalidatePath("/staff/campaigns");
     return `“${campaign.name}” ${ACTION_DONE[action] ?? "changed"}.`;
   });
@@ -64,6 +66,10 @@ export async function previewCampaignAction(_: StaffFormState, form: FormData): 
     const instant = atText ? instantIn(atText, timeZone) : new Date();
     if (!(instant instanceof Date)) {
       throw new LoyaltyError("validation_failed", `at: ${instant.error}`, { field: "at", details: { fieldErrors: { at: [instant.error] } } });
+    }
+    if (!isInstantInRange(instant)) {
+      const error = "must be between 1970-01-01 and 9999-12-31";
+      throw new LoyaltyError("validation_failed", `at: ${error}`, { field: "at", details: { fieldErrors: { at: [error] } } });
     }
     const tier = String(form.get("tier") ?? "bronze");
     const result = await previewEarn(getDb(), actor, { eventType: "purchase", amountCents, tier, at: instant.toISOString() });

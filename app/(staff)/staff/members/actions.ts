@@ -9,6 +9,7 @@ import { approvalReason } from "@/components/staff/approval-reason";
 import { points, signedPoints } from "@/components/staff/format";
 import type { ApprovalPending } from "@/lib/loyalty/approval-queue";
 import { actionUser } from "../staff-session";
+import { requireId } from "@/lib/loyalty/input-bounds";
 
 function pendingMessage(outcome: ApprovalPending): string {
   return `${approvalReason(outcome.rule, outcome.need)}: request #${outcome.requestId} is waiting for an admin's approval.`;
@@ -38,8 +39,8 @@ export async function reverseTransactionAction(_: StaffFormState, form: FormData
   const values = formValues(form);
   return runStaffForm(await actionUser(), values, async (actor) => {
     const result = await reverseMemberTransaction(getDb(), actor, {
-      memberId: Number(values.memberId),
-      transactionId: Number(values.transactionId),
+      memberId: requireId(values.memberId, "memberId"),
+      transactionId: requireId(values.transactionId, "transactionId"),
       reason: values.reason ?? "",
     });
     refresh(form);
@@ -50,7 +51,7 @@ export async function reverseTransactionAction(_: StaffFormState, form: FormData
 
 export async function approveAdjustmentAction(_: StaffFormState, form: FormData): Promise<StaffFormState> {
   return runStaffForm(await actionUser(), formValues(form), async (actor) => {
-    const { adjustment } = await approveAdjustment(getDb(), actor, Number(form.get("requestId")));
+    const { adjustment } = await approveAdjustment(getDb(), actor, requireId(form.get("requestId"), "requestId"));
     refresh(form);
     return `Approved and posted (${signedPoints(adjustment.points)}).`;
   });
@@ -58,7 +59,7 @@ export async function approveAdjustmentAction(_: StaffFormState, form: FormData)
 
 export async function rejectAdjustmentAction(_: StaffFormState, form: FormData): Promise<StaffFormState> {
   return runStaffForm(await actionUser(), formValues(form), async (actor) => {
-    await rejectAdjustment(getDb(), actor, Number(form.get("requestId")), String(form.get("reason") || "Rejected by an admin"));
+    await rejectAdjustment(getDb(), actor, requireId(form.get("requestId"), "requestId"), String(form.get("reason") || "Rejected by an admin"));
     refresh(form);
     return "Rejected.";
   });

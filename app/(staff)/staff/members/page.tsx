@@ -5,18 +5,22 @@ import { Badge, Table, Td } from "@/components/staff/table";
 import { buttonClass } from "@/components/ui/button-class";
 import { getDb } from "@/db/client";
 import { searchMembers } from "@/lib/loyalty/support";
+import { pageParams, type RawParams } from "@/lib/loyalty/input-bounds";
+import { IgnoredParams } from "@/components/ui/ignored-params";
 import { requireStaff } from "../staff-session";
 
 export const metadata = { title: "Members" };
 export const dynamic = "force-dynamic";
 
-export default async function MembersPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
+export default async function MembersPage({ searchParams }: { searchParams: Promise<RawParams> }) {
   const { actor } = await requireStaff("members:support");
-  const q = ((await searchParams).q ?? "").slice(0, 200);
+  const { values, ignored } = pageParams(await searchParams, ["q"]);
+  const q = values.q ?? "";
   const hits = q.trim() ? await searchMembers(getDb(), actor, q) : [];
   return (
     <>
       <PageHeader title="Members" description="Find a member by external id (exact), or by the start of their email or name." />
+      <IgnoredParams names={ignored} />
       <form role="search" className="mb-6 flex max-w-2xl gap-2" action="/staff/members">
         <label htmlFor="member-search" className="sr-only">
           External id, email or name

@@ -8,7 +8,9 @@ import { Table, Td } from "@/components/staff/table";
 import { getDb } from "@/db/client";
 import { campaignReport, flowTotals, liabilityAt, membersPerTier, pointFlows } from "@/lib/loyalty/reports";
 import { requireStaff } from "../staff-session";
-import { liabilityInstant, reportRange, type RangeParams } from "./report-range";
+import { pageParams, type RawParams } from "@/lib/loyalty/input-bounds";
+import { IgnoredParams } from "@/components/ui/ignored-params";
+import { liabilityInstant, reportRange, unusableRangeParams } from "./report-range";
 
 export const metadata = { title: "Reports" };
 export const dynamic = "force-dynamic";
@@ -26,9 +28,12 @@ function CsvLink({ href, label }: { href: string; label: string }) {
   );
 }
 
-export default async function ReportsPage({ searchParams }: { searchParams: Promise<RangeParams> }) {
+export default async function ReportsPage({ searchParams }: { searchParams: Promise<RawParams> }) {
   const { actor } = await requireStaff("reports:read");
-  const params = await searchParams;
+  const { values, ignored } = pageParams(await searchParams, ["granularity", "from", "to", "at"] as const);
+  ignored.push(...unusableRangeParams(values));
+  // Only a usable day reaches the links and labels below.
+  const params = { ...values, at: ignored.includes("at") ? undefined : values.at };
   const range = reportRange(params);
   const at = liabilityInstant(params.at);
   const db = getDb();
@@ -45,6 +50,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
   return (
     <>
       <PageHeader title="Reports" description="Figures from the ledger, in points; days and months are UTC." />
+      <IgnoredParams names={ignored} />
       <form className="mb-6 flex flex-wrap items-end gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm" aria-label="Report range">
         <SelectField density="compact" label="Group by" name="granularity" defaultValue={range.granularity} options={GRANULARITIES} />
         <Field density="compact" label="From" type="date" name="from" defaultValue={range.fromText} />

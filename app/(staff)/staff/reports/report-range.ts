@@ -1,4 +1,5 @@
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+import { boundedDay } from "@/lib/loyalty/input-bounds";
+
 const DAY_MS = 86_400_000;
 
 export interface RangeParams {
@@ -14,8 +15,11 @@ export function reportRange(params: RangeParams, now = new Date()) {
   const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   const defaultFrom =
     granularity === "month" ? new Date(Date.UTC(now.getUTCFullYear() - 1, now.getUTCMonth() + 1, 1)) : new Date(today.getTime() - 29 * DAY_MS);
-  const from = params.from && DAY.test(params.from) ? new Date(`${params.from}T00:00:00Z`) : defaultFrom;
-  const toDay = params.to && DAY.test(params.to) ? new Date(`${params.to}T00:00:00Z`) : today;
+  // Real days from 1970 on only: "0000-01-01" passed the old pattern and PostgreSQL refused it (500).
+  const fromDay = boundedDay(params.from);
+  const lastDay = boundedDay(params.to);
+  const from = fromDay ? new Date(`${fromDay}T00:00:00Z`) : defaultFrom;
+  const toDay = lastDay ? new Date(`${lastDay}T00:00:00Z`) : today;
   return {
     granularity,
     from,
@@ -27,9 +31,18 @@ export function reportRange(params: RangeParams, now = new Date()) {
 
 /** Liability date: the end of that UTC day, or now. */
 export function liabilityInstant(at: string | undefined, now = new Date()): Date {
-  if (at && DAY.test(at)) {
-    const end = new Date(new Date(`${at}T00:00:00Z`).getTime() + DAY_MS - 1);
+  const day = boundedDay(at);
+  if (day) {
+    const end = new Date(new Date(`${day}T00:00:00Z`).getTime() + DAY_MS - 1);
     return end.getTime() < now.getTime() ? end : now;
   }
   return now;
+}
+
+/** The range parameters given but not usable (not a real day from 1970 on), for the page to say so. */
+export function unusableRangeParams(params: RangeParams): ("from" | "to" | "at")[] {
+  return (["from", "to", "at"] as const).filter((key) => {
+    const value = params[key];
+    return value !== undefined && value !== "" && !boundedDay(value);
+  });
 }

@@ -5,6 +5,7 @@ import { getDb } from "@/db/client";
 import { createReward, setRewardActive, updateReward } from "@/lib/loyalty/rewards";
 import { formValues, runStaffForm, type StaffFormState } from "@/lib/loyalty/staff-form";
 import { actionUser } from "../staff-session";
+import { requireId } from "@/lib/loyalty/input-bounds";
 
 function rewardFields(values: Record<string, string>) {
   const { id: _id, ...rest } = values;
@@ -24,7 +25,7 @@ export async function createRewardAction(_: StaffFormState, form: FormData): Pro
 export async function updateRewardAction(_: StaffFormState, form: FormData): Promise<StaffFormState> {
   const values = formValues(form);
   return runStaffForm(await actionUser(), values, async (actor) => {
-    const reward = await updateReward(getDb(), Number(values.id), rewardFields(values), { actor });
+    const reward = await updateReward(getDb(), requireId(values.id, "id"), rewardFields(values), { actor });
     revalidatePath("/staff/rewards");
     return `Reward “${reward.name}” saved.`;
   }, { keepValues: true });
@@ -32,7 +33,7 @@ export async function updateRewardAction(_: StaffFormState, form: FormData): Pro
 
 export async function toggleRewardAction(_: StaffFormState, form: FormData): Promise<StaffFormState> {
   return runStaffForm(await actionUser(), formValues(form), async (actor) => {
-    const reward = await setRewardActive(getDb(), Number(form.get("id")), form.get("active") === "true", { actor });
+    const reward = await setRewardActive(getDb(), requireId(form.get("id"), "id"), form.get("active") === "true", { actor });
     revalidatePath("/staff/rewards");
     return reward.active ? "Activated." : "Deactivated.";
   });

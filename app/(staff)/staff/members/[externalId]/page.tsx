@@ -12,6 +12,7 @@ import { Badge, Table, Td } from "@/components/staff/table";
 import { getDb } from "@/db/client";
 import { listMemberAudit } from "@/lib/loyalty/audit";
 import { isLoyaltyError } from "@/lib/loyalty/errors";
+import { externalIdSchema } from "@/lib/loyalty/events";
 import { rolesAllow } from "@/lib/loyalty/staff-permissions";
 import { getMemberHistory, getMemberProfile } from "@/lib/loyalty/support";
 import { actorLabels } from "../../audit/resolve-actor";
@@ -23,15 +24,27 @@ export const dynamic = "force-dynamic";
 
 const REVERSIBLE = new Set(["earn", "redeem", "adjust"]);
 
+function externalIdOf(segment: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+  return externalIdSchema.safeParse(decoded).success ? decoded : null;
+}
+
 export default async function MemberPage({
   params,
   searchParams,
 }: {
   params: Promise<{ externalId: string }>;
-  searchParams: Promise<{ cursor?: string; audit?: string }>;
+  searchParams: Promise<{ cursor?: string | string[]; audit?: string | string[] }>;
 }) {
   const { actor, user } = await requireStaff("members:support");
-  const externalId = decodeURIComponent((await params).externalId);
+  // A hand-typed path: a malformed escape or an id no member can have is simply not found.
+  const externalId = externalIdOf((await params).externalId);
+  if (externalId === null) notFound();
   const { cursor, audit } = await searchParams;
   const db = getDb();
   const profile = await getMemberProfile(db, actor, externalId).catch((error: unknown) => {
@@ -39,9 +52,9 @@ export default async function MemberPage({
     throw error;
   });
   const { member, balance } = profile;
-  const auditCursor = audit && /^\d{1,15}$/.test(audit) ? Number(audit) : null;
+  const auditCursor = typeof audit === "string" && /^\d{1,15}$/.test(audit) ? Number(audit) : null;
   const [history, auditPage] = await Promise.all([
-    getMemberHistory(db, actor, member.id, { cursor: cursor ?? null }).catch((error: unknown) => {
+    getMemberHistory(db, actor, member.id, { cursor: typeof cursor === "string" ? cursor.slice(0, 200) : null }).catch((error: unknown) => {
       if (isLoyaltyError(error) && error.code === "validation_failed") return getMemberHistory(db, actor, member.id);
       throw error;
     }),

@@ -8,6 +8,8 @@ export const API_ERROR_STATUS = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  /** A method the route does not serve; the answer carries `Allow` (lib/http/methods.ts). */
+  method_not_allowed: 405,
   payload_too_large: 413,
   unsupported_media_type: 415,
   /** The database is unreachable (refused, lost, shutting down): retry after `Retry-After` seconds. */

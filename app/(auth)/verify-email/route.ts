@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { auth } from "@/auth";
 import { getDb } from "@/db/client";
 import { verifyMemberLink } from "@/lib/auth/verify-member-link";
+import { otherMethods } from "@/lib/http/methods";
 
 function redirectTo(request: NextRequest, path: string) {
   const response = NextResponse.redirect(new URL(path, request.nextUrl.origin), 303);
@@ -25,3 +26,6 @@ export async function GET(request: NextRequest) {
   const result = await verifyMemberLink(getDb(), userId, token, new Date());
   return redirectTo(request, result.ok ? "/" : `/check-email?error=${result.reason}`);
 }
+
+// Other methods answer 405 method_not_allowed (JSON, with Allow), not Next.js's empty 405.
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

@@ -1,5 +1,6 @@
 import { checkReadiness } from "@/lib/metrics/readiness";
 import { json } from "@/lib/http/responses";
+import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
@@ -12,3 +13,6 @@ export async function GET(): Promise<Response> {
   const readiness = await checkReadiness();
   return json(readiness, readiness.status === "ready" ? 200 : 503);
 }
+
+// Other methods answer 405 method_not_allowed (JSON, with Allow), not Next.js's empty 405.
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

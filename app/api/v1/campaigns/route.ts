@@ -2,15 +2,17 @@ import { z } from "zod";
 import { apiRoute } from "@/lib/http/api-route";
 import { readJsonBody } from "@/lib/http/read-json";
 import { json } from "@/lib/http/responses";
+import { queryInteger } from "@/lib/http/schemas";
 import { parseInput, searchParamsOf } from "@/lib/http/validate";
 import { apiActor } from "@/lib/loyalty/api-actor";
 import { campaignJson } from "@/lib/loyalty/campaign-json";
 import { getCampaign, listCampaigns } from "@/lib/loyalty/campaign-queries";
 import { createCampaign } from "@/lib/loyalty/campaigns";
+import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
-const listQuerySchema = z.object({ pastCursor: z.coerce.number().int().positive().optional() }).strict();
+const listQuerySchema = z.object({ pastCursor: queryInteger().optional() }).strict();
 
 export const GET = apiRoute("campaigns:read", async ({ db, apiKey, now, request }) => {
   const query = parseInput(listQuerySchema, searchParamsOf(request));
@@ -28,3 +30,6 @@ export const POST = apiRoute("campaigns:write", async ({ db, apiKey, now, reques
   const created = await createCampaign(db, body, { actor, now });
   return json(campaignJson(await getCampaign(db, actor, created.id, now)), 201);
 });
+
+// Other methods answer 405 method_not_allowed (JSON, with Allow), not Next.js's empty 405.
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");

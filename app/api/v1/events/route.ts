@@ -5,6 +5,7 @@ import { parseInput } from "@/lib/http/validate";
 import { eventResultView } from "@/lib/http/views";
 import { loyaltyEventSchema } from "@/lib/loyalty/events";
 import { recordEventGrouped } from "@/lib/loyalty/group-commit";
+import { otherMethods } from "@/lib/http/methods";
 
 /**
  * 201 for a new event; 200 with the first result and duplicate: true for a replayed referenceId.
@@ -16,3 +17,6 @@ export const POST = apiRoute("events:write", async ({ request, db, actor }) => {
   const outcome = await recordEventGrouped(db, event, { actor });
   return outcome.ok ? json(eventResultView(outcome.result), outcome.status) : json(outcome.error, outcome.status);
 });
+
+// Other methods answer 405 method_not_allowed (JSON, with Allow), not Next.js's empty 405.
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

@@ -5,8 +5,11 @@ import { isLoyaltyError } from "@/lib/loyalty/errors";
 import { campaignReport, liabilityAt, membersPerTier, pointFlows } from "@/lib/loyalty/reports";
 import type { Actor } from "@/lib/loyalty/staff-permissions";
 import { statementLines, statementMember } from "@/lib/loyalty/statements";
-import { liabilityInstant, reportRange } from "../report-range";
+import { pageParams } from "@/lib/loyalty/input-bounds";
+import { externalIdSchema } from "@/lib/loyalty/events";
+import { liabilityInstant, reportRange, unusableRangeParams } from "../report-range";
 import { json } from "@/lib/http/responses";
+import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
@@ -20,13 +23,23 @@ function csv(name: string, body: ReadableStream<Uint8Array>): Response {
   });
 }
 
-async function exportTable(actor: Actor, params: URLSearchParams): Promise<Response> {
+/** The query string, bounded; a value no export can use answers 400 naming it. */
+function exportParams(search: URLSearchParams) {
+  const { values, ignored } = pageParams(Object.fromEntries(search), ["table", "granularity", "from", "to", "at", "member"] as const);
+  const bad = [...ignored, ...unusableRangeParams(values)];
+  if (values.member !== undefined && !externalIdSchema.safeParse(values.member).success) bad.push("member");
+  return { values, bad: bad[0] };
+}
+
+async function exportTable(actor: Actor, search: URLSearchParams): Promise<Response> {
   const db = getDb();
-  const table = params.get("table");
+  const { values: params, bad } = exportParams(search);
+  if (bad) return json({ error: "validation_failed", message: `${bad}: not a usable value`, field: bad }, 400);
+  const table = params.table;
   const today = new Date().toISOString().slice(0, 10);
   switch (table) {
     case "flows": {
-      const range = reportRange(Object.fromEntries(params));
+      const range = reportRange(params);
       const rows = await pointFlows(db, actor, { granularity: range.granularity, from: range.from, to: range.to });
       return csv(`points-per-${range.granularity}-${range.fromText}-${range.toText}`, csvStream(
         [
@@ -42,7 +55,7 @@ async function exportTable(actor: Actor, params: URLSearchParams): Promise<Respo
       ));
     }
     case "liability": {
-      const at = liabilityInstant(params.get("at") ?? undefined);
+      const at = liabilityInstant(params.at);
       const row = await liabilityAt(db, actor, at);
       return csv(`liability-${row.at.slice(0, 10)}`, csvStream([{ key: "at", header: "at" }, { key: "points", header: "outstanding_points" }], [row]));
     }
@@ -65,7 +78,7 @@ async function exportTable(actor: Actor, params: URLSearchParams): Promise<Respo
         await campaignReport(db, actor, 500),
       ));
     case "statement": {
-      const member = await statementMember(db, actor, params.get("member") ?? "");
+      const member = await statementMember(db, actor, params.member ?? "");
       return csv(`statement-${member.externalId.replace(/[^\w.-]/g, "_")}-${today}`, csvStream(
         [
           { key: "id", header: "transaction_id" },
@@ -98,3 +111,6 @@ export async function GET(request: Request): Promise<Response> {
     throw error;
   }
 }
+
+// Other methods answer 405 method_not_allowed (JSON, with Allow), not Next.js's empty 405.
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

@@ -4,6 +4,7 @@ import { rolesAllow } from "@/lib/loyalty/staff-permissions";
 import { runTierRecalculation } from "@/lib/loyalty/tier-settings";
 import { log } from "@/lib/log";
 import { json } from "@/lib/http/responses";
+import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
@@ -11,7 +12,9 @@ export const dynamic = "force-dynamic";
 function sameOrigin(request: Request): boolean {
   const origin = request.headers.get("origin");
   const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  return origin !== null && host !== null && new URL(origin).host === host;
+  if (origin === null || host === null) return false;
+  // A malformed Origin ("null", a bare word) is simply not ours: new URL() would throw (a 500).
+  return URL.canParse(origin) && new URL(origin).host === host;
 }
 
 /**
@@ -43,3 +46,6 @@ export async function POST(request: Request): Promise<Response> {
   });
   return new Response(stream, { headers: { "content-type": "application/x-ndjson", "cache-control": "no-store" } });
 }
+
+// Other methods answer 405 method_not_allowed (JSON, with Allow), not Next.js's empty 405.
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

@@ -7,6 +7,7 @@ import { apiActor } from "@/lib/loyalty/api-actor";
 import { campaignJson } from "@/lib/loyalty/campaign-json";
 import { getCampaign } from "@/lib/loyalty/campaign-queries";
 import { changeCampaign } from "@/lib/loyalty/campaigns";
+import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
@@ -24,3 +25,6 @@ export const PATCH = apiRoute<{ id: string }>("campaigns:write", async ({ db, ap
   await changeCampaign(db, id, body, { actor, now });
   return json(campaignJson(await getCampaign(db, actor, id, now)));
 });
+
+// Other methods answer 405 method_not_allowed (JSON, with Allow), not Next.js's empty 405.
+export const { POST, PUT, DELETE, OPTIONS } = otherMethods("GET", "PATCH");

@@ -7,6 +7,7 @@ import { eventResultView } from "@/lib/http/views";
 import { recordEvents } from "@/lib/loyalty/accrual";
 import { loyaltyEventSchema, type LoyaltyEvent } from "@/lib/loyalty/events";
 import type { z } from "zod";
+import { otherMethods } from "@/lib/http/methods";
 
 type BatchItem = z.input<typeof batchItemSchema>;
 
@@ -15,7 +16,7 @@ type BatchItem = z.input<typeof batchItemSchema>;
  * valid ones are recorded together, each answering 201, 200 (duplicate) or its own error.
  */
 export const POST = apiRoute("events:write", async ({ request, db, actor, now }) => {
-  const { events } = parseInput(batchRequestSchema, await readJsonBody(request, BATCH_BODY_LIMIT));
+  const { events } = parseInput(batchRequestSchema, await readJsonBody(request, BATCH_BODY_LIMIT, { checkText: false }));
   const items: BatchItem[] = new Array(events.length);
   const valid: LoyaltyEvent[] = [];
   const validIndexes: number[] = [];
@@ -41,3 +42,6 @@ export const POST = apiRoute("events:write", async ({ request, db, actor, now })
   const duplicates = items.filter((i) => i.status === 200).length;
   return json({ results: items, summary: { created, duplicates, failed: items.length - created - duplicates } });
 });
+
+// Other methods answer 405 method_not_allowed (JSON, with Allow), not Next.js's empty 405.
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

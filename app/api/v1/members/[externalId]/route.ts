@@ -3,6 +3,7 @@ import { apiRoute } from "@/lib/http/api-route";
 import { json } from "@/lib/http/responses";
 import { memberParamsSchema } from "@/lib/http/schemas";
 import { parseInput } from "@/lib/http/validate";
+import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
@@ -14,3 +15,6 @@ export const GET = apiRoute<{ externalId: string }>("members:read", async ({ db,
   const { externalId } = parseInput(memberParamsSchema, params);
   return json(await cachedMemberSummary(db, externalId, now));
 });
+
+// Other methods answer 405 method_not_allowed (JSON, with Allow), not Next.js's empty 405.
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

@@ -4,6 +4,7 @@ import { json } from "@/lib/http/responses";
 import { memberParamsSchema, redemptionRequestSchema } from "@/lib/http/schemas";
 import { parseInput } from "@/lib/http/validate";
 import { redeemPoints } from "@/lib/loyalty/redemption";
+import { otherMethods } from "@/lib/http/methods";
 
 /**
  * 201 redeemed (points, or a reward's cost and one item of its stock); 200 with the first result
@@ -17,3 +18,6 @@ export const POST = apiRoute<{ externalId: string }>("redemptions:write", async 
   const { transactionId, points, availablePoints, duplicate } = result;
   return json({ transactionId, points, availablePoints, duplicate }, duplicate ? 200 : 201);
 });
+
+// Other methods answer 405 method_not_allowed (JSON, with Allow), not Next.js's empty 405.
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

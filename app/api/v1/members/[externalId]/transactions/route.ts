@@ -6,6 +6,7 @@ import { memberParamsSchema, transactionsQuerySchema } from "@/lib/http/schemas"
 import { parseInput, searchParamsOf } from "@/lib/http/validate";
 import { transactionView } from "@/lib/http/views";
 import { LoyaltyError } from "@/lib/loyalty/errors";
+import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 
@@ -28,3 +29,6 @@ export const GET = apiRoute<{ externalId: string }>("members:read", async ({ req
   });
   return json({ items: page.items.map(transactionView), nextCursor: page.nextCursor ?? null });
 });
+
+// Other methods answer 405 method_not_allowed (JSON, with Allow), not Next.js's empty 405.
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

@@ -12,5 +12,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: more forks only fight over them and over PostgreSQL.
     maxWorkers: 2,
+    // next-auth imports "next/server" without an extension, which Node's ESM resolver refuses:
+    // inlined, Vite resolves it, so a test can load auth.ts (the hostile-input fuzzer does).
+    server: { deps: { inline: ["next-auth"] } },
   },
 });

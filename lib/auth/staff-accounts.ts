@@ -81,9 +81,12 @@ async function rolesOf(ex: Executor, userId: string): Promise<Role[]> {
   return rows.map((r) => r.role).sort();
 }
 
-async function lockUserByEmail(tx: Tx, email: string): Promise<{ id: string; email: string | null }> {
+type LockedUser = { id: string; email: string | null; passwordSet: boolean };
+const lockedUser = { id: users.id, email: users.email, passwordSet: sql<boolean>`${users.passwordHash} is not null` };
+
+async function lockUserByEmail(tx: Tx, email: string): Promise<LockedUser> {
   const [user] = await tx
-    .select({ id: users.id, email: users.email })
+    .select(lockedUser)
     .from(users)
     .where(sql`lower(${users.email}) = ${email.toLowerCase()}`)
     .for("update");
@@ -91,8 +94,8 @@ async function lockUserByEmail(tx: Tx, email: string): Promise<{ id: string; ema
   return user;
 }
 
-async function lockUserById(tx: Tx, userId: string): Promise<{ id: string; email: string | null }> {
-  const [user] = await tx.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, userId)).for("update");
+async function lockUserById(tx: Tx, userId: string): Promise<LockedUser> {
+  const [user] = await tx.select(lockedUser).from(users).where(eq(users.id, userId)).for("update");
   if (!user) throw new LoyaltyError("not_found", "No such account.");
   return user;
 }
@@ -254,7 +257,7 @@ export function setStaffRoles(
   );
 }
 
-/** A new one-time link for an account (the old one stops working), e.g. when the first expired. */
+/** A new one-time link for a staff account (the old one stops working), e.g. when the first expired. */
 export async function reissuePasswordLink(
   db: Db,
   manager: StaffManager,
@@ -267,7 +270,13 @@ export async function reissuePasswordLink(
     const roles = await rolesOf(tx, user.id);
     // Staff accounts only: a member's password is theirs to reset, not an admin's to hand out.
     if (!roles.some((r) => (STAFF_ROLES as readonly Role[]).includes(r))) {
-      throw new LoyaltyError("forbidden", "Only staff accounts get a password link from an administrator.");
+      throw new LoyaltyError("conflict", "Only staff accounts get a password link from an administrator.");
+    }
+    // An admin on the page only completes an invitation: a link for an account that has a password
+    // would let one admin take over another's account (and its approvals). The operator's command
+    // line, who holds the database anyway, may reset one (e.g. the only admin's forgotten password).
+    if (user.passwordSet && manager !== "cli") {
+      throw new LoyaltyError("conflict", "This account has chosen its password: its owner resets it from the sign-in page.");
     }
     const link = await issuePasswordLink(tx, user.id, now);
     await writeAudit(tx, {
@@ -275,7 +284,7 @@ export async function reissuePasswordLink(
       action: "user.password_link",
       targetType: "user",
       targetId: user.id,
-      after: { email: user.email, expiresAt: link.expiresAt.toISOString() },
+      after: { email: user.email, expiresAt: link.expiresAt.toISOString(), replacesPassword: Boolean(user.passwordSet) },
     });
     return { userId: user.id, email: user.email, ...link };
   });

@@ -50,7 +50,9 @@ describe("staff navigation", () => {
     const hrefs = (roles: Parameters<typeof navLinksFor>[0]) => navLinksFor(roles).map((l) => l.href);
     expect(hrefs(["marketing"])).toEqual(["/staff", "/staff/campaigns", "/staff/rewards", "/staff/tiers"]);
     expect(hrefs(["support"])).toEqual(["/staff", "/staff/members"]);
-    expect(hrefs(["admin"])).toHaveLength(8);
+    expect(hrefs(["admin"])).toHaveLength(9);
+    expect(hrefs(["admin"])).toContain("/staff/accounts");
+    expect([...hrefs(["support", "marketing"]), ...hrefs(["member"])]).not.toContain("/staff/accounts");
     expect(hrefs(["admin"])).toContain("/staff/dead-letters");
     expect(hrefs(["member"])).toEqual(["/staff"]);
     expect(rolesAllow(["member"], "members:support")).toBe(false);

@@ -1,0 +1,318 @@
+import fc from "fast-check";
+import {
+  badBody,
+  badDate,
+  badId,
+  badInt,
+  badText,
+  controlText,
+  farDay,
+  longText,
+  nanLike,
+  objectWithABadField,
+  printableId,
+  protoKey,
+  unicode,
+  urlEncode,
+  wrongType,
+} from "./hostile";
+
+/**
+ * What the fuzzer sends to every route, action and page. Keys are paths under app/, as found on
+ * disk: a route, page or action file with no entry here fails the run, so a new one cannot go
+ * unfuzzed.
+ */
+
+/** Who is signed in while a target is fuzzed. */
+export type Session = "none" | "member" | "admin";
+
+/** A member that exists (with no points) and a campaign id that does not. */
+export const KNOWN_MEMBER = "fuzz-member";
+
+export interface RoutePayload {
+  params?: Record<string, string>;
+  query?: string;
+  /** A string is sent as is (bad JSON); anything else as JSON. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteSpec {
+  session: Session;
+  /** The methods the route serves, with their hostile payloads. */
+  methods: Partial<Record<"GET" | "POST" | "PATCH", fc.Arbitrary<RoutePayload>>>;
+  /**
+   * What a hostile payload may be answered with. "refused": 4xx with {error, message}; "batch": 200
+   * whose every item is 4xx, or a 4xx; "ignored": the route takes no input (200 to any query);
+   * "redirect": a 3xx to a page that says what went wrong (or a 4xx); "auth": Auth.js's own
+   * answers (any status below 500).
+   */
+  expect: "refused" | "batch" | "ignored" | "redirect" | "auth";
+  /** When the route needs the API key (v1) or the cron secret. */
+  auth?: "api-key" | "cron";
+}
+
+const hostileQuery = (keys: string[], bad: fc.Arbitrary<unknown>) =>
+  fc
+    .tuple(fc.subarray(keys, { minLength: 1 }), fc.array(fc.tuple(fc.oneof(fc.constantFrom(...keys), protoKey, controlText), bad), { maxLength: 3 }), bad)
+    .map(([chosen, extra, value]) => [...chosen.map((k) => [k, value] as [string, unknown]), ...extra]);
+
+function toQuery(pairs: [string, unknown][]): string {
+  return pairs.map(([k, v]) => `${urlEncode(k)}=${urlEncode(typeof v === "string" ? v : (JSON.stringify(v) ?? ""))}`).join("&");
+}
+
+const eventFields = {
+  type: { ok: fc.constantFrom("purchase", "refund", "referral", "review", "login"), bad: fc.oneof(badText, fc.constantFrom("PURCHASE", "earn", "", "__proto__")) },
+  memberExternalId: { ok: fc.constantFrom(KNOWN_MEMBER), bad: badId },
+  referenceId: { ok: printableId, bad: badId },
+  amountCents: { ok: fc.integer({ min: 1, max: 1_000_000 }), bad: badInt },
+  originalReferenceId: { ok: printableId, bad: badId },
+  occurredAt: { ok: fc.constant(new Date(Date.UTC(2026, 0, 1)).toISOString()), bad: badDate },
+};
+const hostileEvent = fc.oneof(objectWithABadField(eventFields), wrongType, fc.string({ maxLength: 10 }));
+const body = (object: fc.Arbitrary<unknown>) => fc.oneof({ weight: 4, arbitrary: object }, { weight: 1, arbitrary: badBody });
+
+const memberFields = {
+  externalId: { ok: printableId, bad: badId },
+  email: { ok: fc.constantFrom("ada@example.com"), bad: fc.oneof(badText, fc.constantFrom("not-an-email", "a@b", "@example.com", "a@@example.com", `${"a".repeat(320)}@example.com`)) },
+  name: { ok: unicode, bad: fc.oneof(controlText, longText, wrongType, fc.constantFrom("", "   ", "x".repeat(201))) },
+};
+
+const redemptionFields = {
+  points: { ok: fc.integer({ min: 1, max: 1_000 }), bad: badInt },
+  referenceId: { ok: printableId, bad: badId },
+  rewardId: { ok: fc.integer({ min: 1, max: 1_000 }), bad: badInt },
+};
+
+const campaignFields = {
+  name: { ok: unicode, bad: fc.oneof(controlText, longText, wrongType, fc.constantFrom("", "x".repeat(121))) },
+  multiplier: { ok: fc.constantFrom("2", 1.5, "3"), bad: fc.oneof(nanLike, fc.constantFrom("1", 1, 0, 11, "10.001", "2.555", -2), wrongType) },
+  startsAt: { ok: fc.constant("2026-12-24T09:00"), bad: fc.oneof(badDate, fc.constantFrom("0000-01-01T00:00", "1999-12-31T23:59", "9999-12-31T23:59", "2050-01-01T00:00")) },
+  endsAt: { ok: fc.constant("2026-12-26T09:00"), bad: fc.oneof(badDate, fc.constantFrom("0000-01-01T00:00", "9999-12-31T23:59", "+275760-09-13T00:00:00Z", "2099-01-01T00:00")) },
+  timeZone: { ok: fc.constantFrom("UTC", "Europe/Paris"), bad: fc.oneof(badText, fc.constantFrom("Mars/Olympus", "UTC+25", "../../etc/passwd")) },
+  eventTypes: { ok: fc.constant(["purchase"]), bad: fc.oneof(wrongType, fc.constant(["purchase", "nope"]), fc.array(fc.constant("purchase"), { minLength: 7, maxLength: 9 })) },
+  tiers: { ok: fc.constant(["gold"]), bad: fc.oneof(fc.constant(["platinum"]), fc.constant("gold"), fc.array(controlText, { minLength: 1, maxLength: 2 })) },
+};
+
+const externalIdParam = fc.oneof(controlText, fc.constantFrom("", "%", "a b", "x".repeat(201), "é", "..", "__proto__"), fc.string({ maxLength: 300 }));
+const anyExternalId = fc.oneof(fc.constant(KNOWN_MEMBER), externalIdParam);
+const idParam = fc.oneof(nanLike, fc.constantFrom("1e300", "99999999999999999999", "-5", "0", "abc", "__proto__"), controlText, fc.constant("999999"));
+const badToken = fc.oneof(controlText, longText, fc.constantFrom("", "Bearer", "Bearer ", "Basic YWJj", "Bearer a b", "Bearer lk_nope"), fc.string({ maxLength: 50 }).map((s) => `Bearer ${s}`));
+const noise = fc.array(fc.tuple(fc.oneof(protoKey, controlText, fc.string({ maxLength: 8 })), fc.oneof(controlText, longText, nanLike, farDay)), { maxLength: 3 }).map(toQuery);
+
+const transactionsQuery = hostileQuery(["limit", "cursor", "types", "from", "to", "extra"], fc.oneof(nanLike, badDate, controlText, longText, fc.constantFrom("0", "101", "1e3", "earn,,nope", "x".repeat(201))));
+
+export const ROUTES: Record<string, RouteSpec> = {
+  "api/v1/events/route.ts": { session: "none", auth: "api-key", expect: "refused", methods: { POST: body(hostileEvent).map((b) => ({ body: b })) } },
+  "api/v1/events/batch/route.ts": {
+    session: "none",
+    auth: "api-key",
+    expect: "batch",
+    methods: {
+      POST: fc.oneof(
+        fc.array(hostileEvent, { minLength: 1, maxLength: 30 }).map((events) => ({ body: { events } })),
+        badBody.map((b) => ({ body: b })),
+        fc.constantFrom({ events: [] }, { events: {} }, { events: null }, { events: [{}], extra: 1 }).map((b) => ({ body: b })),
+      ),
+    },
+  },
+  "api/v1/members/route.ts": { session: "none", auth: "api-key", expect: "refused", methods: { POST: body(objectWithABadField(memberFields)).map((b) => ({ body: b })) } },
+  "api/v1/members/[externalId]/route.ts": { session: "none", auth: "api-key", expect: "refused", methods: { GET: externalIdParam.map((externalId) => ({ params: { externalId } })) } },
+  "api/v1/members/[externalId]/transactions/route.ts": {
+    session: "none",
+    auth: "api-key",
+    expect: "refused",
+    methods: {
+      GET: fc.oneof(
+        fc.tuple(anyExternalId, transactionsQuery).map(([externalId, q]) => ({ params: { externalId }, query: toQuery(q) })),
+        externalIdParam.map((externalId) => ({ params: { externalId } })),
+      ),
+    },
+  },
+  "api/v1/members/[externalId]/redemptions/route.ts": {
+    session: "none",
+    auth: "api-key",
+    expect: "refused",
+    methods: {
+      POST: fc.oneof(
+        fc.tuple(fc.constant(KNOWN_MEMBER), body(objectWithABadField(redemptionFields))).map(([externalId, b]) => ({ params: { externalId }, body: b })),
+        // A well-formed redemption for a member with no points, or for a member that cannot exist.
+        fc.tuple(anyExternalId, fc.integer({ min: 1, max: 1_000 }), printableId).map(([externalId, points, referenceId]) => ({ params: { externalId }, body: { points, referenceId } })),
+      ),
+    },
+  },
+  "api/v1/campaigns/route.ts": {
+    session: "none",
+    auth: "api-key",
+    expect: "refused",
+    methods: {
+      GET: hostileQuery(["pastCursor", "extra"], fc.oneof(nanLike, controlText, fc.constantFrom("1e300", "-1", "0", "99999999999999999999"))).map((q) => ({ query: toQuery(q) })),
+      POST: body(objectWithABadField(campaignFields)).map((b) => ({ body: b })),
+    },
+  },
+  "api/v1/campaigns/[id]/route.ts": {
+    session: "none",
+    auth: "api-key",
+    expect: "refused",
+    methods: {
+      GET: idParam.map((id) => ({ params: { id } })),
+      PATCH: fc.tuple(idParam, body(fc.oneof(objectWithABadField(campaignFields), fc.constant({ action: "pause" })))).map(([id, b]) => ({ params: { id }, body: b })),
+    },
+  },
+  "api/auth/[...nextauth]/route.ts": {
+    session: "none",
+    expect: "auth",
+    methods: {
+      GET: fc
+        .tuple(fc.oneof(fc.constantFrom("session", "csrf", "providers", "signin", "signout", "error", "callback/credentials", "verify-request", "nope", "__proto__"), controlText.map((s) => urlEncode(s))), noise)
+        .map(([action, query]) => ({ params: { nextauth: action }, query })),
+      POST: fc
+        .tuple(fc.constantFrom("callback/credentials", "signin/credentials", "signout", "session", "nope"), fc.oneof(controlText, longText, farDay), fc.oneof(controlText, longText))
+        .map(([action, email, password]) => ({
+          params: { nextauth: action },
+          body: new URLSearchParams({ email, password, csrfToken: "forged", callbackUrl: "/" }).toString(),
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+        })),
+    },
+  },
+  "api/cron/expire-points/route.ts": { session: "none", auth: "cron", expect: "refused", methods: { GET: badToken.map((t) => ({ headers: { authorization: t } })) } },
+  "api/cron/expiry-reminders/route.ts": { session: "none", auth: "cron", expect: "refused", methods: { GET: badToken.map((t) => ({ headers: { authorization: t } })) } },
+  "api/cron/ledger-snapshot/route.ts": { session: "none", auth: "cron", expect: "refused", methods: { GET: badToken.map((t) => ({ headers: { authorization: t } })) } },
+  "api/cron/recalculate-tiers/route.ts": { session: "none", auth: "cron", expect: "refused", methods: { GET: badToken.map((t) => ({ headers: { authorization: t } })) } },
+  "api/metrics/route.ts": { session: "none", expect: "refused", methods: { GET: badToken.map((t) => ({ headers: { authorization: t } })) } },
+  "api/ready/route.ts": { session: "none", expect: "ignored", methods: { GET: noise.map((query) => ({ query })) } },
+  "api/health/route.ts": { session: "none", expect: "ignored", methods: { GET: noise.map((query) => ({ query })) } },
+  "api/docs/route.ts": { session: "none", expect: "ignored", methods: { GET: noise.map((query) => ({ query })) } },
+  "api/v1/openapi.json/route.ts": { session: "none", expect: "ignored", methods: { GET: noise.map((query) => ({ query })) } },
+  "api/[...path]/route.ts": {
+    session: "none",
+    expect: "refused",
+    methods: {
+      GET: fc.array(fc.oneof(controlText, fc.string({ maxLength: 20 }), protoKey), { minLength: 1, maxLength: 4 }).map((path) => ({ params: {}, query: "", headers: { "x-fuzz-path": path.map((s) => urlEncode(s)).join("/") } })),
+    },
+  },
+  "(auth)/verify-email/route.ts": {
+    session: "member",
+    expect: "redirect",
+    methods: { GET: fc.oneof(controlText, longText, nanLike, fc.string({ maxLength: 80 })).map((token) => ({ query: toQuery([["token", token]]) })) },
+  },
+  "(staff)/staff/reports/export/route.ts": {
+    session: "admin",
+    expect: "refused",
+    methods: {
+      GET: fc
+        .tuple(
+          fc.constantFrom("flows", "liability", "tiers", "campaigns", "statement"),
+          fc.subarray(["from", "to", "at", "member"], { minLength: 1 }),
+          fc.oneof(farDay, controlText, longText, fc.constantFrom("nobody-at-all")),
+          fc.oneof(fc.constant(undefined), badText.filter((v): v is string => typeof v === "string")),
+        )
+        .map(([table, keys, value, badTable]) => ({
+          query: toQuery([["table", badTable ?? table], ...keys.map((k) => [k, value] as [string, unknown])]),
+        })),
+    },
+  },
+  "(staff)/staff/tiers/recalculate/route.ts": {
+    session: "admin",
+    expect: "refused",
+    methods: {
+      POST: fc.oneof(controlText, fc.constantFrom("null", "https://evil.example", "http://localhost:1", "file://", "x")).map((origin) => ({ headers: { origin: origin.replace(/[^\x20-\x7e]/g, "?"), host: "localhost" } })),
+    },
+  },
+};
+
+export interface PageSpec {
+  session: Session;
+  params?: fc.Arbitrary<Record<string, string>>;
+  /** Query-string keys the page reads; the fuzzer sends hostile values for them and for unknown keys. */
+  searchKeys: string[];
+}
+
+const pageValue = fc.oneof(controlText, longText, nanLike, farDay, fc.constantFrom("__proto__", "constructor", "toString", "%", "%00", "../"), fc.array(controlText, { minLength: 2, maxLength: 3 }));
+
+export const PAGES: Record<string, PageSpec> = {
+  "(auth)/check-email/page.tsx": { session: "none", searchKeys: ["error"] },
+  "(auth)/sign-in/page.tsx": { session: "none", searchKeys: ["callbackUrl", "notice"] },
+  "(auth)/sign-up/page.tsx": { session: "none", searchKeys: [] },
+  "(auth)/set-password/page.tsx": { session: "none", searchKeys: ["user", "token"] },
+  "(staff)/staff/accounts/page.tsx": { session: "admin", searchKeys: [] },
+  "(portal)/page.tsx": { session: "member", searchKeys: [] },
+  "(portal)/history/page.tsx": { session: "member", searchKeys: ["type", "from", "to", "cursor"] },
+  "(portal)/notifications/page.tsx": { session: "member", searchKeys: ["cursor"] },
+  "(portal)/redeem/page.tsx": { session: "member", searchKeys: [] },
+  "(staff)/staff/page.tsx": { session: "admin", searchKeys: [] },
+  "(staff)/staff/audit/page.tsx": { session: "admin", searchKeys: ["actor", "action", "member", "from", "to", "cursor"] },
+  "(staff)/staff/campaigns/page.tsx": { session: "admin", searchKeys: ["past"] },
+  "(staff)/staff/campaigns/[id]/page.tsx": { session: "admin", params: idParam.map((id) => ({ id })), searchKeys: [] },
+  "(staff)/staff/dead-letters/page.tsx": { session: "admin", searchKeys: ["cursor"] },
+  "(staff)/staff/members/page.tsx": { session: "admin", searchKeys: ["q"] },
+  "(staff)/staff/members/[externalId]/page.tsx": { session: "admin", params: anyExternalId.map((externalId) => ({ externalId: urlEncode(externalId) })), searchKeys: ["cursor", "audit"] },
+  "(staff)/staff/reports/page.tsx": { session: "admin", searchKeys: ["granularity", "from", "to", "at"] },
+  "(staff)/staff/rewards/page.tsx": { session: "admin", searchKeys: ["cursor"] },
+  "(staff)/staff/rewards/[id]/page.tsx": { session: "admin", params: idParam.map((id) => ({ id })), searchKeys: [] },
+  "(staff)/staff/tiers/page.tsx": { session: "admin", searchKeys: [] },
+};
+
+export function pageSearch(keys: string[]): fc.Arbitrary<Record<string, string | string[]>> {
+  return fc
+    .tuple(fc.subarray(keys), fc.array(fc.tuple(fc.oneof(protoKey, controlText), pageValue), { maxLength: 2 }), pageValue)
+    .map(([chosen, extra, value]) => {
+      const out: Record<string, string | string[]> = {};
+      for (const k of chosen) out[k] = value;
+      for (const [k, v] of extra) Object.defineProperty(out, k, { value: v, enumerable: true, configurable: true, writable: true });
+      return out;
+    });
+}
+
+export interface ActionSpec {
+  session: Session;
+  /** Hostile form fields; null: the action takes no input (listed, not fuzzed). */
+  form: fc.Arbitrary<[string, string][]> | null;
+  /** "state": returns a form state that must be an error with a message; "void": returns nothing or redirects. */
+  returns: "state" | "void";
+}
+
+const formValue = fc.oneof(controlText, longText, nanLike, farDay, fc.constantFrom("__proto__", "0000-01-01T00:00:00Z", "+275760-09-13T00:00", "9999-12-31T23:59", "1e300", "-1", "0"));
+/** Form fields: the named ones (at least one), some with hostile values, plus odd extra keys. */
+function hostileForm(fields: string[]): fc.Arbitrary<[string, string][]> {
+  return fc
+    .tuple(fc.subarray(fields, { minLength: 1 }), formValue, fc.array(fc.tuple(fc.oneof(protoKey, controlText.map((s) => s.replace(/\p{Cs}/gu, "?"))), formValue), { maxLength: 2 }))
+    .map(([chosen, value, extra]) => [...chosen.map((k) => [k, value] as [string, string]), ...extra]);
+}
+
+export const ACTIONS: Record<string, Record<string, ActionSpec>> = {
+  "(auth)/check-email/resend-action.ts": { resendAction: { session: "none", form: null, returns: "state" } },
+  "(auth)/sign-in/oidc-sign-in-action.ts": { oidcSignInAction: { session: "none", form: hostileForm(["callbackUrl"]), returns: "void" } },
+  "(auth)/sign-in/sign-in-action.ts": { signInAction: { session: "none", form: hostileForm(["email", "password", "callbackUrl"]), returns: "state" } },
+  "(auth)/sign-out-action.ts": { signOutAction: { session: "none", form: null, returns: "void" } },
+  "(auth)/sign-up/sign-up-action.ts": { signUpAction: { session: "none", form: hostileForm(["name", "email", "password"]), returns: "state" } },
+  "(auth)/set-password/set-password-action.ts": { setPasswordAction: { session: "none", form: hostileForm(["user", "token", "password", "confirm"]), returns: "state" } },
+  "(staff)/staff/accounts/actions.ts": {
+    addStaffAction: { session: "admin", form: hostileForm(["email", "name", "roles", "reason"]), returns: "state" },
+    saveStaffRolesAction: { session: "admin", form: hostileForm(["userId", "roles", "reason"]), returns: "state" },
+    newPasswordLinkAction: { session: "admin", form: hostileForm(["userId"]), returns: "state" },
+  },
+  "(portal)/check-in-action.ts": { checkInAction: { session: "none", form: null, returns: "state" } },
+  "(portal)/notifications/mark-read-action.ts": { markReadAction: { session: "member", form: hostileForm(["notificationId"]), returns: "void" } },
+  "(portal)/redeem/redeem-action.ts": { redeemAction: { session: "member", form: hostileForm(["mode", "points", "rewardId", "idempotencyKey"]), returns: "state" } },
+  "(staff)/staff/campaigns/actions.ts": {
+    createCampaignAction: { session: "admin", form: hostileForm(["name", "multiplier", "startsAt", "endsAt", "timeZone", "eventTypes", "tiers"]), returns: "state" },
+    editCampaignAction: { session: "admin", form: hostileForm(["id", "name", "multiplier", "startsAt", "endsAt", "timeZone"]), returns: "state" },
+    campaignStateAction: { session: "admin", form: hostileForm(["id", "action"]), returns: "state" },
+    previewCampaignAction: { session: "admin", form: hostileForm(["amount", "timeZone", "at", "tier"]), returns: "state" },
+  },
+  "(staff)/staff/members/actions.ts": {
+    adjustPointsAction: { session: "admin", form: hostileForm(["memberId", "externalId", "points", "reason", "referenceId", "allowNegativeBalance"]), returns: "state" },
+    reverseTransactionAction: { session: "admin", form: hostileForm(["memberId", "transactionId", "reason"]), returns: "state" },
+    approveAdjustmentAction: { session: "admin", form: hostileForm(["requestId"]), returns: "state" },
+    rejectAdjustmentAction: { session: "admin", form: hostileForm(["requestId", "reason"]), returns: "state" },
+  },
+  "(staff)/staff/rewards/actions.ts": {
+    createRewardAction: { session: "admin", form: hostileForm(["name", "description", "pointsCost", "stock", "imageUrl", "startsAt", "endsAt", "active"]), returns: "state" },
+    updateRewardAction: { session: "admin", form: hostileForm(["id", "name", "description", "pointsCost", "stock", "imageUrl", "startsAt", "endsAt"]), returns: "state" },
+    toggleRewardAction: { session: "admin", form: hostileForm(["id", "active"]), returns: "state" },
+  },
+  "(staff)/staff/tiers/actions.ts": {
+    tiersAction: { session: "admin", form: hostileForm(["bronze.minSpend", "silver.minSpend", "gold.minSpend", "silver.earnMultiplier", "gold.earnMultiplier", "intent"]), returns: "state" },
+  },
+};

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, integer, pgEnum, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import type { AdapterAccountType } from "next-auth/adapters";
 import { members } from "./members";
 
@@ -29,7 +29,8 @@ export const users = pgTable(
     sessionVersion: integer().notNull().default(0),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("users_email_lower_idx").using("btree", sql`lower(${t.email})`)],
+  // One account per email whatever its letter case (sign-in and sign-up compare lower(email)).
+  (t) => [uniqueIndex("users_email_lower_uq").using("btree", sql`lower(${t.email})`)],
 );
 
 export const accounts = pgTable(

@@ -1,5 +1,6 @@
 export * from "./program";
 export * from "./members";
 export * from "./ledger";
+export * from "./holds";
 export * from "./operations";
 export * from "./auth";

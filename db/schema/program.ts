@@ -36,11 +36,14 @@ export const programSettings = pgTable(
     adjustmentApprovalThreshold: integer().notNull().default(10_000),
     /** Four-eyes: the same sum for one staff member across all members over a rolling 24 hours. */
     staffDailyPointsCap: integer().notNull().default(50_000),
+    /** How long a checkout hold lasts when the caller names no ttlSeconds. */
+    holdTtlSeconds: integer().notNull().default(900),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     check("program_settings_single_row", sql`${t.id} = 1`),
     check("program_settings_four_eyes_limits", sql`${t.adjustmentApprovalThreshold} >= 0 and ${t.staffDailyPointsCap} >= 0`),
+    check("program_settings_hold_ttl", sql`${t.holdTtlSeconds} between 60 and 604800`),
   ],
 );
 

@@ -10,6 +10,7 @@ const LINKS: readonly { href: string; label: string; permission?: Permission }[]
   { href: "/staff/audit", label: "Audit log", permission: "audit:read" },
   { href: "/staff/reports", label: "Reports", permission: "reports:read" },
   { href: "/staff/dead-letters", label: "Dead letters", permission: "dead-letters:read" },
+  { href: "/staff/api-keys", label: "API keys", permission: "api-keys:manage" },
   { href: "/staff/accounts", label: "Staff", permission: "staff:manage" },
 ];
 

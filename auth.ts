@@ -10,6 +10,7 @@ import { proxyTrust } from "@/lib/auth/proxy-trust";
 import { onOAuthUserCreated } from "@/lib/auth/oauth-user";
 import { oidcSettings } from "@/lib/auth/oidc";
 import { signInThrottle } from "@/lib/auth/sign-in-throttle";
+import { currentSessionVersion } from "@/lib/auth/session-user";
 
 /** Surfaced to the sign-in form as `error.code`, so it can say "try again later" rather than "wrong password". */
 export class ThrottledSignIn extends CredentialsSignin {
@@ -27,8 +28,9 @@ function oidcProvider(): NextAuthConfig["providers"] {
 // neither open the database nor demand AUTH_SECRET.
 export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   const db = getDb();
+  const baseConfig = baseAuthConfig();
   return {
-    ...baseAuthConfig(),
+    ...baseConfig,
     adapter: DrizzleAdapter(db, {
       usersTable: users,
       accountsTable: accounts,
@@ -47,6 +49,18 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       }),
       ...oidcProvider(),
     ],
+    callbacks: {
+      ...baseConfig.callbacks,
+      // At sign-in (any provider), the cookie gets the user's current session version; afterwards
+      // it is kept as it was, so a bump in the database ends the session (lib/auth/session-user.ts).
+      async jwt({ token, user }) {
+        if (user?.id) {
+          token.sub = user.id;
+          token.sv = await currentSessionVersion(db, user.id);
+        }
+        return token;
+      },
+    },
     events: {
       createUser: async ({ user }) => {
         if (user.id) await onOAuthUserCreated(db, user.id);

@@ -14,7 +14,7 @@ import { newNonce, pageContentSecurityPolicy } from "@/lib/http/security-headers
 //    security boundary.
 const { auth } = NextAuth(() => baseAuthConfig());
 
-const SIGNED_IN_AREAS = /^\/(?:$|(?:history|redeem|notifications|staff)(?:\/|$))/;
+const SIGNED_IN_AREAS = /^\/(?:$|(?:history|redeem|notifications|staff|account)(?:\/|$))/;
 
 function pagePolicy(): string {
   const e = env();

@@ -34,6 +34,9 @@ export default async function PortalLayout({ children }: { children: React.React
               <LiveBalance initial={summary?.availablePoints ?? 0} locale={locale} className="font-semibold text-slate-900" />{" "}
               pts
             </p>
+            <Link href="/account" className="inline-flex min-h-11 items-center rounded-lg px-3 text-sm font-medium text-slate-700 hover:bg-slate-100">
+              Account
+            </Link>
             <form action={signOutAction}>
               <button
                 type="submit"

@@ -21,12 +21,14 @@ export function baseAuthConfig(): NextAuthConfig {
     pages: { signIn: "/sign-in" },
     providers: [],
     callbacks: {
+      // auth.ts replaces this at sign-in to stamp the user's session version (it needs the database).
       jwt({ token, user }) {
         if (user?.id) token.sub = user.id;
         return token;
       },
       session({ session, token }) {
         if (token.sub) session.user.id = token.sub;
+        session.user.sessionVersion = typeof token.sv === "number" ? token.sv : 0;
         return session;
       },
     },

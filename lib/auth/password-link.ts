@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, Tx } from "@/db/client";
 import { users, verificationTokens } from "@/db/schema";
@@ -23,10 +23,15 @@ export const newPasswordSchema = z
   .max(MAX_PASSWORD_LENGTH, `Use at most ${MAX_PASSWORD_LENGTH} characters.`);
 
 /** Replaces any earlier link of this user: only the newest works. */
-export async function issuePasswordLink(tx: Tx, userId: string, now: Date): Promise<{ token: string; expiresAt: Date }> {
+export async function issuePasswordLink(
+  tx: Tx,
+  userId: string,
+  now: Date,
+  ttlMs: number = PASSWORD_LINK_TTL_MS,
+): Promise<{ token: string; expiresAt: Date }> {
   const identifier = passwordLinkIdentifier(userId);
   const { raw, hash } = newMemberLinkToken();
-  const expiresAt = new Date(now.getTime() + PASSWORD_LINK_TTL_MS);
+  const expiresAt = new Date(now.getTime() + ttlMs);
   await tx.delete(verificationTokens).where(eq(verificationTokens.identifier, identifier));
   await tx.insert(verificationTokens).values({ identifier, token: hash, expires: expiresAt });
   return { token: raw, expiresAt };
@@ -65,7 +70,12 @@ export async function setPasswordFromLink(
       .returning({ expires: verificationTokens.expires });
     if (!spent) return { ok: false, reason: "invalid" } as const;
     if (spent.expires.getTime() <= now.getTime()) return { ok: false, reason: "expired" } as const;
-    const [user] = await tx.update(users).set({ passwordHash }).where(eq(users.id, userId)).returning({ email: users.email });
+    // A new password ends every existing session of the account (session_version, lib/auth/session-user.ts).
+    const [user] = await tx
+      .update(users)
+      .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1` })
+      .where(eq(users.id, userId))
+      .returning({ email: users.email });
     if (!user) return { ok: false, reason: "invalid" } as const;
     await writeAudit(tx, { actor: `user:${userId}`, action: "user.password_set", targetType: "user", targetId: userId, after: { via: "one-time link" } });
     return { ok: true, email: user.email } as const;

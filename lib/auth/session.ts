@@ -12,7 +12,7 @@ export async function getCurrentUser(): Promise<SessionUser | null> {
   const session = await auth();
   const userId = session?.user?.id;
   if (!userId) return null;
-  return loadSessionUser(getDb(), userId);
+  return loadSessionUser(getDb(), userId, session.user.sessionVersion);
 }
 
 /** Pages and layouts: signed-out visitors go to /sign-in. */

@@ -11,8 +11,9 @@ const formSchema = z
   .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The two passwords differ." });
 
 const FAILURES = {
-  invalid: "This link is not valid any more: it was used already or replaced by a newer one. Ask an administrator for a new link.",
-  expired: "This link has expired. Ask an administrator for a new one.",
+  invalid:
+    "This link is not valid any more: it was used already or replaced by a newer one. Ask for a new one with “Forgot your password?” on the sign-in page, or ask an administrator.",
+  expired: "This link has expired. Ask for a new one with “Forgot your password?” on the sign-in page, or ask an administrator.",
 } as const;
 
 /** The /set-password form: the link's user id and token (hidden fields) and the new password twice. */

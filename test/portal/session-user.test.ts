@@ -23,7 +23,10 @@ describe("loadSessionUser", () => {
     expect(hasAnyRole(before!, ["admin"])).toBe(true);
 
     await t.db.delete(userRoles).where(and(eq(userRoles.userId, user!.id), eq(userRoles.role, "admin")));
-    const after = await loadSessionUser(t.db, user!.id);
+    // The session issued before the removal ends (session_version, bumped by a trigger)…
+    expect(await loadSessionUser(t.db, user!.id, 0)).toBeNull();
+    // …and a new one has only the roles left.
+    const after = await loadSessionUser(t.db, user!.id, 1);
     expect(after?.roles).toEqual(["support"]);
     expect(hasAnyRole(after!, ["admin"])).toBe(false);
   });

@@ -22,6 +22,16 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <Alert tone="info">Sign in to the account you created to confirm your email.</Alert>
         </div>
       ) : null}
+      {notice === "signed-out" ? (
+        <div className="mb-4">
+          <Alert tone="info">You are signed out on every device.</Alert>
+        </div>
+      ) : null}
+      {notice === "password" ? (
+        <div className="mb-4">
+          <Alert tone="info">Your password is changed. Sign in with the new one.</Alert>
+        </div>
+      ) : null}
       <SignInForm callbackUrl={target} />
       {oidcEnabled() ? (
         <form action={oidcSignInAction} className="mt-3">
@@ -34,6 +44,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           </button>
         </form>
       ) : null}
+      <p className="mt-4 text-center text-sm">
+        <Link href="/forgot-password" className="font-semibold text-indigo-700 underline-offset-2 hover:underline">
+          Forgot your password?
+        </Link>
+      </p>
       <p className="mt-6 text-center text-sm text-slate-600">
         New here?{" "}
         <Link href="/sign-up" className="font-semibold text-indigo-700 underline-offset-2 hover:underline">

@@ -25,6 +25,9 @@ export default async function StaffLayout({ children }: { children: React.ReactN
             <span className="hidden text-slate-300 sm:inline">
               {user.email} · {user.roles.filter((r) => r !== "member").join(", ")}
             </span>
+            <Link href="/account" className="inline-flex min-h-10 items-center rounded-lg px-3 font-medium text-slate-100 hover:bg-slate-800">
+              Account
+            </Link>
             <form action={signOutAction}>
               <button type="submit" className="min-h-10 rounded-lg px-3 font-medium text-slate-100 hover:bg-slate-800 focus-visible:outline-2 focus-visible:outline-indigo-400">
                 Sign out

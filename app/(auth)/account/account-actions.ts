@@ -1,0 +1,55 @@
+"use server";
+
+import { AuthError } from "next-auth";
+import { headers } from "next/headers";
+import { z } from "zod";
+import { signIn, signOut } from "@/auth";
+import { getDb } from "@/db/client";
+import { changePassword, signOutEverywhere } from "@/lib/auth/account-security";
+import { clientAddress } from "@/lib/auth/client-address";
+import { newPasswordSchema } from "@/lib/auth/password-link";
+import { proxyTrust } from "@/lib/auth/proxy-trust";
+import { authorize } from "@/lib/auth/session";
+import { signInThrottle } from "@/lib/auth/sign-in-throttle";
+import { fieldErrorsOf, type FormState } from "@/lib/portal/form-state";
+
+type Field = "currentPassword" | "newPassword" | "confirm";
+
+const schema = z
+  .object({ currentPassword: z.string().min(1, "Enter your current password.").max(200), newPassword: newPasswordSchema, confirm: z.string().max(1000) })
+  .refine((v) => v.newPassword === v.confirm, { path: ["confirm"], message: "The two passwords differ." });
+
+/**
+ * New password: the current one is checked under the sign-in throttle (a session left open must
+ * not become a way to guess it), every session of the account ends, and this device is signed in
+ * again with the new password.
+ */
+export async function changePasswordAction(_prev: FormState<Field>, form: FormData): Promise<FormState<Field>> {
+  const session = await authorize();
+  if (!session.ok) return { status: "error", formError: session.formError };
+  const parsed = schema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) return { status: "error", fieldErrors: fieldErrorsOf<Field>(parsed.error.issues) };
+  const verdict = await signInThrottle().attempt(clientAddress(await headers(), proxyTrust()), session.user.email);
+  if (!verdict.allowed) return { status: "error", formError: "Too many wrong passwords. Please wait a few minutes and try again." };
+  const result = await changePassword(getDb(), session.user.id, parsed.data);
+  if (!result.ok) {
+    await verdict.attempt.failed();
+    if (result.reason === "no_password") return { status: "error", formError: "This account signs in with single sign-on and has no password here." };
+    return { status: "error", fieldErrors: { currentPassword: "That is not your current password." } };
+  }
+  await verdict.attempt.succeeded();
+  try {
+    await signIn("credentials", { email: session.user.email, password: parsed.data.newPassword, redirectTo: "/account?changed=1" });
+  } catch (error) {
+    // signIn redirects by throwing; if signing this device in again fails, the new password still stands.
+    if (!(error instanceof AuthError)) throw error;
+    await signOut({ redirectTo: "/sign-in?notice=password" });
+  }
+  return { status: "success" };
+}
+
+export async function signOutEverywhereAction(): Promise<void> {
+  const session = await authorize();
+  if (session.ok) await signOutEverywhere(getDb(), session.user.id);
+  await signOut({ redirectTo: "/sign-in?notice=signed-out" });
+}

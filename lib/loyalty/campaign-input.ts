@@ -1,7 +1,7 @@
 import { TZDate } from "@date-fns/tz";
 import { z } from "zod";
 import { campaignEventType, tierCode } from "@/db/schema";
-import { CONTROL_MESSAGE, hasControlCharacters } from "./input-bounds";
+import { CONTROL_MESSAGE, hasControlCharacters, isInstantInRange } from "./input-bounds";
 
 export const CAMPAIGN_EVENT_TYPES = campaignEventType.enumValues;
 export const MAX_CAMPAIGN_MULTIPLIER_HUNDREDTHS = 1000;
@@ -41,6 +41,13 @@ const OFFSET_DATE_TIME = z.iso.datetime({ offset: true });
  * ambiguous one (the hour repeated when clocks go back) means its first occurrence.
  */
 export function instantIn(value: string, timeZone: string): Date | { error: string } {
+  const instant = parseInstantIn(value, timeZone);
+  // Year 0000 (or 0001 with an offset that takes it back to year 0) parses, and PostgreSQL refuses it.
+  if (instant instanceof Date && !isInstantInRange(instant)) return { error: "must be between 1970-01-01 and 9999-12-31" };
+  return instant;
+}
+
+function parseInstantIn(value: string, timeZone: string): Date | { error: string } {
   if (OFFSET_DATE_TIME.safeParse(value).success) return new Date(value);
   const m = LOCAL_DATE_TIME.exec(value);
   if (!m) return { error: "must be a date and time, e.g. 2026-12-01T09:00" };

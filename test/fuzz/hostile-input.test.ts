@@ -412,10 +412,21 @@ describe("hostile input findings kept as regressions", () => {
     expect(nul.fieldErrors).toHaveProperty("reason");
     const nan = await members.reverseTransactionAction!({ status: "idle" }, form({ memberId: "NaN", transactionId: "1e300", reason: "x" }));
     expect(nan.fieldErrors).toHaveProperty("memberId");
+    const huge = await members.adjustPointsAction!({ status: "idle" }, form({ memberId: "1e300", points: "5", reason: "goodwill", referenceId: "t-2" }));
+    expect(huge.fieldErrors, JSON.stringify(huge)).toHaveProperty("memberId");
     const far = await campaigns.previewCampaignAction!({ status: "idle" }, form({ amount: "80.00", at: "0000-01-01T00:00:00Z" }));
     expect(far.fieldErrors).toHaveProperty("at");
     const tooFar = await campaigns.createCampaignAction!({ status: "idle" }, form({ name: "Far", multiplier: "2", startsAt: "2027-01-01T00:00", endsAt: "9999-12-31T23:59" }));
     expect(tooFar.fieldErrors).toHaveProperty("endsAt");
+  });
+
+  it("a reward window from year 0000 is a field error (it reached the INSERT: 'Something went wrong')", async () => {
+    signIn("admin");
+    const rewards = (await import(path.join(APP, "(staff)/staff/rewards/actions.ts"))) as Record<string, (s: unknown, f: FormData) => Promise<{ status: string; fieldErrors?: Record<string, string[]> }>>;
+    const f = new FormData();
+    for (const [k, v] of Object.entries({ name: "Mug", pointsCost: "500", startsAt: "0000-01-01T00:00:00Z", endsAt: "2027-01-01T00:00" })) f.append(k, v);
+    const state = await rewards.createRewardAction!({ status: "idle" }, f);
+    expect(state.fieldErrors, JSON.stringify(state)).toHaveProperty("startsAt");
   });
 
   it("sign-up refuses a name with a NUL byte with a message (the users insert failed: 500)", async () => {

@@ -272,47 +272,91 @@ export interface ActionSpec {
   returns: "state" | "void";
 }
 
-const formValue = fc.oneof(controlText, longText, nanLike, farDay, fc.constantFrom("__proto__", "0000-01-01T00:00:00Z", "+275760-09-13T00:00", "9999-12-31T23:59", "1e300", "-1", "0"));
-/** Form fields: the named ones (at least one), some with hostile values, plus odd extra keys. */
-function hostileForm(fields: string[]): fc.Arbitrary<[string, string][]> {
+/** What a form field holds, for its hostile and its plausible values. */
+type Kind = "id" | "int" | "money" | "text" | "date" | "enum" | "email" | "secret" | "url";
+
+/** FormData turns a lone surrogate into U+FFFD (a fine character), so forms get a NUL in its place. */
+const formControlText = controlText.map((s) => s.replace(/\p{Cs}/gu, "\u0000"));
+
+/** Values no field of the kind accepts. */
+const BAD: Record<Kind, fc.Arbitrary<string>> = {
+  id: fc.oneof(fc.constantFrom("NaN", "1e300", "-1", "0", "1.5", "abc", "99999999999999999999", "0x10", " ", "9007199254740993"), formControlText),
+  int: fc.oneof(fc.constantFrom("1e300", "NaN", "1.5", "99999999999999", "abc", "--5", "0x10", "Infinity"), formControlText),
+  money: fc.oneof(fc.constantFrom("1e300", "-5", "abc", "99999999999999.999", "NaN", "1.234", "Infinity"), formControlText),
+  text: fc.oneof(formControlText, longText),
+  date: fc.oneof(fc.constantFrom("0000-01-01T00:00", "0000-01-01T00:00:00Z", "+275760-09-13T00:00", "9999-12-31T23:59", "1969-12-31T23:59", "2026-02-30T00:00", "yesterday"), formControlText),
+  enum: fc.oneof(fc.constantFrom("__proto__", "constructor", "toString", "nope", "GOLD"), formControlText),
+  email: fc.oneof(fc.constantFrom("not-an-email", "a@b", "@example.com", `${"a".repeat(300)}@example.com`), formControlText),
+  secret: fc.oneof(longText, fc.constantFrom("", "short")),
+  url: fc.oneof(fc.constantFrom("javascript:alert(1)", "http://", "//evil.example/x", "/a b"), formControlText, longText),
+};
+/** Values a real form could carry; no id names a row that exists (ids here start at 900000). */
+const PLAUSIBLE: Record<Kind, fc.Arbitrary<string>> = {
+  id: fc.constantFrom("900001", "900002"),
+  int: fc.constantFrom("5", "120", "-200"),
+  money: fc.constantFrom("80.00", "500", "0.50"),
+  text: fc.oneof(fc.constantFrom("goodwill", "Ada", "ref-fuzz-1"), unicode),
+  date: fc.constantFrom("2026-12-24T09:00", "2027-01-02T09:00"),
+  enum: fc.constantFrom("purchase", "gold", "points", "reward", "on", "true", "pause"),
+  email: fc.constantFrom("fuzz-nobody@example.com"),
+  secret: fc.constantFrom("correct horse battery staple"),
+  url: fc.constantFrom("/img/mug.png", "https://cdn.example.com/mug.png"),
+};
+
+/**
+ * Form fields: at least one with a value its kind refuses, the others plausible or left out, plus
+ * odd extra keys; so the hostile value is met past the first check, yet nothing valid goes through.
+ */
+function hostileForm(fields: Record<string, Kind>): fc.Arbitrary<[string, string][]> {
+  const names = Object.keys(fields);
   return fc
-    .tuple(fc.subarray(fields, { minLength: 1 }), formValue, fc.array(fc.tuple(fc.oneof(protoKey, controlText.map((s) => s.replace(/\p{Cs}/gu, "?"))), formValue), { maxLength: 2 }))
-    .map(([chosen, value, extra]) => [...chosen.map((k) => [k, value] as [string, string]), ...extra]);
+    .tuple(
+      // Half the time every field is there, so that the hostile one is what the parse meets.
+      fc.oneof(fc.constant(names), fc.subarray(names, { minLength: 1 })),
+      fc.record(Object.fromEntries(names.map((n) => [n, PLAUSIBLE[fields[n]!]]))),
+      fc.record(Object.fromEntries(names.map((n) => [n, BAD[fields[n]!]]))),
+      fc.nat(),
+      fc.oneof(fc.constant([]), fc.array(fc.tuple(fc.oneof(protoKey, controlText.map((s) => s.replace(/\p{Cs}/gu, "?"))), fc.oneof(controlText, nanLike)), { maxLength: 2 })),
+    )
+    .map(([present, ok, bad, pick, extra]) => {
+      const hostile = present[pick % present.length]!;
+      return [...present.map((n) => [n, n === hostile ? bad[n]! : ok[n]!] as [string, string]), ...extra];
+    });
 }
 
 export const ACTIONS: Record<string, Record<string, ActionSpec>> = {
   "(auth)/check-email/resend-action.ts": { resendAction: { session: "none", form: null, returns: "state" } },
-  "(auth)/sign-in/oidc-sign-in-action.ts": { oidcSignInAction: { session: "none", form: hostileForm(["callbackUrl"]), returns: "void" } },
-  "(auth)/sign-in/sign-in-action.ts": { signInAction: { session: "none", form: hostileForm(["email", "password", "callbackUrl"]), returns: "state" } },
+  "(auth)/sign-in/oidc-sign-in-action.ts": { oidcSignInAction: { session: "none", form: hostileForm({ "callbackUrl": "text" }), returns: "void" } },
+  "(auth)/sign-in/sign-in-action.ts": { signInAction: { session: "none", form: hostileForm({ "email": "email", "password": "secret", "callbackUrl": "text" }), returns: "state" } },
   "(auth)/sign-out-action.ts": { signOutAction: { session: "none", form: null, returns: "void" } },
-  "(auth)/sign-up/sign-up-action.ts": { signUpAction: { session: "none", form: hostileForm(["name", "email", "password"]), returns: "state" } },
-  "(auth)/set-password/set-password-action.ts": { setPasswordAction: { session: "none", form: hostileForm(["user", "token", "password", "confirm"]), returns: "state" } },
+  "(auth)/sign-up/sign-up-action.ts": { signUpAction: { session: "none", form: hostileForm({ "name": "text", "email": "email", "password": "secret" }), returns: "state" } },
+  "(auth)/set-password/set-password-action.ts": { setPasswordAction: { session: "none", form: hostileForm({ "user": "id", "token": "text", "password": "secret", "confirm": "secret" }), returns: "state" } },
   "(staff)/staff/accounts/actions.ts": {
-    addStaffAction: { session: "admin", form: hostileForm(["email", "name", "roles", "reason"]), returns: "state" },
-    saveStaffRolesAction: { session: "admin", form: hostileForm(["userId", "roles", "reason"]), returns: "state" },
-    newPasswordLinkAction: { session: "admin", form: hostileForm(["userId"]), returns: "state" },
+    addStaffAction: { session: "admin", form: hostileForm({ "email": "email", "name": "text", "roles": "enum", "reason": "text" }), returns: "state" },
+    saveStaffRolesAction: { session: "admin", form: hostileForm({ "userId": "id", "roles": "enum", "reason": "text" }), returns: "state" },
+    newPasswordLinkAction: { session: "admin", form: hostileForm({ "userId": "id" }), returns: "state" },
   },
   "(portal)/check-in-action.ts": { checkInAction: { session: "none", form: null, returns: "state" } },
-  "(portal)/notifications/mark-read-action.ts": { markReadAction: { session: "member", form: hostileForm(["notificationId"]), returns: "void" } },
-  "(portal)/redeem/redeem-action.ts": { redeemAction: { session: "member", form: hostileForm(["mode", "points", "rewardId", "idempotencyKey"]), returns: "state" } },
+  "(portal)/notifications/mark-read-action.ts": { markReadAction: { session: "member", form: hostileForm({ "notificationId": "id" }), returns: "void" } },
+  "(portal)/redeem/redeem-action.ts": { redeemAction: { session: "member", form: hostileForm({ "mode": "enum", "points": "int", "rewardId": "id", "idempotencyKey": "text" }), returns: "state" } },
   "(staff)/staff/campaigns/actions.ts": {
-    createCampaignAction: { session: "admin", form: hostileForm(["name", "multiplier", "startsAt", "endsAt", "timeZone", "eventTypes", "tiers"]), returns: "state" },
-    editCampaignAction: { session: "admin", form: hostileForm(["id", "name", "multiplier", "startsAt", "endsAt", "timeZone"]), returns: "state" },
-    campaignStateAction: { session: "admin", form: hostileForm(["id", "action"]), returns: "state" },
-    previewCampaignAction: { session: "admin", form: hostileForm(["amount", "timeZone", "at", "tier"]), returns: "state" },
+    createCampaignAction: { session: "admin", form: hostileForm({ "name": "text", "multiplier": "money", "startsAt": "date", "endsAt": "date", "timeZone": "enum", "eventTypes": "enum", "tiers": "enum" }), returns: "state" },
+    editCampaignAction: { session: "admin", form: hostileForm({ "id": "id", "name": "text", "multiplier": "money", "startsAt": "date", "endsAt": "date", "timeZone": "enum" }), returns: "state" },
+    campaignStateAction: { session: "admin", form: hostileForm({ "id": "id", "action": "enum" }), returns: "state" },
+    previewCampaignAction: { session: "admin", form: hostileForm({ "amount": "money", "timeZone": "enum", "at": "date", "tier": "enum" }), returns: "state" },
   },
   "(staff)/staff/members/actions.ts": {
-    adjustPointsAction: { session: "admin", form: hostileForm(["memberId", "externalId", "points", "reason", "referenceId", "allowNegativeBalance"]), returns: "state" },
-    reverseTransactionAction: { session: "admin", form: hostileForm(["memberId", "transactionId", "reason"]), returns: "state" },
-    approveAdjustmentAction: { session: "admin", form: hostileForm(["requestId"]), returns: "state" },
-    rejectAdjustmentAction: { session: "admin", form: hostileForm(["requestId", "reason"]), returns: "state" },
+    adjustPointsAction: { session: "admin", form: hostileForm({ "memberId": "id", "externalId": "text", "points": "int", "reason": "text", "referenceId": "text", "allowNegativeBalance": "text" }), returns: "state" },
+    reverseTransactionAction: { session: "admin", form: hostileForm({ "memberId": "id", "transactionId": "id", "reason": "text" }), returns: "state" },
+    approveAdjustmentAction: { session: "admin", form: hostileForm({ "requestId": "id" }), returns: "state" },
+    rejectAdjustmentAction: { session: "admin", form: hostileForm({ "requestId": "id", "reason": "text" }), returns: "state" },
   },
   "(staff)/staff/rewards/actions.ts": {
-    createRewardAction: { session: "admin", form: hostileForm(["name", "description", "pointsCost", "stock", "imageUrl", "startsAt", "endsAt", "active"]), returns: "state" },
-    updateRewardAction: { session: "admin", form: hostileForm(["id", "name", "description", "pointsCost", "stock", "imageUrl", "startsAt", "endsAt"]), returns: "state" },
-    toggleRewardAction: { session: "admin", form: hostileForm(["id", "active"]), returns: "state" },
+    createRewardAction: { session: "admin", form: hostileForm({ "name": "text", "description": "text", "pointsCost": "int", "stock": "int", "imageUrl": "url", "startsAt": "date", "endsAt": "date", "active": "text" }), returns: "state" },
+    updateRewardAction: { session: "admin", form: hostileForm({ "id": "id", "name": "text", "description": "text", "pointsCost": "int", "stock": "int", "imageUrl": "url", "startsAt": "date", "endsAt": "date" }), returns: "state" },
+    toggleRewardAction: { session: "admin", form: hostileForm({ "id": "id", "active": "text" }), returns: "state" },
   },
   "(staff)/staff/tiers/actions.ts": {
-    tiersAction: { session: "admin", form: hostileForm(["bronze.minSpend", "silver.minSpend", "gold.minSpend", "silver.earnMultiplier", "gold.earnMultiplier", "intent"]), returns: "state" },
+    tiersAction: { session: "admin", form: hostileForm({ "bronze.minSpend": "money", "silver.minSpend": "money", "gold.minSpend": "money", "silver.earnMultiplier": "money", "gold.earnMultiplier": "money", "intent": "text" }), returns: "state" },
   },
 };

@@ -7,6 +7,7 @@ import { TierCard } from "@/components/portal/tier-card";
 import { buttonClass } from "@/components/ui/button-class";
 import { requirePortalMember } from "@/lib/portal/current-member";
 import { portalSummary } from "@/lib/portal/portal-data";
+import { formatPoints } from "@/lib/portal/format";
 import { requestLocale } from "@/lib/portal/request-locale";
 
 export const metadata = { title: "Dashboard" };
@@ -28,6 +29,11 @@ export default async function DashboardPage() {
         <p className="mt-1 text-4xl font-bold tracking-tight">
           <LiveBalance initial={summary.availablePoints} locale={locale} />
         </p>
+        {summary.heldPoints > 0 ? (
+          <p className="mt-1 text-sm text-indigo-100" data-testid="held-points">
+            {formatPoints(summary.heldPoints, locale)} more points are held for a checkout in progress.
+          </p>
+        ) : null}
         <div className="mt-4 flex flex-wrap gap-2">
           <Link href="/redeem" className={`${buttonClass("secondary")} !ring-0`}>
             Redeem points

@@ -3,6 +3,7 @@ import { TRANSACTION_TYPES } from "@/db/schema";
 import { MAX_PAGE_SIZE } from "@/db/queries/transactions";
 import { MAX_BATCH_EVENTS } from "@/lib/loyalty/accrual";
 import { EVENT_TYPES, externalIdSchema, loyaltyEventSchema, MAX_POINTS, referenceIdSchema } from "@/lib/loyalty/events";
+import { MAX_HOLD_TTL_SECONDS, MIN_HOLD_TTL_SECONDS } from "@/lib/loyalty/holds";
 import { boundedInstantSchema, singleLineText } from "@/lib/loyalty/input-bounds";
 
 /**
@@ -65,7 +66,8 @@ export const memberSummarySchema = z
     email: z.string().nullable(),
     name: z.string().nullable(),
     tier,
-    availablePoints: z.number().int(),
+    availablePoints: z.number().int().meta({ description: "Redeemable now: the balance less points past their expiry and held points" }),
+    heldPoints: z.number().int().meta({ description: "Points reserved by live checkout holds" }),
     totalEarned: z.number().int(),
     totalRedeemed: z.number().int(),
     tierSpend12m: z.number().int().meta({ description: "Purchase spend in minor units over the rolling 12 months" }),
@@ -147,6 +149,61 @@ export const redemptionResultSchema = z
     duplicate: z.boolean(),
   })
   .meta({ id: "RedemptionResult" });
+
+export const holdRequestSchema = z
+  .object({
+    points: z.number().int("must be a whole number of points").positive().max(MAX_POINTS),
+    referenceId: referenceIdSchema,
+    ttlSeconds: z
+      .number()
+      .int("must be a whole number of seconds")
+      .min(MIN_HOLD_TTL_SECONDS)
+      .max(MAX_HOLD_TTL_SECONDS)
+      .optional()
+      .meta({ description: "How long the hold lasts; the program's holdTtlSeconds (default 900) when left out" }),
+  })
+  .strict()
+  .meta({ id: "HoldRequest" });
+
+export const holdParamsSchema = z.object({
+  holdId: z
+    .string()
+    .regex(/^[1-9][0-9]{0,15}$/, "must be a hold id")
+    .transform(Number),
+});
+
+export const holdCaptureRequestSchema = z
+  .object({
+    points: z
+      .number()
+      .int("must be a whole number of points")
+      .positive()
+      .max(MAX_POINTS)
+      .optional()
+      .meta({ description: "At most the held points; all of them when left out. The rest is released." }),
+    referenceId: referenceIdSchema.meta({ description: "The redemption's reference (idempotency key of the capture)" }),
+  })
+  .strict()
+  .meta({ id: "HoldCaptureRequest" });
+
+export const holdSchema = z
+  .object({
+    holdId: z.number().int(),
+    points: z.number().int(),
+    expiresAt: timestamp,
+    state: z.enum(["active", "expired", "captured", "voided"]),
+    availablePoints: z.number().int(),
+    duplicate: z.boolean(),
+  })
+  .meta({ id: "Hold" });
+
+export const holdCaptureSchema = holdSchema
+  .extend({
+    transactionId: z.number().int().meta({ description: "The redemption the capture wrote" }),
+    capturedPoints: z.number().int(),
+    releasedPoints: z.number().int(),
+  })
+  .meta({ id: "HoldCapture" });
 
 const typeList = z
   .string()

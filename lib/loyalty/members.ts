@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Db, Executor } from "@/db/client";
 import { getBalance } from "@/db/queries/balances";
+import { heldPointsOf } from "@/db/queries/holds";
 import { expiringPoints, pastDuePoints } from "@/db/queries/lots";
 import { getMemberByExternalId } from "@/db/queries/members";
 import { members, pointBalances, type Member, type TierCode } from "@/db/schema";
@@ -40,8 +41,13 @@ export interface MemberSummary {
   email: string | null;
   name: string | null;
   tier: TierCode;
-  /** Points the member can use now: the balance less open points past their expiry that the nightly job has not expired yet. */
+  /**
+   * Points the member can use now: the balance less open points past their expiry that the nightly
+   * job has not expired yet, and less the points live checkout holds reserve.
+   */
   availablePoints: number;
+  /** Points reserved by live checkout holds (not available until captured, voided or expired). */
+  heldPoints: number;
   totalEarned: number;
   totalRedeemed: number;
   tierSpend12m: number;
@@ -53,17 +59,19 @@ export async function getMemberSummary(ex: Executor, externalId: string, now: Da
   const member = await getMemberByExternalId(ex, externalId);
   if (!member) throw new LoyaltyError("member_not_found", `No member with externalId ${externalId}.`);
   const until = new Date(now.getTime() + EXPIRING_SOON_DAYS * 24 * 60 * 60 * 1000);
-  const [balance, pastDue, expiringSoon] = await Promise.all([
+  const [balance, pastDue, expiringSoon, held] = await Promise.all([
     getBalance(ex, member.id),
     pastDuePoints(ex, member.id, now),
     expiringPoints(ex, member.id, now, until),
+    heldPointsOf(ex, member.id, now),
   ]);
   return {
     externalId: member.externalId,
     email: member.email,
     name: member.name,
     tier: member.tier,
-    availablePoints: (balance?.availablePoints ?? 0) - pastDue,
+    availablePoints: (balance?.availablePoints ?? 0) - pastDue - held,
+    heldPoints: held,
     totalEarned: balance?.totalEarned ?? 0,
     totalRedeemed: balance?.totalRedeemed ?? 0,
     tierSpend12m: balance?.tierSpend12m ?? 0,

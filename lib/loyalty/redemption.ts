@@ -3,6 +3,7 @@ import type { Db, Tx } from "@/db/client";
 import { applyBalanceChanges, lockBalances } from "@/db/queries/balances";
 import { insertAllocations, openLots, setLotRemaining } from "@/db/queries/lots";
 import { getMemberByExternalId, getMemberById } from "@/db/queries/members";
+import { liveHolds } from "@/db/queries/holds";
 import { findByReferences } from "@/db/queries/transactions";
 import { pointTransactions, rewards, type Member, type Reward } from "@/db/schema";
 import type { LedgerContext } from "./accrual";
@@ -12,6 +13,7 @@ import { notifyMembersChanged } from "./ledger-events";
 import { allocateFifo, isExpired, unexpiredPoints } from "./rules/fifo";
 import { requestFingerprint } from "./request-fingerprint";
 import { RetryTransaction, withTransactionRetry } from "./tx-retry";
+import { heldPoints } from "./rules/holds";
 
 export const REDEMPTION_REFERENCE_TYPE = "redemption";
 
@@ -59,92 +61,110 @@ async function loadReward(tx: Tx, rewardId: number, now: Date): Promise<Reward> 
   return reward;
 }
 
+/** What the redemption's transaction knows beyond its input: a capture's own hold is not counted against it. */
+export interface RedeemInTxOptions {
+  /** The hold this redemption captures: its points are the caller's, not held from it. */
+  capturingHoldId?: number;
+}
+
 /**
  * Redeems points in one transaction: locks the member's balance row, then its open lots in FIFO
  * order, and consumes the oldest unexpired points first. Points past their expiry are never
- * redeemable, even before the expiry job ran; a balance at or below zero redeems nothing. A reward's
- * stock is taken in the same transaction with a conditional UPDATE, so the last item goes to one
- * redemption only. A replayed referenceId answers the first redemption with `duplicate: true`.
+ * redeemable, even before the expiry job ran; points held by live checkout holds are not redeemable
+ * either; a balance at or below zero redeems nothing. A reward's stock is taken in the same
+ * transaction with a conditional UPDATE, so the last item goes to one redemption only. A replayed
+ * referenceId answers the first redemption with `duplicate: true`.
  */
 export async function redeemPoints(db: Db, input: RedeemInput, ctx: LedgerContext): Promise<RedeemResult> {
+  const { result, memberId } = await withTransactionRetry(() => db.transaction((tx) => redeemPointsInTx(tx, input, ctx)));
+  if (memberId !== null) await notifyMembersChanged([memberId]);
+  return result;
+}
+
+/**
+ * redeemPoints inside the caller's transaction (a hold's capture). Answers the member whose balance
+ * changed (null on a replay); the caller notifies after its commit.
+ */
+export async function redeemPointsInTx(
+  tx: Tx,
+  input: RedeemInput,
+  ctx: LedgerContext,
+  options: RedeemInTxOptions = {},
+): Promise<{ result: RedeemResult; memberId: number | null }> {
   const now = ctx.now ?? new Date();
   const referenceId = referenceIdSchema.safeParse(input.referenceId);
   if (!referenceId.success) throw new LoyaltyError("validation_failed", `referenceId ${referenceId.error.issues[0]!.message}`, { field: "referenceId" });
   if (input.rewardId === undefined) checkPoints(input.points);
 
-  const { result, memberId } = await withTransactionRetry(() =>
-    db.transaction(async (tx) => {
-      const member = await resolveMember(tx, input);
-      const balance = (await lockBalances(tx, [member.id])).get(member.id) ?? 0;
-      const [previous] = await findByReferences(tx, [{ referenceType: REDEMPTION_REFERENCE_TYPE, referenceId: referenceId.data }]);
-      const lots = await openLots(tx, [member.id], { lock: true });
-      const pastDue = lots.reduce((sum, lot) => (isExpired(lot, now) ? sum + lot.remaining : sum), 0);
-      const fingerprint = requestFingerprint([
-        ["member", member.id],
-        ["points", input.points],
-        ["rewardId", input.rewardId],
-      ]);
-      if (previous) {
-        if (previous.memberId !== member.id) {
-          throw new LoyaltyError("reference_conflict", "This referenceId was already used for another member.", { field: "referenceId" });
-        }
-        if (previous.requestFingerprint && previous.requestFingerprint !== fingerprint) {
-          const field = (input.rewardId ?? null) !== previous.rewardId ? "rewardId" : input.points !== undefined && input.points !== -previous.amount ? "points" : "payload";
-          throw new LoyaltyError("idempotency_conflict", `This referenceId was already used for another redemption (its ${field} differs).`, { field });
-        }
-        return { memberId: null, result: { transactionId: previous.id, points: -previous.amount, availablePoints: balance - pastDue, duplicate: true } };
-      }
+  const member = await resolveMember(tx, input);
+  const balance = (await lockBalances(tx, [member.id])).get(member.id) ?? 0;
+  const [previous] = await findByReferences(tx, [{ referenceType: REDEMPTION_REFERENCE_TYPE, referenceId: referenceId.data }]);
+  const lots = await openLots(tx, [member.id], { lock: true });
+  const holds = (await liveHolds(tx, member.id, now)).filter((h) => h.id !== options.capturingHoldId);
+  const held = heldPoints(holds, now);
+  const pastDue = lots.reduce((sum, lot) => (isExpired(lot, now) ? sum + lot.remaining : sum), 0);
+  const fingerprint = requestFingerprint([
+    ["member", member.id],
+    ["points", input.points],
+    ["rewardId", input.rewardId],
+  ]);
+  if (previous) {
+    if (previous.memberId !== member.id) {
+      throw new LoyaltyError("reference_conflict", "This referenceId was already used for another member.", { field: "referenceId" });
+    }
+    if (previous.requestFingerprint && previous.requestFingerprint !== fingerprint) {
+      const field = (input.rewardId ?? null) !== previous.rewardId ? "rewardId" : input.points !== undefined && input.points !== -previous.amount ? "points" : "payload";
+      throw new LoyaltyError("idempotency_conflict", `This referenceId was already used for another redemption (its ${field} differs).`, { field });
+    }
+    return { memberId: null, result: { transactionId: previous.id, points: -previous.amount, availablePoints: balance - pastDue - held, duplicate: true } };
+  }
 
-      let points: number;
-      if (input.rewardId !== undefined) {
-        const reward = await loadReward(tx, input.rewardId, now);
-        points = input.points ?? reward.pointsCost;
-        if (points !== reward.pointsCost) {
-          throw new LoyaltyError("validation_failed", `This reward costs ${reward.pointsCost} points.`, { field: "points" });
-        }
-      } else {
-        points = checkPoints(input.points);
-      }
+  let points: number;
+  if (input.rewardId !== undefined) {
+    const reward = await loadReward(tx, input.rewardId, now);
+    points = input.points ?? reward.pointsCost;
+    if (points !== reward.pointsCost) {
+      throw new LoyaltyError("validation_failed", `This reward costs ${reward.pointsCost} points.`, { field: "points" });
+    }
+  } else {
+    points = checkPoints(input.points);
+  }
 
-      const unexpired = unexpiredPoints(lots, now);
-      if (balance <= 0 || points > unexpired) {
-        throw new LoyaltyError("insufficient_points", `Only ${Math.max(0, unexpired)} points can be redeemed.`, {
-          details: { available: balance - pastDue, unexpired, requested: points },
-        });
-      }
-      if (input.rewardId !== undefined) {
-        const taken = await tx
-          .update(rewards)
-          .set({ stock: sql`${rewards.stock} - 1`, updatedAt: now })
-          .where(and(eq(rewards.id, input.rewardId), or(isNull(rewards.stock), gt(rewards.stock, 0))))
-          .returning({ id: rewards.id });
-        if (taken.length === 0) throw new LoyaltyError("out_of_stock", "This reward is out of stock.", { field: "rewardId" });
-      }
+  const redeemable = unexpiredPoints(lots, now) - held;
+  if (balance <= 0 || points > redeemable) {
+    throw new LoyaltyError("insufficient_points", `Only ${Math.max(0, redeemable)} points can be redeemed.`, {
+      details: { available: balance - pastDue - held, unexpired: unexpiredPoints(lots, now), held, requested: points },
+    });
+  }
+  if (input.rewardId !== undefined) {
+    const taken = await tx
+      .update(rewards)
+      .set({ stock: sql`${rewards.stock} - 1`, updatedAt: now })
+      .where(and(eq(rewards.id, input.rewardId), or(isNull(rewards.stock), gt(rewards.stock, 0))))
+      .returning({ id: rewards.id });
+    if (taken.length === 0) throw new LoyaltyError("out_of_stock", "This reward is out of stock.", { field: "rewardId" });
+  }
 
-      const { allocations } = allocateFifo(lots, points, { now });
-      const [row] = await tx
-        .insert(pointTransactions)
-        .values({
-          memberId: member.id,
-          type: "redeem",
-          amount: -points,
-          referenceType: REDEMPTION_REFERENCE_TYPE,
-          referenceId: referenceId.data,
-          rewardId: input.rewardId ?? null,
-          createdBy: ctx.actor,
-          occurredAt: now,
-          requestFingerprint: fingerprint,
-        })
-        .onConflictDoNothing()
-        .returning({ id: pointTransactions.id });
-      if (!row) throw new RetryTransaction("the redemption reference was taken concurrently");
-      const byId = new Map(lots.map((l) => [l.id, l]));
-      await setLotRemaining(tx, new Map(allocations.map((a) => [a.lotId, byId.get(a.lotId)!.remaining - a.points])));
-      await insertAllocations(tx, allocations.map((a) => ({ transactionId: row.id, ...a })));
-      await applyBalanceChanges(tx, new Map([[member.id, { points: -points, earned: 0, redeemed: points, spend: 0 }]]));
-      return { memberId: member.id, result: { transactionId: row.id, points, availablePoints: balance - points - pastDue, duplicate: false } };
-    }),
-  );
-  if (memberId !== null) await notifyMembersChanged([memberId]);
-  return result;
+  const { allocations } = allocateFifo(lots, points, { now });
+  const [row] = await tx
+    .insert(pointTransactions)
+    .values({
+      memberId: member.id,
+      type: "redeem",
+      amount: -points,
+      referenceType: REDEMPTION_REFERENCE_TYPE,
+      referenceId: referenceId.data,
+      rewardId: input.rewardId ?? null,
+      createdBy: ctx.actor,
+      occurredAt: now,
+      requestFingerprint: fingerprint,
+    })
+    .onConflictDoNothing()
+    .returning({ id: pointTransactions.id });
+  if (!row) throw new RetryTransaction("the redemption reference was taken concurrently");
+  const byId = new Map(lots.map((l) => [l.id, l]));
+  await setLotRemaining(tx, new Map(allocations.map((a) => [a.lotId, byId.get(a.lotId)!.remaining - a.points])));
+  await insertAllocations(tx, allocations.map((a) => ({ transactionId: row.id, ...a })));
+  await applyBalanceChanges(tx, new Map([[member.id, { points: -points, earned: 0, redeemed: points, spend: 0 }]]));
+  return { memberId: member.id, result: { transactionId: row.id, points, availablePoints: balance - points - pastDue - held, duplicate: false } };
 }

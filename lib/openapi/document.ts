@@ -11,6 +11,11 @@ import {
   memberParamsSchema,
   memberSchema,
   memberSummarySchema,
+  holdCaptureRequestSchema,
+  holdCaptureSchema,
+  holdParamsSchema,
+  holdRequestSchema,
+  holdSchema,
   redemptionRequestSchema,
   redemptionResultSchema,
   transactionPageSchema,
@@ -100,6 +105,50 @@ function registerCorePaths(registry: OpenAPIRegistry): void {
       404: error("Unknown member (member_not_found) or reward (reward_not_found)"),
       409: error("insufficient_points, out_of_stock, reference_conflict (the referenceId was used for another member) or idempotency_conflict (it was used with other points or reward)"),
       422: error("reward_unavailable: the reward is inactive or outside its availability window"),
+    },
+  });
+  registerApiPath(registry, "redemptions:write", {
+    method: "post",
+    path: "/api/v1/members/{externalId}/holds",
+    operationId: "createHold",
+    summary: "Hold points at checkout (reserve now, capture at payment)",
+    request: {
+      params: memberParamsSchema,
+      body: { required: true, content: { "application/json": { schema: holdRequestSchema } } },
+    },
+    responses: {
+      201: json(holdSchema, "Held until expiresAt: not available to redemptions or other holds"),
+      200: json(holdSchema, "Replay of a recorded referenceId: the first hold as it is now, duplicate: true"),
+      404: error("Unknown member (member_not_found)"),
+      409: error("insufficient_points (fewer points can be held until expiresAt), reference_conflict or idempotency_conflict"),
+    },
+  });
+  registerApiPath(registry, "redemptions:write", {
+    method: "post",
+    path: "/api/v1/holds/{holdId}/capture",
+    operationId: "captureHold",
+    summary: "Capture a hold as a redemption of at most its points; the rest is released",
+    request: {
+      params: holdParamsSchema,
+      body: { required: true, content: { "application/json": { schema: holdCaptureRequestSchema } } },
+    },
+    responses: {
+      201: json(holdCaptureSchema, "Captured"),
+      200: json(holdCaptureSchema, "Replay of the capture (same referenceId and points): duplicate: true"),
+      404: error("Unknown hold (hold_not_found)"),
+      409: error("hold_expired; conflict (voided, or captured under another referenceId); insufficient_points (a refund or reversal took held points); idempotency_conflict"),
+    },
+  });
+  registerApiPath(registry, "redemptions:write", {
+    method: "post",
+    path: "/api/v1/holds/{holdId}/void",
+    operationId: "voidHold",
+    summary: "Release a hold's points",
+    request: { params: holdParamsSchema },
+    responses: {
+      200: json(holdSchema, "Voided (duplicate: true when it already was)"),
+      404: error("Unknown hold (hold_not_found)"),
+      409: error("conflict: the hold was captured"),
     },
   });
   registerApiPath(registry, "members:read", {

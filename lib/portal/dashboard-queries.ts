@@ -1,5 +1,6 @@
 import { and, desc, eq, gte } from "drizzle-orm";
 import type { Executor } from "@/db/client";
+import { heldPointsOf } from "@/db/queries/holds";
 import { expiringPoints, pastDuePoints } from "@/db/queries/lots";
 import { loginCheckIns, members, pointBalances, tiers, type TierCode } from "@/db/schema";
 import { findActiveCampaigns } from "@/lib/loyalty/campaign-lookup";
@@ -24,8 +25,10 @@ export interface ActiveCampaign {
 export interface Dashboard {
   name: string | null;
   tier: TierCode;
-  /** Points the member can redeem now: the cached balance less lots past their expiry the job has not expired yet. */
+  /** Points the member can redeem now: the cached balance less lots past their expiry the job has not expired yet, less held points. */
   availablePoints: number;
+  /** Reserved by live checkout holds. */
+  heldPoints: number;
   tierSpend12m: number;
   progress: TierProgress;
   expiringSoon: ExpiringPoints[];
@@ -42,6 +45,8 @@ export interface MemberStanding {
   name: string | null;
   tier: TierCode;
   availablePoints: number;
+  /** Reserved by live checkout holds; already left out of availablePoints. */
+  heldPoints: number;
   tierSpend12m: number;
   expiringSoon: ExpiringPoints[];
 }
@@ -68,7 +73,7 @@ export async function getDashboard(ex: Executor, memberId: number, now: Date): P
 }
 
 export async function readMemberStanding(ex: Executor, memberId: number, now: Date): Promise<MemberStanding | null> {
-  const [memberRows, expiringSoon, pastDue] = await Promise.all([
+  const [memberRows, expiringSoon, pastDue, held] = await Promise.all([
     ex
       .select({
         name: members.name,
@@ -81,13 +86,15 @@ export async function readMemberStanding(ex: Executor, memberId: number, now: Da
       .where(eq(members.id, memberId)),
     expiringPoints(ex, memberId, now, new Date(now.getTime() + 30 * DAY_MS)),
     pastDuePoints(ex, memberId, now),
+    heldPointsOf(ex, memberId, now),
   ]);
   const member = memberRows[0];
   if (!member) return null;
   return {
     name: member.name,
     tier: member.tier,
-    availablePoints: (member.availablePoints ?? 0) - pastDue,
+    availablePoints: (member.availablePoints ?? 0) - pastDue - held,
+    heldPoints: held,
     tierSpend12m: member.tierSpend12m ?? 0,
     expiringSoon,
   };

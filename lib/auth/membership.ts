@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { and, eq, notExists, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { members, users, verificationTokens } from "@/db/schema";
+import { writeAudit } from "@/lib/loyalty/audit";
 import { ensureMember } from "@/lib/loyalty/members";
 import { MEMBER_LINK_TTL_MS, memberLinkIdentifier, newMemberLinkToken } from "./member-link-token";
 
@@ -44,7 +45,16 @@ export async function enrolNewMember(tx: Tx, user: { id: string; email: string |
     name: user.name,
   });
   await tx.update(users).set({ memberId: member.id }).where(eq(users.id, user.id));
+  await auditMemberLink(tx, user.id, member.id, "new member at sign-up");
   return member.id;
+}
+
+/**
+ * Linking a member to an account hands its points and history to whoever holds the account: on
+ * the audit log with the account, the member and how (issue 10), in the linking transaction.
+ */
+export async function auditMemberLink(tx: Tx, userId: string, memberId: number, via: "emailed link" | "new member at sign-up"): Promise<void> {
+  await writeAudit(tx, { actor: `user:${userId}`, action: "member.link", targetType: "user", targetId: userId, memberId, after: { memberId, via } });
 }
 
 export type MembershipStart =

@@ -3,7 +3,7 @@ import type { Db } from "@/db/client";
 import { PG_UNIQUE_VIOLATION, pgErrorOf } from "@/db/errors";
 import { users, verificationTokens } from "@/db/schema";
 import { hashMemberLinkToken, isWellFormedMemberLinkToken, memberLinkIdentifier } from "./member-link-token";
-import { findUnclaimedMember } from "./membership";
+import { auditMemberLink, findUnclaimedMember } from "./membership";
 
 export type MemberLinkFailure = "invalid" | "expired" | "claimed";
 
@@ -49,6 +49,7 @@ export async function verifyMemberLink(db: Db, userId: string, rawToken: unknown
       // A savepoint, so a lost race to the unique member_id still commits the token's deletion.
       await tx.transaction(async (sp) => {
         await sp.update(users).set({ memberId: member.id, emailVerified: now }).where(eq(users.id, userId));
+        await auditMemberLink(sp, userId, member.id, "emailed link");
       });
     } catch (error) {
       if (pgErrorOf(error)?.code === PG_UNIQUE_VIOLATION) return { ok: false, reason: "claimed" } as const;

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, like, lt, or, type SQL } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { auditLog, type AuditEntry } from "@/db/schema";
 import { actorLabel, authorize, type Actor } from "./staff-permissions";
@@ -35,6 +35,8 @@ export async function writeAudit(ex: Executor, record: AuditRecord): Promise<Aud
 export interface AuditFilter {
   actor?: string;
   action?: string;
+  /** Any action starting with one of these (an action family, lib/loyalty/audit-families.ts). */
+  actionPrefixes?: readonly string[];
   memberId?: number;
   from?: Date;
   /** Exclusive upper bound. */
@@ -61,6 +63,11 @@ export async function queryAudit(
   const conditions: SQL[] = [];
   if (filter.actor) conditions.push(eq(auditLog.actor, filter.actor));
   if (filter.action) conditions.push(eq(auditLog.action, filter.action));
+  if (filter.actionPrefixes?.length) {
+    // Prefixes come from a fixed list, but escape LIKE's wildcards anyway ("api_key." holds one).
+    const escaped = filter.actionPrefixes.map((p) => like(auditLog.action, `${p.replace(/[\\%_]/g, "\\$&")}%`));
+    conditions.push(or(...escaped)!);
+  }
   if (filter.memberId !== undefined) conditions.push(eq(auditLog.memberId, filter.memberId));
   if (filter.from) conditions.push(gte(auditLog.createdAt, filter.from));
   if (filter.to) conditions.push(lt(auditLog.createdAt, filter.to));

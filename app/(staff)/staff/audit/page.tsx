@@ -3,10 +3,11 @@ import { dateTime } from "@/components/staff/format";
 import { PageHeader } from "@/components/staff/page-header";
 import { Table, Td } from "@/components/staff/table";
 import { buttonClass } from "@/components/ui/button-class";
-import { Field } from "@/components/ui/field";
+import { Field, SelectField } from "@/components/ui/field";
 import { getDb } from "@/db/client";
 import { getMemberByExternalId } from "@/db/queries/members";
 import { listAudit, type AuditFilter } from "@/lib/loyalty/audit";
+import { AUDIT_FAMILIES, auditFamily } from "@/lib/loyalty/audit-families";
 import { boundedDay, pageParams, type RawParams } from "@/lib/loyalty/input-bounds";
 import { IgnoredParams } from "@/components/ui/ignored-params";
 import { requireStaff } from "../staff-session";
@@ -15,7 +16,8 @@ import { actorLabels, resolveActor } from "./resolve-actor";
 export const metadata = { title: "Audit log" };
 export const dynamic = "force-dynamic";
 
-const PARAMS = ["actor", "action", "member", "from", "to", "cursor"] as const;
+const PARAMS = ["kind", "actor", "action", "member", "from", "to", "cursor"] as const;
+const KINDS = [{ value: "", label: "Every kind" }, ...Object.entries(AUDIT_FAMILIES).map(([value, f]) => ({ value, label: f.label }))];
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<RawParams> }) {
   const { actor } = await requireStaff("audit:read");
@@ -25,6 +27,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   let unknownMember = false;
   if (params.actor?.trim()) filter.actor = await resolveActor(db, params.actor.trim());
   if (params.action?.trim()) filter.action = params.action.trim().slice(0, 100);
+  // An action family from the fixed list (sign-ins, API keys, exports…); anything else is ignored and said so.
+  const kind = auditFamily(params.kind);
+  if (kind) filter.actionPrefixes = AUDIT_FAMILIES[kind].prefixes;
+  else if (params.kind) ignored.push("kind");
   if (params.member?.trim()) {
     const member = await getMemberByExternalId(db, params.member.trim().slice(0, 200));
     if (member) filter.memberId = member.id;
@@ -45,7 +51,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     <>
       <PageHeader title="Audit log" description="Every staff and system change, append-only: the database refuses to edit or delete an entry. Dates are UTC." />
       <IgnoredParams names={ignored} />
-      <form className="mb-6 grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-3 lg:grid-cols-6" aria-label="Filter the audit log">
+      <form className="mb-6 grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-4 lg:grid-cols-7" aria-label="Filter the audit log">
+        <SelectField density="compact" label="Kind" name="kind" defaultValue={kind ?? ""} options={KINDS} />
         <Field density="compact" label="Actor" name="actor" defaultValue={params.actor} placeholder="email or user:…" />
         <Field density="compact" label="Action" name="action" defaultValue={params.action} placeholder="points.adjust" />
         <Field density="compact" label="Member" name="member" defaultValue={params.member} placeholder="external id" />

@@ -1,6 +1,7 @@
 import { getDb } from "@/db/client";
 import { getCurrentUser } from "@/lib/auth/session";
 import { csvStream } from "@/lib/loyalty/csv-export";
+import { auditExport } from "@/lib/loyalty/export-audit";
 import { isLoyaltyError } from "@/lib/loyalty/errors";
 import { campaignReport, liabilityAt, membersPerTier, pointFlows } from "@/lib/loyalty/reports";
 import type { Actor } from "@/lib/loyalty/staff-permissions";
@@ -105,7 +106,12 @@ export async function GET(request: Request): Promise<Response> {
   const user = await getCurrentUser();
   if (!user) return json({ error: "unauthorized", message: "Sign in first" }, 401);
   try {
-    return await exportTable({ kind: "user", id: user.id, roles: user.roles }, new URL(request.url).searchParams);
+    const actor: Actor = { kind: "user", id: user.id, roles: user.roles };
+    const search = new URL(request.url).searchParams;
+    const response = await exportTable(actor, search);
+    // Only an export that was authorized and is being sent; the table's own check ran above.
+    if (response.ok) await auditExport(getDb(), actor, String(search.get("table")), exportParams(search).values);
+    return response;
   } catch (error) {
     if (isLoyaltyError(error)) return json({ error: error.code, message: error.message }, error.status);
     throw error;

@@ -14,6 +14,12 @@ export const RESEND_LINK_POLICY: RatePolicy = { name: "resend", points: 5, durat
 /** Per staff user: a recalculation reads every member (minutes on a million), so a few per quarter hour. */
 export const TIER_RECALCULATION_POLICY: RatePolicy = { name: "tiers", points: 3, durationSeconds: 15 * 60 };
 
+/** What a person is told when a form's budget is spent. */
+export function tooManyAttempts(retryAfterSeconds: number): string {
+  const wait = retryAfterSeconds >= 90 ? `${Math.ceil(retryAfterSeconds / 60)} minutes` : `${retryAfterSeconds} seconds`;
+  return `Too many attempts. Please try again in ${wait}.`;
+}
+
 /** An API key's budget: its own limit, or the program default (API_KEY_RATE_LIMIT), per second. */
 export function apiKeyPolicy(limitPerSecond: number): RatePolicy {
   return { name: "apikey", points: limitPerSecond, durationSeconds: 1 };

@@ -5,6 +5,8 @@ import { resendMemberLink } from "@/lib/auth/resend-member-link";
 import { sendMemberLink } from "@/lib/auth/send-member-link";
 import { getDb } from "@/db/client";
 import type { FormState } from "@/lib/portal/form-state";
+import { RESEND_LINK_POLICY, tooManyAttempts } from "@/lib/rate-limit/policies";
+import { rateLimits } from "@/lib/rate-limit/rate-limits";
 import { redirect } from "next/navigation";
 
 export type ResendState = FormState<never, { message: string }>;
@@ -12,6 +14,8 @@ export type ResendState = FormState<never, { message: string }>;
 export async function resendAction(): Promise<ResendState> {
   const allowed = await authorize();
   if (!allowed.ok) return { status: "error", formError: allowed.formError };
+  const limit = await rateLimits().consume(RESEND_LINK_POLICY, allowed.user.id);
+  if (!limit.allowed) return { status: "error", formError: tooManyAttempts(limit.retryAfterSeconds) };
   const result = await resendMemberLink(getDb(), allowed.user.id, new Date());
   switch (result.status) {
     case "linked":

@@ -1,10 +1,15 @@
 "use server";
 
+import { headers } from "next/headers";
 import { signIn } from "@/auth";
 import { getDb } from "@/db/client";
+import { clientAddress } from "@/lib/auth/client-address";
+import { proxyTrust } from "@/lib/auth/proxy-trust";
 import { sendMemberLink } from "@/lib/auth/send-member-link";
 import { signUp, signUpSchema } from "@/lib/auth/sign-up";
 import { fieldErrorsOf, type FormState } from "@/lib/portal/form-state";
+import { SIGN_UP_POLICY, tooManyAttempts } from "@/lib/rate-limit/policies";
+import { rateLimits } from "@/lib/rate-limit/rate-limits";
 
 type Field = "name" | "email" | "password";
 
@@ -12,6 +17,9 @@ export async function signUpAction(_prev: FormState<Field>, form: FormData): Pro
   const values = { name: String(form.get("name") ?? "").slice(0, 100), email: String(form.get("email") ?? "").slice(0, 254) };
   const parsed = signUpSchema.safeParse({ name: form.get("name"), email: form.get("email"), password: form.get("password") });
   if (!parsed.success) return { status: "error", fieldErrors: fieldErrorsOf<Field>(parsed.error.issues), values };
+  // Per client address, counted before anything is written (and for taken emails too: a probe costs the same).
+  const limit = await rateLimits().consume(SIGN_UP_POLICY, clientAddress(await headers(), proxyTrust()));
+  if (!limit.allowed) return { status: "error", formError: tooManyAttempts(limit.retryAfterSeconds), values };
   const result = await signUp(getDb(), parsed.data);
   if (!result.ok) {
     return { status: "error", fieldErrors: { email: "An account with this email already exists. Sign in instead." }, values };

@@ -4,6 +4,9 @@ import { rolesAllow } from "@/lib/loyalty/staff-permissions";
 import { runTierRecalculation } from "@/lib/loyalty/tier-settings";
 import { log } from "@/lib/log";
 import { json } from "@/lib/http/responses";
+import { timeJob } from "@/lib/metrics/registry";
+import { TIER_RECALCULATION_POLICY, tooManyAttempts } from "@/lib/rate-limit/policies";
+import { rateLimits } from "@/lib/rate-limit/rate-limits";
 import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
@@ -26,15 +29,22 @@ export async function POST(request: Request): Promise<Response> {
   const user = await getCurrentUser();
   if (!user) return json({ error: "unauthorized", message: "Sign in first" }, 401);
   if (!rolesAllow(user.roles, "tiers:write")) return json({ error: "forbidden", message: "Not allowed" }, 403);
+  // A run reads every member: a few per staff user per quarter hour.
+  const limit = await rateLimits().consume(TIER_RECALCULATION_POLICY, user.id);
+  if (!limit.allowed) {
+    return json({ error: "rate_limited", message: tooManyAttempts(limit.retryAfterSeconds) }, 429, { "retry-after": String(limit.retryAfterSeconds) });
+  }
 
   const encoder = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
       const send = (line: unknown) => controller.enqueue(encoder.encode(`${JSON.stringify(line)}\n`));
       try {
-        const result = await runTierRecalculation(getDb(), { kind: "user", id: user.id, roles: user.roles }, {
-          onProgress: (p) => send({ type: "progress", ...p }),
-        });
+        const result = await timeJob("recalculate-tiers-console", () =>
+          runTierRecalculation(getDb(), { kind: "user", id: user.id, roles: user.roles }, {
+            onProgress: (p) => send({ type: "progress", ...p }),
+          }),
+        );
         send({ type: "done", ...result });
       } catch (error) {
         log().error({ err: error }, "tier recalculation from the console failed");

@@ -1,0 +1,155 @@
+/**
+ * The system under test: the real services of lib/loyalty on the real PostgreSQL, driven with the
+ * model's clock (LedgerContext.now, job options), and its answers normalised to the model's shapes.
+ */
+import { sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { queryRows } from "@/db/client";
+import { recordEvents } from "@/lib/loyalty/accrual";
+import { adjustPoints, reverseTransaction } from "@/lib/loyalty/adjustments";
+import { createCampaign, pauseCampaign } from "@/lib/loyalty/campaigns";
+import { isLoyaltyError } from "@/lib/loyalty/errors";
+import type { LoyaltyEvent } from "@/lib/loyalty/events";
+import { expirePoints } from "@/lib/loyalty/expiry";
+import { ensureMember } from "@/lib/loyalty/members";
+import { redeemPoints } from "@/lib/loyalty/redemption";
+import { createReward } from "@/lib/loyalty/rewards";
+import { recalculateTiers } from "@/lib/loyalty/tier-recalculation";
+import { updateTierSettings } from "@/lib/loyalty/tier-settings";
+import type { Actor } from "@/lib/loyalty/staff-permissions";
+import type { Op } from "./ops";
+import { DAY, iso } from "./model-time";
+import { CAMPAIGNS, MEMBERS, MODEL_CONFIG, REWARDS, START, TIER_BONUS } from "./scenario";
+
+const staff: Actor = { kind: "user", id: "model-staff", roles: ["admin"] };
+export const ACTOR = "test:model";
+
+/** Ids the system gave the scenario's members, campaigns and rewards, and the other way round. */
+export interface World {
+  memberIds: Map<string, number>;
+  memberNames: Map<number, string>;
+  campaignIds: number[];
+  campaignIndex: Map<number, number>;
+  rewardIds: number[];
+  rewardIndex: Map<number, number>;
+}
+
+/** What every sequence shares: the campaigns and rewards. */
+export type Fixtures = Omit<World, "memberIds" | "memberNames">;
+
+/**
+ * Once per database: the tier bonuses, campaigns and rewards (resetData keeps them). Returns the ids
+ * of the campaigns and rewards; the members come with each sequence (startWorld).
+ */
+export async function prepareDatabase(db: Db): Promise<Fixtures> {
+  const now = new Date(START);
+  const tiers = MODEL_CONFIG.tiers.map((t) => ({ code: t.code, minSpend12m: t.minSpend12m, earnMultiplier: TIER_BONUS[t.code] }));
+  await updateTierSettings(db, staff, { tiers }, { now });
+  const campaignIds: number[] = [];
+  for (const c of CAMPAIGNS) {
+    const created = await createCampaign(
+      db,
+      { name: c.name, multiplier: c.multiplier, startsAt: iso(START + c.fromDay * DAY), endsAt: iso(START + c.toDay * DAY), eventTypes: c.eventTypes, tiers: c.tiers },
+      { actor: staff, now },
+    );
+    if (c.paused) await pauseCampaign(db, created.id, { actor: staff, now });
+    campaignIds.push(created.id);
+  }
+  const rewardIds: number[] = [];
+  for (const r of REWARDS) rewardIds.push((await createReward(db, { ...r }, { actor: staff, now })).id);
+  return {
+    campaignIds,
+    campaignIndex: new Map(campaignIds.map((id, i) => [id, i])),
+    rewardIds,
+    rewardIndex: new Map(rewardIds.map((id, i) => [id, i])),
+  };
+}
+
+const KEPT = ["program_settings", "tiers", "campaigns", "rewards"];
+
+/**
+ * Empties everything a sequence writes (members and their ledger included) and puts the rewards'
+ * stock back, so each sequence starts from the same world and the jobs' summaries (which count the
+ * whole database) can be compared. Test databases only: the ledger's append-only triggers are
+ * bypassed with session_replication_role, which needs a superuser.
+ */
+export async function resetData(db: Db, fixtures: Fixtures): Promise<void> {
+  await db.transaction(async (tx) => {
+    const tables = await queryRows<{ tablename: string }>(tx, sql`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`);
+    await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+    for (const { tablename } of tables) if (!KEPT.includes(tablename)) await tx.execute(sql.raw(`DELETE FROM "${tablename}"`));
+    for (const [i, r] of REWARDS.entries()) await tx.execute(sql`UPDATE rewards SET stock = ${r.stock} WHERE id = ${fixtures.rewardIds[i]!}`);
+  });
+}
+
+/** A sequence's world: the fixtures and three new members. */
+export async function startWorld(db: Db, fixtures: Fixtures): Promise<World> {
+  await resetData(db, fixtures);
+  const memberIds = new Map<string, number>();
+  for (const name of MEMBERS) memberIds.set(name, (await ensureMember(db, { externalId: name })).member.id);
+  return { ...fixtures, memberIds, memberNames: new Map([...memberIds].map(([n, id]) => [id, n])) };
+}
+
+/** What the system answered, before its ids are translated into the model's keys (normalize.ts). */
+export type RawAnswer =
+  | { kind: "events"; outcomes: Awaited<ReturnType<typeof recordEvents>> }
+  | { kind: "balance"; result: { transactionId: number; points: number; availablePoints: number; duplicate: boolean } }
+  | { kind: "reverse"; result: { transactionId: number; reversedTransactionId: number; points: number; availablePoints: number; duplicate: boolean } }
+  | { kind: "refused"; as: "balance" | "reverse"; code: string; field?: string }
+  | { kind: "expire"; lotsExpired: number; pointsExpired: number; membersAffected: number }
+  | { kind: "tiers"; upgraded: number; downgraded: number }
+  | { kind: "advance" };
+
+/** Reversal targets name a row key; the snapshot before the step gives the system's id for it. */
+export async function applyToSystem(db: Db, world: World, op: Op, now: number, idOf: (key: string) => number | undefined): Promise<RawAnswer> {
+  const ctx = { actor: ACTOR, now: new Date(now) };
+  const refused = (as: "balance" | "reverse") => (error: unknown): RawAnswer => {
+    if (!isLoyaltyError(error)) throw error;
+    return { kind: "refused", as, code: error.code, ...(error.field ? { field: error.field } : {}) };
+  };
+  switch (op.kind) {
+    case "events": {
+      const events = op.events.map(
+        (e): LoyaltyEvent => ({
+          type: e.type,
+          memberExternalId: e.member,
+          referenceId: e.ref,
+          ...(e.amountCents !== undefined ? { amountCents: e.amountCents } : {}),
+          ...(e.originalRef !== undefined ? { originalReferenceId: e.originalRef } : {}),
+          ...(e.occurredAt !== undefined ? { occurredAt: e.occurredAt } : {}),
+        }),
+      );
+      return { kind: "events", outcomes: await recordEvents(db, events, ctx) };
+    }
+    case "redeem": {
+      const rewardId = op.reward === undefined ? undefined : (world.rewardIds[op.reward] ?? 9_000_000 + op.reward);
+      return redeemPoints(
+        db,
+        { memberExternalId: op.member, referenceId: op.ref, ...(op.points !== undefined ? { points: op.points } : {}), ...(rewardId !== undefined ? { rewardId } : {}) },
+        ctx,
+      ).then((result): RawAnswer => ({ kind: "balance", result }), refused("balance"));
+    }
+    case "adjust": {
+      const memberId = world.memberIds.get(op.member) ?? 9_000_000;
+      return adjustPoints(db, { memberId, points: op.points, reason: op.reason, referenceId: op.ref, allowNegativeBalance: op.allowNegativeBalance }, ctx).then(
+        (result): RawAnswer => ({ kind: "balance", result }),
+        refused("balance"),
+      );
+    }
+    case "reverse": {
+      const transactionId = (op.target === null ? undefined : idOf(op.target)) ?? 9_000_000_000;
+      return reverseTransaction(db, { transactionId, reason: op.reason, ...(op.callerRef !== undefined ? { referenceId: op.callerRef } : {}) }, ctx).then(
+        (result): RawAnswer => ({ kind: "reverse", result }),
+        refused("reverse"),
+      );
+    }
+    case "expire":
+      return { kind: "expire", ...(await expirePoints(db, { now: new Date(now), batchSize: 3 })) };
+    case "tiers": {
+      const r = await recalculateTiers(db, { now: new Date(now), batchSize: 2 });
+      return { kind: "tiers", upgraded: r.upgraded, downgraded: r.downgraded };
+    }
+    case "advance":
+      return { kind: "advance" };
+  }
+}

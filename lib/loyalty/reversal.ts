@@ -69,7 +69,7 @@ async function planDebit(tx: Tx, target: PointTransaction, now: Date): Promise<P
       windowStart: tierWindowStart(now),
     });
   } else if (points === 0) {
-    throw new LoyaltyError("unprocessable", "Nothing of this credit is left to take back: its points have expired.", { field: "transactionId" });
+    throw new LoyaltyError("already_reversed", "Nothing of this credit is left to take back: its points have expired.", { field: "transactionId" });
   }
   const lots = await openLots(tx, [target.memberId], { lock: true });
   const { allocations } = allocateFifo(lots, points, { now, includeExpired: true, preferLotId: target.id });

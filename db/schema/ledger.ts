@@ -23,6 +23,9 @@ export type TransactionType = (typeof TRANSACTION_TYPES)[number];
 /**
  * The ledger. Append-only: a row is never deleted and only `remaining` (the unconsumed points of an
  * earn lot) ever changes after insert. `amount` is signed: credits > 0, debits < 0.
+ * The table also has chain_seq, prev_hash and row_hash (the member's hash chain, docs/ledger.md
+ * "Tamper evidence"): set by a trigger and read by `ledger verify` only, so they are left out of
+ * this schema (drizzle/0015) and no select() carries them.
  */
 export const pointTransactions = pgTable(
   "point_transactions",
@@ -61,6 +64,11 @@ export const pointTransactions = pgTable(
      * being answered as a duplicate. Null on rows written by jobs and before fingerprints existed.
      */
     requestFingerprint: text(),
+    /**
+     * Lots of purchases made while the programme has a return window (pending_days > 0): the points
+     * are pending, not redeemable, until this instant; expiry counts from it. Null: vested at once.
+     */
+    vestsAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     unique("point_transactions_reference_uq").on(t.referenceType, t.referenceId),
@@ -85,6 +93,10 @@ export const pointTransactions = pgTable(
     index("point_transactions_open_lots_idx")
       .on(t.memberId, t.expiresAt, t.id)
       .where(sql`${t.remaining} > 0`),
+    // The vesting job finds pending lots by their vesting instant, set-based.
+    index("point_transactions_pending_lots_idx")
+      .on(t.vestsAt)
+      .where(sql`${t.vestsAt} is not null`),
     // The expiry job and the reminders job scan open lots by expiry date, set-based.
     index("point_transactions_open_lots_expiry_idx")
       .on(t.expiresAt)
@@ -125,6 +137,23 @@ export const lotAllocations = pgTable(
     check("lot_allocations_points_positive", sql`${t.points} > 0`),
   ],
 );
+
+/**
+ * The vesting job's record of each pending lot it saw vest (docs/ledger.md, Pending points): the
+ * lot's points were redeemable from `vests_at` on whatever the job did; this row is what tells the
+ * member (and, later, webhooks) once, and what makes the job idempotent.
+ */
+export const lotVestings = pgTable("lot_vestings", {
+  lotId: bigint({ mode: "number" })
+    .primaryKey()
+    .references(() => pointTransactions.id),
+  memberId: bigint({ mode: "number" })
+    .notNull()
+    .references(() => members.id),
+  points: bigint({ mode: "number" }).notNull(),
+  vestedAt: timestamp({ withTimezone: true }).notNull(),
+  recordedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
 
 /** One row per member per UTC day: makes the daily login award unique and carries the streak. */
 export const loginCheckIns = pgTable(

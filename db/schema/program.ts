@@ -38,12 +38,15 @@ export const programSettings = pgTable(
     staffDailyPointsCap: integer().notNull().default(50_000),
     /** How long a checkout hold lasts when the caller names no ttlSeconds. */
     holdTtlSeconds: integer().notNull().default(900),
+    /** Return window: a purchase's points are pending this many days after it (0 = vested at once). */
+    pendingDays: integer().notNull().default(0),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     check("program_settings_single_row", sql`${t.id} = 1`),
     check("program_settings_four_eyes_limits", sql`${t.adjustmentApprovalThreshold} >= 0 and ${t.staffDailyPointsCap} >= 0`),
     check("program_settings_hold_ttl", sql`${t.holdTtlSeconds} between 60 and 604800`),
+    check("program_settings_pending_days", sql`${t.pendingDays} between 0 and 365`),
   ],
 );
 

@@ -50,7 +50,9 @@ export const apiKeys = pgTable(
 
 /**
  * Append-only audit trail of every staff or system change. UPDATE and DELETE are refused by a
- * trigger in the database (see the custom migration), not only by the code.
+ * trigger in the database (see the custom migration), not only by the code. created_at is set by
+ * the database; chain_seq, prev_hash and row_hash (one hash chain over the entries, head in
+ * audit_log_chain_head) are the triggers' and left out of this schema (drizzle/0015).
  */
 export const auditLog = pgTable(
   "audit_log",

@@ -84,6 +84,16 @@ const redemptionFields = {
   rewardId: { ok: fc.integer({ min: 1, max: 1_000 }), bad: badInt },
 };
 
+const holdFields = {
+  points: { ok: fc.integer({ min: 1, max: 1_000 }), bad: badInt },
+  referenceId: { ok: printableId, bad: badId },
+  ttlSeconds: { ok: fc.constant(900), bad: fc.oneof(badInt, fc.constantFrom(0, 1, 10_000_000, 86_400 * 3650)) },
+};
+const captureFields = {
+  points: { ok: fc.integer({ min: 1, max: 1_000 }), bad: badInt },
+  referenceId: { ok: printableId, bad: badId },
+};
+
 const campaignFields = {
   name: { ok: unicode, bad: fc.oneof(controlText, longText, wrongType, fc.constantFrom("", "x".repeat(121))) },
   multiplier: { ok: fc.constantFrom("2", 1.5, "3"), bad: fc.oneof(nanLike, fc.constantFrom("1", 1, 0, 11, "10.001", "2.555", -2), wrongType) },
@@ -140,6 +150,30 @@ export const ROUTES: Record<string, RouteSpec> = {
         fc.tuple(anyExternalId, fc.integer({ min: 1, max: 1_000 }), printableId).map(([externalId, points, referenceId]) => ({ params: { externalId }, body: { points, referenceId } })),
       ),
     },
+  },
+  "api/v1/members/[externalId]/holds/route.ts": {
+    session: "none",
+    auth: "api-key",
+    expect: "refused",
+    methods: {
+      POST: fc.oneof(
+        fc.tuple(anyExternalId, body(objectWithABadField(holdFields))).map(([externalId, b]) => ({ params: { externalId }, body: b })),
+        // A well-formed hold for a member with no points.
+        fc.tuple(fc.integer({ min: 1, max: 1_000 }), printableId).map(([points, referenceId]) => ({ params: { externalId: KNOWN_MEMBER }, body: { points, referenceId } })),
+      ),
+    },
+  },
+  "api/v1/holds/[holdId]/capture/route.ts": {
+    session: "none",
+    auth: "api-key",
+    expect: "refused",
+    methods: { POST: fc.tuple(idParam, body(objectWithABadField(captureFields))).map(([holdId, b]) => ({ params: { holdId }, body: b })) },
+  },
+  "api/v1/holds/[holdId]/void/route.ts": {
+    session: "none",
+    auth: "api-key",
+    expect: "refused",
+    methods: { POST: fc.tuple(idParam, fc.jsonValue({ maxDepth: 2 })).map(([holdId, b]) => ({ params: { holdId }, body: b })) },
   },
   "api/v1/campaigns/route.ts": {
     session: "none",
@@ -204,11 +238,12 @@ export const ROUTES: Record<string, RouteSpec> = {
         .tuple(
           fc.constantFrom("flows", "liability", "tiers", "campaigns", "statement"),
           fc.subarray(["from", "to", "at", "member"], { minLength: 1 }),
-          fc.oneof(farDay, controlText, longText, fc.constantFrom("nobody-at-all")),
+          fc.oneof(farDay, controlText, longText),
+          fc.oneof(controlText, longText, fc.constantFrom("a b", "", " ", "é")),
           fc.oneof(fc.constant(undefined), badText.filter((v): v is string => typeof v === "string")),
         )
-        .map(([table, keys, value, badTable]) => ({
-          query: toQuery([["table", badTable ?? table], ...keys.map((k) => [k, value] as [string, unknown])]),
+        .map(([table, keys, day, member, badTable]) => ({
+          query: toQuery([["table", badTable ?? table], ...keys.map((k) => [k, k === "member" ? member : day] as [string, unknown])]),
         })),
     },
   },
@@ -235,6 +270,9 @@ export const PAGES: Record<string, PageSpec> = {
   "(auth)/sign-in/page.tsx": { session: "none", searchKeys: ["callbackUrl", "notice"] },
   "(auth)/sign-up/page.tsx": { session: "none", searchKeys: [] },
   "(auth)/set-password/page.tsx": { session: "none", searchKeys: ["user", "token"] },
+  "(auth)/forgot-password/page.tsx": { session: "none", searchKeys: [] },
+  "(auth)/account/page.tsx": { session: "member", searchKeys: ["changed"] },
+  "(staff)/staff/api-keys/page.tsx": { session: "admin", searchKeys: [] },
   "(staff)/staff/accounts/page.tsx": { session: "admin", searchKeys: [] },
   "(portal)/page.tsx": { session: "member", searchKeys: [] },
   "(portal)/history/page.tsx": { session: "member", searchKeys: ["type", "from", "to", "cursor"] },
@@ -273,7 +311,7 @@ export interface ActionSpec {
 }
 
 /** What a form field holds, for its hostile and its plausible values. */
-type Kind = "id" | "int" | "money" | "text" | "date" | "enum" | "email" | "secret" | "url";
+type Kind = "id" | "int" | "money" | "text" | "date" | "window" | "enum" | "email" | "secret" | "url";
 
 /** FormData turns a lone surrogate into U+FFFD (a fine character), so forms get a NUL in its place. */
 const formControlText = controlText.map((s) => s.replace(/\p{Cs}/gu, "\u0000"));
@@ -284,7 +322,9 @@ const BAD: Record<Kind, fc.Arbitrary<string>> = {
   int: fc.oneof(fc.constantFrom("1e300", "NaN", "1.5", "99999999999999", "abc", "--5", "0x10", "Infinity"), formControlText),
   money: fc.oneof(fc.constantFrom("1e300", "-5", "abc", "99999999999999.999", "NaN", "1.234", "Infinity"), formControlText),
   text: fc.oneof(formControlText, longText),
-  date: fc.oneof(fc.constantFrom("0000-01-01T00:00", "0000-01-01T00:00:00Z", "+275760-09-13T00:00", "9999-12-31T23:59", "1969-12-31T23:59", "2026-02-30T00:00", "yesterday"), formControlText),
+  date: fc.oneof(fc.constantFrom("0000-01-01T00:00", "0000-01-01T00:00:00Z", "0001-01-01T00:00:00+14:00", "+275760-09-13T00:00", "1969-12-31T23:59", "2026-02-30T00:00", "yesterday"), formControlText),
+  /** A campaign window's end: also refused 10 years out. */
+  window: fc.oneof(fc.constantFrom("0000-01-01T00:00", "9999-12-31T23:59", "2099-01-01T00:00", "+275760-09-13T00:00", "2026-02-30T00:00"), formControlText),
   enum: fc.oneof(fc.constantFrom("__proto__", "constructor", "toString", "nope", "GOLD"), formControlText),
   email: fc.oneof(fc.constantFrom("not-an-email", "a@b", "@example.com", `${"a".repeat(300)}@example.com`), formControlText),
   secret: fc.oneof(longText, fc.constantFrom("", "short")),
@@ -297,6 +337,7 @@ const PLAUSIBLE: Record<Kind, fc.Arbitrary<string>> = {
   money: fc.constantFrom("80.00", "500", "0.50"),
   text: fc.oneof(fc.constantFrom("goodwill", "Ada", "ref-fuzz-1"), unicode),
   date: fc.constantFrom("2026-12-24T09:00", "2027-01-02T09:00"),
+  window: fc.constantFrom("2026-12-24T09:00", "2027-01-02T09:00"),
   enum: fc.constantFrom("purchase", "gold", "points", "reward", "on", "true", "pause"),
   email: fc.constantFrom("fuzz-nobody@example.com"),
   secret: fc.constantFrom("correct horse battery staple"),
@@ -336,12 +377,22 @@ export const ACTIONS: Record<string, Record<string, ActionSpec>> = {
     saveStaffRolesAction: { session: "admin", form: hostileForm({ "userId": "id", "roles": "enum", "reason": "text" }), returns: "state" },
     newPasswordLinkAction: { session: "admin", form: hostileForm({ "userId": "id" }), returns: "state" },
   },
+  "(auth)/account/account-actions.ts": {
+    changePasswordAction: { session: "member", form: hostileForm({ currentPassword: "secret", newPassword: "secret", confirm: "secret" }), returns: "state" },
+    signOutEverywhereAction: { session: "member", form: null, returns: "void" },
+  },
+  "(auth)/forgot-password/forgot-password-action.ts": { forgotPasswordAction: { session: "none", form: hostileForm({ email: "email" }), returns: "state" } },
+  "(staff)/staff/api-keys/actions.ts": {
+    createApiKeyAction: { session: "admin", form: hostileForm({ name: "text", scopes: "enum", rateLimit: "int", expiresIn: "text" }), returns: "state" },
+    rotateApiKeyAction: { session: "admin", form: hostileForm({ id: "id", grace: "text" }), returns: "state" },
+    revokeApiKeyAction: { session: "admin", form: hostileForm({ id: "id" }), returns: "state" },
+  },
   "(portal)/check-in-action.ts": { checkInAction: { session: "none", form: null, returns: "state" } },
   "(portal)/notifications/mark-read-action.ts": { markReadAction: { session: "member", form: hostileForm({ "notificationId": "id" }), returns: "void" } },
   "(portal)/redeem/redeem-action.ts": { redeemAction: { session: "member", form: hostileForm({ "mode": "enum", "points": "int", "rewardId": "id", "idempotencyKey": "text" }), returns: "state" } },
   "(staff)/staff/campaigns/actions.ts": {
-    createCampaignAction: { session: "admin", form: hostileForm({ "name": "text", "multiplier": "money", "startsAt": "date", "endsAt": "date", "timeZone": "enum", "eventTypes": "enum", "tiers": "enum" }), returns: "state" },
-    editCampaignAction: { session: "admin", form: hostileForm({ "id": "id", "name": "text", "multiplier": "money", "startsAt": "date", "endsAt": "date", "timeZone": "enum" }), returns: "state" },
+    createCampaignAction: { session: "admin", form: hostileForm({ "name": "text", "multiplier": "money", "startsAt": "window", "endsAt": "window", "timeZone": "enum", "eventTypes": "enum", "tiers": "enum" }), returns: "state" },
+    editCampaignAction: { session: "admin", form: hostileForm({ "id": "id", "name": "text", "multiplier": "money", "startsAt": "window", "endsAt": "window", "timeZone": "enum" }), returns: "state" },
     campaignStateAction: { session: "admin", form: hostileForm({ "id": "id", "action": "enum" }), returns: "state" },
     previewCampaignAction: { session: "admin", form: hostileForm({ "amount": "money", "timeZone": "enum", "at": "date", "tier": "enum" }), returns: "state" },
   },

@@ -10,7 +10,7 @@ const ARGON2ID = 2 as Algorithm;
 
 /**
  * OWASP's first recommendation for argon2id (Password Storage Cheat Sheet): 19 MiB, 2 passes, one
- * lane. About 60-90 ms a hash on these machines.
+ * lane. About 45 ms a hash and 30 ms a check on the 2-core machine (docs/auth.md).
  */
 export const ARGON2_OPTIONS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 

@@ -27,6 +27,13 @@ export function connectPostgres(url: string, options: { max?: number } = {}): Db
     onnotice: () => {},
     // Lets a long-lived pool survive a server restart instead of handing out dead sockets.
     idle_timeout: 60,
+    // postgres.js waits (0.5-1) x min(3^n / 100, 20) s before reconnecting, n counting every failed
+    // connect of the whole pool: a few seconds of PostgreSQL restart grew it to 20 s, so requests
+    // queued for up to 20 s instead of answering 503, and the app came back ~12 s after the server
+    // did (measured by `npm run chaos`). Retry every 0.1 s, growing to 1 s at most.
+    backoff: (retries: number) => Math.min(0.1 * Math.max(1, retries), 1),
+    // A server that does not answer at all (a dead host) fails a request in 5 s, not postgres.js's 30.
+    connect_timeout: 5,
     connection: { application_name: "loyalty" },
   });
   const db = drizzlePostgres({ client, schema, casing: "snake_case" }) as unknown as Db;

@@ -32,13 +32,14 @@ const error = (description: string) => json(errorSchema, description);
 /** Responses every authenticated operation can give. */
 export const commonErrors = {
   400: error("Malformed JSON or a field that fails validation (`field` names it)"),
-  401: error("Missing, invalid or revoked API key"),
+  401: error("Missing, invalid, expired or revoked API key"),
   403: error("The API key lacks the scope this operation needs"),
   413: error("The request body is too large"),
+  429: error("rate_limited: the API key's requests per second are spent; retry after `Retry-After` seconds"),
   500: error("Unexpected error (details are in the server log only)"),
 };
 
-const bodylessErrors = { 400: commonErrors[400], 401: commonErrors[401], 403: commonErrors[403], 500: commonErrors[500] };
+const bodylessErrors = { 400: commonErrors[400], 401: commonErrors[401], 403: commonErrors[403], 429: commonErrors[429], 500: commonErrors[500] };
 
 /** Registers an operation that needs an API key with `scope`. */
 export function registerApiPath(registry: OpenAPIRegistry, scope: ApiScope, config: RouteConfig): void {
@@ -167,7 +168,7 @@ export function buildOpenApiDocument(): OpenAPIObject {
   registry.registerComponent("securitySchemes", "apiKey", {
     type: "http",
     scheme: "bearer",
-    description: "An API key (`npm run cli -- api-key create --name NAME [--scopes a,b]`)",
+    description: "An API key (`/staff/api-keys`, or `npm run cli -- api-key create --name NAME --scopes a,b [--rate-limit R] [--expires-in 90d]`)",
   });
   registerCorePaths(registry);
   for (const register of extraApiPaths) register(registry);

@@ -107,10 +107,17 @@ export function connectPglite(dir: string): DbHandle {
   };
 }
 
-/** The handle the environment asks for: PostgreSQL when DATABASE_URL is set, embedded PGlite otherwise. */
-export function connectFromEnv(): DbHandle {
+/**
+ * The handle the environment asks for: PostgreSQL when DATABASE_URL is set, embedded PGlite
+ * otherwise. `owner` is for the migrations: MIGRATION_DATABASE_URL (the role that owns the tables)
+ * when set, since the app's role may only append to the ledger (drizzle/0015, README); the embedded
+ * database has one role for both.
+ */
+export function connectFromEnv(options: { owner?: boolean } = {}): DbHandle {
   const e = env();
-  return e.DATABASE_URL ? connectPostgres(e.DATABASE_URL, { max: e.DB_POOL_MAX }) : connectPglite(e.PGLITE_DIR);
+  if (!e.DATABASE_URL) return connectPglite(e.PGLITE_DIR);
+  if (options.owner && e.MIGRATION_DATABASE_URL) return connectPostgres(e.MIGRATION_DATABASE_URL, { max: 1 });
+  return connectPostgres(e.DATABASE_URL, { max: e.DB_POOL_MAX });
 }
 
 // One handle per process, kept on globalThis: Next.js may load this module in several module

@@ -5,6 +5,8 @@ const envSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   /** PostgreSQL server; when absent the app runs on embedded PGlite under PGLITE_DIR. */
   DATABASE_URL: z.url().optional(),
+  /** The owner role that runs the migrations (db migrate, start-up); the app's DATABASE_URL role may only append to the ledger. Unset: DATABASE_URL. */
+  MIGRATION_DATABASE_URL: z.url().optional(),
   PGLITE_DIR: z.string().default(".data/pglite"),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** Redis cache and event stream; the cache falls back to in-process memory without it. */

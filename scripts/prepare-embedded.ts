@@ -33,7 +33,7 @@ runMain(async () => {
       console.log(`New database: adding demo data to the ${describeDatabase()}…`);
       return { seeded: await seedDemoData(handle.db, { log: (line) => console.log(`  ${line}`) }), demo: true, empty };
     },
-    { migrateEmbedded: false },
+    { migrateEmbedded: false, owner: true },
   );
   const baseUrl = e.AUTH_URL ? new URL(e.AUTH_URL).origin : "http://localhost:3000";
   console.log(`Database ready (${describeDatabase()}, ${((Date.now() - started) / 1000).toFixed(1)} s).`);

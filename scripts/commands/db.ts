@@ -11,7 +11,7 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { demo: { type: "boolean" } }, USAGE);
   const sub = expectSubcommand(positionals, ["migrate", "seed"], USAGE);
   if (sub === "migrate") {
-    await withDatabase((handle) => migrateDatabase(handle), { migrateEmbedded: false });
+    await withDatabase((handle) => migrateDatabase(handle), { migrateEmbedded: false, owner: true });
     console.log(`Migrations applied to the ${describeDatabase()}.`);
     return 0;
   }

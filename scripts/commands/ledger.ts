@@ -1,3 +1,4 @@
+import { verifyChains } from "@/lib/loyalty/ledger-chain";
 import { verifyLedger } from "@/lib/loyalty/verify";
 import { expectSubcommand, parseCommandArgs } from "../support/args";
 import { describeDatabase, withDatabase } from "../support/open-database";
@@ -8,7 +9,7 @@ const SHOW = 200;
 export async function run(args: string[]): Promise<number> {
   const { positionals } = parseCommandArgs(args, {}, USAGE);
   expectSubcommand(positionals, ["verify"], USAGE);
-  const { membersChecked, discrepancies } = await withDatabase(({ db }) => verifyLedger(db));
+  const { membersChecked, discrepancies, chain } = await withDatabase(async ({ db }) => ({ ...(await verifyLedger(db)), chain: await verifyChains(db) }));
   for (const d of discrepancies.slice(0, SHOW)) {
     console.log(`member ${d.externalId} (id ${d.memberId}): ${d.field} cached ${d.cached}, ledger says ${d.ledger}`);
   }
@@ -17,5 +18,13 @@ export async function run(args: string[]): Promise<number> {
     `${membersChecked} members checked on the ${describeDatabase()}: ` +
       (discrepancies.length === 0 ? "the ledger and the cached balances agree." : `${discrepancies.length} discrepancies.`),
   );
-  return discrepancies.length === 0 ? 0 : 1;
+  // Tamper evidence: the hash chains over the ledger (per member) and the audit log.
+  for (const f of chain.slice(0, SHOW)) {
+    const where = f.chain === "ledger" ? `member id ${f.memberId}` : "audit log";
+    const seq = f.seqFrom === null ? "" : f.seqFrom === f.seqTo ? ` at position ${f.seqFrom}` : ` at positions ${f.seqFrom}–${f.seqTo}`;
+    console.log(`${where}: row ${f.rowId ?? "-"} ${f.kind}${seq} (${f.detail})`);
+  }
+  if (chain.length > SHOW) console.log(`… and ${chain.length - SHOW} more`);
+  console.log(chain.length === 0 ? "Hash chains intact: no row edited, deleted or inserted." : `${chain.length} rows break the hash chains.`);
+  return discrepancies.length === 0 && chain.length === 0 ? 0 : 1;
 }

@@ -22,10 +22,10 @@ export function describeDatabase(): string {
  * project alone); a server is migrated only by `db migrate`. While another process (the dev server)
  * holds the embedded folder, this refuses instead of opening it twice.
  */
-export async function openDatabase(options: { migrateEmbedded?: boolean } = {}): Promise<DbHandle> {
+export async function openDatabase(options: { migrateEmbedded?: boolean; owner?: boolean } = {}): Promise<DbHandle> {
   let handle: DbHandle;
   try {
-    handle = connectFromEnv();
+    handle = connectFromEnv({ owner: options.owner });
   } catch (error) {
     if (error instanceof EmbeddedDatabaseLockedError) throw new ScriptError(error.message);
     throw error;
@@ -35,7 +35,10 @@ export async function openDatabase(options: { migrateEmbedded?: boolean } = {}):
 }
 
 /** Runs a script body with a database, closing it whatever happens (PGlite must be closed cleanly). */
-export async function withDatabase<T>(run: (handle: DbHandle) => Promise<T>, options?: { migrateEmbedded?: boolean }): Promise<T> {
+export async function withDatabase<T>(
+  run: (handle: DbHandle) => Promise<T>,
+  options?: { migrateEmbedded?: boolean; owner?: boolean },
+): Promise<T> {
   const handle = await openDatabase(options);
   try {
     return await run(handle);

@@ -5,6 +5,7 @@ import { recordEvent } from "@/lib/loyalty/accrual";
 import { isLoyaltyError } from "@/lib/loyalty/errors";
 import type { LoyaltyEvent } from "@/lib/loyalty/events";
 import { ensureMember } from "@/lib/loyalty/members";
+import { verifyChains } from "@/lib/loyalty/ledger-chain";
 import { verifyLedger } from "@/lib/loyalty/verify";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
@@ -24,6 +25,8 @@ export function useLedgerDatabase(): TestDatabase {
   afterAll(async () => {
     expect(await invariantViolations(t.db)).toEqual([]);
     expect((await verifyLedger(t.db)).discrepancies).toEqual([]);
+    // Every row the suite wrote is linked into its member's hash chain, and every audit entry into its chain.
+    expect(await verifyChains(t.db)).toEqual([]);
     await t.drop();
   });
   return t;
@@ -48,6 +51,15 @@ export const refund = (member: string, ref: string, original: string, amountCent
 /** A purchase worth exactly `points` (at 1 point per currency unit), recorded at NOW. */
 export const earn = (db: Db, member: string, ref: string, points: number, occurredAt?: string) =>
   recordEvent(db, purchase(member, ref, points * 100, occurredAt), { ...ACTOR, now: NOW });
+
+/** The database's message of a refused statement (Drizzle wraps it as the cause of its own error). */
+export async function refusal(statement: Promise<unknown>): Promise<string> {
+  const error = await statement.then(
+    () => null,
+    (e: unknown) => e as Error & { cause?: Error },
+  );
+  return error ? (error.cause?.message ?? error.message) : "not refused";
+}
 
 /** The LoyaltyError code of a rejection (anything else is returned as is, to fail the comparison). */
 export const codeOf = (error: unknown) => (isLoyaltyError(error) ? error.code : error);

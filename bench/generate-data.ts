@@ -1,4 +1,5 @@
 import { Readable } from "node:stream";
+import postgres from "postgres";
 import { pipeline } from "node:stream/promises";
 import { connectPostgres } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
@@ -104,7 +105,10 @@ export async function generateData(): Promise<{ members: number; transactions: n
   console.log(`data: generating ${config.BENCH_MEMBERS} members, ~${config.BENCH_TRANSACTIONS} ledger rows into ${config.BENCH_DATABASE}`);
   const started = performance.now();
   await timed("create + migrate", () => recreateDatabase(config));
-  const sql = rawSql(url, 4);
+  // Loaded with the triggers off (superuser; session_replication_role = replica): the ledger's chain
+  // trigger would look up each row's predecessor on an index dropped for the load. The rows are
+  // chained in one pass once loaded (drizzle/0015's backfill), as a migration chains an old ledger.
+  const sql = postgres(url, { max: 4, onnotice: () => {}, idle_timeout: 30, connection: { session_replication_role: "replica" } });
   const deferred = await dropSecondaryStructures(sql);
 
   const random = createRandom(config.BENCH_SEED);
@@ -148,6 +152,7 @@ export async function generateData(): Promise<{ members: number; transactions: n
   await timed("COPY point_balances", () =>
     copyInto(sql, "point_balances", ["member_id", "available_points", "total_earned", "total_redeemed", "tier_spend_12m", "updated_at"], balanceLines()),
   );
+  await timed("chain the ledger", () => sql`SELECT point_transactions_chain_backfill()`);
   await timed("rebuild indexes and constraints", () => rebuild(sql, deferred));
   await sql`SELECT setval(pg_get_serial_sequence('members', 'id'), ${members})`;
   await sql`SELECT setval(pg_get_serial_sequence('point_transactions', 'id'), ${lastId})`;

@@ -23,7 +23,7 @@ const report = path.join(outDir, "hostile-input.json");
 const env = { ...process.env, FUZZ_RUNS: String(runs), FUZZ_REPORT: report };
 if (option("seed")) env.FUZZ_SEED = option("seed");
 const started = Date.now();
-const result = spawnSync("npx", ["vitest", "run", "test/fuzz/hostile-input.test.ts", "--testTimeout", String(600_000)], { stdio: "inherit", env });
+const result = spawnSync("npx", ["vitest", "run", "test/fuzz/", "--testTimeout", String(600_000)], { stdio: "inherit", env });
 if (fs.existsSync(report)) {
   const data = JSON.parse(fs.readFileSync(report, "utf8"));
   Object.assign(data, { seconds: Math.round((Date.now() - started) / 1000), date: new Date().toISOString(), machine: `${os.cpus().length} cores, Node ${process.version}` });

@@ -394,7 +394,7 @@ export const ACTIONS: Record<string, Record<string, ActionSpec>> = {
     createCampaignAction: { session: "admin", form: hostileForm({ "name": "text", "multiplier": "money", "startsAt": "window", "endsAt": "window", "timeZone": "enum", "eventTypes": "enum", "tiers": "enum" }), returns: "state" },
     editCampaignAction: { session: "admin", form: hostileForm({ "id": "id", "name": "text", "multiplier": "money", "startsAt": "window", "endsAt": "window", "timeZone": "enum" }), returns: "state" },
     campaignStateAction: { session: "admin", form: hostileForm({ "id": "id", "action": "enum" }), returns: "state" },
-    previewCampaignAction: { session: "admin", form: hostileForm({ "amount": "money", "timeZone": "enum", "at": "date", "tier": "enum" }), returns: "state" },
+    previewCampaignAction: { session: "admin", form: hostileForm({ "amount": "money", "timeZone": "text", "at": "date", "tier": "enum" }), returns: "state" },
   },
   "(staff)/staff/members/actions.ts": {
     adjustPointsAction: { session: "admin", form: hostileForm({ "memberId": "id", "externalId": "text", "points": "int", "reason": "text", "referenceId": "text", "allowNegativeBalance": "text" }), returns: "state" },

@@ -28,6 +28,8 @@ export type Command =
   | { c: "expire" }
   | { c: "tiers" }
   | { c: "advance"; ms: number }
+  /** Issued at once from several connections (concurrency.test.ts); each item resolved before the group. */
+  | { c: "parallel"; items: Command[] }
   /** Daily logins of one member: `days` logins a day apart, the day `gap` (if any) left out. */
   | { c: "streak"; m: number; days: number; gap?: number };
 
@@ -89,7 +91,7 @@ export function commandArbitrary(options: GeneratorOptions = {}): fc.Arbitrary<C
         fc.record({ c: fc.constant("redeem" as const), m: member, ref: fc.nat(8), reward: fc.nat(4) }),
         // The scarce rewards, until their stock runs out.
         fc.record({ c: fc.constant("redeem" as const), m: member, ref: fc.nat(8), reward: fc.constantFrom(0, 0, 2) }),
-        fc.record({ c: fc.constant("redeem" as const), m: member, ref: fc.nat(8), reward: fc.nat(3), points: fc.constantFrom(10, 40, 100, 300) }),
+        fc.record({ c: fc.constant("redeem" as const), m: member, ref: fc.nat(8), reward: fc.nat(3), points: fc.constantFrom(10, 30, 40, 300) }),
       ),
     },
     {
@@ -127,6 +129,30 @@ export function commandArbitrary(options: GeneratorOptions = {}): fc.Arbitrary<C
   );
   return options.exclude ? arb.filter((c) => !options.exclude!(c)) : arb;
 }
+
+/**
+ * Commands that race when issued together: m0's redemptions (points and the scarce rewards), its
+ * purchases, refunds, negative adjustments, logins, reversals, replays and the jobs. A group
+ * sometimes holds the same command twice (the same reference, racing itself).
+ */
+const racyCommand: fc.Arbitrary<Command> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ c: fc.constant("redeem" as const), m: fc.constantFrom(0, 0, 1), ref: fc.nat(8), points: fc.integer({ min: 20, max: 200 }) }) },
+  { weight: 2, arbitrary: fc.record({ c: fc.constant("redeem" as const), m: fc.constantFrom(0, 1), ref: fc.nat(8), reward: fc.constantFrom(0, 2) }) },
+  { weight: 3, arbitrary: fc.record({ c: fc.constant("purchase" as const), m: fc.constantFrom(0, 0, 1), ref: fc.nat(11), cents: fc.integer({ min: 100, max: 60_000 }) }) },
+  { weight: 3, arbitrary: fc.record({ c: fc.constant("refund" as const), pick: fc.nat(), ref: fc.nat(11), share: fc.integer({ min: 300, max: 1000 }) }) },
+  { weight: 2, arbitrary: fc.record({ c: fc.constant("adjust" as const), m: fc.constant(0), ref: fc.nat(8), points: fc.integer({ min: -300, max: -20 }), neg: fc.boolean(), reason: fc.constant(0) }) },
+  { weight: 1, arbitrary: fc.record({ c: fc.constant("login" as const), m: fc.constant(0), ref: fc.nat(40) }) },
+  { weight: 2, arbitrary: fc.record({ c: fc.constant("reverse" as const), pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ c: fc.constant("replay" as const), pick: fc.nat(), change: fc.constantFrom("none" as const, "amount" as const) }) },
+  { weight: 1, arbitrary: fc.constantFrom({ c: "expire" as const }, { c: "tiers" as const }) },
+);
+
+export const parallelArbitrary: fc.Arbitrary<Command> = fc
+  .tuple(fc.array(racyCommand, { minLength: 2, maxLength: 4 }), fc.boolean())
+  .map(([items, twin]) => ({ c: "parallel" as const, items: twin ? [items[0]!, ...items.slice(0, -1)] : items }));
+
+export const concurrentSequenceArbitrary = (steps: number) =>
+  fc.array(fc.oneof({ weight: 2, arbitrary: commandArbitrary() }, { weight: 3, arbitrary: parallelArbitrary }), { minLength: 1, maxLength: steps, size: "max" });
 
 export const sequenceArbitrary = (steps: number, options: GeneratorOptions = {}) => fc.array(commandArbitrary(options), { minLength: 1, maxLength: steps, size: "max" });
 
@@ -206,7 +232,8 @@ export function resolve(cmd: Command, state: ModelState, sent: readonly Op[]): O
     case "advance":
       return { kind: "advance", ms: cmd.ms };
     case "streak":
-      throw new Error("a streak is expanded into its steps (expand)");
+    case "parallel":
+      throw new Error(`a ${cmd.c} is run by the runner, not resolved into one operation`);
     default:
       return { kind: "events", events: [resolveEvent(cmd, state)] };
   }

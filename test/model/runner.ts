@@ -6,7 +6,7 @@
 import type { Db } from "@/db/client";
 import type { EventAnswer } from "./ledger-model";
 import { initialState, SCALE, type ModelState } from "./model-state";
-import { expand, type Command } from "./commands";
+import { expand, resolve, type Command } from "./commands";
 import { tagsAfter, tagsBefore } from "./coverage";
 import { applyToModel, type Answer, type Op } from "./ops";
 import { MEMBERS, MODEL_CONFIG, START } from "./scenario";
@@ -94,16 +94,24 @@ export class Sequence {
   private constructor(
     readonly db: Db,
     readonly world: World,
+    readonly parallel?: readonly Db[],
   ) {
     this.state = initialState(MODEL_CONFIG, START, MEMBERS);
   }
 
-  static async start(db: Db, fixtures: Fixtures): Promise<Sequence> {
-    return new Sequence(db, await startWorld(db, fixtures));
+  /** `parallel`: the connection pools a parallel group's operations are issued from. */
+  static async start(db: Db, fixtures: Fixtures, parallel?: readonly Db[]): Promise<Sequence> {
+    return new Sequence(db, await startWorld(db, fixtures), parallel);
   }
 
   /** Applies one command to both sides; returns the differences (empty when they agree). */
   async run(cmd: Command, stats?: RunStats, exclude?: Exclude): Promise<StepFailure | null> {
+    if (cmd.c === "parallel") {
+      if (!this.parallel) throw new Error("a parallel group needs Sequence.start(db, fixtures, pools)");
+      const ops = cmd.items.filter((i) => i.c !== "streak" && i.c !== "parallel").map((i) => resolve(i, this.state, this.sent));
+      const kept = exclude ? ops.filter((op) => !exclude(op, this.state)) : ops;
+      return kept.length === 0 ? null : runParallel(this, kept, this.parallel, stats);
+    }
     for (const op of expand(cmd, this.state)) {
       const failure = await this.runOp(op, stats, exclude);
       if (failure) return failure;
@@ -126,32 +134,97 @@ export class Sequence {
       stats.reached ??= {};
       for (const tag of new Set([...before, ...tagsAfter(op, expected, this.state)])) stats.reached[tag] = (stats.reached[tag] ?? 0) + 1;
     }
-    return this.compare(op, [expected], [raw], stats);
-  }
-
-  /** Compares answers already obtained (the concurrency runner applies them itself) and the state after them. */
-  async compare(op: Op, expected: Answer[], raw: RawAnswer[], stats?: RunStats): Promise<StepFailure | null> {
-    const { snapshot, ids } = await systemSnapshot(this.db, this.world, this.state.now);
-    this.ids = ids;
-    const step = this.step++;
     if (stats) {
       stats.steps++;
       const kind = op.kind !== "events" ? op.kind : op.events.length === 1 ? op.events[0]!.type : "batch";
       stats.ops[kind] = (stats.ops[kind] ?? 0) + 1;
     }
-    const got = raw.map((r) => comparableAnswer(normalize(r, ids, this.world)));
-    const diffs = [...differences(expected.map(comparableAnswer), got, "answer"), ...differences(modelSnapshot(this.state), snapshot, "state")];
+    const observed = await this.observe();
+    const diffs = this.differences([expected], [raw], observed);
+    const step = this.step++;
     return diffs.length === 0 ? null : { step, op, differences: diffs };
+  }
+
+  /** Reads the system's state (and its ids, for the next steps). */
+  async observe(): Promise<Awaited<ReturnType<typeof systemSnapshot>>> {
+    const observed = await systemSnapshot(this.db, this.world, this.state.now);
+    this.ids = observed.ids;
+    return observed;
+  }
+
+  /** The differences between the model's answers and state and the system's. */
+  differences(expected: Answer[], raw: RawAnswer[], observed: Awaited<ReturnType<typeof systemSnapshot>>): string[] {
+    const got = raw.map((r) => comparableAnswer(normalize(r, observed.ids, this.world)));
+    return [...differences(expected.map(comparableAnswer), got, "answer"), ...differences(modelSnapshot(this.state), observed.snapshot, "state")];
   }
 }
 
+/** Every order of 0..n-1 (n ≤ 4 here: at most 24). */
+export function permutations(n: number): number[][] {
+  if (n === 0) return [[]];
+  return permutations(n - 1).flatMap((p) => Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)]));
+}
+
+/**
+ * Issues the operations at once, each on its own connection pool, and accepts the outcome if SOME
+ * serial order of them, applied to the model, gives the same answers and the same final state
+ * (the model then continues from that order). An operation that neither answers nor is refused
+ * within `hangMs` (a deadlock, a lost lock) fails the step.
+ */
+export async function runParallel(sequence: Sequence, ops: Op[], dbs: readonly Db[], stats?: RunStats, hangMs = 30_000): Promise<StepFailure | null> {
+  const now = sequence.state.now;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${hangMs} ms: deadlock or hang`)), hangMs);
+  });
+  let raw: RawAnswer[];
+  try {
+    raw = await Promise.race([
+      Promise.all(ops.map((op, i) => applyToSystem(dbs[i % dbs.length]!, sequence.world, op, now, (k) => sequence.ids.idOf.get(k)))),
+      hang,
+    ]);
+  } catch (error) {
+    return { step: sequence.step++, op: ops[0]!, differences: [`parallel ${JSON.stringify(ops)}: ${String(error)}`] };
+  } finally {
+    clearTimeout(timer);
+  }
+  const observed = await sequence.observe();
+  const step = sequence.step++;
+  const start = sequence.state;
+  let closest: string[] | null = null;
+  for (const order of permutations(ops.length)) {
+    sequence.state = structuredClone(start);
+    const answers: Answer[] = new Array(ops.length);
+    for (const i of order) answers[i] = applyToModel(sequence.state, ops[i]!);
+    const diffs = sequence.differences(answers, raw, observed);
+    if (diffs.length === 0) {
+      if (stats) {
+        stats.steps++;
+        stats.ops[`parallel(${ops.length})`] = (stats.ops[`parallel(${ops.length})`] ?? 0) + 1;
+      }
+      sequence.sent.push(...ops);
+      return null;
+    }
+    if (!closest || diffs.length < closest.length) closest = diffs;
+  }
+  sequence.state = start;
+  return { step, op: ops[0]!, differences: [`no serial order of ${JSON.stringify(ops)} explains the outcome; the closest:`, ...closest!] };
+}
+
 /** Runs a whole sequence; throws with a readable report at the first difference. */
-export async function runSequence(db: Db, fixtures: Fixtures, commands: readonly Command[], stats?: RunStats, exclude?: Exclude): Promise<void> {
-  const sequence = await Sequence.start(db, fixtures);
+export async function runSequence(
+  db: Db,
+  fixtures: Fixtures,
+  commands: readonly Command[],
+  options: { stats?: RunStats; exclude?: Exclude; parallel?: readonly Db[] } = {},
+): Promise<Sequence> {
+  const { stats, exclude } = options;
+  const sequence = await Sequence.start(db, fixtures, options.parallel);
   for (const cmd of commands) {
     const failure = await sequence.run(cmd, stats, exclude);
     if (failure) throw new Error(describeFailure(failure, commands));
   }
+  return sequence;
 }
 
 export function describeFailure(f: StepFailure, commands: readonly Command[]): string {

@@ -36,7 +36,7 @@ export const CAMPAIGNS: CampaignSpec[] = [
 
 /** R0 scarce, R1 unlimited, R2 a single item, R3 inactive. */
 export const REWARDS = [
-  { name: "Mug", pointsCost: 100, stock: 2, active: true },
+  { name: "Mug", pointsCost: 30, stock: 2, active: true },
   { name: "Sticker", pointsCost: 40, stock: null, active: true },
   { name: "Headphones", pointsCost: 300, stock: 1, active: true },
   { name: "Retired", pointsCost: 10, stock: null, active: false },

@@ -1,18 +1,31 @@
 /**
- * Regression seeds: command sequences (shrunk by fast-check or written by hand from a shrunk run)
- * on which the model and the system once disagreed, replayed by regressions.test.ts on every run.
- * Each says what it found; findings are written up in /work/notes/model-findings.md (F-numbers).
- * A seed whose fix has not landed yet keeps `open: "<finding>"`: it runs as an expected failure
+ * Regression seeds: command sequences on which the model and the system once disagreed (shrunk by
+ * fast-check, or written from a shrunk run), and the worked examples of docs/ledger.md, replayed by
+ * regressions.test.ts on every run. Each says what it found or shows; findings are written up in
+ * /work/notes/model-findings.md (F-numbers). `expect` pins the model's final figures to the
+ * document's own numbers (the system is compared with the model at every step anyway).
+ * A seed whose fix has not landed keeps `open: "<finding>"`: it runs as an expected failure
  * (it.fails), so it starts failing the day the fix lands and must then lose the flag.
+ *
+ * Purchases dated a day back (`back: 1`) fall before the 2× purchase campaign (it starts at START)
+ * and earn 1 point per currency unit, as the document's examples do; `advance` 61 days first
+ * leaves that campaign behind for the purchases of the day.
  */
 import type { Command } from "./commands";
+import type { MemberView } from "./snapshot";
 
 export interface Seed {
   name: string;
   found: string;
   open?: string;
   commands: Command[];
+  expect?: Record<string, Partial<MemberView>>;
 }
+
+const DAY = 86_400_000;
+const leaveCampaign: Command = { c: "advance", ms: 61 * DAY };
+/** A purchase of 100.00: 100 points. */
+const hundred = (ref: number, back = 1): Command => ({ c: "purchase", m: 0, ref, cents: 10_000, back });
 
 export const SEEDS: Seed[] = [
   {
@@ -20,30 +33,83 @@ export const SEEDS: Seed[] = [
     found:
       "issue 9: purchase 13 months ago (100 points), purchase today (30), expiry job, full refund of the old purchase: " +
       "the balance became -70 and the 12-month spend 0. Expired points count as given back first: the refund debits 0.",
-    commands: [
-      { c: "purchase", m: 0, ref: 1, cents: 10_000, back: 396 },
-      { c: "purchase", m: 0, ref: 2, cents: 3_000 },
-      { c: "tiers" },
-      { c: "expire" },
-      { c: "refund", pick: 0, ref: 1, share: 1000 },
-      { c: "tiers" },
-    ],
+    commands: [leaveCampaign, hundred(1, 396), { c: "purchase", m: 0, ref: 2, cents: 3_000 }, { c: "tiers" }, { c: "expire" }, { c: "refund", pick: 0, ref: 1, share: 1000 }, { c: "tiers" }],
+    expect: { m0: { balance: 30, availablePoints: 30, tierSpend12m: 3_000 } },
   },
   {
     name: "a replay with another amount",
     found: "issue 9: a reference replayed with another amount was answered as a duplicate (200); it is 409 idempotency_conflict, field amountCents",
+    commands: [{ c: "purchase", m: 0, ref: 1, cents: 5_000 }, { c: "replay", pick: 0, change: "amount" }, { c: "replay", pick: 0, change: "none" }],
+  },
+  {
+    name: "docs/ledger.md: 60 redeemed, the other 40 expired, refunded in two halves",
+    found: "the document's example: the halves debit 10 and 50, in all 60, the points the member used",
+    commands: [leaveCampaign, hundred(1), { c: "redeem", m: 0, ref: 1, points: 60 }, { c: "advance", ms: 365 * DAY }, { c: "expire" }, { c: "refund", pick: 0, ref: 1, share: 500 }, { c: "refund", pick: 0, ref: 2, share: 500, rest: true }],
+    expect: { m0: { balance: -60, totalEarned: 40, totalRedeemed: 60 } },
+  },
+  {
+    name: "docs/ledger.md: half refunded, the other half expired, the rest refunded",
+    found: "the document's example: the last refund debits 0",
+    commands: [leaveCampaign, hundred(1), { c: "refund", pick: 0, ref: 1, share: 500 }, { c: "advance", ms: 365 * DAY }, { c: "expire" }, { c: "refund", pick: 0, ref: 2, share: 500, rest: true }],
+    expect: { m0: { balance: 0, totalEarned: 50 } },
+  },
+  {
+    name: "docs/ledger.md: reversed by staff, then refunded",
+    found: "the document's example: the refund is accepted with 0 points, and its replay is a duplicate; the spend left the window once",
+    commands: [leaveCampaign, hundred(1), { c: "reverse", pick: 0 }, { c: "refund", pick: 0, ref: 1, share: 1000 }, { c: "replay", pick: 1, change: "none" }, { c: "tiers" }],
+    expect: { m0: { balance: 0, tierSpend12m: 0, totalEarned: 0 } },
+  },
+  {
+    name: "a negative balance is paid back by the next credit",
+    found: "a refund after the points were redeemed takes the balance below zero; the next purchase's lot keeps only what is left after the debt",
+    commands: [leaveCampaign, hundred(1), { c: "redeem", m: 0, ref: 1, points: 100 }, { c: "refund", pick: 0, ref: 1, share: 1000 }, { c: "purchase", m: 0, ref: 2, cents: 3_000 }],
+    expect: { m0: { balance: -70, availablePoints: -70 } },
+  },
+  {
+    name: "reward stock runs out",
+    found: "the last item goes to one redemption; the next is out_of_stock and takes no points",
     commands: [
-      { c: "purchase", m: 0, ref: 1, cents: 5_000 },
-      { c: "replay", pick: 0, change: "amount" },
-      { c: "replay", pick: 0, change: "none" },
+      { c: "purchase", m: 0, ref: 1, cents: 100_000 },
+      { c: "redeem", m: 0, ref: 1, reward: 2 },
+      { c: "redeem", m: 0, ref: 2, reward: 2 },
+      { c: "redeem", m: 0, ref: 3, reward: 0 },
+      { c: "redeem", m: 0, ref: 4, reward: 0 },
+      { c: "redeem", m: 0, ref: 5, reward: 0 },
     ],
+    expect: { m0: { totalRedeemed: 360 } },
+  },
+  {
+    name: "a 7-day login streak, and a skipped day that restarts it",
+    found: "10 points a day, +50 on the 7th consecutive UTC day; a gap starts again at 1",
+    commands: [{ c: "streak", m: 0, days: 8 }, { c: "streak", m: 1, days: 9, gap: 3 }],
+    expect: { m0: { balance: 130 }, m1: { balance: 80 } },
+  },
+  {
+    name: "tier bonus after the tier job, and the fall after 12 months",
+    found: "silver from 500.00 in the window (after the job only); silver earns 1.25× on top of the 2× campaign; 13 months later the job moves the member back to bronze",
+    commands: [{ c: "purchase", m: 0, ref: 1, cents: 60_000, back: 1 }, { c: "tiers" }, { c: "purchase", m: 0, ref: 2, cents: 10_000 }, { c: "advance", ms: 400 * DAY }, { c: "tiers" }],
+    expect: { m0: { tier: "bronze", balance: 850, availablePoints: 0, tierSpend12m: 0 } },
+  },
+  {
+    name: "concurrent: two redemptions race for the same points",
+    found: "one is answered, the other insufficient_points; no overdraft",
+    commands: [hundred(1), { c: "parallel", items: [{ c: "redeem", m: 0, ref: 1, points: 60 }, { c: "redeem", m: 0, ref: 2, points: 60 }] }],
+    expect: { m0: { balance: 40, totalRedeemed: 60 } },
+  },
+  {
+    name: "concurrent: one reference racing itself, and a double reversal",
+    found: "the same purchase sent twice at once is recorded once (201) and answered as a duplicate once (200); two reversals of one row: one is refused already_reversed",
+    commands: [
+      { c: "parallel", items: [{ c: "purchase", m: 0, ref: 5, cents: 2_000 }, { c: "purchase", m: 0, ref: 5, cents: 2_000 }] },
+      { c: "parallel", items: [{ c: "reverse", pick: 0 }, { c: "reverse", pick: 0 }] },
+    ],
+    expect: { m0: { balance: 0 } },
   },
   {
     name: "F1: reversing a credit whose points all expired",
     found:
       "F1: a referral whose lot expired in full, reversed by staff, answered 422 unprocessable; " +
-      "docs/ledger.md: a credit with nothing left to take and no spend is 409 already_reversed",
-    open: "F1",
+      "docs/ledger.md: a credit with nothing left to take and no spend is 409 already_reversed (fixed in 41e7c62)",
     commands: [{ c: "referral", m: 0, ref: 0, back: 400 }, { c: "expire" }, { c: "reverse", pick: 0 }],
   },
   {

@@ -15,6 +15,7 @@ export function ForgotPasswordForm() {
   const error = state.status === "error" ? state : undefined;
   return (
     <form action={action} className="space-y-4" noValidate>
+      {error?.formError ? <Alert tone="error">{error.formError}</Alert> : null}
       <Field label="Email" name="email" type="email" autoComplete="email" required error={error?.fieldErrors?.email} />
       <SubmitButton className="w-full" pendingLabel="Sending…">
         Email me a link

@@ -11,6 +11,9 @@ export const SIGN_UP_POLICY: RatePolicy = { name: "signup", points: 10, duration
 /** Per account, on top of the one-a-minute rule of resendMemberLink: a mailbox is not flooded. */
 export const RESEND_LINK_POLICY: RatePolicy = { name: "resend", points: 5, durationSeconds: 60 * 60 };
 
+/** Per client address, on top of the one-a-minute rule per account: one client cannot mail many inboxes. */
+export const PASSWORD_RESET_POLICY: RatePolicy = { name: "pwreset", points: 5, durationSeconds: 60 * 60 };
+
 /** Per staff user: a recalculation reads every member (minutes on a million), so a few per quarter hour. */
 export const TIER_RECALCULATION_POLICY: RatePolicy = { name: "tiers", points: 3, durationSeconds: 15 * 60 };
 

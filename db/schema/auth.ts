@@ -27,6 +27,15 @@ export const users = pgTable(
      * session cookie carries the version it was issued at and stops working once they differ.
      */
     sessionVersion: integer().notNull().default(0),
+    /**
+     * TOTP second factor (lib/auth/two-factor.ts): the secret, encrypted with a key derived from
+     * AUTH_SECRET; on only once confirmed with a code (totpEnabledAt); the last accepted time step,
+     * so a code is never accepted twice; SHA-256 hashes of the unused recovery codes.
+     */
+    totpSecret: text(),
+    totpEnabledAt: timestamp({ withTimezone: true }),
+    totpLastStep: bigint({ mode: "number" }),
+    totpRecoveryCodes: text().array(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   // One account per email whatever its letter case (sign-in and sign-up compare lower(email)).

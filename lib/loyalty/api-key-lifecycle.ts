@@ -21,7 +21,7 @@ export function keyStatus(k: Pick<ApiKey, "revokedAt" | "expiresAt">, now: Date)
   return k.revokedAt ? "retiring" : "active";
 }
 
-/** Every key, usable ones first then newest first, with its status and last use (never its hash). */
+/** Every key (up to 1,000), active, retiring, expired then revoked, newest first within each, with its status and last use (never its hash). */
 export async function listApiKeys(ex: Executor, actor: KeyManager, now = new Date()): Promise<ApiKeyListItem[]> {
   authorizeKeyManager(actor);
   const { keyHash: _hash, ...columns } = getTableColumns(apiKeys);
@@ -31,7 +31,10 @@ export async function listApiKeys(ex: Executor, actor: KeyManager, now = new Dat
     .from(apiKeys)
     .orderBy(asc(sql`${apiKeys.revokedAt} is not null`), desc(apiKeys.id))
     .limit(1_000);
-  return rows.map((k) => ({ ...k, status: keyStatus(k, now) }));
+  const rank: Record<ApiKeyStatus, number> = { active: 0, retiring: 1, expired: 2, revoked: 3 };
+  return rows
+    .map((k) => ({ ...k, status: keyStatus(k, now) }))
+    .sort((a, b) => rank[a.status] - rank[b.status] || b.id - a.id);
 }
 
 /**

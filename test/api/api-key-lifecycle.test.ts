@@ -160,9 +160,11 @@ describe("API key lifecycle", () => {
     const statuses = Object.fromEntries(list.map((k) => [`${k.name}#${k.id}`, k.status]));
     expect(Object.values(statuses)).toEqual(expect.arrayContaining(["active", "revoked", "retiring"]));
     expect(list.every((k) => !("keyHash" in k))).toBe(true);
-    // Usable keys first.
-    const firstRevoked = list.findIndex((k) => k.revokedAt !== null);
-    expect(list.slice(firstRevoked).every((k) => k.revokedAt !== null)).toBe(true);
+    // Active, retiring, expired, then revoked; newest first within each.
+    const rank = { active: 0, retiring: 1, expired: 2, revoked: 3 };
+    const order = list.map((k) => [rank[k.status], -k.id]);
+    expect(order).toEqual([...order].sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!));
+    expect(new Set(list.map((k) => k.status))).toEqual(new Set(["active", "retiring", "expired", "revoked"]));
     expect(list.find((k) => k.name === "shop")).toMatchObject({ status: "active", rateLimitPerSecond: 50 });
     expect(await refusal(listApiKeys(t.db, SUPPORT, now))).toMatchObject({ code: "forbidden" });
   });

@@ -235,7 +235,7 @@ CREATE TRIGGER audit_log_chain BEFORE INSERT ON "audit_log" FOR EACH ROW EXECUTE
 -- 4. Two roles. Migrations run as the owner (whoever runs them: MIGRATION_DATABASE_URL, README); the
 -- app connects as a member of loyalty_app, which may read and insert the ledger and the audit log
 -- but change only a lot's remaining, and never the chain. Created NOLOGIN when missing, if this role
--- may create roles (a DBA creates it otherwise; the grants then wait for the next migration run).
+-- may create roles (otherwise a DBA creates it before this migration runs: without it no grants are given).
 -- On the embedded PGlite the app keeps its one role and these grants are harmless.
 DO $$
 BEGIN

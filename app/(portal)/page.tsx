@@ -34,6 +34,12 @@ export default async function DashboardPage() {
             {formatPoints(summary.heldPoints, locale)} more points are held for a checkout in progress.
           </p>
         ) : null}
+        {summary.pendingPoints > 0 ? (
+          <p className="mt-1 text-sm text-indigo-100" data-testid="pending-points">
+            {formatPoints(summary.pendingPoints, locale)} more points are pending: they become available when the return window of
+            your purchase closes.
+          </p>
+        ) : null}
         <div className="mt-4 flex flex-wrap gap-2">
           <Link href="/redeem" className={`${buttonClass("secondary")} !ring-0`}>
             Redeem points

@@ -3,7 +3,7 @@ import type { HistoryRow } from "@/lib/portal/history-queries";
 import { TYPE_LABELS } from "./transaction-labels";
 
 /** A table on wide screens; each row stacks into a card on phones. */
-export function HistoryTable({ rows, locale }: { rows: HistoryRow[]; locale: string }) {
+export function HistoryTable({ rows, locale, now }: { rows: HistoryRow[]; locale: string; now: Date }) {
   if (rows.length === 0) {
     return <p className="rounded-2xl border border-slate-200 bg-white p-6 text-center text-slate-600">No transactions match.</p>;
   }
@@ -41,7 +41,11 @@ export function HistoryTable({ rows, locale }: { rows: HistoryRow[]; locale: str
                 {formatSignedPoints(row.amount, locale)}
               </td>
               <td className="col-span-2 text-slate-600 sm:px-4 sm:py-3">
-                {row.expiresAt ? (
+                {row.vestsAt && new Date(row.vestsAt).getTime() > now.getTime() ? (
+                  <span className="text-amber-700" data-testid="pending">
+                    Pending until <time dateTime={new Date(row.vestsAt).toISOString()}>{formatDate(new Date(row.vestsAt), locale)}</time>
+                  </span>
+                ) : row.expiresAt ? (
                   <>
                     <span className="sm:hidden">Expires </span>
                     <time dateTime={row.expiresAt.toISOString()}>{formatDate(row.expiresAt, locale)}</time>

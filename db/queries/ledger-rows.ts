@@ -18,7 +18,7 @@ export async function insertLedgerRows(tx: Tx, rows: readonly (NewPointTransacti
   const [inserted] = await queryRows<{ n: number }>(
     tx,
     sql`WITH inserted AS (INSERT INTO point_transactions (id, member_id, type, amount, reference_type, reference_id, multiplier, campaign_id,
-          reward_id, spend_amount, related_transaction_id, description, created_by, occurred_at, expires_at, remaining, request_fingerprint)
+          reward_id, spend_amount, related_transaction_id, description, created_by, occurred_at, expires_at, remaining, request_fingerprint, vests_at)
         OVERRIDING SYSTEM VALUE
         SELECT * FROM unnest(
           ${pgArray(col((r) => r.id))}::bigint[], ${pgArray(col((r) => r.memberId))}::bigint[],
@@ -29,7 +29,7 @@ export async function insertLedgerRows(tx: Tx, rows: readonly (NewPointTransacti
           ${pgArray(col((r) => r.relatedTransactionId))}::bigint[], ${pgArray(col((r) => r.description))}::text[],
           ${pgArray(col((r) => r.createdBy))}::text[], ${pgArray(col((r) => iso(r.occurredAt)))}::timestamptz[],
           ${pgArray(col((r) => iso(r.expiresAt)))}::timestamptz[], ${pgArray(col((r) => r.remaining))}::bigint[],
-          ${pgArray(col((r) => r.requestFingerprint))}::text[])
+          ${pgArray(col((r) => r.requestFingerprint))}::text[], ${pgArray(col((r) => iso(r.vestsAt)))}::timestamptz[])
         ORDER BY 5, 6
         ON CONFLICT DO NOTHING
         RETURNING 1)

@@ -9,6 +9,7 @@ export interface OpenLot {
   amount: number;
   expiresAt: Date;
   remaining: number;
+  vestsAt: Date | null;
 }
 
 /**
@@ -25,6 +26,7 @@ export async function openLots(ex: Executor, memberIds: readonly number[], optio
       amount: pointTransactions.amount,
       expiresAt: pointTransactions.expiresAt,
       remaining: pointTransactions.remaining,
+      vestsAt: pointTransactions.vestsAt,
     })
     .from(pointTransactions)
     .where(and(sql`${pointTransactions.memberId} = ANY(${pgArray(ids)}::bigint[])`, gt(pointTransactions.remaining, 0)))
@@ -57,6 +59,16 @@ export async function allocationsOf(ex: Executor, transactionId: number): Promis
     sql`SELECT lot_id, points FROM lot_allocations WHERE transaction_id = ${transactionId}`,
   );
   return rows.map((r) => ({ lotId: Number(r.lot_id), points: Number(r.points) }));
+}
+
+/** Open points of a member still in their purchase's return window (pending, not redeemable). */
+export async function pendingPointsOf(ex: Executor, memberId: number, now: Date): Promise<number> {
+  const rows = await queryRows<{ points: string | number | null }>(
+    ex,
+    sql`SELECT coalesce(sum(remaining), 0) AS points FROM point_transactions
+        WHERE member_id = ${memberId} AND remaining > 0 AND vests_at > ${now.toISOString()}::timestamptz`,
+  );
+  return Number(rows[0]?.points ?? 0);
 }
 
 /** Open points of a member whose expiry has passed but that the expiry job has not expired yet. */

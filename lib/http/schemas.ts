@@ -66,8 +66,9 @@ export const memberSummarySchema = z
     email: z.string().nullable(),
     name: z.string().nullable(),
     tier,
-    availablePoints: z.number().int().meta({ description: "Redeemable now: the balance less points past their expiry and held points" }),
+    availablePoints: z.number().int().meta({ description: "Redeemable now: the balance less points past their expiry, held points and pending points" }),
     heldPoints: z.number().int().meta({ description: "Points reserved by live checkout holds" }),
+    pendingPoints: z.number().int().meta({ description: "Points of purchases still in their return window (programme pendingDays)" }),
     totalEarned: z.number().int(),
     totalRedeemed: z.number().int(),
     tierSpend12m: z.number().int().meta({ description: "Purchase spend in minor units over the rolling 12 months" }),
@@ -235,6 +236,9 @@ export const transactionSchema = z
     createdAt: timestamp,
     expiresAt: timestamp.nullable(),
     remaining: z.number().int().nullable().meta({ description: "Earn lots: points not yet used or expired" }),
+    vestsAt: timestamp
+      .nullable()
+      .meta({ description: "A purchase's lot in its return window: its points are pending until then (programme pendingDays)" }),
   })
   .meta({ id: "Transaction" });
 

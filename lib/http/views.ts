@@ -39,5 +39,6 @@ export function transactionView(row: PointTransaction): z.input<typeof transacti
     createdAt: row.createdAt.toISOString(),
     expiresAt: row.expiresAt?.toISOString() ?? null,
     remaining: row.remaining,
+    vestsAt: row.vestsAt?.toISOString() ?? null,
   };
 }

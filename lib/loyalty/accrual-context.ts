@@ -6,6 +6,7 @@ import { openLots } from "@/db/queries/lots";
 import { findByReferences, givenBackSoFar, type ReferenceKey } from "@/db/queries/transactions";
 import type { AcceptedEvent, PlanContext } from "./accrual-plan";
 import { findActiveCampaigns } from "./campaign-lookup";
+import type { LotState } from "./rules/fifo";
 import { previousUtcDay, utcDay } from "./rules/login-streak";
 import { toTenThousandths } from "./rules/points";
 import { getProgramSettings, getTiers } from "./settings";
@@ -88,10 +89,10 @@ export async function loadAccrualContext(tx: Tx, events: readonly AcceptedEvent[
     givenBackSoFar(tx, purchaseIds),
   ]);
 
-  const lots = new Map<number, { id: number; expiresAt: Date; remaining: number }[]>();
+  const lots = new Map<number, LotState[]>();
   for (const lot of lotRows) {
     const list = lots.get(lot.memberId) ?? [];
-    list.push({ id: lot.id, expiresAt: lot.expiresAt, remaining: lot.remaining });
+    list.push({ id: lot.id, expiresAt: lot.expiresAt, remaining: lot.remaining, vestsAt: lot.vestsAt });
     lots.set(lot.memberId, list);
   }
 
@@ -108,5 +109,6 @@ export async function loadAccrualContext(tx: Tx, events: readonly AcceptedEvent[
     checkIns,
     reservedIds,
     tierWindowStart: tierWindowStart(now),
+    now,
   };
 }

@@ -69,6 +69,8 @@ export interface PlanContext {
   checkIns: ReadonlyMap<string, { streak: number }>;
   /** Ids reserved from the ledger's sequence, handed out in order. */
   reservedIds: readonly number[];
+  /** The batch's clock (absent in previews: nothing is pending there). */
+  now?: Date;
   /**
    * Start of the rolling tier window at the batch's clock: spend after it counts toward the live
    * tier spend. Absent (previews, which write nothing): all of it counts.
@@ -121,6 +123,19 @@ function resultOf(row: Pick<PointTransaction, "id" | "amount" | "multiplier" | "
 
 function fail(code: ErrorCode, status: number, message: string, field?: string): EventOutcome {
   return { ok: false, status, error: { error: code, message, ...(field ? { field } : {}) } };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Until when a purchase's points are pending: `occurredAt + pendingDays` days, when that is still
+ * ahead of the batch's clock (a purchase recorded after its window closed vests at once); null when
+ * the programme has no return window. Pending lots always vest after they were written.
+ */
+export function pendingUntil(occurredAt: Date, pendingDays: number, now: Date | undefined): Date | null {
+  if (pendingDays <= 0 || now === undefined) return null;
+  const vestsAt = new Date(occurredAt.getTime() + pendingDays * DAY_MS);
+  return vestsAt.getTime() > now.getTime() ? vestsAt : null;
 }
 
 /**
@@ -201,6 +216,7 @@ export function planAccrual(events: readonly AcceptedEvent[], ctx: PlanContext):
       expiresAt: null,
       remaining: null,
       requestFingerprint: fields.fingerprint,
+      vestsAt: null,
     };
     const planned: PlannedRow = { row, allocations };
     plan.rows.push(planned);
@@ -219,19 +235,23 @@ export function planAccrual(events: readonly AcceptedEvent[], ctx: PlanContext):
     return planned;
   };
 
-  /** A credit that becomes a lot, after paying back any negative balance. */
-  const credit = (memberId: number, cause: RowCause, fields: RowFields) => {
+  /**
+   * A credit that becomes a lot, after paying back any negative balance. A lot that `vestsAt` (a
+   * purchase in its return window) is pending until then, and its expiry counts from then.
+   */
+  const credit = (memberId: number, cause: RowCause, fields: RowFields, vestsAt: Date | null = null) => {
     const points = fields.amount;
     const balance = balances.get(memberId) ?? 0;
     const remaining = repayDebtFrom([points], balance).kept[0]!;
     balances.set(memberId, balance + points);
-    const expiresAt = expiresAtFor(cause.occurredAt, settings.expiryMonths);
+    const expiresAt = expiresAtFor(vestsAt ?? cause.occurredAt, settings.expiryMonths);
     const planned = addRow(memberId, cause, fields);
     planned.row.expiresAt = expiresAt;
     planned.row.remaining = remaining;
+    planned.row.vestsAt = vestsAt;
     const memberLots = lots.get(memberId);
-    if (memberLots) memberLots.push({ id: planned.row.id, expiresAt, remaining });
-    else lots.set(memberId, [{ id: planned.row.id, expiresAt, remaining }]);
+    if (memberLots) memberLots.push({ id: planned.row.id, expiresAt, remaining, vestsAt });
+    else lots.set(memberId, [{ id: planned.row.id, expiresAt, remaining, vestsAt }]);
     newLotRows.set(planned.row.id, planned);
     return planned;
   };
@@ -258,7 +278,8 @@ export function planAccrual(events: readonly AcceptedEvent[], ctx: PlanContext):
       const multiplierTt = combineMultipliers(tt, ctx.tierMultipliersTt.get(member.tier) ?? MULTIPLIER_SCALE);
       const points = applyMultiplier(purchaseBasePoints(amountCents, settings.pointsPerCurrencyUnit), multiplierTt);
       const fields: RowFields = { type: "earn", amount: points, multiplier: fromTenThousandths(multiplierTt), campaignId, spendAmount: amountCents, fingerprint };
-      const planned = points > 0 ? credit(member.id, cause, fields) : addRow(member.id, cause, fields);
+      const vestsAt = pendingUntil(occurredAt, settings.pendingDays, ctx.now);
+      const planned = points > 0 ? credit(member.id, cause, fields, vestsAt) : addRow(member.id, cause, fields);
       plan.outcomes.set(index, { ok: true, status: 201, result: resultOf(planned.row as PointTransaction, false) });
       continue;
     }

@@ -14,6 +14,7 @@ export const API_SCOPES = [
   "redemptions:write",
   "campaigns:read",
   "campaigns:write",
+  "program:write",
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 

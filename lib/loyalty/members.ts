@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Db, Executor } from "@/db/client";
 import { getBalance } from "@/db/queries/balances";
 import { heldPointsOf } from "@/db/queries/holds";
-import { expiringPoints, pastDuePoints } from "@/db/queries/lots";
+import { expiringPoints, pastDuePoints, pendingPointsOf } from "@/db/queries/lots";
 import { getMemberByExternalId } from "@/db/queries/members";
 import { members, pointBalances, type Member, type TierCode } from "@/db/schema";
 import { LoyaltyError } from "./errors";
@@ -43,11 +43,13 @@ export interface MemberSummary {
   tier: TierCode;
   /**
    * Points the member can use now: the balance less open points past their expiry that the nightly
-   * job has not expired yet, and less the points live checkout holds reserve.
+   * job has not expired yet, less the points live checkout holds reserve and less pending points.
    */
   availablePoints: number;
   /** Points reserved by live checkout holds (not available until captured, voided or expired). */
   heldPoints: number;
+  /** Points of purchases still in their return window: not available until they vest. */
+  pendingPoints: number;
   totalEarned: number;
   totalRedeemed: number;
   tierSpend12m: number;
@@ -59,19 +61,21 @@ export async function getMemberSummary(ex: Executor, externalId: string, now: Da
   const member = await getMemberByExternalId(ex, externalId);
   if (!member) throw new LoyaltyError("member_not_found", `No member with externalId ${externalId}.`);
   const until = new Date(now.getTime() + EXPIRING_SOON_DAYS * 24 * 60 * 60 * 1000);
-  const [balance, pastDue, expiringSoon, held] = await Promise.all([
+  const [balance, pastDue, expiringSoon, held, pending] = await Promise.all([
     getBalance(ex, member.id),
     pastDuePoints(ex, member.id, now),
     expiringPoints(ex, member.id, now, until),
     heldPointsOf(ex, member.id, now),
+    pendingPointsOf(ex, member.id, now),
   ]);
   return {
     externalId: member.externalId,
     email: member.email,
     name: member.name,
     tier: member.tier,
-    availablePoints: (balance?.availablePoints ?? 0) - pastDue - held,
+    availablePoints: (balance?.availablePoints ?? 0) - pastDue - held - pending,
     heldPoints: held,
+    pendingPoints: pending,
     totalEarned: balance?.totalEarned ?? 0,
     totalRedeemed: balance?.totalRedeemed ?? 0,
     tierSpend12m: balance?.tierSpend12m ?? 0,

@@ -97,6 +97,11 @@ export interface Liability {
   at: string;
   /** Points members hold (and could still redeem or that will expire) at that instant. */
   points: number;
+  /**
+   * Of those, the points still pending in a purchase's return window (not redeemable, cancelled by a
+   * refund inside it). Known for the present only (null for an instant in the past).
+   */
+  pendingPoints: number | null;
 }
 
 /**
@@ -128,7 +133,15 @@ export async function liabilityAt(db: Db, actor: Actor, at: Date = new Date()): 
     },
     { isolationLevel: "repeatable read", accessMode: "read only" },
   );
-  return { at: instant, points };
+  const present = at.getTime() >= Date.now() - 60_000;
+  const [pending] = present
+    ? await queryRows<{ points: unknown }>(
+        db,
+        sql`SELECT coalesce(sum(remaining), 0) AS points FROM point_transactions
+            WHERE vests_at > ${instant}::timestamptz AND remaining > 0`,
+      )
+    : [];
+  return { at: instant, points, pendingPoints: present ? n(pending?.points) : null };
 }
 
 export interface TierCounts {

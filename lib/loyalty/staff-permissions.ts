@@ -18,6 +18,7 @@ const PERMISSIONS = {
   "campaigns:write": { roles: ["marketing", "admin"], scopes: ["campaigns:write"] },
   "rewards:write": { roles: ["marketing", "admin"], scopes: [] },
   "tiers:write": { roles: ["marketing", "admin"], scopes: [] },
+  "program:write": { roles: ["marketing", "admin"], scopes: ["program:write"] },
   "members:support": { roles: ["support", "admin"], scopes: [] },
   "adjustments:approve": { roles: ["admin"], scopes: [] },
   "audit:read": { roles: ["admin"], scopes: [] },

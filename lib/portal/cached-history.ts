@@ -27,6 +27,7 @@ export async function memberHistoryPage(
       occurredAt: r.occurredAt,
       expiresAt: r.expiresAt,
       remaining: r.remaining,
+      vestsAt: r.vestsAt ?? null,
     })),
     nextCursor: page.nextCursor ? decodeCursor(page.nextCursor) : null,
   };

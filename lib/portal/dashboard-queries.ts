@@ -1,7 +1,7 @@
 import { and, desc, eq, gte } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { heldPointsOf } from "@/db/queries/holds";
-import { expiringPoints, pastDuePoints } from "@/db/queries/lots";
+import { expiringPoints, pastDuePoints, pendingPointsOf } from "@/db/queries/lots";
 import { loginCheckIns, members, pointBalances, tiers, type TierCode } from "@/db/schema";
 import { findActiveCampaigns } from "@/lib/loyalty/campaign-lookup";
 import { parsePgArray } from "@/lib/loyalty/campaign-row";
@@ -29,6 +29,8 @@ export interface Dashboard {
   availablePoints: number;
   /** Reserved by live checkout holds. */
   heldPoints: number;
+  /** Of purchases still in their return window. */
+  pendingPoints: number;
   tierSpend12m: number;
   progress: TierProgress;
   expiringSoon: ExpiringPoints[];
@@ -47,6 +49,8 @@ export interface MemberStanding {
   availablePoints: number;
   /** Reserved by live checkout holds; already left out of availablePoints. */
   heldPoints: number;
+  /** In a purchase's return window; already left out of availablePoints. */
+  pendingPoints: number;
   tierSpend12m: number;
   expiringSoon: ExpiringPoints[];
 }
@@ -73,7 +77,7 @@ export async function getDashboard(ex: Executor, memberId: number, now: Date): P
 }
 
 export async function readMemberStanding(ex: Executor, memberId: number, now: Date): Promise<MemberStanding | null> {
-  const [memberRows, expiringSoon, pastDue, held] = await Promise.all([
+  const [memberRows, expiringSoon, pastDue, held, pending] = await Promise.all([
     ex
       .select({
         name: members.name,
@@ -87,14 +91,16 @@ export async function readMemberStanding(ex: Executor, memberId: number, now: Da
     expiringPoints(ex, memberId, now, new Date(now.getTime() + 30 * DAY_MS)),
     pastDuePoints(ex, memberId, now),
     heldPointsOf(ex, memberId, now),
+    pendingPointsOf(ex, memberId, now),
   ]);
   const member = memberRows[0];
   if (!member) return null;
   return {
     name: member.name,
     tier: member.tier,
-    availablePoints: (member.availablePoints ?? 0) - pastDue - held,
+    availablePoints: (member.availablePoints ?? 0) - pastDue - held - pending,
     heldPoints: held,
+    pendingPoints: pending,
     tierSpend12m: member.tierSpend12m ?? 0,
     expiringSoon,
   };

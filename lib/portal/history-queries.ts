@@ -34,6 +34,8 @@ export interface HistoryRow {
   occurredAt: Date;
   expiresAt: Date | null;
   remaining: number | null;
+  /** A purchase's lot in its return window: pending until then. */
+  vestsAt: Date | null;
 }
 
 /**
@@ -65,6 +67,7 @@ export async function listMemberHistory(
       occurredAt: t.occurredAt,
       expiresAt: t.expiresAt,
       remaining: t.remaining,
+      vestsAt: t.vestsAt,
     })
     .from(t)
     .where(and(...conditions))

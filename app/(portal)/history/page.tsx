@@ -31,7 +31,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
     <div className="space-y-5">
       <h1 className="text-2xl font-bold text-slate-900">Points history</h1>
       <HistoryFilters type={filter.type ?? ""} from={filter.from ?? ""} to={filter.to ?? ""} />
-      <HistoryTable rows={page.items} locale={locale} />
+      <HistoryTable rows={page.items} locale={locale} now={new Date()} />
       <nav aria-label="Pages" className="flex justify-between">
         {filter.cursor ? (
           <Link href={`/history?${firstPage}`} className="font-semibold text-indigo-700 underline-offset-2 hover:underline">

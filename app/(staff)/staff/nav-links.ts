@@ -6,6 +6,7 @@ const LINKS: readonly { href: string; label: string; permission?: Permission }[]
   { href: "/staff/campaigns", label: "Campaigns", permission: "campaigns:write" },
   { href: "/staff/rewards", label: "Rewards", permission: "rewards:write" },
   { href: "/staff/tiers", label: "Tiers", permission: "tiers:write" },
+  { href: "/staff/program", label: "Programme", permission: "program:write" },
   { href: "/staff/members", label: "Members", permission: "members:support" },
   { href: "/staff/audit", label: "Audit log", permission: "audit:read" },
   { href: "/staff/reports", label: "Reports", permission: "reports:read" },

@@ -3,6 +3,8 @@ export interface LotState {
   id: number;
   expiresAt: Date;
   remaining: number;
+  /** A purchase's lot in its return window: pending, not redeemable, until this instant. */
+  vestsAt?: Date | null;
 }
 
 export interface Allocation {
@@ -19,11 +21,21 @@ export function isExpired(lot: Pick<LotState, "expiresAt">, now: Date): boolean 
   return lot.expiresAt.getTime() <= now.getTime();
 }
 
+/** Pending: still in its purchase's return window at `now` (docs/ledger.md, Pending points). */
+export function isPending(lot: Pick<LotState, "vestsAt">, now: Date): boolean {
+  return lot.vestsAt != null && lot.vestsAt.getTime() > now.getTime();
+}
+
+/** Redeemable at `now`: vested and not past its expiry. */
+export function isRedeemable(lot: Pick<LotState, "expiresAt" | "vestsAt">, now: Date): boolean {
+  return !isExpired(lot, now) && !isPending(lot, now);
+}
+
 /**
  * Takes `points` from the lots, soonest-expiring first. For a redemption, lots whose expiry has
- * passed are skipped (never redeemable, even before the expiry job ran); debits that may not be
- * refused (refunds, reversals, staff adjustments) pass `includeExpired` and also take from them, so
- * that the open lots always add up to the balance. `preferLotId` is consumed first (a refund takes
+ * passed are skipped (never redeemable, even before the expiry job ran), and so are pending lots;
+ * debits that may not be refused (refunds, reversals, staff adjustments) pass `includeExpired` and
+ * take from any open lot, so that the open lots always add up to the balance. `preferLotId` is consumed first (a refund takes
  * back its own purchase's points before any other's).
  */
 export function allocateFifo(
@@ -33,7 +45,7 @@ export function allocateFifo(
 ): { allocations: Allocation[]; shortfall: number } {
   if (!Number.isSafeInteger(points) || points < 0) throw new RangeError(`points must be a non-negative integer, got ${points}`);
   const eligible = lots
-    .filter((lot) => lot.remaining > 0 && (options.includeExpired || !isExpired(lot, options.now)))
+    .filter((lot) => lot.remaining > 0 && (options.includeExpired || isRedeemable(lot, options.now)))
     .sort((a, b) => {
       if (a.id === options.preferLotId) return -1;
       if (b.id === options.preferLotId) return 1;
@@ -50,9 +62,14 @@ export function allocateFifo(
   return { allocations, shortfall: left };
 }
 
-/** Points a member can redeem now: open lots whose expiry has not passed. */
+/** Points a member can redeem now (holds aside): open lots that are vested and whose expiry has not passed. */
 export function unexpiredPoints(lots: readonly LotState[], now: Date): number {
-  return lots.reduce((sum, lot) => (lot.remaining > 0 && !isExpired(lot, now) ? sum + lot.remaining : sum), 0);
+  return lots.reduce((sum, lot) => (lot.remaining > 0 && isRedeemable(lot, now) ? sum + lot.remaining : sum), 0);
+}
+
+/** Points of open lots still pending at `now`. */
+export function pendingPoints(lots: readonly LotState[], now: Date): number {
+  return lots.reduce((sum, lot) => (lot.remaining > 0 && isPending(lot, now) ? sum + lot.remaining : sum), 0);
 }
 
 /**

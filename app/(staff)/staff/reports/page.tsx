@@ -64,6 +64,11 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
       <div className="mb-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <StatCard label="Outstanding points now" value={points(liabilityNow.points)} hint={<CsvLink href="/staff/reports/export?table=liability" label="CSV" />} />
         <StatCard
+          label="Of which pending"
+          value={points(liabilityNow.pendingPoints ?? 0)}
+          hint="In purchases' return windows: not redeemable yet, cancelled by a refund"
+        />
+        <StatCard
           label={liabilityThen ? `Outstanding on ${params.at}` : "Outstanding on a past date"}
           value={liabilityThen ? points(liabilityThen.points) : "—"}
           hint={liabilityThen ? <CsvLink href={`/staff/reports/export?table=liability&at=${params.at}`} label="CSV" /> : "Pick a date above"}

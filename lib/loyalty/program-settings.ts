@@ -1,0 +1,80 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { programSettings } from "@/db/schema";
+import { writeAudit } from "./audit";
+import { LoyaltyError } from "./errors";
+import { MAX_HOLD_TTL_SECONDS, MIN_HOLD_TTL_SECONDS } from "./holds";
+import { getProgramSettings } from "./settings";
+import { authorize, type Actor } from "./staff-permissions";
+import { parseInput } from "./staff-validation";
+
+export const MAX_PENDING_DAYS = 365;
+
+/** The settings of the checkout flow other systems and marketing may change (GET/PATCH /api/v1/program, the console's programme page). */
+export interface ProgramView {
+  /** Return window: a purchase's points are pending this many days (0 = off). */
+  pendingDays: number;
+  /** How long a checkout hold lasts when its caller names no ttlSeconds. */
+  holdTtlSeconds: number;
+  expiryMonths: number;
+  pointsPerCurrencyUnit: number;
+}
+
+export const programChangeSchema = z
+  .object({
+    pendingDays: z.number("must be a whole number of days").int("must be a whole number of days").min(0).max(MAX_PENDING_DAYS).optional(),
+    holdTtlSeconds: z
+      .number("must be a whole number of seconds")
+      .int("must be a whole number of seconds")
+      .min(MIN_HOLD_TTL_SECONDS)
+      .max(MAX_HOLD_TTL_SECONDS)
+      .optional(),
+  })
+  .strict();
+export type ProgramChange = z.output<typeof programChangeSchema>;
+
+function viewOf(row: Awaited<ReturnType<typeof getProgramSettings>>): ProgramView {
+  return {
+    pendingDays: row.pendingDays,
+    holdTtlSeconds: row.holdTtlSeconds,
+    expiryMonths: row.expiryMonths,
+    pointsPerCurrencyUnit: row.pointsPerCurrencyUnit,
+  };
+}
+
+export async function getProgramView(db: Db, actor: Actor): Promise<ProgramView> {
+  authorize(actor, "program:write");
+  return viewOf(await getProgramSettings(db));
+}
+
+/**
+ * Changes the checkout settings, in one transaction with its audit entry (before/after). A new
+ * return window applies to purchases recorded from then on: lots already pending keep their date.
+ */
+export async function changeProgramSettings(db: Db, actor: Actor, input: unknown, reason?: string): Promise<ProgramView> {
+  authorize(actor, "program:write");
+  const change: ProgramChange = parseInput(programChangeSchema, input);
+  if (change.pendingDays === undefined && change.holdTtlSeconds === undefined) {
+    throw new LoyaltyError("validation_failed", "Name at least one of pendingDays and holdTtlSeconds.", { field: "pendingDays" });
+  }
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select().from(programSettings).where(eq(programSettings.id, 1)).for("update");
+    if (!before) throw new Error("program_settings row 1 is missing: run the migrations");
+    const [after] = await tx
+      .update(programSettings)
+      .set({ ...change, updatedAt: new Date() })
+      .where(eq(programSettings.id, 1))
+      .returning();
+    await writeAudit(tx, {
+      actor,
+      action: "program.update",
+      targetType: "program_settings",
+      targetId: 1,
+      reason: reason ?? null,
+      before: { pendingDays: before.pendingDays, holdTtlSeconds: before.holdTtlSeconds },
+      after: { pendingDays: after!.pendingDays, holdTtlSeconds: after!.holdTtlSeconds },
+    });
+    return viewOf(after!);
+  });
+}

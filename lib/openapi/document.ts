@@ -22,6 +22,16 @@ import {
   transactionsQuerySchema,
 } from "@/lib/http/schemas";
 import type { ApiScope } from "@/lib/loyalty/api-keys";
+import { programChangeSchema } from "@/lib/loyalty/program-settings";
+
+const programViewSchema = z
+  .object({
+    pendingDays: z.number().int().meta({ description: "Return window in days: a purchase's points are pending until it closes (0 = off)" }),
+    holdTtlSeconds: z.number().int().meta({ description: "How long a checkout hold lasts when its request names no ttlSeconds" }),
+    expiryMonths: z.number().int(),
+    pointsPerCurrencyUnit: z.number().int(),
+  })
+  .meta({ id: "Program" });
 import { extraApiPaths } from "./extra-paths";
 
 type RouteConfig = Parameters<OpenAPIRegistry["registerPath"]>[0];
@@ -151,6 +161,21 @@ function registerCorePaths(registry: OpenAPIRegistry): void {
       404: error("Unknown hold (hold_not_found)"),
       409: error("conflict: the hold was captured"),
     },
+  });
+  registerApiPath(registry, "program:write", {
+    method: "get",
+    path: "/api/v1/program",
+    operationId: "getProgram",
+    summary: "The checkout settings: return window (pendingDays) and default hold length",
+    responses: { 200: json(programViewSchema, "The settings") },
+  });
+  registerApiPath(registry, "program:write", {
+    method: "patch",
+    path: "/api/v1/program",
+    operationId: "changeProgram",
+    summary: "Change the checkout settings (audited); a new return window applies to purchases recorded from then on",
+    request: { body: { required: true, content: { "application/json": { schema: programChangeSchema } } } },
+    responses: { 200: json(programViewSchema, "The settings after the change") },
   });
   registerApiPath(registry, "members:read", {
     method: "get",

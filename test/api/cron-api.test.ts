@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { GET as expirePoints } from "@/app/api/cron/expire-points/route";
 import { GET as expiryReminders } from "@/app/api/cron/expiry-reminders/route";
 import { GET as ledgerSnapshot } from "@/app/api/cron/ledger-snapshot/route";
+import { GET as vestPoints } from "@/app/api/cron/vest-points/route";
 import { GET as recalculateTiers } from "@/app/api/cron/recalculate-tiers/route";
 import { members, pointBalances, pointTransactions } from "@/db/schema";
 import { resetEnvCache } from "@/lib/env";
@@ -15,6 +16,7 @@ const jobs = [
   ["recalculate-tiers", recalculateTiers],
   ["expiry-reminders", expiryReminders],
   ["ledger-snapshot", ledgerSnapshot],
+  ["vest-points", vestPoints],
 ] as const;
 
 describe.each(jobs)("GET /api/cron/%s", (job, handler) => {

@@ -40,6 +40,10 @@ export const programSettings = pgTable(
     holdTtlSeconds: integer().notNull().default(900),
     /** Return window: a purchase's points are pending this many days after it (0 = vested at once). */
     pendingDays: integer().notNull().default(0),
+    /** Most points one transfer between members may move (0 = transfers off). */
+    transferMaxPoints: integer().notNull().default(10_000),
+    /** Most points one member may transfer away over a rolling 24 hours. */
+    transferDailyMaxPoints: integer().notNull().default(20_000),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -47,6 +51,7 @@ export const programSettings = pgTable(
     check("program_settings_four_eyes_limits", sql`${t.adjustmentApprovalThreshold} >= 0 and ${t.staffDailyPointsCap} >= 0`),
     check("program_settings_hold_ttl", sql`${t.holdTtlSeconds} between 60 and 604800`),
     check("program_settings_pending_days", sql`${t.pendingDays} between 0 and 365`),
+    check("program_settings_transfer_limits", sql`${t.transferMaxPoints} >= 0 and ${t.transferDailyMaxPoints} >= 0`),
   ],
 );
 

@@ -1,0 +1,3 @@
+ALTER TABLE "program_settings" ADD COLUMN "transfer_max_points" integer DEFAULT 10000 NOT NULL;--> statement-breakpoint
+ALTER TABLE "program_settings" ADD COLUMN "transfer_daily_max_points" integer DEFAULT 20000 NOT NULL;--> statement-breakpoint
+ALTER TABLE "program_settings" ADD CONSTRAINT "program_settings_transfer_limits" CHECK ("program_settings"."transfer_max_points" >= 0 and "program_settings"."transfer_daily_max_points" >= 0);

@@ -4,3 +4,4 @@ export * from "./ledger";
 export * from "./holds";
 export * from "./operations";
 export * from "./auth";
+export * from "./webhooks";

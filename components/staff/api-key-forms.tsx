@@ -93,24 +93,67 @@ function RowButton({ label, confirm, danger }: { label: string; confirm: string;
   );
 }
 
-/** Rotate or revoke one key (by id); a rotation shows the new key once, beside the row. */
-export function ApiKeyRowAction({ action, id, label, confirm, danger }: { action: Action; id: number; label: string; confirm: string; danger?: boolean }) {
-  const [state, formAction] = useActionState(action, IDLE as ApiKeyFormState);
+function RowForm({ action, id, children }: { action: (form: FormData) => void; id: number; children: React.ReactNode }) {
   return (
-    <form action={formAction} className="flex max-w-sm flex-col items-start gap-1">
+    <form action={action}>
       <input type="hidden" name="id" value={id} />
-      <RowButton label={label} confirm={confirm} danger={danger} />
-      {state.status === "error" ? (
-        <span role="alert" className="text-xs font-medium text-red-700">
-          {state.formError}
-        </span>
-      ) : null}
-      {state.status === "success" ? (
-        <span role="status" className="text-xs text-emerald-800">
-          {state.message}
-        </span>
-      ) : null}
-      <Secret state={state} />
+      {children}
     </form>
+  );
+}
+
+function RowMessage({ state }: { state: ApiKeyFormState }) {
+  if (state.status === "error") {
+    return (
+      <span role="alert" className="text-xs font-medium text-red-700">
+        {state.formError}
+      </span>
+    );
+  }
+  if (state.status === "success") {
+    return (
+      <span role="status" className="text-xs text-emerald-800">
+        {state.message}
+      </span>
+    );
+  }
+  return null;
+}
+
+/**
+ * Rotate and revoke for one key row. One component per row, whatever the key's status, so the
+ * new secret of a rotation stays on screen when the page refreshes and the row turns "revoked".
+ */
+export function ApiKeyRowActions({
+  id,
+  name,
+  status,
+  rotate,
+  revoke,
+}: {
+  id: number;
+  name: string;
+  status: "active" | "retiring" | "expired" | "revoked";
+  rotate: Action;
+  revoke: Action;
+}) {
+  const [rotated, rotateAction] = useActionState(rotate, IDLE as ApiKeyFormState);
+  const [revoked, revokeAction] = useActionState(revoke, IDLE as ApiKeyFormState);
+  return (
+    <div className="flex max-w-sm flex-col items-start gap-2">
+      {status === "active" ? (
+        <RowForm action={rotateAction} id={id}>
+          <RowButton label="Rotate" confirm={`Replace the secret of “${name}”? The old key stops working now.`} />
+        </RowForm>
+      ) : null}
+      {status !== "revoked" ? (
+        <RowForm action={revokeAction} id={id}>
+          <RowButton label={status === "active" ? "Revoke" : "Revoke now"} danger confirm={`Revoke “${name}”? Its clients will be refused.`} />
+        </RowForm>
+      ) : null}
+      <RowMessage state={rotated} />
+      <RowMessage state={revoked} />
+      <Secret state={rotated} />
+    </div>
   );
 }

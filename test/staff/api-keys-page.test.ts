@@ -59,8 +59,8 @@ describe("/staff/api-keys", () => {
     expect(html).toMatch(/>revoked</);
     expect(html).toMatch(/>retiring</);
     expect(html).toContain("events:write");
-    expect(html).toMatch(/40<!-- -->\/s/);
-    expect(html).toMatch(/1000 \(default\)<!-- -->\/s/);
+    expect(html).toContain("40/s");
+    expect(html).toContain("1000/s (default)");
     expect(html).toContain("Create key");
     expect(html).toContain("Rotate");
     expect(html).toContain("Revoke");

@@ -1,4 +1,4 @@
-import { ApiKeyRowAction, NewApiKeyForm } from "@/components/staff/api-key-forms";
+import { ApiKeyRowActions, NewApiKeyForm } from "@/components/staff/api-key-forms";
 import { dateTime } from "@/components/staff/format";
 import { PageHeader } from "@/components/staff/page-header";
 import { Badge, Table, Td } from "@/components/staff/table";
@@ -42,18 +42,11 @@ export default async function ApiKeysPage() {
                   {k.status === "retiring" ? <div className="mt-1 text-xs text-slate-600">until {dateTime(k.revokedAt)}</div> : null}
                 </Td>
                 <Td className="text-xs">{k.scopes.join(", ")}</Td>
-                <Td numeric>{k.rateLimitPerSecond ?? `${defaultRate} (default)`}/s</Td>
+                <Td numeric>{k.rateLimitPerSecond === null ? `${defaultRate}/s (default)` : `${k.rateLimitPerSecond}/s`}</Td>
                 <Td className="text-xs whitespace-nowrap">{k.expiresAt ? dateTime(k.expiresAt) : "never"}</Td>
                 <Td className="text-xs whitespace-nowrap">{k.lastUsedAt ? dateTime(k.lastUsedAt) : "never"}</Td>
                 <Td>
-                  {k.status === "active" ? (
-                    <div className="flex flex-col gap-2">
-                      <ApiKeyRowAction action={rotateApiKeyAction} id={k.id} label="Rotate" confirm={`Replace the secret of “${k.name}”? The old key stops working now.`} />
-                      <ApiKeyRowAction action={revokeApiKeyAction} id={k.id} label="Revoke" danger confirm={`Revoke “${k.name}”? Its clients will be refused.`} />
-                    </div>
-                  ) : k.status === "retiring" || k.status === "expired" ? (
-                    <ApiKeyRowAction action={revokeApiKeyAction} id={k.id} label="Revoke now" danger confirm={`Revoke “${k.name}” now?`} />
-                  ) : null}
+                  <ApiKeyRowActions id={k.id} name={k.name} status={k.status} rotate={rotateApiKeyAction} revoke={revokeApiKeyAction} />
                 </Td>
               </tr>
             ))}

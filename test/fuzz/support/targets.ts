@@ -37,6 +37,8 @@ export interface RoutePayload {
   headers?: Record<string, string>;
 }
 
+export type Expect = "refused" | "batch" | "ignored" | "redirect" | "auth";
+
 export interface RouteSpec {
   session: Session;
   /** The methods the route serves, with their hostile payloads. */
@@ -47,7 +49,9 @@ export interface RouteSpec {
    * "redirect": a 3xx to a page that says what went wrong (or a 4xx); "auth": Auth.js's own
    * answers (any status below 500).
    */
-  expect: "refused" | "batch" | "ignored" | "redirect" | "auth";
+  expect: Expect;
+  /** A method answering otherwise than `expect` (a GET that takes no input beside a PATCH that does). */
+  expectFor?: Partial<Record<"GET" | "POST" | "PATCH", Expect>>;
   /** When the route needs the API key (v1) or the cron secret. */
   auth?: "api-key" | "cron";
 }
@@ -69,7 +73,29 @@ const eventFields = {
   originalReferenceId: { ok: printableId, bad: badId },
   occurredAt: { ok: fc.constant(new Date(Date.UTC(2026, 0, 1)).toISOString()), bad: badDate },
 };
-const hostileEvent = fc.oneof(objectWithABadField(eventFields), wrongType, fc.string({ maxLength: 10 }));
+/** A whole valid event of any type (cross-field rules hold), for one field to be made bad. */
+const validEvent: fc.Arbitrary<Record<string, unknown>> = fc
+  .tuple(
+    fc.constantFrom("purchase", "refund", "referral", "review", "login"),
+    printableId,
+    fc.integer({ min: 1, max: 1_000_000 }),
+    printableId,
+    fc.option(fc.constant(new Date(Date.UTC(2026, 0, 1)).toISOString()), { nil: undefined }),
+  )
+  .map(([type, referenceId, amountCents, originalReferenceId, occurredAt]) => ({
+    type,
+    memberExternalId: KNOWN_MEMBER,
+    referenceId,
+    ...(type === "purchase" || type === "refund" ? { amountCents } : {}),
+    ...(type === "refund" ? { originalReferenceId } : {}),
+    ...(occurredAt ? { occurredAt } : {}),
+  }));
+const hostileEvent = fc.oneof(
+  { weight: 3, arbitrary: objectWithABadField(eventFields, validEvent) },
+  { weight: 1, arbitrary: objectWithABadField(eventFields) },
+  wrongType,
+  fc.string({ maxLength: 10 }),
+);
 const body = (object: fc.Arbitrary<unknown>) => fc.oneof({ weight: 4, arbitrary: object }, { weight: 1, arbitrary: badBody });
 
 const memberFields = {
@@ -163,6 +189,20 @@ export const ROUTES: Record<string, RouteSpec> = {
       ),
     },
   },
+  "api/v1/members/[externalId]/transfers/route.ts": {
+    session: "none",
+    auth: "api-key",
+    expect: "refused",
+    methods: {
+      POST: fc.oneof(
+        fc.tuple(anyExternalId, body(objectWithABadField({ toMemberExternalId: { ok: fc.constant("fuzz-nobody"), bad: badId }, points: redemptionFields.points, referenceId: redemptionFields.referenceId }))).map(
+          ([externalId, b]) => ({ params: { externalId }, body: b }),
+        ),
+        // A well-formed transfer from a member with no points.
+        fc.tuple(fc.integer({ min: 1, max: 1_000 }), printableId).map(([points, referenceId]) => ({ params: { externalId: KNOWN_MEMBER }, body: { toMemberExternalId: KNOWN_MEMBER, points, referenceId } })),
+      ),
+    },
+  },
   "api/v1/holds/[holdId]/capture/route.ts": {
     session: "none",
     auth: "api-key",
@@ -174,6 +214,22 @@ export const ROUTES: Record<string, RouteSpec> = {
     auth: "api-key",
     expect: "refused",
     methods: { POST: fc.tuple(idParam, fc.jsonValue({ maxDepth: 2 })).map(([holdId, b]) => ({ params: { holdId }, body: b })) },
+  },
+  "api/v1/program/route.ts": {
+    session: "none",
+    auth: "api-key",
+    expect: "refused",
+    expectFor: { GET: "ignored" },
+    methods: {
+      GET: noise.map((query) => ({ query })),
+      PATCH: body(
+        objectWithABadField({
+          // 0 is a fine value here (the return window off), so not among the bad ones.
+          pendingDays: { ok: fc.integer({ min: 0, max: 30 }), bad: fc.oneof(nanLike, wrongType, controlText, fc.constantFrom(-1, 0.5, 100_000, 1e12, 1e300)) },
+          holdTtlSeconds: { ok: fc.constant(900), bad: fc.oneof(badInt, fc.constantFrom(0, -5, 1e12)) },
+        }),
+      ).map((b) => ({ body: b })),
+    },
   },
   "api/v1/campaigns/route.ts": {
     session: "none",
@@ -240,7 +296,7 @@ export const ROUTES: Record<string, RouteSpec> = {
           fc.constantFrom("flows", "liability", "tiers", "campaigns", "statement"),
           fc.subarray(["from", "to", "at", "member"], { minLength: 1 }),
           fc.oneof(farDay, controlText, longText),
-          fc.oneof(controlText, longText, fc.constantFrom("a b", "", " ", "é")),
+          fc.oneof(controlText, longText, fc.constantFrom("a b", " ", "é")),
           fc.oneof(fc.constant(undefined), badText.filter((v): v is string => typeof v === "string")),
         )
         .map(([table, keys, day, member, badTable]) => ({
@@ -274,6 +330,7 @@ export const PAGES: Record<string, PageSpec> = {
   "(auth)/forgot-password/page.tsx": { session: "none", searchKeys: [] },
   "(auth)/account/page.tsx": { session: "member", searchKeys: ["changed"] },
   "(staff)/staff/api-keys/page.tsx": { session: "admin", searchKeys: [] },
+  "(staff)/staff/program/page.tsx": { session: "admin", searchKeys: [] },
   "(staff)/staff/accounts/page.tsx": { session: "admin", searchKeys: [] },
   "(portal)/page.tsx": { session: "member", searchKeys: [] },
   "(portal)/history/page.tsx": { session: "member", searchKeys: ["type", "from", "to", "cursor"] },
@@ -388,6 +445,7 @@ export const ACTIONS: Record<string, Record<string, ActionSpec>> = {
     rotateApiKeyAction: { session: "admin", form: hostileForm({ id: "id", grace: "text" }), returns: "state" },
     revokeApiKeyAction: { session: "admin", form: hostileForm({ id: "id" }), returns: "state" },
   },
+  "(staff)/staff/program/actions.ts": { programAction: { session: "admin", form: hostileForm({ pendingDays: "int", holdTtlSeconds: "int", reason: "text" }), returns: "state" } },
   "(portal)/check-in-action.ts": { checkInAction: { session: "none", form: null, returns: "state" } },
   "(portal)/notifications/mark-read-action.ts": { markReadAction: { session: "member", form: hostileForm({ "notificationId": "id" }), returns: "void" } },
   "(portal)/redeem/redeem-action.ts": { redeemAction: { session: "member", form: hostileForm({ "mode": "enum", "points": "int", "rewardId": "id", "idempotencyKey": "text" }), returns: "state" } },

@@ -206,6 +206,25 @@ export const holdCaptureSchema = holdSchema
   })
   .meta({ id: "HoldCapture" });
 
+export const transferRequestSchema = z
+  .object({
+    toMemberExternalId: externalIdSchema,
+    points: z.number().int("must be a whole number of points").positive().max(MAX_POINTS),
+    referenceId: referenceIdSchema,
+  })
+  .strict()
+  .meta({ id: "TransferRequest" });
+
+export const transferResultSchema = z
+  .object({
+    transactionId: z.number().int().meta({ description: "The sender's ledger row" }),
+    points: z.number().int(),
+    toMemberExternalId: z.string(),
+    availablePoints: z.number().int().meta({ description: "What the sender can redeem now" }),
+    duplicate: z.boolean(),
+  })
+  .meta({ id: "TransferResult" });
+
 const typeList = z
   .string()
   .max(200)

@@ -25,6 +25,7 @@ export const ERROR_STATUS = {
   unprocessable: 422,
   original_not_found: 422,
   refund_exceeds_purchase: 422,
+  limit_exceeded: 422,
   reward_unavailable: 422,
   campaign_started: 422,
   approval_required: 422,

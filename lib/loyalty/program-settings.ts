@@ -4,6 +4,7 @@ import type { Db } from "@/db/client";
 import { programSettings } from "@/db/schema";
 import { writeAudit } from "./audit";
 import { LoyaltyError } from "./errors";
+import { MAX_POINTS } from "./events";
 import { MAX_HOLD_TTL_SECONDS, MIN_HOLD_TTL_SECONDS } from "./holds";
 import { getProgramSettings } from "./settings";
 import { authorize, type Actor } from "./staff-permissions";
@@ -17,6 +18,10 @@ export interface ProgramView {
   pendingDays: number;
   /** How long a checkout hold lasts when its caller names no ttlSeconds. */
   holdTtlSeconds: number;
+  /** Most points one transfer between members may move (0 = transfers off). */
+  transferMaxPoints: number;
+  /** Most points one member may transfer away over a rolling 24 hours. */
+  transferDailyMaxPoints: number;
   expiryMonths: number;
   pointsPerCurrencyUnit: number;
 }
@@ -30,6 +35,8 @@ export const programChangeSchema = z
       .min(MIN_HOLD_TTL_SECONDS)
       .max(MAX_HOLD_TTL_SECONDS)
       .optional(),
+    transferMaxPoints: z.number("must be a whole number of points").int("must be a whole number of points").min(0).max(MAX_POINTS).optional(),
+    transferDailyMaxPoints: z.number("must be a whole number of points").int("must be a whole number of points").min(0).max(MAX_POINTS).optional(),
   })
   .strict();
 export type ProgramChange = z.output<typeof programChangeSchema>;
@@ -38,6 +45,8 @@ function viewOf(row: Awaited<ReturnType<typeof getProgramSettings>>): ProgramVie
   return {
     pendingDays: row.pendingDays,
     holdTtlSeconds: row.holdTtlSeconds,
+    transferMaxPoints: row.transferMaxPoints,
+    transferDailyMaxPoints: row.transferDailyMaxPoints,
     expiryMonths: row.expiryMonths,
     pointsPerCurrencyUnit: row.pointsPerCurrencyUnit,
   };
@@ -55,8 +64,8 @@ export async function getProgramView(db: Db, actor: Actor): Promise<ProgramView>
 export async function changeProgramSettings(db: Db, actor: Actor, input: unknown, reason?: string): Promise<ProgramView> {
   authorize(actor, "program:write");
   const change: ProgramChange = parseInput(programChangeSchema, input);
-  if (change.pendingDays === undefined && change.holdTtlSeconds === undefined) {
-    throw new LoyaltyError("validation_failed", "Name at least one of pendingDays and holdTtlSeconds.", { field: "pendingDays" });
+  if (Object.values(change).every((v) => v === undefined)) {
+    throw new LoyaltyError("validation_failed", "Name at least one setting to change.", { field: "pendingDays" });
   }
   return db.transaction(async (tx) => {
     const [before] = await tx.select().from(programSettings).where(eq(programSettings.id, 1)).for("update");
@@ -72,8 +81,8 @@ export async function changeProgramSettings(db: Db, actor: Actor, input: unknown
       targetType: "program_settings",
       targetId: 1,
       reason: reason ?? null,
-      before: { pendingDays: before.pendingDays, holdTtlSeconds: before.holdTtlSeconds },
-      after: { pendingDays: after!.pendingDays, holdTtlSeconds: after!.holdTtlSeconds },
+      before: viewOf(before),
+      after: viewOf(after!),
     });
     return viewOf(after!);
   });

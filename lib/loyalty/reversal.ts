@@ -17,6 +17,7 @@ import { purchaseSpendChange } from "./rules/tiers";
 import { totalsDelta } from "./rules/totals";
 import { getProgramSettings } from "./settings";
 import { tierWindowStart } from "./tier-rules";
+import { TRANSFER_IN_REFERENCE_TYPE, TRANSFER_REFERENCE_TYPE } from "./transfers";
 import { RetryTransaction, withTransactionRetry } from "./tx-retry";
 
 export const REVERSAL_REFERENCE_TYPE = "reversal";
@@ -155,6 +156,9 @@ export async function reverseTransaction(db: Db, input: ReverseInput, ctx: Guard
         return { memberId: null, result: { transactionId: previous.id, reversedTransactionId: target.id, points: previous.amount, availablePoints: available, duplicate: true } };
       }
 
+      if (target.referenceType === TRANSFER_REFERENCE_TYPE || target.referenceType === TRANSFER_IN_REFERENCE_TYPE) {
+        throw new LoyaltyError("unprocessable", "A transfer is not reversed one side at a time: transfer the points back instead.", { field: "transactionId" });
+      }
       let planned: Planned;
       if ((target.type === "earn" && target.amount >= 0) || (target.type === "adjust" && target.amount > 0)) planned = await planDebit(tx, target, now);
       else if (target.type === "redeem" || (target.type === "adjust" && target.amount < 0)) planned = await planCredit(tx, target, balance, now);

@@ -18,6 +18,8 @@ import {
   holdSchema,
   redemptionRequestSchema,
   redemptionResultSchema,
+  transferRequestSchema,
+  transferResultSchema,
   transactionPageSchema,
   transactionsQuerySchema,
 } from "@/lib/http/schemas";
@@ -28,6 +30,8 @@ const programViewSchema = z
   .object({
     pendingDays: z.number().int().meta({ description: "Return window in days: a purchase's points are pending until it closes (0 = off)" }),
     holdTtlSeconds: z.number().int().meta({ description: "How long a checkout hold lasts when its request names no ttlSeconds" }),
+    transferMaxPoints: z.number().int().meta({ description: "Most points one transfer between members may move (0 = off)" }),
+    transferDailyMaxPoints: z.number().int().meta({ description: "Most points one member may transfer away over a rolling 24 hours" }),
     expiryMonths: z.number().int(),
     pointsPerCurrencyUnit: z.number().int(),
   })
@@ -160,6 +164,23 @@ function registerCorePaths(registry: OpenAPIRegistry): void {
       200: json(holdSchema, "Voided (duplicate: true when it already was)"),
       404: error("Unknown hold (hold_not_found)"),
       409: error("conflict: the hold was captured"),
+    },
+  });
+  registerApiPath(registry, "redemptions:write", {
+    method: "post",
+    path: "/api/v1/members/{externalId}/transfers",
+    operationId: "transferPoints",
+    summary: "Transfer redeemable points to another member (both sides in one transaction; the points keep their expiry)",
+    request: {
+      params: memberParamsSchema,
+      body: { required: true, content: { "application/json": { schema: transferRequestSchema } } },
+    },
+    responses: {
+      201: json(transferResultSchema, "Transferred"),
+      200: json(transferResultSchema, "Replay of a recorded referenceId: the first result, duplicate: true"),
+      404: error("Unknown sender or receiver (member_not_found; field names which)"),
+      409: error("insufficient_points, reference_conflict or idempotency_conflict"),
+      422: error("limit_exceeded (per transfer or per 24 hours, programme settings), or a transfer to oneself"),
     },
   });
   registerApiPath(registry, "program:write", {

@@ -18,7 +18,12 @@ export async function programAction(_: StaffFormState, form: FormData): Promise<
       const saved = await changeProgramSettings(
         getDb(),
         actor,
-        { pendingDays: wholeNumber(values.pendingDays), holdTtlSeconds: wholeNumber(values.holdTtlSeconds) },
+        {
+          pendingDays: wholeNumber(values.pendingDays),
+          holdTtlSeconds: wholeNumber(values.holdTtlSeconds),
+          transferMaxPoints: wholeNumber(values.transferMaxPoints),
+          transferDailyMaxPoints: wholeNumber(values.transferDailyMaxPoints),
+        },
         values.reason?.trim() || undefined,
       );
       revalidatePath("/staff/program");

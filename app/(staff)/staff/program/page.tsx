@@ -34,6 +34,8 @@ export default async function ProgramPage() {
             {program.expiryMonths}-month expiry starts when they vest. A change applies to purchases recorded from then on.
           </p>
           <StaffField label="Checkout holds last (seconds)" name="holdTtlSeconds" inputMode="numeric" defaultValue={String(program.holdTtlSeconds)} required />
+          <StaffField label="Most points per transfer between members (0 = off)" name="transferMaxPoints" inputMode="numeric" defaultValue={String(program.transferMaxPoints)} required />
+          <StaffField label="Most points a member may transfer in 24 hours" name="transferDailyMaxPoints" inputMode="numeric" defaultValue={String(program.transferDailyMaxPoints)} required />
           <StaffField label="Reason (for the audit log)" name="reason" />
           <SubmitButton>Save</SubmitButton>
         </ActionForm>

@@ -42,7 +42,7 @@ export type Expect = "refused" | "batch" | "ignored" | "redirect" | "auth";
 export interface RouteSpec {
   session: Session;
   /** The methods the route serves, with their hostile payloads. */
-  methods: Partial<Record<"GET" | "POST" | "PATCH", fc.Arbitrary<RoutePayload>>>;
+  methods: Partial<Record<"GET" | "POST" | "PATCH" | "DELETE", fc.Arbitrary<RoutePayload>>>;
   /**
    * What a hostile payload may be answered with. "refused": 4xx with {error, message}; "batch": 200
    * whose every item is 4xx, or a 4xx; "ignored": the route takes no input (200 to any query);
@@ -51,7 +51,7 @@ export interface RouteSpec {
    */
   expect: Expect;
   /** A method answering otherwise than `expect` (a GET that takes no input beside a PATCH that does). */
-  expectFor?: Partial<Record<"GET" | "POST" | "PATCH", Expect>>;
+  expectFor?: Partial<Record<"GET" | "POST" | "PATCH" | "DELETE", Expect>>;
   /** When the route needs the API key (v1) or the cron secret. */
   auth?: "api-key" | "cron";
 }
@@ -229,6 +229,41 @@ export const ROUTES: Record<string, RouteSpec> = {
           holdTtlSeconds: { ok: fc.constant(900), bad: fc.oneof(badInt, fc.constantFrom(0, -5, 1e12)) },
         }),
       ).map((b) => ({ body: b })),
+    },
+  },
+  "api/v1/webhook-endpoints/route.ts": {
+    session: "none",
+    auth: "api-key",
+    expect: "refused",
+    expectFor: { GET: "ignored" },
+    methods: {
+      GET: noise.map((query) => ({ query })),
+      POST: body(
+        objectWithABadField({
+          url: { ok: fc.constant("https://hooks.example.com/loyalty"), bad: fc.oneof(controlText, longText, fc.integer(), fc.constantFrom("not a url", "", "http://", "javascript:alert(1)")) },
+          eventTypes: { ok: fc.constant(null), bad: fc.oneof(fc.constantFrom("all", ["nope"], ["__proto__"], {}, 42), fc.array(controlText, { minLength: 1, maxLength: 2 })) },
+        }),
+      ).map((b) => ({ body: b })),
+    },
+  },
+  "api/v1/webhook-endpoints/[id]/route.ts": {
+    session: "none",
+    auth: "api-key",
+    expect: "refused",
+    methods: {
+      GET: idParam.map((id) => ({ params: { id } })),
+      PATCH: fc
+        .tuple(
+          idParam,
+          body(
+            objectWithABadField({
+              enabled: { ok: fc.boolean(), bad: fc.constantFrom("yes", 1, 0, null, [], {}, "true") },
+              eventTypes: { ok: fc.constant(null), bad: fc.constantFrom("all", ["nope"], {}, 42) },
+            }),
+          ),
+        )
+        .map(([id, b]) => ({ params: { id }, body: b })),
+      DELETE: idParam.map((id) => ({ params: { id } })),
     },
   },
   "api/v1/campaigns/route.ts": {
@@ -438,6 +473,14 @@ export const ACTIONS: Record<string, Record<string, ActionSpec>> = {
   "(auth)/account/account-actions.ts": {
     changePasswordAction: { session: "member", form: hostileForm({ currentPassword: "secret", newPassword: "secret", confirm: "secret" }), returns: "state" },
     signOutEverywhereAction: { session: "member", form: null, returns: "void" },
+    // "start" would begin a real enrolment (a fine request): only the code-checking intents, with a bad code.
+    twoFactorAction: {
+      session: "member",
+      form: fc
+        .tuple(fc.constantFrom("confirm", "disable"), fc.oneof(formControlText, longText, fc.constantFrom("000000", "12345", "abcdef", "1e300", "-1")))
+        .map(([intent, code]) => [["intent", intent], ["code", code]] as [string, string][]),
+      returns: "state",
+    },
   },
   "(auth)/forgot-password/forgot-password-action.ts": { forgotPasswordAction: { session: "none", form: hostileForm({ email: "email" }), returns: "state" } },
   "(staff)/staff/api-keys/actions.ts": {

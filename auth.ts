@@ -17,6 +17,11 @@ export class ThrottledSignIn extends CredentialsSignin {
   code = "throttled";
 }
 
+/** The password was right; the account's second factor is wanted (missing or wrong). */
+export class SecondFactorSignIn extends CredentialsSignin {
+  code = "second_factor";
+}
+
 function oidcProvider(): NextAuthConfig["providers"] {
   const settings = oidcSettings();
   if (!settings) return [];
@@ -39,11 +44,12 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
     }),
     providers: [
       Credentials({
-        credentials: { email: { type: "email" }, password: { type: "password" } },
+        credentials: { email: { type: "email" }, password: { type: "password" }, code: { type: "text" } },
         async authorize(credentials, request) {
           const result = await verifyCredentials(db, signInThrottle(), credentials, clientAddress(request.headers, proxyTrust()));
           if (result.ok) return result.user;
           if (result.reason === "throttled") throw new ThrottledSignIn();
+          if (result.reason === "second_factor") throw new SecondFactorSignIn();
           return null;
         },
       }),

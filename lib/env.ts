@@ -31,6 +31,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Proxies in front of the app that append the client's address to X-Forwarded-For: how many (TRUSTED_PROXY_HOPS) or which (TRUSTED_PROXIES=addr,…). Unset: the socket's address is the client (lib/auth/client-address.ts). */
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** "required": staff roles work only for accounts with two-factor on (lib/auth/staff-mfa.ts); the documented production choice. */
+  STAFF_MFA: z.enum(["off", "required"]).default("off"),
   TRUSTED_PROXIES: z
     .string()
     .optional()

@@ -4,17 +4,22 @@ import type { Executor } from "@/db/client";
 import { users } from "@/db/schema";
 import { hashPassword, needsRehash, verifyPassword } from "./password";
 import { auditSignIn } from "./sign-in-audit";
+import { verifySecondFactor } from "./two-factor";
 import type { SignInThrottle } from "./sign-in-throttle";
 
 export const credentialsSchema = z.object({
   email: z.string().trim().toLowerCase().pipe(z.email({ message: "Enter a valid email address." })).pipe(z.string().max(254)),
   password: z.string().min(1, "Enter your password.").max(200, "That password is too long."),
+  /** The second factor (TOTP or a recovery code) of an account that has one; absent on the first try. */
+  code: z.string().trim().max(32).optional(),
 });
 
 export type CredentialsResult =
   | { ok: true; user: { id: string; email: string; name: string | null } }
   | { ok: false; reason: "invalid" }
-  | { ok: false; reason: "throttled"; retryAfterSeconds: number };
+  | { ok: false; reason: "throttled"; retryAfterSeconds: number }
+  /** The password was right and the account has a second factor: ask for the code (a wrong one gives the same answer). */
+  | { ok: false; reason: "second_factor" };
 
 // Compared against when the email is unknown, so an unknown address takes as long as a wrong password.
 const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$JqY01gMrqs12etT83qzWbg$63CKT0Sm3G9sLXcf2gzhfAvpRIyBV2PEbJ3jZ2F925g";
@@ -40,7 +45,7 @@ export async function verifyCredentials(
   }
 
   const [user] = await ex
-    .select({ id: users.id, email: users.email, name: users.name, passwordHash: users.passwordHash })
+    .select({ id: users.id, email: users.email, name: users.name, passwordHash: users.passwordHash, totpEnabledAt: users.totpEnabledAt })
     .from(users)
     .where(sql`lower(${users.email}) = ${email}`)
     .limit(1);
@@ -49,6 +54,12 @@ export async function verifyCredentials(
     await verdict.attempt.failed();
     await auditSignIn(ex, email, ip, { outcome: "failure", userId: user?.id ?? null });
     return { ok: false, reason: "invalid" };
+  }
+  // A missing or wrong second factor counts as a failed attempt, under the same budgets.
+  if (user.totpEnabledAt && !(parsed.data.code && (await verifySecondFactor(ex, user.id, parsed.data.code)).ok)) {
+    await verdict.attempt.failed();
+    await auditSignIn(ex, email, ip, { outcome: "failure", userId: user.id, secondFactor: parsed.data.code ? "wrong" : "missing" });
+    return { ok: false, reason: "second_factor" };
   }
   await verdict.attempt.succeeded();
   await auditSignIn(ex, email, ip, { outcome: "success", userId: user.id });

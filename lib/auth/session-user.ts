@@ -9,6 +9,8 @@ export interface SessionUser {
   name: string | null;
   memberId: number | null;
   roles: Role[];
+  /** TOTP second factor is on (lib/auth/two-factor.ts). */
+  totpEnabled?: boolean;
 }
 
 /**
@@ -22,6 +24,7 @@ export async function loadSessionUser(ex: Executor, userId: string, sessionVersi
       email: users.email,
       name: users.name,
       memberId: users.memberId,
+      totpEnabled: sql<boolean>`${users.totpEnabledAt} is not null`,
       roles: sql<Role[] | null>`array_remove(array_agg(${userRoles.role} order by ${userRoles.role}), null)`,
     })
     .from(users)
@@ -37,6 +40,7 @@ export async function loadSessionUser(ex: Executor, userId: string, sessionVersi
     email: row.email ?? "",
     name: row.name,
     memberId: row.memberId,
+    totpEnabled: row.totpEnabled === true,
     roles: parsePgArray<Role>(row.roles),
   };
 }

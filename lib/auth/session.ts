@@ -2,7 +2,9 @@ import { redirect } from "next/navigation";
 import { auth } from "@/auth";
 import { getDb } from "@/db/client";
 import type { Role } from "@/db/schema";
+import { env } from "@/lib/env";
 import { hasAnyRole, loadSessionUser, type SessionUser } from "./session-user";
+import { applyStaffMfa } from "./staff-mfa";
 
 export type { SessionUser } from "./session-user";
 export type MemberUser = SessionUser & { memberId: number };
@@ -12,7 +14,8 @@ export async function getCurrentUser(): Promise<SessionUser | null> {
   const session = await auth();
   const userId = session?.user?.id;
   if (!userId) return null;
-  return loadSessionUser(getDb(), userId, session.user.sessionVersion);
+  const user = await loadSessionUser(getDb(), userId, session.user.sessionVersion);
+  return user && applyStaffMfa(user, env().STAFF_MFA === "required");
 }
 
 /** Pages and layouts: signed-out visitors go to /sign-in. */

@@ -10,7 +10,7 @@ export const SIGN_IN_ACTIONS = {
 
 export type SignInOutcome =
   | { outcome: "success"; userId: string }
-  | { outcome: "failure"; userId: string | null }
+  | { outcome: "failure"; userId: string | null; secondFactor?: "missing" | "wrong" }
   | { outcome: "throttled"; userId: string | null; budget: Budget; retryAfterSeconds: number };
 
 /**
@@ -28,6 +28,7 @@ export async function auditSignIn(ex: Executor, email: string, address: string, 
       address,
       userId: result.userId,
       ...(result.outcome === "throttled" ? { budget: result.budget, retryAfterSeconds: result.retryAfterSeconds } : {}),
+      ...(result.outcome === "failure" && result.secondFactor ? { secondFactor: result.secondFactor } : {}),
     },
   });
 }

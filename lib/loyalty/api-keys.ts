@@ -15,6 +15,7 @@ export const API_SCOPES = [
   "campaigns:read",
   "campaigns:write",
   "program:write",
+  "webhooks:write",
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 

@@ -26,6 +26,7 @@ const PERMISSIONS = {
   "dead-letters:read": { roles: ["admin"], scopes: [] },
   "staff:manage": { roles: ["admin"], scopes: [] },
   "api-keys:manage": { roles: ["admin"], scopes: [] },
+  "webhooks:manage": { roles: ["admin"], scopes: [] },
 } as const satisfies Record<string, { roles: readonly Role[]; scopes: readonly ApiScope[] }>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -145,6 +145,7 @@ export const ACTIONS: Record<string, Record<string, ActionCell>> = {
       form: () => ({ currentPassword: "not the current password", newPassword: "a brand new passphrase", confirm: "a brand new passphrase" }),
     },
     signOutEverywhereAction: { allow: SIGNED_IN, returns: "void", allowedOutcome: /^redirect:\/sign-in/ },
+    twoFactorAction: { allow: SIGNED_IN, returns: "state", form: () => ({ intent: "confirm", code: "000000" }) },
   },
   "(auth)/forgot-password/forgot-password-action.ts": { forgotPasswordAction: { allow: "everyone", returns: "state", form: () => ({ email: "matrix-admin@example.com" }) } },
   "(auth)/set-password/set-password-action.ts": {

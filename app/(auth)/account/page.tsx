@@ -1,13 +1,14 @@
 import Link from "next/link";
 import { signOutEverywhereAction } from "./account-actions";
 import { ChangePasswordForm } from "@/components/portal/change-password-form";
+import { TwoFactorPanel } from "@/components/portal/two-factor-panel";
 import { Alert } from "@/components/ui/alert";
 import { requireUser } from "@/lib/auth/session";
 
 export const metadata = { title: "Your account" };
 
 export default async function AccountPage({ searchParams }: { searchParams: Promise<{ changed?: string }> }) {
-  const user = await requireUser();
+  const user = (await requireUser()) as Awaited<ReturnType<typeof requireUser>> & { staffRolesHeldBack?: boolean };
   const { changed } = await searchParams;
   return (
     <>
@@ -20,6 +21,13 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
       ) : null}
       <h2 className="mb-3 text-lg font-semibold text-slate-900">Change your password</h2>
       <ChangePasswordForm />
+      <h2 className="mt-8 mb-3 text-lg font-semibold text-slate-900">Two-factor authentication</h2>
+      {user.staffRolesHeldBack ? (
+        <div className="mb-3">
+          <Alert tone="error">Your staff roles need two-factor authentication (STAFF_MFA=required): they work again as soon as it is on.</Alert>
+        </div>
+      ) : null}
+      <TwoFactorPanel enabled={user.totpEnabled === true} />
       <h2 className="mt-8 mb-2 text-lg font-semibold text-slate-900">Sign out everywhere</h2>
       <p className="mb-3 text-sm text-slate-600">Ends every session of this account, on every device, this one included.</p>
       <form action={signOutEverywhereAction}>

@@ -6,11 +6,12 @@ import { credentialsSchema } from "@/lib/auth/credentials";
 import { safeRedirectPath } from "@/lib/auth/safe-redirect";
 import { fieldErrorsOf, type FormState } from "@/lib/portal/form-state";
 
-type Field = "email" | "password";
+type Field = "email" | "password" | "code";
 
 export async function signInAction(_prev: FormState<Field>, form: FormData): Promise<FormState<Field>> {
   const values = { email: String(form.get("email") ?? "").slice(0, 254) };
-  const parsed = credentialsSchema.safeParse({ email: form.get("email"), password: form.get("password") });
+  const code = form.get("code");
+  const parsed = credentialsSchema.safeParse({ email: form.get("email"), password: form.get("password"), code: typeof code === "string" && code.trim() ? code : undefined });
   if (!parsed.success) return { status: "error", fieldErrors: fieldErrorsOf<Field>(parsed.error.issues), values };
   try {
     await signIn("credentials", { ...parsed.data, redirectTo: safeRedirectPath(form.get("callbackUrl")) });
@@ -19,6 +20,10 @@ export async function signInAction(_prev: FormState<Field>, form: FormData): Pro
     if (!(error instanceof AuthError)) throw error;
     if (error instanceof CredentialsSignin && error.code === "throttled") {
       return { status: "error", formError: "Too many failed attempts. Please wait a few minutes and try again.", values };
+    }
+    if (error instanceof CredentialsSignin && error.code === "second_factor") {
+      const message = parsed.data.code ? "That code did not work. Try the current one, or a recovery code." : "Enter the code from your authenticator app.";
+      return { status: "error", formError: "Two-factor authentication is on for this account: enter your password again with a code.", fieldErrors: { code: message }, values };
     }
     return { status: "error", formError: "That email and password do not match an account.", values };
   }

@@ -1,0 +1,70 @@
+import { desc, eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { webhookEndpoints, type WebhookEndpoint } from "@/db/schema";
+import { writeAudit } from "@/lib/loyalty/audit";
+import { LoyaltyError } from "@/lib/loyalty/errors";
+import type { ChangeEndpointInput, CreateEndpointInput } from "./endpoint-input";
+import { encryptWebhookSecret, newWebhookSecret } from "./secret";
+
+export interface EndpointView {
+  id: number;
+  url: string;
+  /** null: every type. */
+  eventTypes: string[] | null;
+  enabled: boolean;
+  createdAt: string;
+}
+
+function view(row: WebhookEndpoint): EndpointView {
+  return { id: row.id, url: row.url, eventTypes: row.eventTypes, enabled: row.enabled, createdAt: row.createdAt.toISOString() };
+}
+
+/** Creates an endpoint, audited; the secret is in the answer and never again. */
+export async function createWebhookEndpoint(db: Db, input: CreateEndpointInput, actor: string): Promise<EndpointView & { secret: string }> {
+  const secret = newWebhookSecret();
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(webhookEndpoints)
+      .values({ url: input.url, eventTypes: input.eventTypes ?? null, secretEncrypted: encryptWebhookSecret(secret), createdBy: actor })
+      .returning();
+    await writeAudit(tx, { actor, action: "webhook_endpoint.create", targetType: "webhook_endpoint", targetId: row!.id, after: view(row!) });
+    return { ...view(row!), secret };
+  });
+}
+
+export async function listWebhookEndpoints(db: Db): Promise<EndpointView[]> {
+  return (await db.select().from(webhookEndpoints).orderBy(desc(webhookEndpoints.id)).limit(500)).map(view);
+}
+
+export async function getWebhookEndpoint(db: Db, id: number): Promise<EndpointView> {
+  const [row] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id));
+  if (!row) throw new LoyaltyError("not_found", "No such webhook endpoint", { field: "id" });
+  return view(row);
+}
+
+export async function changeWebhookEndpoint(db: Db, id: number, input: ChangeEndpointInput, actor: string): Promise<EndpointView> {
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id)).for("update");
+    if (!before) throw new LoyaltyError("not_found", "No such webhook endpoint", { field: "id" });
+    const [row] = await tx
+      .update(webhookEndpoints)
+      .set({
+        ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
+        ...(input.eventTypes !== undefined ? { eventTypes: input.eventTypes } : {}),
+        updatedAt: new Date(),
+      })
+      .where(eq(webhookEndpoints.id, id))
+      .returning();
+    await writeAudit(tx, { actor, action: "webhook_endpoint.change", targetType: "webhook_endpoint", targetId: id, before: view(before), after: view(row!) });
+    return view(row!);
+  });
+}
+
+/** Deletes the endpoint and its delivery log (ON DELETE CASCADE); the events stay in the outbox. */
+export async function deleteWebhookEndpoint(db: Db, id: number, actor: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).returning();
+    if (!row) throw new LoyaltyError("not_found", "No such webhook endpoint", { field: "id" });
+    await writeAudit(tx, { actor, action: "webhook_endpoint.delete", targetType: "webhook_endpoint", targetId: id, before: view(row) });
+  });
+}

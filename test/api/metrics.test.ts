@@ -81,6 +81,15 @@ describe("/api/metrics", () => {
     expect(text).not.toMatch(/cust-m1|nobody/);
   });
 
+  it("serves a route without dynamic segments, whose params Next.js resolves to undefined", async () => {
+    const response = await createMember(
+      new Request("http://localhost/api/v1/members", { method: "POST", headers: { authorization: `Bearer ${h.key}`, "content-type": "application/json" }, body: JSON.stringify({ externalId: "cust-m0" }) }),
+      { params: Promise.resolve(undefined as never) },
+    );
+    expect(response.status).toBe(201);
+    expect(routeTemplate("/api/v1/events", undefined)).toBe("/api/v1/events");
+  });
+
   it("names the dynamic segments of a route, encoded or not", () => {
     expect(routeTemplate("/api/v1/members/a%20b/transactions", { externalId: "a b" })).toBe("/api/v1/members/{externalId}/transactions");
     expect(routeTemplate("/api/v1/campaigns/12", { id: "12" })).toBe("/api/v1/campaigns/{id}");

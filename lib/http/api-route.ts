@@ -63,7 +63,7 @@ export function apiRoute<P extends Params = Record<string, never>>(
       // Next.js resolves a static route's params to undefined (in-process tests pass {}): without the
       // fallback, routeTemplate's Object.entries threw outside this try and every POST /api/v1/events
       // of `next start` answered 500 (found by `npm run chaos`).
-      params = route ? await route.params : ({} as P);
+      params = (route ? await route.params : undefined) ?? ({} as P);
       const db = getDb();
       const now = new Date();
       const apiKey = await authenticateRequest(db, request, scope, now);

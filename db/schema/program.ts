@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   check,
+  index,
   integer,
   numeric,
   pgEnum,
@@ -10,6 +11,7 @@ import {
   smallint,
   text,
   timestamp,
+  unique,
 } from "drizzle-orm/pg-core";
 
 export const tierCode = pgEnum("tier_code", ["bronze", "silver", "gold"]);
@@ -101,11 +103,18 @@ export const campaigns = pgTable(
   ],
 );
 
+export const rewardKind = pgEnum("reward_kind", ["item", "coupon"]);
+export type RewardKind = (typeof rewardKind.enumValues)[number];
+
 export const rewards = pgTable(
   "rewards",
   {
     id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     name: text().notNull(),
+    /** An item handed over by the shop, or a coupon: each redemption gets one code (docs/ledger.md, Coupon rewards). */
+    kind: rewardKind().notNull().default("item"),
+    /** Coupons without an uploaded pool: codes are generated as `<prefix>-<random>`. */
+    codePrefix: text(),
     description: text().notNull().default(""),
     imageUrl: text(),
     pointsCost: integer().notNull(),
@@ -120,8 +129,39 @@ export const rewards = pgTable(
   (t) => [
     check("rewards_points_cost_positive", sql`${t.pointsCost} > 0`),
     check("rewards_stock_non_negative", sql`${t.stock} is null or ${t.stock} >= 0`),
+    check("rewards_code_prefix_only_for_coupons", sql`${t.codePrefix} is null or ${t.kind} = 'coupon'`),
   ],
 );
+
+/**
+ * A coupon reward's codes: uploaded into a pool, or generated at redemption (then inserted issued).
+ * A code is given once: the redemption claims one with FOR UPDATE SKIP LOCKED and records itself.
+ */
+export const rewardCouponCodes = pgTable(
+  "reward_coupon_codes",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    rewardId: bigint({ mode: "number" })
+      .notNull()
+      .references(() => rewards.id),
+    code: text().notNull(),
+    /** The redemption that received the code; null while in the pool. */
+    transactionId: bigint({ mode: "number" }),
+    memberId: bigint({ mode: "number" }),
+    issuedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique("reward_coupon_codes_code_uq").on(t.rewardId, t.code),
+    unique("reward_coupon_codes_transaction_uq").on(t.transactionId),
+    check("reward_coupon_codes_issued", sql`(${t.transactionId} is null) = (${t.issuedAt} is null) and (${t.transactionId} is null) = (${t.memberId} is null)`),
+    // The pool: codes not given yet, in upload order.
+    index("reward_coupon_codes_pool_idx").on(t.rewardId, t.id).where(sql`${t.transactionId} is null`),
+    // A member's wallet.
+    index("reward_coupon_codes_member_idx").on(t.memberId, t.issuedAt).where(sql`${t.memberId} is not null`),
+  ],
+);
+export type RewardCouponCode = typeof rewardCouponCodes.$inferSelect;
 
 export type ProgramSettings = typeof programSettings.$inferSelect;
 export type Tier = typeof tiers.$inferSelect;

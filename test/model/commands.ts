@@ -9,7 +9,7 @@ import type { EventInput } from "./ledger-model";
 import type { ModelState } from "./model-state";
 import { DAY, HOUR, MINUTE, iso } from "./model-time";
 import type { Op } from "./ops";
-import { GHOST, MEMBERS } from "./scenario";
+import { GHOST } from "./scenario";
 
 type EventCommand =
   | { c: "purchase"; m: number; ref: number; cents: number; back?: number }
@@ -158,7 +158,9 @@ export const sequenceArbitrary = (steps: number, options: GeneratorOptions = {})
 
 // ---------------------------------------------------------------------------------------------
 
-const memberName = (m: number) => MEMBERS[m] ?? GHOST;
+/** The sequence's members are the model's, in order; a number past them is an external id no member has. */
+const memberName = (state: ModelState, m: number) => [...state.members.keys()][m] ?? GHOST;
+const others = (state: ModelState, name: string) => [...state.members.keys()].find((n) => n !== name)!;
 /** The same instant written with another offset: a replay with it is the same request. */
 const withOffset = (at: number) => new Date(at + 2 * HOUR).toISOString().replace(/\.\d{3}Z$/, "+02:00");
 
@@ -166,26 +168,26 @@ function resolveEvent(cmd: EventCommand, state: ModelState): EventInput {
   const past = (days?: number) => (days === undefined ? undefined : iso(state.now - days * DAY));
   switch (cmd.c) {
     case "purchase":
-      return { type: "purchase", member: memberName(cmd.m), ref: `o-${cmd.ref}`, amountCents: cmd.cents, occurredAt: past(cmd.back) };
+      return { type: "purchase", member: memberName(state, cmd.m), ref: `${state.ns}o-${cmd.ref}`, amountCents: cmd.cents, occurredAt: past(cmd.back) };
     case "referral":
     case "review":
-      return { type: cmd.c, member: memberName(cmd.m), ref: `${cmd.c}-${cmd.ref}`, occurredAt: past(cmd.back) };
+      return { type: cmd.c, member: memberName(state, cmd.m), ref: `${state.ns}${cmd.c}-${cmd.ref}`, occurredAt: past(cmd.back) };
     case "login":
-      return { type: "login", member: memberName(cmd.m), ref: `login-${cmd.ref}`, occurredAt: past(cmd.back) };
+      return { type: "login", member: memberName(state, cmd.m), ref: `${state.ns}login-${cmd.ref}`, occurredAt: past(cmd.back) };
     case "future":
-      return { type: "purchase", member: memberName(cmd.m), ref: `o-${cmd.ref}`, amountCents: 1000, occurredAt: iso(state.now + cmd.minutes * MINUTE) };
+      return { type: "purchase", member: memberName(state, cmd.m), ref: `${state.ns}o-${cmd.ref}`, amountCents: 1000, occurredAt: iso(state.now + cmd.minutes * MINUTE) };
     case "refund": {
       const purchases = state.rows.filter((r) => r.key.startsWith("purchase:"));
       const purchase = purchases.length > 0 ? purchases[cmd.pick % purchases.length]! : undefined;
-      if (!purchase) return { type: "refund", member: MEMBERS[0], ref: `refund-${cmd.ref}`, amountCents: 100, originalRef: "o-none" };
+      if (!purchase) return { type: "refund", member: memberName(state, 0), ref: `${state.ns}refund-${cmd.ref}`, amountCents: 100, originalRef: `${state.ns}o-none` };
       const refunded = state.rows.filter((r) => r.related === purchase.key && r.key.startsWith("refund:")).reduce((s, r) => s - r.spend!, 0);
       const amountCents = cmd.rest ? Math.max(1, purchase.spend! - refunded) : Math.max(1, Math.floor((purchase.spend! * cmd.share) / 1000));
       const owner = purchase.member;
-      const other = MEMBERS.find((m) => m !== owner)!;
+      const other = others(state, owner);
       return {
         type: "refund",
         member: cmd.other ? other : owner,
-        ref: `refund-${cmd.ref}`,
+        ref: `${state.ns}refund-${cmd.ref}`,
         amountCents,
         originalRef: purchase.key.slice("purchase:".length),
         // A refund dated before its purchase is refused: backdate only refunds of backdated purchases' neighbours.
@@ -204,7 +206,7 @@ export function expand(cmd: Command, state: ModelState): (Op | ((state: ModelSta
   const base = state.rows.length;
   const steps: Op[] = [];
   for (let day = 0; day < cmd.days; day++) {
-    if (day !== cmd.gap) steps.push({ kind: "events", events: [{ type: "login", member: memberName(cmd.m), ref: `streak-${base}-${day}` }] });
+    if (day !== cmd.gap) steps.push({ kind: "events", events: [{ type: "login", member: memberName(state, cmd.m), ref: `${state.ns}streak-${base}-${day}` }] });
     steps.push({ kind: "advance", ms: DAY });
   }
   return steps;
@@ -216,16 +218,16 @@ export function resolve(cmd: Command, state: ModelState, sent: readonly Op[]): O
     case "batch":
       return { kind: "events", events: cmd.items.map((i) => resolveEvent(i, state)) };
     case "redeem":
-      return { kind: "redeem", member: memberName(cmd.m), ref: `r-${cmd.ref}`, points: cmd.points, reward: cmd.reward };
+      return { kind: "redeem", member: memberName(state, cmd.m), ref: `${state.ns}r-${cmd.ref}`, points: cmd.points, reward: cmd.reward };
     case "adjust":
-      return { kind: "adjust", member: memberName(cmd.m), ref: `a-${cmd.ref}`, points: cmd.points, reason: ["goodwill", "correction"][cmd.reason]!, allowNegativeBalance: cmd.neg };
+      return { kind: "adjust", member: memberName(state, cmd.m), ref: `${state.ns}a-${cmd.ref}`, points: cmd.points, reason: ["goodwill", "correction"][cmd.reason]!, allowNegativeBalance: cmd.neg };
     case "reverse": {
       const rows = state.rows;
       const target = cmd.unknown || rows.length === 0 ? null : rows[cmd.pick % rows.length]!.key;
       return { kind: "reverse", target, reason: "staff reversal", callerRef: cmd.caller === undefined ? undefined : `rv-${cmd.caller}` };
     }
     case "replay":
-      return replayOf(cmd, sent) ?? { kind: "expire" };
+      return replayOf(cmd, state, sent) ?? { kind: "expire" };
     case "expire":
     case "tiers":
       return { kind: cmd.c };
@@ -239,11 +241,11 @@ export function resolve(cmd: Command, state: ModelState, sent: readonly Op[]): O
   }
 }
 
-function replayOf(cmd: Extract<Command, { c: "replay" }>, sent: readonly Op[]): Op | null {
+function replayOf(cmd: Extract<Command, { c: "replay" }>, state: ModelState, sent: readonly Op[]): Op | null {
   const candidates = sent.filter((o) => (o.kind === "events" && o.events.length === 1) || o.kind === "redeem" || o.kind === "adjust");
   if (candidates.length === 0) return null;
   const op = structuredClone(candidates[cmd.pick % candidates.length]!);
-  const otherMember = (m: string) => MEMBERS.find((n) => n !== m)!;
+  const otherMember = (m: string) => others(state, m);
   if (op.kind === "events") {
     const e = op.events[0]!;
     if (cmd.change === "format" && e.occurredAt !== undefined) e.occurredAt = withOffset(Date.parse(e.occurredAt));

@@ -107,6 +107,8 @@ export interface Allocation {
 
 export interface ModelState {
   config: ModelConfig;
+  /** Prefix of the sequence's references (the HTTP harness runs many sequences in one database). */
+  ns: string;
   now: number;
   members: Map<string, MemberState>;
   /** In creation order: the order of the system's ids, which breaks FIFO ties. */
@@ -116,9 +118,10 @@ export interface ModelState {
   stock: (number | null)[];
 }
 
-export function initialState(config: ModelConfig, now: number, members: readonly string[]): ModelState {
+export function initialState(config: ModelConfig, now: number, members: readonly string[], ns = ""): ModelState {
   return {
     config,
+    ns,
     now,
     members: new Map(
       members.map((m) => [m, { tier: config.tiers[0]!.code, balance: 0, totalEarned: 0, totalRedeemed: 0, tierSpend: 0, checkIns: new Map() }]),

@@ -42,16 +42,19 @@ export const REWARDS = [
   { name: "Retired", pointsCost: 10, stock: null, active: false },
 ];
 
-export const MODEL_CONFIG: ModelConfig = {
+/** The model's configuration for a world whose campaigns start at `start`. */
+export const modelConfig = (start: number): ModelConfig => ({
   ...MIGRATION_DEFAULTS,
   tiers: MIGRATION_DEFAULTS.tiers.map((t) => ({ ...t, multiplierTt: Math.round(TIER_BONUS[t.code] * SCALE) })),
   campaigns: CAMPAIGNS.map((c) => ({
     multiplierTt: Math.round(c.multiplier * SCALE),
-    startsAt: START + c.fromDay * DAY,
-    endsAt: START + c.toDay * DAY,
+    startsAt: start + c.fromDay * DAY,
+    endsAt: start + c.toDay * DAY,
     eventTypes: c.eventTypes,
     tiers: c.tiers,
     paused: c.paused ?? false,
   })),
   rewards: REWARDS.map((r) => ({ cost: r.pointsCost, stock: r.stock, active: r.active })),
-};
+});
+
+export const MODEL_CONFIG = modelConfig(START);

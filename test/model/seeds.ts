@@ -106,6 +106,16 @@ export const SEEDS: Seed[] = [
     expect: { m0: { balance: 0 } },
   },
   {
+    name: "concurrent: two lots of one member created at the same instant",
+    found:
+      "shrunk from a concurrent run (a harness fault, not the system's): equal expiry instants are consumed in id order, " +
+      "so the serial order that explains a group must also explain the order of the member's rows",
+    commands: [
+      { c: "parallel", items: [{ c: "login", m: 0, ref: 0 }, { c: "purchase", m: 0, ref: 0, cents: 9_435 }, { c: "refund", pick: 0, ref: 0, share: 300 }] },
+      { c: "redeem", m: 0, ref: 1, reward: 0 },
+    ],
+  },
+  {
     name: "F1: reversing a credit whose points all expired",
     found:
       "F1: a referral whose lot expired in full, reversed by staff, answered 422 unprocessable; " +

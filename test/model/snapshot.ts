@@ -40,6 +40,8 @@ export interface MemberView {
   tierSpend12m: number;
   expiringSoon: string[];
   checkIns: string[];
+  /** The member's rows in the order of their ids: it breaks FIFO ties, and a serial order must explain it. */
+  order: string[];
 }
 
 export interface Snapshot {
@@ -81,6 +83,7 @@ export function modelSnapshot(state: ModelState): Snapshot {
       checkIns: [...state.members.get(name)!.checkIns]
         .map(([day, c]) => `${day}:${c.streak}:${c.row}`)
         .sort(),
+      order: state.rows.filter((r) => r.member === name).map((r) => r.key),
     };
   }
   const rows: Record<string, RowView> = {};
@@ -167,6 +170,7 @@ export async function systemSnapshot(db: Db, world: World, now: number): Promise
         .filter((c) => Number(c.member_id) === id)
         .map((c) => `${c.day}:${c.streak}:${c.transaction_id === null ? null : keyOf.get(Number(c.transaction_id))}`)
         .sort(),
+      order: txRows.filter((r) => Number(r.member_id) === id).map((r) => keyOf.get(Number(r.id))!),
     };
   });
 

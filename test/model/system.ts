@@ -41,15 +41,15 @@ export type Fixtures = Omit<World, "memberIds" | "memberNames">;
  * Once per database: the tier bonuses, campaigns and rewards (resetData keeps them). Returns the ids
  * of the campaigns and rewards; the members come with each sequence (startWorld).
  */
-export async function prepareDatabase(db: Db): Promise<Fixtures> {
-  const now = new Date(START);
+export async function prepareDatabase(db: Db, start = START): Promise<Fixtures> {
+  const now = new Date(start);
   const tiers = MODEL_CONFIG.tiers.map((t) => ({ code: t.code, minSpend12m: t.minSpend12m, earnMultiplier: TIER_BONUS[t.code] }));
   await updateTierSettings(db, staff, { tiers }, { now });
   const campaignIds: number[] = [];
   for (const c of CAMPAIGNS) {
     const created = await createCampaign(
       db,
-      { name: c.name, multiplier: c.multiplier, startsAt: iso(START + c.fromDay * DAY), endsAt: iso(START + c.toDay * DAY), eventTypes: c.eventTypes, tiers: c.tiers },
+      { name: c.name, multiplier: c.multiplier, startsAt: iso(start + c.fromDay * DAY), endsAt: iso(start + c.toDay * DAY), eventTypes: c.eventTypes, tiers: c.tiers },
       { actor: staff, now },
     );
     if (c.paused) await pauseCampaign(db, created.id, { actor: staff, now });

@@ -14,7 +14,7 @@ import { badDate, badId, badInt, controlText, printableId, unicode, wrongType } 
  * The two batch edges the route fuzzer does not reach: CSV member imports and stream entries. A bad
  * row or entry must fail alone, be reported, and never reach PostgreSQL in a form it refuses.
  */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 15);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 10);
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -26,7 +26,7 @@ import { ACTIONS, KNOWN_MEMBER, PAGES, pageSearch, ROUTES, type RoutePayload, ty
  * `npm run fuzz:input -- --runs N` for the long run); FUZZ_REPORT writes the tallies as JSON.
  */
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 15);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 10);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 const APP = path.resolve(import.meta.dirname, "../../app");
 

@@ -23,9 +23,9 @@ export type RouteHandler<P extends Params> = (request: Request, route: { params:
  * that is a dynamic parameter's value is replaced by the parameter's name, so the label's values
  * are the routes, not the members.
  */
-export function routeTemplate(pathname: string, params: Params): string {
+export function routeTemplate(pathname: string, params: Params | undefined): string {
   const names = new Map<string, string>();
-  for (const [name, value] of Object.entries(params)) {
+  for (const [name, value] of Object.entries(params ?? {})) {
     if (typeof value === "string") names.set(encodeURIComponent(value), name);
   }
   if (names.size === 0) return pathname;

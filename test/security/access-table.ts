@@ -124,6 +124,7 @@ export const PAGES: Record<string, PageCell> = {
   "(staff)/staff/rewards/page.tsx": { allow: MARKETING },
   "(staff)/staff/rewards/[id]/page.tsx": { allow: MARKETING, params: (fx) => ({ id: String(fx.rewardId) }) },
   "(staff)/staff/tiers/page.tsx": { allow: MARKETING },
+  "(staff)/staff/program/page.tsx": { allow: MARKETING },
 };
 
 const campaignForm = (fx: Fixtures): Form => ({
@@ -193,6 +194,9 @@ export const ACTIONS: Record<string, Record<string, ActionCell>> = {
     updateRewardAction: { allow: MARKETING, returns: "state", form: (fx) => ({ ...rewardForm(fx), id: String(fx.rewardId) }) },
     toggleRewardAction: { allow: MARKETING, returns: "state", form: (fx) => ({ id: String(fx.rewardId), active: "false" }) },
   },
+  "(staff)/staff/program/actions.ts": {
+    programAction: { allow: MARKETING, returns: "state", form: () => ({ pendingDays: "14", holdTtlSeconds: "900", reason: "Matrix: program settings" }) },
+  },
   "(staff)/staff/tiers/actions.ts": {
     tiersAction: {
       allow: MARKETING,
@@ -223,6 +227,21 @@ export const ROUTES: Record<string, RouteRow> = {
   },
   "api/v1/holds/[holdId]/capture/route.ts": { POST: { allow: key("redemptions:write"), request: () => ({ params: { holdId: "999999" }, ...json({}) }) } },
   "api/v1/holds/[holdId]/void/route.ts": { POST: { allow: key("redemptions:write"), request: () => ({ params: { holdId: "999999" } }) } },
+  // Points transfers between members (issue 12).
+  "api/v1/members/[externalId]/transfers/route.ts": {
+    POST: { allow: key("redemptions:write"), request: (fx) => ({ params: { externalId: fx.memberExternalId }, ...json({ toMemberExternalId: "matrix-nobody", points: 10, referenceId: `matrix-transfer-${fx.n()}` }) }) },
+  },
+  "api/v1/program/route.ts": { GET: { allow: key("program:write") }, PATCH: { allow: key("program:write"), request: () => json({ pendingDays: 14 }) } },
+  // Webhook endpoints: an endpoint that does not exist is 404 to an allowed key, still not a refusal.
+  "api/v1/webhook-endpoints/route.ts": {
+    GET: { allow: key("webhooks:write") },
+    POST: { allow: key("webhooks:write"), request: (fx) => json({ url: `https://hooks.example/matrix-${fx.n()}`, eventTypes: ["points.earned"] }) },
+  },
+  "api/v1/webhook-endpoints/[id]/route.ts": {
+    GET: { allow: key("webhooks:write"), request: () => ({ params: { id: "999999" } }) },
+    PATCH: { allow: key("webhooks:write"), request: () => ({ params: { id: "999999" }, ...json({ active: false }) }) },
+    DELETE: { allow: key("webhooks:write"), request: () => ({ params: { id: "999999" } }) },
+  },
   "api/v1/campaigns/route.ts": {
     GET: { allow: key("campaigns:read") },
     POST: { allow: key("campaigns:write"), request: (fx) => json(campaignBody(fx)) },
@@ -240,6 +259,7 @@ export const ROUTES: Record<string, RouteRow> = {
   "api/cron/expiry-reminders/route.ts": { GET: { allow: ["cron"] } },
   "api/cron/ledger-snapshot/route.ts": { GET: { allow: ["cron"] } },
   "api/cron/recalculate-tiers/route.ts": { GET: { allow: ["cron"] } },
+  "api/cron/vest-points/route.ts": { GET: { allow: ["cron"] } },
   // Auth.js's own endpoints: public by nature (the session, the CSRF token, the providers).
   "api/auth/[...nextauth]/route.ts": {
     GET: { allow: "everyone", request: () => ({ params: { nextauth: ["session"] } }) },

@@ -14,5 +14,8 @@ export async function register(): Promise<void> {
     installPeerAddressHook();
     const { startCacheInvalidation } = await import("@/lib/cache/invalidation");
     await startCacheInvalidation();
+    // On the embedded PGlite database (one process only) the server delivers webhooks itself.
+    const { startEmbeddedWebhookDelivery } = await import("@/lib/webhooks/embedded-delivery");
+    startEmbeddedWebhookDelivery();
   }
 }

@@ -12,6 +12,7 @@ const LINKS: readonly { href: string; label: string; permission?: Permission }[]
   { href: "/staff/reports", label: "Reports", permission: "reports:read" },
   { href: "/staff/dead-letters", label: "Dead letters", permission: "dead-letters:read" },
   { href: "/staff/api-keys", label: "API keys", permission: "api-keys:manage" },
+  { href: "/staff/webhooks", label: "Webhooks", permission: "webhooks:manage" },
   { href: "/staff/accounts", label: "Staff", permission: "staff:manage" },
 ];
 

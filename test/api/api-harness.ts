@@ -29,7 +29,7 @@ export async function createApiHarness(): Promise<ApiHarness> {
     t,
     key,
     // Names are unique among active keys: each call gets its own.
-    keyWith: async (scopes) => (await createApiKey(t.db, { name: `scoped-${scopes.join("+")}-${++keys}`, scopes })).key,
+    keyWith: async (scopes) => (await createApiKey(t.db, { name: `scoped-${++keys}-${scopes.join("+")}`.slice(0, 100), scopes })).key,
     async close() {
       setDbHandle(undefined);
       await setCacheStore(undefined)?.close();

@@ -125,6 +125,7 @@ export const PAGES: Record<string, PageCell> = {
   "(staff)/staff/rewards/[id]/page.tsx": { allow: MARKETING, params: (fx) => ({ id: String(fx.rewardId) }) },
   "(staff)/staff/tiers/page.tsx": { allow: MARKETING },
   "(staff)/staff/program/page.tsx": { allow: MARKETING },
+  "(staff)/staff/webhooks/page.tsx": { allow: ADMIN },
 };
 
 const campaignForm = (fx: Fixtures): Form => ({
@@ -194,6 +195,8 @@ export const ACTIONS: Record<string, Record<string, ActionCell>> = {
     updateRewardAction: { allow: MARKETING, returns: "state", form: (fx) => ({ ...rewardForm(fx), id: String(fx.rewardId) }) },
     toggleRewardAction: { allow: MARKETING, returns: "state", form: (fx) => ({ id: String(fx.rewardId), active: "false" }) },
   },
+  // A delivery that does not exist is "not found" to an admin, still not a refusal.
+  "(staff)/staff/webhooks/actions.ts": { redeliverWebhookAction: { allow: ADMIN, returns: "state", form: () => ({ id: "999999" }) } },
   "(staff)/staff/program/actions.ts": {
     programAction: { allow: MARKETING, returns: "state", form: () => ({ pendingDays: "14", holdTtlSeconds: "900", reason: "Matrix: program settings" }) },
   },

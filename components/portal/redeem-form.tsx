@@ -55,6 +55,12 @@ export function RedeemForm({ available, rewards, locale }: { available: number; 
               {state.duplicate ? "This redemption was already done: " : "Done! "}
               {formatPoints(state.points, locale)} points redeemed{state.rewardName ? ` for ${state.rewardName}` : ""}. Your
               new balance is {formatPoints(state.availablePoints, locale)} points.
+              {state.couponCode ? (
+                <>
+                  {" "}
+                  Your code: <code className="rounded bg-white px-1 font-mono" data-testid="coupon-code">{state.couponCode}</code>
+                </>
+              ) : null}
             </Alert>
           </div>
         ) : null}

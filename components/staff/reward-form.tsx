@@ -27,6 +27,26 @@ export function RewardForm({
         <StaffField label="Available until (UTC)" name="endsAt" type="datetime-local" defaultValue={reward?.endsAt ? localInputValue(reward.endsAt, "UTC") : undefined} />
       </div>
       <input type="hidden" name="timeZone" value="UTC" />
+      {reward ? (
+        <input type="hidden" name="kind" value={reward.kind} />
+      ) : (
+        <label className="block text-sm font-medium text-slate-800">
+          Kind
+          <select name="kind" defaultValue="item" className="mt-1 block min-h-11 w-full rounded-lg border border-slate-300 px-3">
+            <option value="item">Item (the shop hands it over)</option>
+            <option value="coupon">Coupon (each redemption gets a code)</option>
+          </select>
+        </label>
+      )}
+      {!reward || reward.kind === "coupon" ? (
+        <StaffField
+          label="Coupon code prefix"
+          name="codePrefix"
+          hint="Coupons: codes are generated as PREFIX-XXXXXXXXXX when the uploaded pool is empty. Empty: only uploaded codes."
+          defaultValue={reward?.codePrefix ?? undefined}
+        />
+      ) : null}
+      {!reward ? <StaffTextarea label="Coupon codes (one per line or a CSV's first column)" name="codes" /> : null}
       <label className="flex items-center gap-2 text-sm text-slate-800">
         <input type="checkbox" name="active" defaultChecked={reward?.active ?? true} className="h-4 w-4 accent-indigo-700" />
         Active (members can redeem it in its window)

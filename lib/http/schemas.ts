@@ -148,6 +148,7 @@ export const redemptionResultSchema = z
     points: z.number().int(),
     availablePoints: z.number().int(),
     duplicate: z.boolean(),
+    couponCode: z.string().optional().meta({ description: "A coupon reward's code, given to this redemption only (the same on a replay)" }),
   })
   .meta({ id: "RedemptionResult" });
 

@@ -16,6 +16,8 @@ export const API_SCOPES = [
   "campaigns:write",
   "program:write",
   "webhooks:write",
+  "rewards:read",
+  "rewards:write",
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 

@@ -3,6 +3,7 @@ import type { Db, Tx } from "@/db/client";
 import { applyBalanceChanges, lockBalances } from "@/db/queries/balances";
 import { insertAllocations, openLots, setLotRemaining } from "@/db/queries/lots";
 import { getMemberByExternalId, getMemberById } from "@/db/queries/members";
+import { couponCodeOf, issueCouponCode } from "@/db/queries/coupons";
 import { liveHolds } from "@/db/queries/holds";
 import { findByReferences } from "@/db/queries/transactions";
 import { pointTransactions, rewards, type Member, type Reward } from "@/db/schema";
@@ -33,6 +34,8 @@ export interface RedeemResult {
   /** Points the member can use after the redemption (on a replay: now). */
   availablePoints: number;
   duplicate: boolean;
+  /** A coupon reward's code, given to this redemption only (on a replay: the same code). */
+  couponCode?: string;
 }
 
 export async function resolveMember(ex: Db | Tx, input: { memberExternalId?: string; memberId?: number }): Promise<Member> {
@@ -116,12 +119,17 @@ export async function redeemPointsInTx(
       const field = (input.rewardId ?? null) !== previous.rewardId ? "rewardId" : input.points !== undefined && input.points !== -previous.amount ? "points" : "payload";
       throw new LoyaltyError("idempotency_conflict", `This referenceId was already used for another redemption (its ${field} differs).`, { field });
     }
-    return { memberId: null, result: { transactionId: previous.id, points: -previous.amount, availablePoints: balance - pastDue - held, duplicate: true } };
+    const code = previous.rewardId === null ? null : await couponCodeOf(tx, previous.id);
+    return {
+      memberId: null,
+      result: { transactionId: previous.id, points: -previous.amount, availablePoints: balance - pastDue - held, duplicate: true, ...(code ? { couponCode: code } : {}) },
+    };
   }
 
   let points: number;
+  let reward: Reward | null = null;
   if (input.rewardId !== undefined) {
-    const reward = await loadReward(tx, input.rewardId, now);
+    reward = await loadReward(tx, input.rewardId, now);
     points = input.points ?? reward.pointsCost;
     if (points !== reward.pointsCost) {
       throw new LoyaltyError("validation_failed", `This reward costs ${reward.pointsCost} points.`, { field: "points" });
@@ -166,5 +174,9 @@ export async function redeemPointsInTx(
   await setLotRemaining(tx, new Map(allocations.map((a) => [a.lotId, byId.get(a.lotId)!.remaining - a.points])));
   await insertAllocations(tx, allocations.map((a) => ({ transactionId: row.id, ...a })));
   await applyBalanceChanges(tx, new Map([[member.id, { points: -points, earned: 0, redeemed: points, spend: 0 }]]));
-  return { memberId: member.id, result: { transactionId: row.id, points, availablePoints: balance - points - pastDue - held, duplicate: false } };
+  const couponCode = reward?.kind === "coupon" ? await issueCouponCode(tx, reward, row.id, member.id, now) : null;
+  return {
+    memberId: member.id,
+    result: { transactionId: row.id, points, availablePoints: balance - points - pastDue - held, duplicate: false, ...(couponCode ? { couponCode } : {}) },
+  };
 }

@@ -1,6 +1,7 @@
 import { desc, eq, lt } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, Executor } from "@/db/client";
+import { addPoolCodes } from "@/db/queries/coupons";
 import { rewards, type Reward } from "@/db/schema";
 import { writeAudit } from "./audit";
 import { instantIn, isTimeZone } from "./campaign-input";
@@ -36,6 +37,9 @@ export const rewardInputSchema = z
     startsAt: optionalText(40),
     endsAt: optionalText(40),
     timeZone: z.string().trim().max(64).refine(isTimeZone, "must be an IANA time zone").default("UTC"),
+    kind: z.enum(["item", "coupon"]).default("item"),
+    /** Coupons only: generate `<prefix>-<random>` codes when the pool is empty. */
+    codePrefix: optionalText(16).refine((v) => v == null || /^[A-Za-z0-9-]+$/.test(v), "must be letters, digits and dashes"),
     active: z
       .union([z.boolean(), z.enum(["on", "true", "false"])])
       .optional()
@@ -73,6 +77,8 @@ function rewardColumnsOf(input: unknown) {
     pointsCost: fields.pointsCost,
     stock: fields.stock,
     active: fields.active,
+    kind: fields.kind,
+    codePrefix: fields.kind === "coupon" ? (fields.codePrefix ?? null) : null,
     ...resolveRewardWindow(fields),
   };
 }
@@ -86,19 +92,37 @@ function snapshot(r: Reward) {
     startsAt: r.startsAt?.toISOString() ?? null,
     endsAt: r.endsAt?.toISOString() ?? null,
     imageUrl: r.imageUrl,
+    kind: r.kind,
+    codePrefix: r.codePrefix,
   };
 }
 
-export async function createReward(db: Db, input: unknown, ctx: { actor: Actor; now?: Date }): Promise<Reward> {
+/**
+ * Creates a reward, with the first codes of a coupon's pool (`codes`) in the same transaction.
+ * A coupon needs codes or a codePrefix, or it could never be redeemed.
+ */
+export async function createReward(db: Db, input: unknown, ctx: { actor: Actor; now?: Date; codes?: readonly string[] }): Promise<Reward> {
   authorize(ctx.actor, "rewards:write");
   const now = ctx.now ?? new Date();
   const columns = rewardColumnsOf(input);
+  const codes = ctx.codes ?? [];
+  if (codes.length > 0 && columns.kind !== "coupon") throw new LoyaltyError("validation_failed", "Only a coupon reward takes codes.", { field: "codes" });
+  if (columns.kind === "coupon" && codes.length === 0 && !columns.codePrefix) {
+    throw new LoyaltyError("validation_failed", "A coupon reward needs codes or a code prefix to generate them.", { field: "codePrefix" });
+  }
   return db.transaction(async (tx) => {
     const [reward] = await tx
       .insert(rewards)
       .values({ ...columns, createdAt: now, updatedAt: now })
       .returning();
-    await writeAudit(tx, { actor: ctx.actor, action: "reward.create", targetType: "reward", targetId: reward!.id, after: snapshot(reward!) });
+    const added = await addPoolCodes(tx, reward!.id, codes, now);
+    await writeAudit(tx, {
+      actor: ctx.actor,
+      action: "reward.create",
+      targetType: "reward",
+      targetId: reward!.id,
+      after: { ...snapshot(reward!), ...(codes.length > 0 ? { codesAdded: added } : {}) },
+    });
     return reward!;
   });
 }
@@ -112,6 +136,7 @@ export async function updateReward(db: Db, id: number, input: unknown, ctx: { ac
   return db.transaction(async (tx) => {
     const [before] = await tx.select().from(rewards).where(eq(rewards.id, id)).for("update");
     if (!before) throw new LoyaltyError("reward_not_found", `No reward ${id}`);
+    if (columns.kind !== before.kind) throw new LoyaltyError("validation_failed", "A reward's kind cannot change.", { field: "kind" });
     const [after] = await tx
       .update(rewards)
       .set({ ...columns, updatedAt: now })
@@ -155,7 +180,7 @@ export async function listRewards(
   actor: Actor,
   page: { cursor?: number | null; limit?: number } = {},
 ): Promise<{ items: Reward[]; nextCursor: number | null }> {
-  authorize(actor, "rewards:write");
+  authorize(actor, "rewards:read");
   const limit = Math.min(page.limit ?? 50, 200);
   const rows = await ex
     .select()
@@ -168,7 +193,7 @@ export async function listRewards(
 }
 
 export async function getReward(ex: Executor, actor: Actor, id: number): Promise<Reward> {
-  authorize(actor, "rewards:write");
+  authorize(actor, "rewards:read");
   const [row] = await ex.select().from(rewards).where(eq(rewards.id, id));
   if (!row) throw new LoyaltyError("reward_not_found", `No reward ${id}`);
   return row;

@@ -16,7 +16,8 @@ export type Actor =
 const PERMISSIONS = {
   "campaigns:read": { roles: ["marketing", "admin"], scopes: ["campaigns:read", "campaigns:write"] },
   "campaigns:write": { roles: ["marketing", "admin"], scopes: ["campaigns:write"] },
-  "rewards:write": { roles: ["marketing", "admin"], scopes: [] },
+  "rewards:read": { roles: ["marketing", "admin"], scopes: ["rewards:read", "rewards:write"] },
+  "rewards:write": { roles: ["marketing", "admin"], scopes: ["rewards:write"] },
   "tiers:write": { roles: ["marketing", "admin"], scopes: [] },
   "program:write": { roles: ["marketing", "admin"], scopes: ["program:write"] },
   "members:support": { roles: ["support", "admin"], scopes: [] },

@@ -26,6 +26,35 @@ import {
 import type { ApiScope } from "@/lib/loyalty/api-keys";
 import { programChangeSchema } from "@/lib/loyalty/program-settings";
 
+const catalogRewardSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    description: z.string(),
+    pointsCost: z.number().int(),
+    kind: z.enum(["item", "coupon"]),
+    stock: z.number().int().nullable().meta({ description: "Items: null = unlimited" }),
+    active: z.boolean(),
+    startsAt: z.string().nullable(),
+    endsAt: z.string().nullable(),
+    poolSize: z.number().int().nullable().meta({ description: "Coupons: codes left in the pool" }),
+    codePrefix: z.string().nullable(),
+  })
+  .meta({ id: "Reward" });
+
+const rewardWriteSchema = z
+  .object({
+    name: z.string().max(120),
+    pointsCost: z.number().int().min(1),
+    kind: z.enum(["item", "coupon"]).optional(),
+    codes: z.array(z.string().max(64)).max(10_000).optional().meta({ description: "Coupons: codes to add to the pool" }),
+    codePrefix: z.string().max(16).optional(),
+    stock: z.number().int().min(0).nullable().optional(),
+    active: z.boolean().optional(),
+    description: z.string().max(2000).optional(),
+  })
+  .meta({ id: "RewardWrite" });
+
 const programViewSchema = z
   .object({
     pendingDays: z.number().int().meta({ description: "Return window in days: a purchase's points are pending until it closes (0 = off)" }),
@@ -182,6 +211,38 @@ function registerCorePaths(registry: OpenAPIRegistry): void {
       409: error("insufficient_points, reference_conflict or idempotency_conflict"),
       422: error("limit_exceeded (per transfer or per 24 hours, programme settings), or a transfer to oneself"),
     },
+  });
+  registerApiPath(registry, "rewards:read", {
+    method: "get",
+    path: "/api/v1/rewards",
+    operationId: "listRewards",
+    summary: "The reward catalog, newest first (coupons with the codes left in their pool)",
+    request: { query: z.object({ cursor: z.string().optional(), limit: z.string().optional() }) },
+    responses: { 200: json(z.object({ items: z.array(catalogRewardSchema), nextCursor: z.string().nullable() }), "A page of rewards") },
+  });
+  registerApiPath(registry, "rewards:write", {
+    method: "post",
+    path: "/api/v1/rewards",
+    operationId: "createReward",
+    summary: "Create a reward: an item, or a coupon with its first codes (`codes`) or a `codePrefix` to generate them",
+    request: { body: { required: true, content: { "application/json": { schema: rewardWriteSchema } } } },
+    responses: { 201: json(catalogRewardSchema, "Created") },
+  });
+  registerApiPath(registry, "rewards:read", {
+    method: "get",
+    path: "/api/v1/rewards/{id}",
+    operationId: "getReward",
+    summary: "One reward",
+    request: { params: z.object({ id: z.string() }) },
+    responses: { 200: json(catalogRewardSchema, "The reward"), 404: error("reward_not_found") },
+  });
+  registerApiPath(registry, "rewards:write", {
+    method: "patch",
+    path: "/api/v1/rewards/{id}",
+    operationId: "changeReward",
+    summary: "Change a reward (the fields given; its kind never changes) and add codes to a coupon's pool",
+    request: { params: z.object({ id: z.string() }), body: { required: true, content: { "application/json": { schema: rewardWriteSchema.partial() } } } },
+    responses: { 200: json(catalogRewardSchema, "The reward after the change"), 404: error("reward_not_found") },
   });
   registerApiPath(registry, "program:write", {
     method: "get",

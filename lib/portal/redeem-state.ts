@@ -4,5 +4,5 @@ export type RedeemField = "mode" | "points" | "rewardId" | "idempotencyKey";
 
 export type RedeemState = FormState<
   RedeemField,
-  { transactionId: number; points: number; availablePoints: number; duplicate: boolean; rewardName?: string }
+  { transactionId: number; points: number; availablePoints: number; duplicate: boolean; rewardName?: string; couponCode?: string }
 >;

@@ -87,6 +87,7 @@ export async function redeemForUser(
       availablePoints: result.availablePoints,
       duplicate: result.duplicate,
       rewardName,
+      ...(result.couponCode ? { couponCode: result.couponCode } : {}),
     };
   } catch (error) {
     if (!isLoyaltyError(error)) throw error;

@@ -6,6 +6,8 @@ import { RewardForm } from "@/components/staff/reward-form";
 import { RowAction } from "@/components/staff/row-action";
 import { Badge, Table, Td } from "@/components/staff/table";
 import { getDb } from "@/db/client";
+import { poolSize } from "@/db/queries/coupons";
+import { LOW_POOL } from "@/lib/loyalty/coupon-rewards";
 import { listRewards } from "@/lib/loyalty/rewards";
 import { requireStaff } from "../staff-session";
 import { createRewardAction, toggleRewardAction } from "./actions";
@@ -17,6 +19,7 @@ export default async function RewardsPage({ searchParams }: { searchParams: Prom
   const { actor } = await requireStaff("rewards:write");
   const { cursor } = await searchParams;
   const page = await listRewards(getDb(), actor, { cursor: cursor && /^\d{1,15}$/.test(cursor) ? Number(cursor) : null });
+  const pools = new Map(await Promise.all(page.items.filter((r) => r.kind === "coupon").map(async (r) => [r.id, await poolSize(getDb(), r.id)] as const)));
   return (
     <>
       <PageHeader title="Reward catalog" description="What members can redeem their points for. Stock is taken in the same transaction as the redemption and never goes below zero." />
@@ -37,7 +40,17 @@ export default async function RewardsPage({ searchParams }: { searchParams: Prom
                   </div>
                 </Td>
                 <Td numeric>{points(r.pointsCost)}</Td>
-                <Td numeric>{r.stock === null ? "unlimited" : points(r.stock)}</Td>
+                <Td numeric>
+                  {r.kind === "coupon" ? (
+                    <span className={(pools.get(r.id) ?? 0) < LOW_POOL && !r.codePrefix ? "font-semibold text-red-700" : undefined}>
+                      {points(pools.get(r.id) ?? 0)} codes{(pools.get(r.id) ?? 0) < LOW_POOL && !r.codePrefix ? " (low)" : ""}
+                    </span>
+                  ) : r.stock === null ? (
+                    "unlimited"
+                  ) : (
+                    points(r.stock)
+                  )}
+                </Td>
                 <Td className="text-xs whitespace-nowrap">
                   {r.startsAt || r.endsAt ? `${dateTime(r.startsAt)} – ${dateTime(r.endsAt)}` : "always"}
                 </Td>

@@ -15,8 +15,8 @@ export const POST = apiRoute<{ externalId: string }>("redemptions:write", async 
   const { externalId } = parseInput(memberParamsSchema, params);
   const input = parseInput(redemptionRequestSchema, await readJsonBody(request));
   const result = await redeemPoints(db, { memberExternalId: externalId, ...input }, { now, actor });
-  const { transactionId, points, availablePoints, duplicate } = result;
-  return json({ transactionId, points, availablePoints, duplicate }, duplicate ? 200 : 201);
+  const { transactionId, points, availablePoints, duplicate, couponCode } = result;
+  return json({ transactionId, points, availablePoints, duplicate, ...(couponCode ? { couponCode } : {}) }, duplicate ? 200 : 201);
 });
 
 // Other methods answer 405 method_not_allowed (JSON, with Allow), not Next.js's empty 405.

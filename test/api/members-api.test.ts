@@ -65,6 +65,8 @@ describe("GET /api/v1/members/{externalId}", () => {
       name: null,
       tier: "bronze",
       availablePoints: 0,
+      heldPoints: 0,
+      pendingPoints: 0,
       totalEarned: 0,
       totalRedeemed: 0,
       tierSpend12m: 0,

@@ -194,6 +194,8 @@ export const ACTIONS: Record<string, Record<string, ActionCell>> = {
     createRewardAction: { allow: MARKETING, returns: "state", form: rewardForm },
     updateRewardAction: { allow: MARKETING, returns: "state", form: (fx) => ({ ...rewardForm(fx), id: String(fx.rewardId) }) },
     toggleRewardAction: { allow: MARKETING, returns: "state", form: (fx) => ({ id: String(fx.rewardId), active: "false" }) },
+    // An item takes no codes: a validation message to an allowed role, still not a refusal.
+    addCouponCodesAction: { allow: MARKETING, returns: "state", form: (fx) => ({ id: String(fx.rewardId), codes: "MATRIX-1" }) },
   },
   // A delivery that does not exist is "not found" to an admin, still not a refusal.
   "(staff)/staff/webhooks/actions.ts": { redeliverWebhookAction: { allow: ADMIN, returns: "state", form: () => ({ id: "999999" }) } },
@@ -244,6 +246,15 @@ export const ROUTES: Record<string, RouteRow> = {
     GET: { allow: key("webhooks:write"), request: () => ({ params: { id: "999999" } }) },
     PATCH: { allow: key("webhooks:write"), request: () => ({ params: { id: "999999" }, ...json({ active: false }) }) },
     DELETE: { allow: key("webhooks:write"), request: () => ({ params: { id: "999999" } }) },
+  },
+  // The rewards catalog (issue 12).
+  "api/v1/rewards/route.ts": {
+    GET: { allow: key("rewards:read") },
+    POST: { allow: key("rewards:write"), request: (fx) => json({ name: `Matrix reward ${fx.n()}`, pointsCost: 10 }) },
+  },
+  "api/v1/rewards/[id]/route.ts": {
+    GET: { allow: key("rewards:read"), request: (fx) => ({ params: { id: String(fx.rewardId) } }) },
+    PATCH: { allow: key("rewards:write"), request: (fx) => ({ params: { id: String(fx.rewardId) }, ...json({ pointsCost: 11 }) }) },
   },
   "api/v1/campaigns/route.ts": {
     GET: { allow: key("campaigns:read") },

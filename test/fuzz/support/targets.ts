@@ -130,6 +130,14 @@ const campaignFields = {
   tiers: { ok: fc.constant(["gold"]), bad: fc.oneof(fc.constant(["platinum"]), fc.constant("gold"), fc.array(controlText, { minLength: 1, maxLength: 2 })) },
 };
 
+const rewardFields = {
+  name: { ok: unicode, bad: fc.oneof(controlText, longText, wrongType, fc.constantFrom("", "x".repeat(121))) },
+  pointsCost: { ok: fc.integer({ min: 1, max: 1_000 }), bad: badInt },
+  kind: { ok: fc.constant("item"), bad: fc.oneof(wrongType, fc.constantFrom("gift", "", "COUPON")) },
+  codes: { ok: fc.constant(undefined), bad: fc.oneof(wrongType, fc.array(fc.oneof(controlText, fc.constantFrom("", "a b", "x".repeat(65))), { minLength: 1, maxLength: 3 })) },
+  codePrefix: { ok: fc.constant(undefined), bad: fc.oneof(controlText, fc.constantFrom("a b", "x".repeat(17))) },
+};
+
 const externalIdParam = fc.oneof(controlText, fc.constantFrom("", "%", "a b", "x".repeat(201), "é", "..", "__proto__"), fc.string({ maxLength: 300 }));
 const anyExternalId = fc.oneof(fc.constant(KNOWN_MEMBER), externalIdParam);
 const idParam = fc.oneof(nanLike, fc.constantFrom("1e300", "99999999999999999999", "-5", "0", "abc", "__proto__"), controlText, fc.constant("999999"));
@@ -273,6 +281,24 @@ export const ROUTES: Record<string, RouteSpec> = {
     methods: {
       GET: hostileQuery(["pastCursor", "extra"], fc.oneof(nanLike, controlText, fc.constantFrom("1e300", "-1", "0", "99999999999999999999"))).map((q) => ({ query: toQuery(q) })),
       POST: body(objectWithABadField(campaignFields)).map((b) => ({ body: b })),
+    },
+  },
+  "api/v1/rewards/route.ts": {
+    session: "none",
+    auth: "api-key",
+    expect: "refused",
+    methods: {
+      GET: hostileQuery(["cursor", "limit", "extra"], fc.oneof(nanLike, controlText, fc.constantFrom("1e300", "-1", "0", "99999999999999999999"))).map((q) => ({ query: toQuery(q) })),
+      POST: body(objectWithABadField(rewardFields)).map((b) => ({ body: b })),
+    },
+  },
+  "api/v1/rewards/[id]/route.ts": {
+    session: "none",
+    auth: "api-key",
+    expect: "refused",
+    methods: {
+      GET: idParam.map((id) => ({ params: { id } })),
+      PATCH: fc.tuple(idParam, body(objectWithABadField(rewardFields))).map(([id, b]) => ({ params: { id }, body: b })),
     },
   },
   "api/v1/campaigns/[id]/route.ts": {
@@ -510,6 +536,7 @@ export const ACTIONS: Record<string, Record<string, ActionSpec>> = {
     createRewardAction: { session: "admin", form: hostileForm({ "name": "text", "description": "text", "pointsCost": "int", "stock": "int", "imageUrl": "url", "startsAt": "date", "endsAt": "date", "active": "text" }), returns: "state" },
     updateRewardAction: { session: "admin", form: hostileForm({ "id": "id", "name": "text", "description": "text", "pointsCost": "int", "stock": "int", "imageUrl": "url", "startsAt": "date", "endsAt": "date" }), returns: "state" },
     toggleRewardAction: { session: "admin", form: hostileForm({ "id": "id", "active": "text" }), returns: "state" },
+    addCouponCodesAction: { session: "admin", form: hostileForm({ "id": "id", "codes": "text" }), returns: "state" },
   },
   "(staff)/staff/tiers/actions.ts": {
     tiersAction: { session: "admin", form: hostileForm({ "bronze.minSpend": "money", "silver.minSpend": "money", "gold.minSpend": "money", "silver.earnMultiplier": "money", "gold.earnMultiplier": "money", "intent": "text" }), returns: "state" },

@@ -121,11 +121,17 @@ export default async function MemberPage({
             <h2 id="history-heading" className="mb-2 text-lg font-semibold text-slate-900">
               History
             </h2>
-            <Table caption="Ledger transactions, newest first" head={["#", "Date", "Type", "Reference", "Points", "Multiplier", "Expires", ""]} empty="No transactions yet.">
+            <Table caption="Ledger transactions, newest first" head={["#", "Occurred", "Type", "Reference", "Points", "Multiplier", "Expires", ""]} empty="No transactions yet.">
               {history.items.map((tx) => (
                 <tr key={tx.id}>
                   <Td className="text-xs text-slate-600">{tx.id}</Td>
-                  <Td className="whitespace-nowrap">{dateTime(tx.createdAt)}</Td>
+                  <Td className="whitespace-nowrap">
+                    {/* The member's history shows when it happened; staff also see when it was booked. */}
+                    {dateTime(tx.occurredAt)}
+                    {Math.abs(tx.createdAt.getTime() - tx.occurredAt.getTime()) >= 60_000 ? (
+                      <span className="block text-xs text-slate-500">booked {dateTime(tx.createdAt)}</span>
+                    ) : null}
+                  </Td>
                   <Td>
                     <Badge>{tx.type}</Badge>
                   </Td>

@@ -116,7 +116,8 @@ export async function redeemPointsInTx(
       throw new LoyaltyError("reference_conflict", "This referenceId was already used for another member.", { field: "referenceId" });
     }
     if (previous.requestFingerprint && previous.requestFingerprint !== fingerprint) {
-      const field = (input.rewardId ?? null) !== previous.rewardId ? "rewardId" : input.points !== undefined && input.points !== -previous.amount ? "points" : "payload";
+      // In the fingerprint's order (docs/ledger.md, Idempotency): the reward, then the points.
+      const field = (input.rewardId ?? null) !== previous.rewardId ? "rewardId" : input.points !== undefined ? "points" : "payload";
       throw new LoyaltyError("idempotency_conflict", `This referenceId was already used for another redemption (its ${field} differs).`, { field });
     }
     const code = previous.rewardId === null ? null : await couponCodeOf(tx, previous.id);

@@ -266,8 +266,8 @@ export function redeem(state: ModelState, input: RedeemInput): BalanceAnswer {
   const seen = state.byKey.get(key);
   if (seen) {
     const verdict = replay(seen, input.member, req, [
-      ["points", input.points, -seen.amount],
       ["rewardId", input.reward ?? null, seen.reward],
+      ["points", input.points, -seen.amount],
     ]);
     if (verdict !== "duplicate") return verdict;
     return { ok: true, transaction: key, points: -seen.amount, available: availablePoints(state, input.member), duplicate: true };

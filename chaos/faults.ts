@@ -65,6 +65,8 @@ async function firstAckAfter(sys: System, kinds: OpKind[], since: number, timeou
 
 function onWorkerLine(sys: System): (line: string) => void {
   return (line) => {
+    // A fatal line, or Node's own report of an uncaught exception, says why a worker crashed.
+    if (line.includes('"level":60') || (!line.startsWith("{") && /Error|uncaught/.test(line))) sys.log(`worker: ${line.slice(0, 400)}`);
     for (const listener of sys.workerLines) listener(line);
   };
 }

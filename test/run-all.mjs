@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// `npm test`: every suite (Vitest unit + integration, then Playwright end-to-end), each run to the
-// end even when the one before failed, then one closing line that sums them: "N passed, M failed".
+// `npm test`: every suite (Vitest unit + integration, Playwright end-to-end, then the short chaos run:
+// faults injected under load, its checks counted as tests), each run to the end even when the one
+// before failed, then one closing line that sums them: "N passed, M failed".
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "loyalty-tests-"));
-const only = process.argv[2]; // "unit" or "e2e" to run one suite
+const only = process.argv[2]; // "unit", "e2e" or "chaos" to run one suite
 const suites = [];
 
 function run(name, command, args, env, readCounts) {
@@ -39,6 +40,14 @@ if (!only || only === "e2e") {
   run("playwright", "npx", ["playwright", "test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: file }, () => {
     const { stats } = JSON.parse(fs.readFileSync(file, "utf8"));
     return { passed: stats.expected + stats.flaky, failed: stats.unexpected };
+  });
+}
+
+if (!only || only === "chaos") {
+  const file = path.join(outDir, "chaos.json");
+  run("chaos", "npm", ["run", "chaos", "--", "--short"], { CHAOS_JSON_OUTPUT: file }, () => {
+    const { passed, failed } = JSON.parse(fs.readFileSync(file, "utf8"));
+    return { passed, failed };
   });
 }
 

@@ -90,7 +90,13 @@ async function main(): Promise<number> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "loyalty-chaos-"));
   fs.chmodSync(tmp, 0o755); // the postgres user must reach its cluster inside
   if (args["from-head"]) setAppRoot(snapshotHead());
-  const buildMs = build(tmp);
+  let buildMs: number;
+  try {
+    buildMs = build(tmp);
+  } catch (error) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw error;
+  }
 
   const [pgPort, redisPort, appPort] = [await freePort(), await freePort(), await freePort()];
   const pg = await createOwnPostgres(path.join(tmp, "postgres"), pgPort);

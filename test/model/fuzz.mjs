@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run fuzz -- --runs N [--steps M] [--concurrent-runs K] [--seed S] [--no-shrink]`: the model-based
-// runs of test/model with a larger budget than CI's (differential: 25 sequences of up to 30 steps;
-// concurrent: 10 of up to 15). Without --concurrent-runs, the concurrent runs get a third of --runs.
+// runs of test/model with a larger budget than CI's (differential: 50 sequences of up to 30 steps;
+// concurrent: 15 of up to 15). Without --concurrent-runs, the concurrent runs get a third of --runs.
 import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
 

@@ -416,6 +416,8 @@ export function reverse(state: ModelState, input: ReverseInput): ReverseAnswer {
     });
     member.balance += credit;
     if (target.type === "redeem") member.totalRedeemed -= credit;
+    // "a reward redemption's reward gets its item back in stock (stock + 1, unlimited stays null)".
+    if (target.reward !== null && state.stock[target.reward] !== null) state.stock[target.reward]! += 1;
     return { ok: true, transaction: key, reversed: target.key, points: credit, available: availablePoints(state, target.member), duplicate: false };
   }
   // Expiries, refunds and reversals cannot be reversed.

@@ -124,8 +124,9 @@ export const SEEDS: Seed[] = [
   },
   {
     name: "F2: reversing a reward redemption and the stock",
-    found: "F2: a reversed reward redemption put the item back in stock; docs/ledger.md: reward stock is not restocked",
-    open: "F2",
+    found:
+      "F2: a reversed reward redemption put the item back in stock while docs/ledger.md said it is not; " +
+      "the document now says it is (stock + 1), and the model restocks",
     commands: [{ c: "purchase", m: 0, ref: 1, cents: 100_000 }, { c: "redeem", m: 0, ref: 1, reward: 0 }, { c: "reverse", pick: 1 }],
   },
 ];

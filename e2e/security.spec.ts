@@ -180,6 +180,8 @@ test.describe("two-factor authentication", () => {
     const secret = (await page.getByTestId("totp-secret").textContent())!.trim();
     await page.getByLabel("Code from the app").fill(generateSync({ secret, epoch: Math.floor(Date.now() / 1000) - 30 }));
     await page.getByRole("button", { name: "Turn on two-factor" }).click();
+    // The codes arrive with the action's answer: wait for them (allTextContents does not).
+    await expect(page.getByTestId("recovery-codes").locator("li")).toHaveCount(10);
     const codes = await page.getByTestId("recovery-codes").locator("li").allTextContents();
     expect(codes).toHaveLength(10);
 

@@ -115,7 +115,7 @@ describe("npm run cli (against the embedded database)", () => {
     async () => {
       const holder = await holdEmbedded(dir);
       try {
-        const refused = await runCli(["api-key", "create", "--name", "while-held"], { PGLITE_DIR: dir });
+        const refused = await runCli(["api-key", "create", "--name", "while-held", "--scopes", "members:read"], { PGLITE_DIR: dir });
         expect(refused.code).toBe(1);
         expect(refused.stderr).toContain(`The embedded database in ${dir} is in use by process ${holder.pid}`);
         expect(refused.stdout).not.toMatch(/lk_/);
@@ -124,7 +124,7 @@ describe("npm run cli (against the embedded database)", () => {
         await exited(holder);
       }
       expect(fs.existsSync(`${dir}.lock`)).toBe(false);
-      const after = await runCli(["api-key", "create", "--name", "after"], { PGLITE_DIR: dir });
+      const after = await runCli(["api-key", "create", "--name", "after", "--scopes", "members:read"], { PGLITE_DIR: dir });
       expect(after.stderr).toBe("");
       expect(lastLine(after.stdout)).toMatch(KEY_LINE);
     },

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { desc, eq, sql } from "drizzle-orm";
 import { queryRows, type Executor, type Tx } from "@/db/client";
 import { rewardCouponCodes, rewards, type Reward } from "@/db/schema";
+import { pgArray } from "./pg-array";
 import { LoyaltyError } from "@/lib/loyalty/errors";
 
 const ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; // no 0/O, 1/I: read aloud at a till
@@ -45,11 +46,19 @@ export async function couponCodeOf(ex: Executor, transactionId: number): Promise
 
 /** Codes still in a reward's pool. */
 export async function poolSize(ex: Executor, rewardId: number): Promise<number> {
-  const [row] = await queryRows<{ n: number }>(
+  return (await poolSizes(ex, [rewardId])).get(rewardId) ?? 0;
+}
+
+/** Codes still in each reward's pool, one grouped read over reward_coupon_codes_pool_idx (a page of the catalog). */
+export async function poolSizes(ex: Executor, rewardIds: readonly number[]): Promise<Map<number, number>> {
+  if (rewardIds.length === 0) return new Map();
+  const rows = await queryRows<{ reward_id: string | number; n: number }>(
     ex,
-    sql`SELECT count(*)::int AS n FROM reward_coupon_codes WHERE reward_id = ${rewardId} AND transaction_id IS NULL`,
+    sql`SELECT reward_id, count(*)::int AS n FROM reward_coupon_codes
+        WHERE reward_id = ANY(${pgArray([...new Set(rewardIds)])}::bigint[]) AND transaction_id IS NULL
+        GROUP BY reward_id`,
   );
-  return Number(row?.n ?? 0);
+  return new Map(rows.map((r) => [Number(r.reward_id), Number(r.n)]));
 }
 
 /** Adds codes to a reward's pool; answers how many were new (a code already in the pool is skipped). */

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, Executor } from "@/db/client";
-import { addPoolCodes, poolSize } from "@/db/queries/coupons";
+import { addPoolCodes, poolSize, poolSizes } from "@/db/queries/coupons";
 import { rewards, type Reward } from "@/db/schema";
 import { writeAudit } from "./audit";
 import { LoyaltyError } from "./errors";
@@ -69,7 +69,16 @@ export interface CatalogReward {
 }
 
 export async function catalogReward(ex: Executor, reward: Reward): Promise<CatalogReward> {
-  return {
+  return (await catalogRewards(ex, [reward]))[0]!;
+}
+
+/** A page of the catalog, the coupons' pool sizes read in one query. */
+export async function catalogRewards(ex: Executor, list: readonly Reward[]): Promise<CatalogReward[]> {
+  const pools = await poolSizes(
+    ex,
+    list.filter((r) => r.kind === "coupon").map((r) => r.id),
+  );
+  return list.map((reward) => ({
     id: reward.id,
     name: reward.name,
     description: reward.description,
@@ -79,9 +88,9 @@ export async function catalogReward(ex: Executor, reward: Reward): Promise<Catal
     active: reward.active,
     startsAt: reward.startsAt?.toISOString() ?? null,
     endsAt: reward.endsAt?.toISOString() ?? null,
-    poolSize: reward.kind === "coupon" ? await poolSize(ex, reward.id) : null,
+    poolSize: reward.kind === "coupon" ? (pools.get(reward.id) ?? 0) : null,
     codePrefix: reward.codePrefix,
-  };
+  }));
 }
 
 /** A partial change from the catalog API: the fields given replace the reward's, then codes are added. */

@@ -6,7 +6,7 @@ import { RewardForm } from "@/components/staff/reward-form";
 import { RowAction } from "@/components/staff/row-action";
 import { Badge, Table, Td } from "@/components/staff/table";
 import { getDb } from "@/db/client";
-import { poolSize } from "@/db/queries/coupons";
+import { poolSizes } from "@/db/queries/coupons";
 import { LOW_POOL } from "@/lib/loyalty/coupon-rewards";
 import { listRewards } from "@/lib/loyalty/rewards";
 import { requireStaff } from "../staff-session";
@@ -19,7 +19,10 @@ export default async function RewardsPage({ searchParams }: { searchParams: Prom
   const { actor } = await requireStaff("rewards:write");
   const { cursor } = await searchParams;
   const page = await listRewards(getDb(), actor, { cursor: cursor && /^\d{1,15}$/.test(cursor) ? Number(cursor) : null });
-  const pools = new Map(await Promise.all(page.items.filter((r) => r.kind === "coupon").map(async (r) => [r.id, await poolSize(getDb(), r.id)] as const)));
+  const pools = await poolSizes(
+    getDb(),
+    page.items.filter((r) => r.kind === "coupon").map((r) => r.id),
+  );
   return (
     <>
       <PageHeader title="Reward catalog" description="What members can redeem their points for. Stock is taken in the same transaction as the redemption and never goes below zero." />

@@ -6,7 +6,7 @@ import { json } from "@/lib/http/responses";
 import { queryInteger } from "@/lib/http/schemas";
 import { parseInput, searchParamsOf } from "@/lib/http/validate";
 import { apiActor } from "@/lib/loyalty/api-actor";
-import { catalogReward, couponCodesSchema } from "@/lib/loyalty/coupon-rewards";
+import { catalogReward, catalogRewards, couponCodesSchema } from "@/lib/loyalty/coupon-rewards";
 import { createReward, listRewards } from "@/lib/loyalty/rewards";
 
 export const dynamic = "force-dynamic";
@@ -18,7 +18,7 @@ const codesOnly = z.object({ codes: couponCodesSchema.optional() }).passthrough(
 export const GET = apiRoute("rewards:read", async ({ db, apiKey, request }) => {
   const query = parseInput(listQuerySchema, searchParamsOf(request));
   const page = await listRewards(db, apiActor(apiKey), { cursor: query.cursor, limit: query.limit });
-  return json({ items: await Promise.all(page.items.map((r) => catalogReward(db, r))), nextCursor: page.nextCursor === null ? null : String(page.nextCursor) });
+  return json({ items: await catalogRewards(db, page.items), nextCursor: page.nextCursor === null ? null : String(page.nextCursor) });
 });
 
 /** 201 the reward; a coupon takes `codes` (its first pool) or a `codePrefix` to generate them. */

@@ -143,17 +143,22 @@ export const lotAllocations = pgTable(
  * lot's points were redeemable from `vests_at` on whatever the job did; this row is what tells the
  * member (and, later, webhooks) once, and what makes the job idempotent.
  */
-export const lotVestings = pgTable("lot_vestings", {
-  lotId: bigint({ mode: "number" })
-    .primaryKey()
-    .references(() => pointTransactions.id),
-  memberId: bigint({ mode: "number" })
-    .notNull()
-    .references(() => members.id),
-  points: bigint({ mode: "number" }).notNull(),
-  vestedAt: timestamp({ withTimezone: true }).notNull(),
-  recordedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-});
+export const lotVestings = pgTable(
+  "lot_vestings",
+  {
+    lotId: bigint({ mode: "number" })
+      .primaryKey()
+      .references(() => pointTransactions.id),
+    memberId: bigint({ mode: "number" })
+      .notNull()
+      .references(() => members.id),
+    points: bigint({ mode: "number" }).notNull(),
+    vestedAt: timestamp({ withTimezone: true }).notNull(),
+    recordedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  // The vesting job starts from the latest vesting recorded: one probe, not a scan of every row.
+  (t) => [index("lot_vestings_vested_at_idx").on(t.vestedAt)],
+);
 
 /** One row per member per UTC day: makes the daily login award unique and carries the streak. */
 export const loginCheckIns = pgTable(

@@ -1,0 +1,1 @@
+CREATE INDEX "lot_vestings_vested_at_idx" ON "lot_vestings" USING btree ("vested_at");

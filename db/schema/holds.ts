@@ -10,7 +10,8 @@ export type HoldStatus = (typeof holdStatus.enumValues)[number];
  * Points reserved at checkout, captured (as a redemption) at payment or voided. A hold is no ledger
  * row: the points stay in their lots until the capture's redemption takes them, but held points are
  * not available to redemptions or other holds. An active hold past `expires_at` holds nothing any
- * more, without a job: every reader compares with its clock. See docs/ledger.md, Holds.
+ * more, without a job: every reader compares with its clock; the hold-expiry job then records the
+ * lapse once (`expiry_recorded_at`), which is what sends `hold.expired`. See docs/ledger.md, Holds.
  */
 export const pointHolds = pgTable(
   "point_holds",
@@ -31,6 +32,12 @@ export const pointHolds = pgTable(
     decidedAt: timestamp({ withTimezone: true }),
     /** The redemption a capture wrote (its points are the captured ones; the rest was released). */
     captureTransactionId: bigint({ mode: "number" }).references(() => pointTransactions.id),
+    /**
+     * When the hold-expiry job recorded that this hold lapsed unused (it held nothing from
+     * `expires_at` on whatever the job does); set once, on an active hold past its expiry. Its
+     * trigger sends `hold.expired` (drizzle/0024).
+     */
+    expiryRecordedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     unique("point_holds_reference_uq").on(t.referenceId),
@@ -41,6 +48,11 @@ export const pointHolds = pgTable(
           or (${t.status} = 'voided' and ${t.decidedAt} is not null and ${t.captureTransactionId} is null)
           or (${t.status} = 'captured' and ${t.decidedAt} is not null and ${t.captureTransactionId} is not null)`,
     ),
+    check("point_holds_expiry_recorded", sql`${t.expiryRecordedAt} is null or ${t.expiryRecordedAt} >= ${t.expiresAt}`),
+    // The hold-expiry job: active holds past their expiry whose lapse is not recorded yet.
+    index("point_holds_unrecorded_expiry_idx")
+      .on(t.expiresAt)
+      .where(sql`${t.status} = 'active' and ${t.expiryRecordedAt} is null`),
     // A member's live holds, read under the balance lock by every redemption and hold.
     index("point_holds_member_active_idx").on(t.memberId, t.expiresAt).where(sql`${t.status} = 'active'`),
   ],

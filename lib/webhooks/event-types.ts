@@ -1,7 +1,7 @@
 /**
- * The event types the outbox triggers write (drizzle/0021_webhook_outbox_triggers.sql). Issue 12
- * also names points.expiring and hold.expired: neither has a row to trigger on yet (reminders are
- * queued mail, a hold expires by the clock without a write), so they are not sent (docs/webhooks.md).
+ * The event types the outbox triggers write (drizzle/0021_webhook_outbox_triggers.sql, 0024:
+ * points.expiring on each expiry reminder queued, hold.expired when the hold-expiry job records a
+ * lapse). docs/webhooks.md lists each with its payload.
  */
 export const WEBHOOK_EVENT_TYPES = [
   "member.created",
@@ -9,11 +9,13 @@ export const WEBHOOK_EVENT_TYPES = [
   "points.redeemed",
   "points.reversed",
   "points.expired",
+  "points.expiring",
   "points.vested",
   "tier.changed",
   "hold.created",
   "hold.captured",
   "hold.voided",
+  "hold.expired",
   "adjustment.posted",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

@@ -4,6 +4,7 @@ import { GET as expirePoints } from "@/app/api/cron/expire-points/route";
 import { GET as expiryReminders } from "@/app/api/cron/expiry-reminders/route";
 import { GET as ledgerSnapshot } from "@/app/api/cron/ledger-snapshot/route";
 import { GET as vestPoints } from "@/app/api/cron/vest-points/route";
+import { GET as expireHolds } from "@/app/api/cron/expire-holds/route";
 import { GET as recalculateTiers } from "@/app/api/cron/recalculate-tiers/route";
 import { members, pointBalances, pointTransactions } from "@/db/schema";
 import { resetEnvCache } from "@/lib/env";
@@ -17,6 +18,7 @@ const jobs = [
   ["expiry-reminders", expiryReminders],
   ["ledger-snapshot", ledgerSnapshot],
   ["vest-points", vestPoints],
+  ["expire-holds", expireHolds],
 ] as const;
 
 describe.each(jobs)("GET /api/cron/%s", (job, handler) => {

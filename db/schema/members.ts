@@ -11,6 +11,14 @@ export const members = pgTable(
     name: text(),
     tier: tierCode().notNull().default("bronze"),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Set by an erasure (docs/privacy.md): external_id is then the tombstone erased:<id>, email and name null. */
+    erasedAt: timestamp({ withTimezone: true }),
+    /**
+     * HMAC-SHA256 of the external id the member had before its erasure, keyed from AUTH_SECRET
+     * (lib/privacy/erased-id-digest.ts): a repeated erasure naming that id finds the member and
+     * answers the first erasure, while the id itself is gone.
+     */
+    erasedIdDigest: text(),
   },
   (t) => [
     // Support search is a case-insensitive prefix search: text_pattern_ops lets LIKE 'abc%' use the index.
@@ -19,6 +27,8 @@ export const members = pgTable(
     check("members_external_id_length", sql`char_length(${t.externalId}) between 1 and 200`),
     // Tier recalculation visits non-bronze members even without recent spend (they may decay).
     index("members_non_bronze_idx").on(t.id).where(sql`${t.tier} <> 'bronze'`),
+    // A repeated erasure request finds the erased member by the digest of the id it named.
+    index("members_erased_id_digest_idx").on(t.erasedIdDigest).where(sql`${t.erasedIdDigest} is not null`),
   ],
 );
 

@@ -17,6 +17,8 @@ export interface AppMetrics {
   streamPending: Gauge<"shard" | "stream">;
   dbConnections: Gauge<"state">;
   dbPoolMax: Gauge;
+  webhookPending: Gauge;
+  webhookOldestPendingAge: Gauge;
 }
 
 function createMetrics(): AppMetrics {
@@ -70,6 +72,16 @@ function createMetrics(): AppMetrics {
       registers,
     }),
     dbPoolMax: new Gauge({ name: "loyalty_db_pool_max", help: "Connections each process's pool may open (DB_POOL_MAX)", registers }),
+    webhookPending: new Gauge({
+      name: "loyalty_webhook_outbox_pending",
+      help: "Webhook deliveries waiting to be sent (pending, due or retrying) to enabled endpoints",
+      registers,
+    }),
+    webhookOldestPendingAge: new Gauge({
+      name: "loyalty_webhook_outbox_oldest_pending_age_seconds",
+      help: "Age of the oldest webhook delivery still pending to an enabled endpoint (0 when none is)",
+      registers,
+    }),
   };
   onAccrualBatch((batch) => {
     metrics.accrualBatchEvents.observe(batch.events);

@@ -8,6 +8,8 @@ import type { AppMetrics } from "./registry";
 export interface ScrapeSources {
   /** Null on the embedded database (one process; no server to ask). */
   db: Db | null;
+  /** The database whose webhook outbox to measure (the embedded one too: its dev server delivers). */
+  webhooksDb?: Db | null;
   redis?: Redis;
   streamBase: string;
   shards: number;
@@ -71,10 +73,28 @@ async function scrapeConnections(metrics: AppMetrics, db: Db, poolMax: number): 
   metrics.dbPoolMax.set(poolMax);
 }
 
+/**
+ * The webhook backlog, read at scrape time so it covers every delivery process: deliveries pending
+ * to enabled endpoints (a disabled endpoint's wait on purpose) and how long the oldest has waited
+ * since its event was written. Both come from webhook_deliveries_due_idx's rows (status pending),
+ * so the cost is the backlog's size, not the log's.
+ */
+async function scrapeWebhooks(metrics: AppMetrics, db: Db): Promise<void> {
+  const [row] = await queryRows<{ pending: number; oldest_age: number | string | null }>(
+    db,
+    sql`SELECT count(*)::int AS pending, extract(epoch FROM now() - min(d.created_at))::float8 AS oldest_age
+        FROM webhook_deliveries d JOIN webhook_endpoints ep ON ep.id = d.endpoint_id AND ep.enabled
+        WHERE d.status = 'pending'`,
+  );
+  metrics.webhookPending.set(row?.pending ?? 0);
+  metrics.webhookOldestPendingAge.set(Math.max(0, Number(row?.oldest_age ?? 0)));
+}
+
 /** Refreshes the gauges read from outside the process; a source that fails leaves its gauges out of this scrape. */
 export async function refreshScrapeGauges(metrics: AppMetrics, sources: ScrapeSources): Promise<void> {
   await Promise.allSettled([
     sources.redis ? scrapeStreams(metrics, sources.redis, sources.streamBase, sources.shards) : undefined,
     sources.db ? scrapeConnections(metrics, sources.db, sources.poolMax) : undefined,
+    sources.webhooksDb ? scrapeWebhooks(metrics, sources.webhooksDb) : undefined,
   ]);
 }

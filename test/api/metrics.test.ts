@@ -14,6 +14,9 @@ import { setOpsRedis } from "@/lib/metrics/ops-redis";
 import { checkReadiness } from "@/lib/metrics/readiness";
 import { appMetrics } from "@/lib/metrics/registry";
 import { refreshScrapeGauges } from "@/lib/metrics/scrape";
+import { ensureMember } from "@/lib/loyalty/members";
+import { changeWebhookEndpoint, createWebhookEndpoint } from "@/lib/webhooks/endpoints";
+import { sql } from "drizzle-orm";
 import { REDIS_URL, uniqueStream } from "../scale/stream-support";
 import { call, createApiHarness, type ApiHarness } from "./api-harness";
 
@@ -125,6 +128,35 @@ describe("/api/metrics", () => {
     expect(sample(text, "loyalty_db_connections", { state: "active" })).toBeGreaterThanOrEqual(1);
     expect(sample(text, "loyalty_db_connections", { state: "idle" })).toBeGreaterThanOrEqual(0);
     expect(sample(text, "loyalty_db_pool_max")).toBe(10);
+  });
+
+  it("reports the webhook backlog: deliveries pending to enabled endpoints and the oldest one's age", async () => {
+    process.env.METRICS_TOKEN = TOKEN;
+    resetEnvCache();
+    const backlog = async () => {
+      const text = await (await scrape(`Bearer ${TOKEN}`)).text();
+      return [sample(text, "loyalty_webhook_outbox_pending"), sample(text, "loyalty_webhook_outbox_oldest_pending_age_seconds")];
+    };
+    expect(await backlog()).toEqual([0, 0]);
+    const endpoint = await createWebhookEndpoint(h.t.db, { url: "http://127.0.0.1:9/metrics-hook", eventTypes: ["member.created"] }, "test");
+    for (const externalId of ["wh-m1", "wh-m2", "wh-m3"]) await ensureMember(h.t.db, { externalId });
+    // The first event was written 90 s ago, another one 30 s ago; one of the three was delivered already.
+    await h.t.db.execute(sql`UPDATE webhook_deliveries SET created_at = now() - interval '90 seconds' WHERE id = (SELECT min(id) FROM webhook_deliveries)`);
+    await h.t.db.execute(sql`UPDATE webhook_deliveries SET created_at = now() - interval '30 seconds' WHERE id = (SELECT min(id) + 1 FROM webhook_deliveries)`);
+    await h.t.db.execute(sql`UPDATE webhook_deliveries SET status = 'delivered' WHERE id = (SELECT max(id) FROM webhook_deliveries)`);
+    const [pending, age] = await backlog();
+    expect(pending).toBe(2);
+    expect(age).toBeGreaterThanOrEqual(90);
+    expect(age).toBeLessThan(120);
+    // Once the oldest is delivered, the age is the next one's.
+    await h.t.db.execute(sql`UPDATE webhook_deliveries SET status = 'delivered' WHERE id = (SELECT min(id) FROM webhook_deliveries)`);
+    const [pendingAfter, ageAfter] = await backlog();
+    expect(pendingAfter).toBe(1);
+    expect(ageAfter).toBeGreaterThanOrEqual(30);
+    expect(ageAfter).toBeLessThan(60);
+    // A disabled endpoint's deliveries wait on purpose: not a backlog.
+    await changeWebhookEndpoint(h.t.db, endpoint.id, { enabled: false }, "test");
+    expect(await backlog()).toEqual([0, 0]);
   });
 
   it("reports stream lag and pending entries per shard, read from Redis", async () => {

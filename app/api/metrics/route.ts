@@ -25,6 +25,7 @@ export async function GET(request: Request): Promise<Response> {
   const handle = dbHandle();
   await refreshScrapeGauges(metrics, {
     db: handle.kind === "postgres" ? handle.db : null,
+    webhooksDb: handle.db,
     redis: opsRedis(),
     streamBase: EVENTS_STREAM,
     shards: e.EVENT_STREAM_SHARDS,

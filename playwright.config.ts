@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { BASE_URL, databaseUrl, E2E_PORT, SMTP_URL } from "./e2e/support/e2e-env";
+import { BASE_URL, CRON_SECRET, databaseUrl, E2E_PORT, SMTP_URL } from "./e2e/support/e2e-env";
 
 const distDir = process.env.E2E_DIST_DIR ?? ".next-e2e";
 
@@ -50,7 +50,7 @@ export default defineConfig({
       NEXT_DIST_DIR: distDir,
       AUTH_SECRET: "e2e-secret-0123456789abcdef0123456789abcdef",
       AUTH_URL: BASE_URL,
-      CRON_SECRET: "e2e-cron-secret-0123456789abcdef",
+      CRON_SECRET,
       // Verification emails go to the sink the global setup starts; specs read the links from it.
       SMTP_URL,
       LOG_LEVEL: "warn",

@@ -14,6 +14,8 @@ export const E2E_DATABASE = process.env.E2E_DATABASE;
 /** The run's SMTP sink (e2e/support/mail-sink.ts); the app's SMTP_URL points at it. */
 export const SMTP_PORT = Number(process.env.E2E_SMTP_PORT);
 export const SMTP_URL = `smtp://127.0.0.1:${SMTP_PORT}`;
+/** The server's CRON_SECRET (playwright.config.ts), for specs that run the jobs through their routes. */
+export const CRON_SECRET = "e2e-cron-secret-0123456789abcdef";
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 export function databaseUrl(name = E2E_DATABASE): string {

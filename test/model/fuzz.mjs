@@ -2,6 +2,8 @@
 // `npm run fuzz -- --runs N [--steps M] [--concurrent-runs K] [--seed S] [--no-shrink]`: the model-based
 // runs of test/model with a larger budget than CI's (differential: 50 sequences of up to 30 steps;
 // concurrent: 15 of up to 15). Without --concurrent-runs, the concurrent runs get a third of --runs.
+// `npm run fuzz -- --http --runs N [--steps M] [--seed S] [--build]`: the HTTP harness instead, against a
+// next start of its own (test/model/http-run.mjs; CI runs 25 sequences of it in e2e/model-http.spec.ts).
 import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
 
@@ -13,6 +15,8 @@ const { values } = parseArgs({
     "concurrent-steps": { type: "string", default: "15" },
     seed: { type: "string" },
     "no-shrink": { type: "boolean", default: false },
+    http: { type: "boolean", default: false },
+    build: { type: "boolean", default: false },
   },
 });
 const whole = (name, text) => {
@@ -23,6 +27,12 @@ const whole = (name, text) => {
   return text;
 };
 const runs = whole("runs", values.runs);
+if (values.http) {
+  const args = ["test/model/http-run.mjs", "--runs", runs, "--steps", whole("steps", values.steps), ...(values.seed !== undefined ? ["--seed", String(Number(values.seed))] : []), ...(values.build ? ["--build"] : [])];
+  console.log(`model-based runs over HTTP: ${runs} sequences of up to ${values.steps} requests`);
+  const result = spawnSync("node", args, { stdio: "inherit", env: { ...process.env, ...(values["no-shrink"] ? { MODEL_NO_SHRINK: "1" } : {}) } });
+  process.exit(result.status ?? 1);
+}
 const env = {
   ...process.env,
   MODEL_RUNS: runs,

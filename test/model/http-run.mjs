@@ -2,12 +2,12 @@
 // Runs test/model/http.test.ts against a real `next start`: a database of its own (migrated), an API
 // key from the CLI, the app built into .next-model (NEXT_DIST_DIR; `--build` rebuilds it) and
 // started on port 3107 (MODEL_HTTP_PORT), then stopped and the database dropped.
-//   node test/model/http-run.mjs [--build] [--runs N] [--steps M]
+//   node test/model/http-run.mjs [--build] [--runs N] [--steps M] [--seed S]   (npm run fuzz -- --http … calls it)
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 
-const { values } = parseArgs({ options: { build: { type: "boolean", default: false }, runs: { type: "string", default: "30" }, steps: { type: "string", default: "25" } } });
+const { values } = parseArgs({ options: { build: { type: "boolean", default: false }, runs: { type: "string", default: "30" }, steps: { type: "string", default: "25" }, seed: { type: "string" } } });
 const port = process.env.MODEL_HTTP_PORT ?? "3107";
 const admin = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const database = `loyalty_model_http_${process.pid}`;
@@ -45,7 +45,7 @@ try {
   }
   const result = spawnSync("npx", ["vitest", "run", "test/model/http.test.ts"], {
     stdio: "inherit",
-    env: { ...env, MODEL_HTTP_URL: `http://localhost:${port}`, MODEL_HTTP_KEY: key, MODEL_HTTP_CRON_SECRET: env.CRON_SECRET, MODEL_HTTP_DATABASE_URL: env.DATABASE_URL, MODEL_HTTP_RUNS: values.runs, MODEL_HTTP_STEPS: values.steps },
+    env: { ...env, MODEL_HTTP_URL: `http://localhost:${port}`, MODEL_HTTP_KEY: key, MODEL_HTTP_CRON_SECRET: env.CRON_SECRET, MODEL_HTTP_DATABASE_URL: env.DATABASE_URL, MODEL_HTTP_RUNS: values.runs, MODEL_HTTP_STEPS: values.steps, ...(values.seed !== undefined ? { MODEL_SEED: values.seed } : {}) },
   });
   status = result.status ?? 1;
 } finally {

@@ -55,14 +55,20 @@ export async function prepareDatabase(db: Db, start = START): Promise<Fixtures> 
     if (c.paused) await pauseCampaign(db, created.id, { actor: staff, now });
     campaignIds.push(created.id);
   }
-  const rewardIds: number[] = [];
-  for (const r of REWARDS) rewardIds.push((await createReward(db, { ...r }, { actor: staff, now })).id);
+  const rewardIds = await createModelRewards(db, now);
   return {
     campaignIds,
     campaignIndex: new Map(campaignIds.map((id, i) => [id, i])),
     rewardIds,
     rewardIndex: new Map(rewardIds.map((id, i) => [id, i])),
   };
+}
+
+/** The scenario's rewards (REWARDS), their names prefixed (a database shared with other tests tells them apart). */
+export async function createModelRewards(db: Db, now: Date, namePrefix = ""): Promise<number[]> {
+  const ids: number[] = [];
+  for (const r of REWARDS) ids.push((await createReward(db, { ...r, name: `${namePrefix}${r.name}` }, { actor: staff, now })).id);
+  return ids;
 }
 
 const KEPT = ["program_settings", "tiers", "campaigns", "rewards"];

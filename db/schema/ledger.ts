@@ -5,6 +5,7 @@ import {
   date,
   index,
   integer,
+  jsonb,
   numeric,
   pgEnum,
   pgTable,
@@ -15,6 +16,17 @@ import {
 } from "drizzle-orm/pg-core";
 import { members } from "./members";
 import { campaigns, rewards } from "./program";
+
+/** point_transactions.applied_rules (lib/loyalty/rules/earning.ts builds it). */
+export interface AppliedRules {
+  rules?: number[];
+  campaigns?: number[];
+  caps?: number[];
+  /** A purchase with lines: each line's SKU, cents and earning weight (cents × rate × multiplier, in ten-thousandths, as text). */
+  lines?: { sku: string; cents: number; weight: string }[];
+  /** A refund of lines: the SKUs and cents it returned and their weight. */
+  returned?: { sku: string; cents: number; weight: string }[];
+}
 
 export const transactionType = pgEnum("transaction_type", ["earn", "redeem", "expire", "adjust", "reverse"]);
 export const TRANSACTION_TYPES = transactionType.enumValues;
@@ -69,6 +81,12 @@ export const pointTransactions = pgTable(
      * are pending, not redeemable, until this instant; expiry counts from it. Null: vested at once.
      */
     vestsAt: timestamp({ withTimezone: true }),
+    /**
+     * Events: the earning rules, caps and campaigns that applied, and for a purchase with lines the
+     * weight of each line that its refunds take back by (docs/ledger.md, Earning rules). Null when
+     * none applied (the row's content, and so its hash, is then what it was before the column).
+     */
+    appliedRules: jsonb().$type<AppliedRules>(),
   },
   (t) => [
     unique("point_transactions_reference_uq").on(t.referenceType, t.referenceId),

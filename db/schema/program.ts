@@ -91,6 +91,10 @@ export const campaigns = pgTable(
     eventTypes: campaignEventType().array().notNull().default(sql`'{}'`),
     /** Empty array = every tier. */
     tiers: tierCode().array().notNull().default(sql`'{}'`),
+    /** Empty array = every line; else only the lines of these categories earn the multiplier (docs/ledger.md, Earning rules). */
+    categories: text().array().notNull().default(sql`'{}'`),
+    /** Empty array = every channel; else only events from these channels. */
+    channels: text().array().notNull().default(sql`'{}'`),
     pausedAt: timestamp({ withTimezone: true }),
     archivedAt: timestamp({ withTimezone: true }),
     createdBy: text(),
@@ -100,6 +104,78 @@ export const campaigns = pgTable(
   (t) => [
     check("campaigns_multiplier_range", sql`${t.multiplier} > 1 and ${t.multiplier} <= 10`),
     check("campaigns_window", sql`${t.endsAt} > ${t.startsAt}`),
+  ],
+);
+
+/**
+ * Earning rules (docs/ledger.md, Earning rules): a rate for the lines of some SKUs or categories (or
+ * of every line), a fixed bonus, or both, under conditions (channels, minimum spend, a window). A
+ * rule is never edited in force: it is retired (`retired_at`) and a new one created; a rule not yet
+ * started may still be changed.
+ */
+export const earningRules = pgTable(
+  "earning_rules",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    name: text().notNull(),
+    /** Empty arrays: no SKU or category condition (the rule covers every line). */
+    skus: text().array().notNull().default(sql`'{}'`),
+    categories: text().array().notNull().default(sql`'{}'`),
+    /** Empty: every channel (and events without one). */
+    channels: text().array().notNull().default(sql`'{}'`),
+    /** The purchase's amountCents must be at least this. */
+    minSpendCents: bigint({ mode: "number" }),
+    /** Points per whole currency unit of the matching lines, instead of the programme's; 0 excludes them. */
+    pointsPerCurrencyUnit: integer(),
+    /** Fixed points once per purchase that has a matching line (not multiplied). */
+    bonusPoints: integer(),
+    startsAt: timestamp({ withTimezone: true }).notNull(),
+    /** null: open-ended. */
+    endsAt: timestamp({ withTimezone: true }),
+    retiredAt: timestamp({ withTimezone: true }),
+    createdBy: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("earning_rules_earns_something", sql`${t.pointsPerCurrencyUnit} is not null or ${t.bonusPoints} is not null`),
+    check("earning_rules_rate_range", sql`${t.pointsPerCurrencyUnit} is null or ${t.pointsPerCurrencyUnit} between 0 and 1000`),
+    check("earning_rules_bonus_range", sql`${t.bonusPoints} is null or ${t.bonusPoints} between 1 and 1000000`),
+    check("earning_rules_min_spend", sql`${t.minSpendCents} is null or ${t.minSpendCents} >= 0`),
+    check("earning_rules_window", sql`${t.endsAt} is null or ${t.endsAt} > ${t.startsAt}`),
+  ],
+);
+
+export const earningCapPeriod = pgEnum("earning_cap_period", ["day", "week", "month"]);
+export type EarningCapPeriod = (typeof earningCapPeriod.enumValues)[number];
+
+/**
+ * Caps per member and UTC calendar period: at most `max_awards_per_member` awards of an event type,
+ * or at most `max_points` points (of one event type, or of all when `event_type` is null).
+ */
+export const earningCaps = pgTable(
+  "earning_caps",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    name: text().notNull(),
+    eventType: campaignEventType(),
+    maxAwardsPerMember: integer(),
+    maxPoints: integer(),
+    period: earningCapPeriod().notNull(),
+    startsAt: timestamp({ withTimezone: true }).notNull(),
+    endsAt: timestamp({ withTimezone: true }),
+    retiredAt: timestamp({ withTimezone: true }),
+    createdBy: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check(
+      "earning_caps_one_limit",
+      sql`(${t.maxAwardsPerMember} is not null and ${t.maxPoints} is null and ${t.eventType} is not null and ${t.maxAwardsPerMember} >= 1)
+          or (${t.maxAwardsPerMember} is null and ${t.maxPoints} is not null and ${t.maxPoints} >= 1)`,
+    ),
+    check("earning_caps_window", sql`${t.endsAt} is null or ${t.endsAt} > ${t.startsAt}`),
   ],
 );
 
@@ -168,3 +244,5 @@ export type Tier = typeof tiers.$inferSelect;
 export type Campaign = typeof campaigns.$inferSelect;
 export type NewCampaign = typeof campaigns.$inferInsert;
 export type Reward = typeof rewards.$inferSelect;
+export type EarningRule = typeof earningRules.$inferSelect;
+export type EarningCap = typeof earningCaps.$inferSelect;

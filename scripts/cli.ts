@@ -17,6 +17,8 @@ export const USAGE = `Usage: npm run cli -- <command>
   members import FILE.csv [--batch-size N]    import members (columns externalId,email,name)
   jobs run expire|tiers|reminders [--now ISO] run a nightly job now (the same code the cron routes run)
   ledger verify                               reconcile cached balances and totals with the ledger; exit 1 on any difference
+  ledger import FILE.csv [--dry-run] [--reason TEXT] [--report OUT.csv]
+                                              opening balances (columns externalId,points,earnedAt,expiresAt,reference); exit 2 if lines were rejected
   db migrate                                  apply the migrations in drizzle/
   db seed --demo                              add the demo accounts and data (refuses production and a database with real members)
 

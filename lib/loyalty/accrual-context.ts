@@ -13,7 +13,7 @@ import { getProgramSettings, getTiers } from "./settings";
 import { tierWindowStart } from "./tier-rules";
 
 /** Reserves ledger ids up front, so a batch can plan rows that refer to each other before inserting them. */
-async function reserveIds(tx: Tx, count: number): Promise<number[]> {
+export async function reserveIds(tx: Tx, count: number): Promise<number[]> {
   if (count === 0) return [];
   // The sequence named as a literal (the migration names it): resolved once at parse time, where
   // pg_get_serial_sequence() would be called again for every id. One text row, not a row per id.

@@ -28,6 +28,7 @@ const PERMISSIONS = {
   "staff:manage": { roles: ["admin"], scopes: [] },
   "api-keys:manage": { roles: ["admin"], scopes: [] },
   "webhooks:manage": { roles: ["admin"], scopes: [] },
+  "ledger:import": { roles: ["admin"], scopes: [] },
 } as const satisfies Record<string, { roles: readonly Role[]; scopes: readonly ApiScope[] }>;
 
 export type Permission = keyof typeof PERMISSIONS;

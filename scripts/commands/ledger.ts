@@ -1,14 +1,17 @@
 import { verifyChains } from "@/lib/loyalty/ledger-chain";
 import { verifyLedger } from "@/lib/loyalty/verify";
 import { expectSubcommand, parseCommandArgs } from "../support/args";
-import { describeDatabase, withDatabase } from "../support/open-database";
+import { ScriptError, describeDatabase, withDatabase } from "../support/open-database";
+import { IMPORT_OPTIONS, runImport } from "./ledger-import";
 
-const USAGE = "npm run cli -- ledger verify";
+const USAGE = "npm run cli -- ledger verify | ledger import FILE.csv [--dry-run] [--reason TEXT] [--batch-size N] [--report OUT.csv]";
 const SHOW = 200;
 
 export async function run(args: string[]): Promise<number> {
-  const { positionals } = parseCommandArgs(args, {}, USAGE);
-  expectSubcommand(positionals, ["verify"], USAGE);
+  const { values, positionals } = parseCommandArgs(args, IMPORT_OPTIONS, USAGE);
+  const sub = expectSubcommand(positionals, ["verify", "import"], USAGE);
+  if (sub === "import") return runImport(positionals, values, USAGE);
+  if (Object.keys(values).length > 0 || positionals.length > 1) throw new ScriptError(`Usage: ${USAGE}`);
   const { membersChecked, discrepancies, chain } = await withDatabase(async ({ db }) => ({ ...(await verifyLedger(db)), chain: await verifyChains(db) }));
   for (const d of discrepancies.slice(0, SHOW)) {
     console.log(`member ${d.externalId} (id ${d.memberId}): ${d.field} cached ${d.cached}, ledger says ${d.ledger}`);

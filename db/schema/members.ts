@@ -10,6 +10,8 @@ export const members = pgTable(
     email: text(),
     name: text(),
     tier: tierCode().notNull().default("bronze"),
+    /** End of the member's tier grace, set by the tier job's first review below the tier's threshold (docs/ledger.md). */
+    tierGraceEndsAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     /** Set by an erasure (docs/privacy.md): external_id is then the tombstone erased:<id>, email and name null. */
     erasedAt: timestamp({ withTimezone: true }),

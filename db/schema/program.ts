@@ -46,6 +46,10 @@ export const programSettings = pgTable(
     transferMaxPoints: integer().notNull().default(10_000),
     /** Most points one member may transfer away over a rolling 24 hours. */
     transferDailyMaxPoints: integer().notNull().default(20_000),
+    /** Tier qualification period: the rolling spend window of the tiers, in UTC calendar months. */
+    tierQualificationMonths: integer().notNull().default(12),
+    /** Tier grace: a member below their tier's threshold keeps it this many days before dropping one step (0 = none). */
+    tierGraceDays: integer().notNull().default(0),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -54,6 +58,7 @@ export const programSettings = pgTable(
     check("program_settings_hold_ttl", sql`${t.holdTtlSeconds} between 60 and 604800`),
     check("program_settings_pending_days", sql`${t.pendingDays} between 0 and 365`),
     check("program_settings_transfer_limits", sql`${t.transferMaxPoints} >= 0 and ${t.transferDailyMaxPoints} >= 0`),
+    check("program_settings_tier_retention", sql`${t.tierQualificationMonths} between 1 and 24 and ${t.tierGraceDays} between 0 and 365`),
   ],
 );
 
@@ -67,11 +72,14 @@ export const tiers = pgTable(
     minSpend12m: bigint("min_spend_12m", { mode: "number" }).notNull(),
     /** Tier earn bonus applied to purchase points, e.g. 1.25; 1 = no bonus. */
     earnMultiplier: numeric({ precision: 4, scale: 2, mode: "number" }).notNull().default(1),
+    /** Text benefits shown to members of the tier, one line each (at most 10 of 200 characters). */
+    benefits: text().array().notNull().default(sql`'{}'`),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     check("tiers_min_spend_non_negative", sql`${t.minSpend12m} >= 0`),
     check("tiers_earn_multiplier_range", sql`${t.earnMultiplier} >= 1 and ${t.earnMultiplier} <= 10`),
+    check("tiers_benefits_count", sql`cardinality(${t.benefits}) <= 10`),
   ],
 );
 

@@ -52,14 +52,17 @@ async function expireBatch(tx: Tx, now: Date, batchSize: number, actor: string) 
 
   // Same lock order as every other writer: balance rows by member id, then lots. Lots are read again
   // under the locks, because a redemption may have consumed them since the unlocked pick above.
-  await lockBalances(
-    tx,
-    candidates.map((c) => c.memberId),
-  );
+  // A batch takes every past-due lot of the members it picked, not only the picked ones, and writes
+  // their expire rows in lot order (docs/ledger.md, Lots): picked by expiry, a member's lots could
+  // otherwise straddle two batches and a later lot that expires sooner get the earlier expire row
+  // (finding F4). The members' lots come over point_transactions_open_lots_idx; a batch may so hold
+  // more than batchSize lots, never more than whole members.
+  const memberIds = [...new Set(candidates.map((c) => c.memberId))];
+  await lockBalances(tx, memberIds);
   const lots = await tx
     .select({ id: pointTransactions.id, memberId: pointTransactions.memberId, remaining: pointTransactions.remaining, expiresAt: pointTransactions.expiresAt })
     .from(pointTransactions)
-    .where(and(sql`${pointTransactions.id} = ANY(${pgArray(candidates.map((c) => c.id))}::bigint[])`, lte(pointTransactions.expiresAt, now), gt(pointTransactions.remaining, 0)))
+    .where(and(sql`${pointTransactions.memberId} = ANY(${pgArray(memberIds)}::bigint[])`, lte(pointTransactions.expiresAt, now), gt(pointTransactions.remaining, 0)))
     .orderBy(asc(pointTransactions.id))
     .for("update");
   if (lots.length === 0) return { candidates: candidates.length, lots: 0, points: 0, members: [] };

@@ -129,4 +129,19 @@ export const SEEDS: Seed[] = [
       "the document now says it is (stock + 1), and the model restocks",
     commands: [{ c: "purchase", m: 0, ref: 1, cents: 100_000 }, { c: "redeem", m: 0, ref: 1, reward: 0 }, { c: "reverse", pick: 1 }],
   },
+  {
+    name: "F4: one expiry run over lots of one member that straddle its batches",
+    found:
+      "F4 (seed 1365400247): the job picks lots by expiry, 3 a batch in the harness; m1's login (a day back) went into the first batch " +
+      "and its older purchase into the second, so the later lot got the earlier expire row. docs/ledger.md now gives one run's " +
+      "expire rows of a member the order of their lots; a batch takes whole members",
+    commands: [
+      { c: "purchase", m: 1, ref: 0, cents: 4_279 },
+      { c: "login", m: 1, ref: 2, back: 1 },
+      { c: "login", m: 2, ref: 39, back: 2 },
+      { c: "login", m: 0, ref: 1, back: 3 },
+      { c: "advance", ms: 400 * DAY },
+      { c: "expire" },
+    ],
+  },
 ];

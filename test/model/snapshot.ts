@@ -197,11 +197,9 @@ export function differences(model: unknown, system: unknown, path = ""): string[
       const missing = [...a].filter((v) => !b.has(v));
       const extra = [...b].filter((v) => !a.has(v));
       if (missing.length === 0 && extra.length === 0 && model.length === system.length) {
-        // docs/ledger.md orders a member's rows by the operations that wrote them; the expire rows one
-        // run of the expiry job writes for one member have no order of their own (finding F4 in
-        // RELIABILITY.md), so a run of consecutive expiry rows is compared as a set.
-        const [m, y] = [expiryRunsSorted(model.map(String)), expiryRunsSorted(system.map(String))];
-        return m.some((v, i) => v !== y[i]) ? [`${path}: order model ${JSON.stringify(model)}, system ${JSON.stringify(system)}`] : [];
+        // Same elements: only the order differs (a member's rows in id order; docs/ledger.md gives one
+        // run of the expiry job the order of the lots, F4 in RELIABILITY.md).
+        return model.some((v, i) => String(v) !== String(system[i])) ? [`${path}: order model ${JSON.stringify(model)}, system ${JSON.stringify(system)}`] : [];
       }
       return [`${path}: model only ${JSON.stringify(missing)}, system only ${JSON.stringify(extra)}`];
     }
@@ -216,23 +214,4 @@ export function differences(model: unknown, system: unknown, path = ""): string[
     });
   }
   return [`${path}: model ${JSON.stringify(model)}, system ${JSON.stringify(system)}`];
-}
-
-/** Sorts each run of consecutive `expiry:` keys, leaving every other key where it is. */
-function expiryRunsSorted(keys: readonly string[]): string[] {
-  const out: string[] = [];
-  let run: string[] = [];
-  const flush = () => {
-    out.push(...run.sort());
-    run = [];
-  };
-  for (const key of keys) {
-    if (key.startsWith("expiry:")) run.push(key);
-    else {
-      flush();
-      out.push(key);
-    }
-  }
-  flush();
-  return out;
 }

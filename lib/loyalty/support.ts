@@ -14,17 +14,17 @@ import {
   type TransactionType,
 } from "@/db/schema";
 import { LoyaltyError } from "./errors";
-import { searchMemberIndex, type MemberHit } from "./member-search";
+import { searchMemberPage, type MemberSearchPage } from "./member-search";
 import { queueForApproval, type ApprovalPending } from "./approval-queue";
 import { isApprovalRequired, staffGuard } from "./four-eyes";
 import { checkReason } from "./reason";
 import { REVERSAL_REFERENCE_TYPE, reverseTransaction, type ReverseResult } from "./reversal";
 import { actorLabel, authorize, type Actor } from "./staff-permissions";
 
-export async function searchMembers(ex: Executor, actor: Actor, query: string): Promise<MemberHit[]> {
+export async function searchMembers(ex: Executor, actor: Actor, query: string, options: { cursor?: string | null } = {}): Promise<MemberSearchPage> {
   authorize(actor, "members:support");
   if (query.length > 200) throw new LoyaltyError("validation_failed", "The search is too long", { field: "q" });
-  return searchMemberIndex(ex, query);
+  return searchMemberPage(ex, query, { cursor: options.cursor });
 }
 
 export interface MemberProfile {

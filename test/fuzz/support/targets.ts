@@ -404,7 +404,7 @@ export const PAGES: Record<string, PageSpec> = {
   "(staff)/staff/campaigns/page.tsx": { session: "admin", searchKeys: ["past"] },
   "(staff)/staff/campaigns/[id]/page.tsx": { session: "admin", params: idParam.map((id) => ({ id })), searchKeys: [] },
   "(staff)/staff/dead-letters/page.tsx": { session: "admin", searchKeys: ["cursor"] },
-  "(staff)/staff/members/page.tsx": { session: "admin", searchKeys: ["q"] },
+  "(staff)/staff/members/page.tsx": { session: "admin", searchKeys: ["q", "cursor"] },
   "(staff)/staff/members/[externalId]/page.tsx": { session: "admin", params: anyExternalId.map((externalId) => ({ externalId: urlEncode(externalId) })), searchKeys: ["cursor", "audit"] },
   "(staff)/staff/reports/page.tsx": { session: "admin", searchKeys: ["granularity", "from", "to", "at"] },
   "(staff)/staff/rewards/page.tsx": { session: "admin", searchKeys: ["cursor"] },

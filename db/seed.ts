@@ -84,10 +84,13 @@ export async function seedDemoData(db: Db, options: { now?: Date; log?: (line: s
   await seedUsers(db);
 
   log("Ledger: 14 months of purchases, referrals, reviews, logins and refunds");
+  // The history is booked when it happened (created_at = occurred_at, expiries at their lots'
+  // expiry), as a programme that ran for 14 months would have it: the reports' per-day flows and
+  // the liability at past dates read from created_at. In occurrence order, refunds among the rest.
   const history = demoHistory(roster, now);
-  await record(db, history.earnings, now);
-  await record(db, history.refunds, now);
-  await expirePoints(db, { now });
+  const past = [...history.earnings, ...history.refunds].sort((a, b) => (a.occurredAt! < b.occurredAt! ? -1 : a.occurredAt! > b.occurredAt! ? 1 : 0));
+  await record(db, past, now, { bookAtOccurrence: true });
+  await expirePoints(db, { now, bookAtOccurrence: true });
 
   log("Campaigns and rewards");
   await seedCatalog(db, now);
@@ -105,9 +108,9 @@ export async function seedDemoData(db: Db, options: { now?: Date; log?: (line: s
   return { created: existing === 0, members: roster.length, apiKey };
 }
 
-async function record(db: Db, events: readonly LoyaltyEvent[], now: Date): Promise<void> {
+async function record(db: Db, events: readonly LoyaltyEvent[], now: Date, options: { bookAtOccurrence?: boolean } = {}): Promise<void> {
   for (let i = 0; i < events.length; i += 500) {
-    const outcomes = await recordEvents(db, events.slice(i, i + 500), { ...LEDGER, now });
+    const outcomes = await recordEvents(db, events.slice(i, i + 500), { ...LEDGER, now, ...options });
     const failed = outcomes.findIndex((o) => !o.ok);
     if (failed >= 0) {
       const outcome = outcomes[failed]!;

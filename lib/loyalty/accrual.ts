@@ -19,6 +19,13 @@ export interface LedgerContext {
   now?: Date;
   /** Who writes: "api:<key name>", "user:<id>", "job:<name>". */
   actor: string;
+  /**
+   * Book each row at its occurrence (`created_at = occurred_at`) instead of the transaction's time.
+   * Only the demo seed sets it, writing 14 months of history at once so that the reports' per-day
+   * figures and the liability at past dates read like a real programme's; no edge (API, stream,
+   * console) does. The hash chain covers created_at as stored, so the rows verify like any other.
+   */
+  bookAtOccurrence?: boolean;
 }
 
 export const MAX_BATCH_EVENTS = 1000;
@@ -53,11 +60,12 @@ function validate(raw: unknown, index: number, now: Date): AcceptedEvent | Event
  * again and the plan sees it (and answers reference_conflict); a statement that failed because of the
  * missing row (an allocation or check-in pointing at it) is part of that same retry.
  */
-async function writePlan(tx: Tx, plan: AccrualPlan): Promise<void> {
+async function writePlan(tx: Tx, plan: AccrualPlan, bookAtOccurrence: boolean): Promise<void> {
   const settled = await Promise.allSettled([
     insertLedgerRows(
       tx,
       plan.rows.map((p) => p.row),
+      { bookAtOccurrence },
     ),
     setLotRemaining(tx, plan.lotUpdates),
     insertAllocations(
@@ -106,7 +114,7 @@ export async function recordEvents(db: Db, events: readonly LoyaltyEvent[], ctx:
     db.transaction(async (tx) => {
       const context = await loadAccrualContext(tx, accepted, ctx.actor, now);
       const planned = planAccrual(accepted, context);
-      await writePlan(tx, planned);
+      await writePlan(tx, planned, ctx.bookAtOccurrence === true);
       return planned;
     }),
   );

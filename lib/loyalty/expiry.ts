@@ -13,6 +13,8 @@ export interface ExpireOptions {
   now: Date;
   batchSize?: number;
   actor?: string;
+  /** Book each expire row at its lot's expiry (created_at = occurred_at): the demo seed only (LedgerContext.bookAtOccurrence). */
+  bookAtOccurrence?: boolean;
 }
 
 export interface ExpireSummary {
@@ -41,7 +43,7 @@ async function priorExpiries(tx: Tx, lotIds: readonly number[]): Promise<Map<num
   return new Map(rows.map((r) => [Number(r.lot_id), Number(r.n)]));
 }
 
-async function expireBatch(tx: Tx, now: Date, batchSize: number, actor: string) {
+async function expireBatch(tx: Tx, now: Date, batchSize: number, actor: string, bookAtOccurrence: boolean) {
   const candidates = await tx
     .select({ id: pointTransactions.id, memberId: pointTransactions.memberId })
     .from(pointTransactions)
@@ -82,6 +84,7 @@ async function expireBatch(tx: Tx, now: Date, batchSize: number, actor: string) 
       relatedTransactionId: lot.id,
       createdBy: actor,
       occurredAt: lot.expiresAt!,
+      ...(bookAtOccurrence ? { createdAt: lot.expiresAt! } : {}),
     };
   });
   const inserted = await tx
@@ -121,7 +124,7 @@ export async function expirePoints(db: Db, options: ExpireOptions): Promise<Expi
   let lotsExpired = 0;
   let pointsExpired = 0;
   for (;;) {
-    const batch = await withTransactionRetry(() => db.transaction((tx) => expireBatch(tx, options.now, batchSize, actor)));
+    const batch = await withTransactionRetry(() => db.transaction((tx) => expireBatch(tx, options.now, batchSize, actor, options.bookAtOccurrence === true)));
     lotsExpired += batch.lots;
     pointsExpired += batch.points;
     for (const id of batch.members) members.add(id);

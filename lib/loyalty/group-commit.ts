@@ -38,13 +38,13 @@ export function createGroupCommitter(options: GroupCommitOptions) {
   const maxBatch = options.maxBatch ?? 250;
   const maxDelayMs = options.maxDelayMs ?? 1;
   const maxConcurrent = options.maxConcurrentFlushes ?? 4;
-  // Requests of different actors (API keys) or clocks are never mixed: the ledger rows record them.
+  // Requests of different actors (API keys), clocks or booking modes are never mixed: the ledger rows record them.
   const queues = new Map<string, Queue>();
   let inFlight = 0;
   const idle = new Set<() => void>();
 
   function keyOf(ctx: LedgerContext): string {
-    return `${ctx.actor}\u0000${ctx.now?.toISOString() ?? ""}`;
+    return `${ctx.actor}\u0000${ctx.now?.toISOString() ?? ""}${ctx.bookAtOccurrence ? "\u0000booked" : ""}`;
   }
 
   function schedule(key: string, queue: Queue) {

@@ -1,6 +1,10 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { queryRows } from "@/db/client";
+import { connectPglite, queryRows, type Executor } from "@/db/client";
+import { migrateDatabase } from "@/db/migrate";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/db/seed-data/demo-accounts";
 import { RealDataError, seedDemoData } from "@/db/seed";
 import { members, notifications, users } from "@/db/schema";
@@ -19,6 +23,23 @@ async function tableCounts(t: TestDatabase) {
                (SELECT count(*)::int FROM campaigns) AS campaigns, (SELECT count(*)::int FROM rewards) AS rewards,
                (SELECT count(*)::int FROM api_keys) AS api_keys, (SELECT count(*)::int FROM notifications) AS notifications,
                (SELECT count(*)::int FROM tier_history) AS tier_history`,
+  );
+  return row!;
+}
+
+/**
+ * How the seeded ledger is booked: history rows (every row but the redemptions and the purchases
+ * made "now") at their occurrence, expiries at their lot's expiry, over many days.
+ */
+async function bookings(db: Executor) {
+  const [row] = await queryRows<{ history: number; off: number; expiries_off: number; days: number; now_rows_off: number }>(
+    db,
+    sql`SELECT count(*) FILTER (WHERE type <> 'redeem' AND reference_id NOT LIKE '%-campaign-1')::int AS history,
+               count(*) FILTER (WHERE type <> 'redeem' AND reference_id NOT LIKE '%-campaign-1' AND created_at <> occurred_at)::int AS off,
+               count(*) FILTER (WHERE type = 'expire' AND created_at <> (SELECT l.expires_at FROM point_transactions l WHERE l.id = t.related_transaction_id))::int AS expiries_off,
+               count(DISTINCT (created_at AT TIME ZONE 'UTC')::date)::int AS days,
+               count(*) FILTER (WHERE (type = 'redeem' OR reference_id LIKE '%-campaign-1') AND created_at < now() - interval '1 hour')::int AS now_rows_off
+        FROM point_transactions t`,
   );
   return row!;
 }
@@ -46,6 +67,12 @@ describe("seedDemoData", () => {
     const { discrepancies, membersChecked } = await verifyLedger(t.db);
     expect(membersChecked).toBe(50);
     expect(discrepancies).toEqual([]);
+
+    // Booked when it happened (issue 12): the per-day reports show 14 months, not one bar.
+    const booked = await bookings(t.db);
+    expect(booked.history).toBeGreaterThan(500);
+    expect(booked).toMatchObject({ off: 0, expiries_off: 0, now_rows_off: 0 });
+    expect(booked.days).toBeGreaterThan(300);
 
     const kinds = await queryRows<{ kind: string }>(
       t.db,
@@ -99,5 +126,31 @@ describe("seedDemoData on a database with real members", () => {
     await expect(seedDemoData(t.db, { now: NOW })).rejects.toThrow(RealDataError);
     await expect(seedDemoData(t.db, { now: NOW })).rejects.toThrow(/real members \(for example "customer-42"/);
     expect(await tableCounts(t)).toMatchObject({ members: 1, ledger: 0, users: 0, api_keys: 0 });
+  });
+});
+
+// `npm run dev` seeds the embedded database: the history booked at its occurrence must verify there too.
+describe("seedDemoData on a fresh embedded PGlite database", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "seed-pglite-"));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("books the history at its occurrence and ledger verify finds nothing", { timeout: 300_000 }, async () => {
+    const handle = connectPglite(path.join(dir, "db"));
+    try {
+      await migrateDatabase(handle);
+      const result = await seedDemoData(handle.db);
+      expect(result).toMatchObject({ created: true, members: 50 });
+      const booked = await bookings(handle.db);
+      expect(booked).toMatchObject({ off: 0, expiries_off: 0, now_rows_off: 0 });
+      expect(booked.days).toBeGreaterThan(300);
+      const { discrepancies, membersChecked } = await verifyLedger(handle.db);
+      expect(membersChecked).toBe(50);
+      expect(discrepancies).toEqual([]);
+    } finally {
+      await handle.close();
+    }
   });
 });

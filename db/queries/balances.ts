@@ -29,7 +29,8 @@ export interface LockedMember {
 /**
  * Resolves a batch's external ids and locks those members' balance rows, in member-id order (the
  * lock is taken above the sort), in one statement: what `lockBalances` does, without a round trip
- * to learn the ids first. Unknown ids are simply absent. The balance rows are found by an id array
+ * to learn the ids first. Unknown ids, and erased members (docs/privacy.md: they take no new
+ * events), are simply absent. The balance rows are found by an id array
  * (an index scan whatever the batch size): a plain join would let the planner, seeing hundreds of
  * ids, hash-join against a sequential scan of point_balances.
  */
@@ -38,7 +39,7 @@ export async function lockMembersByExternalIds(tx: Tx, externalIds: readonly str
   if (unique.length === 0) return [];
   const rows = await queryRows<{ id: string | number; external_id: string; tier: TierCode; available_points: string | number }>(
     tx,
-    sql`WITH m AS MATERIALIZED (SELECT id, external_id, tier FROM members WHERE external_id = ANY(${pgArray(unique)}::text[]))
+    sql`WITH m AS MATERIALIZED (SELECT id, external_id, tier FROM members WHERE external_id = ANY(${pgArray(unique)}::text[]) AND erased_at IS NULL)
         SELECT m.id, m.external_id, m.tier, b.available_points
         FROM point_balances b JOIN m ON m.id = b.member_id
         WHERE b.member_id = ANY(ARRAY(SELECT id FROM m))

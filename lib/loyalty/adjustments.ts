@@ -5,6 +5,7 @@ import { findByReferences } from "@/db/queries/transactions";
 import { pointTransactions } from "@/db/schema";
 import type { GuardedContext } from "./four-eyes";
 import { writeAudit } from "./audit";
+import { refusePersonalData } from "./personal-data";
 import { LoyaltyError } from "./errors";
 import { MAX_POINTS, referenceIdSchema } from "./events";
 import { notifyMembersChanged } from "./ledger-events";
@@ -56,6 +57,8 @@ export async function adjustPoints(db: Db, input: AdjustInput, ctx: GuardedConte
   const { result, changed } = await withTransactionRetry(() =>
     db.transaction(async (tx) => {
       const member = await resolveMember(tx, { memberId: input.memberId });
+      // The reason becomes the ledger row's description, permanent under the hash chain.
+      await refusePersonalData(tx, member.id, reason);
       const balance = (await lockBalances(tx, [member.id])).get(member.id) ?? 0;
       const lots = await openLots(tx, [member.id], { lock: true });
       const pastDue = lots.reduce((sum, lot) => (isExpired(lot, now) ? sum + lot.remaining : sum), 0);

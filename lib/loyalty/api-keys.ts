@@ -11,6 +11,8 @@ export const API_SCOPES = [
   "events:write",
   "members:read",
   "members:write",
+  "members:export",
+  "members:erase",
   "redemptions:write",
   "campaigns:read",
   "campaigns:write",

@@ -63,6 +63,8 @@ export async function queueExpiryReminders(
     sql`INSERT INTO notifications (member_id, kind, threshold_days, expires_on, points, created_at)
         SELECT member_id, 'expiry_reminder', threshold_days, expires_on, points, ${now.toISOString()}::timestamptz
         FROM (${perWindow}) due
+        -- An erased member has no inbox any more (docs/privacy.md).
+        WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.id = due.member_id AND m.erased_at IS NOT NULL)
         ON CONFLICT ON CONSTRAINT notifications_reminder_uq DO NOTHING
         RETURNING id`,
   );

@@ -135,9 +135,20 @@ export async function verifyAuditChain(ex: Executor): Promise<ChainFinding[]> {
         FROM audit_log WHERE chain_seq IS NULL OR prev_hash IS NULL OR row_hash IS NULL
         UNION ALL
         (${chainChecks(
-          sql`SELECT a.id, 0 AS member_id, a.chain_seq AS seq, a.prev_hash, a.row_hash,
-                     a.row_hash = sha256(a.prev_hash || audit_log_content(a)) AS ok
-              FROM audit_log a WHERE a.chain_seq IS NOT NULL AND a.prev_hash IS NOT NULL AND a.row_hash IS NOT NULL`,
+          // A redacted entry (audit_log_redact, drizzle/0025) no longer hashes to its row_hash: it is
+          // whole when the latest 'audit.redact' entry after it names both that row_hash and the
+          // hash of its content now. That record is itself chained, so it cannot be edited unseen.
+          sql`WITH red AS (
+                SELECT DISTINCT ON (r.target_id) r.target_id, r.chain_seq, r.after FROM audit_log r
+                WHERE r.action = 'audit.redact' AND r.target_type = 'audit_log' AND r.chain_seq IS NOT NULL
+                ORDER BY r.target_id, r.chain_seq DESC
+              )
+              SELECT a.id, 0 AS member_id, a.chain_seq AS seq, a.prev_hash, a.row_hash,
+                     coalesce(a.row_hash = sha256(a.prev_hash || audit_log_content(a))
+                       OR (red.chain_seq > a.chain_seq AND red.after->>'rowHash' = encode(a.row_hash, 'hex')
+                           AND red.after->>'contentHash' = encode(sha256(a.prev_hash || audit_log_content(a)), 'hex')), false) AS ok
+              FROM audit_log a LEFT JOIN red ON red.target_id = a.id::text
+              WHERE a.chain_seq IS NOT NULL AND a.prev_hash IS NOT NULL AND a.row_hash IS NOT NULL`,
           sql`SELECT 0 AS member_id, chain_seq AS head_seq, chain_head AS head FROM audit_log_chain_head WHERE id = 1`,
         )})
         ORDER BY 4 NULLS FIRST, 3`,

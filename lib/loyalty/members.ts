@@ -7,6 +7,7 @@ import { getMemberByExternalId } from "@/db/queries/members";
 import { members, pointBalances, type Member, type TierCode } from "@/db/schema";
 import { LoyaltyError } from "./errors";
 import { externalIdSchema } from "./events";
+import { isReservedExternalId } from "./member-erasure";
 
 export const EXPIRING_SOON_DAYS = 30;
 
@@ -21,6 +22,12 @@ export async function ensureMember(
 ): Promise<{ member: Member; created: boolean }> {
   const externalId = externalIdSchema.parse(input.externalId);
   return db.transaction(async (tx) => {
+    // erased:<id> is the tombstone of an erased member (docs/privacy.md): answered if it exists, never created.
+    if (isReservedExternalId(externalId)) {
+      const [existing] = await tx.select().from(members).where(eq(members.externalId, externalId)).limit(1);
+      if (existing) return { member: existing, created: false };
+      throw new LoyaltyError("validation_failed", "externalId: the prefix erased: is reserved for erased members.", { field: "externalId" });
+    }
     const [inserted] = await tx
       .insert(members)
       .values({ externalId, email: input.email ?? null, name: input.name ?? null })

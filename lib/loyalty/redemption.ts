@@ -39,11 +39,13 @@ export interface RedeemResult {
 }
 
 export async function resolveMember(ex: Db | Tx, input: { memberExternalId?: string; memberId?: number }): Promise<Member> {
+  // An erased member is addressed by id only (staff, e.g. a write-off): by external id it is no
+  // member any more (docs/privacy.md).
   const member =
     input.memberId !== undefined
       ? await getMemberById(ex, input.memberId)
       : input.memberExternalId !== undefined
-        ? await getMemberByExternalId(ex, input.memberExternalId)
+        ? await getMemberByExternalId(ex, input.memberExternalId).then((m) => (m?.erasedAt ? null : m))
         : null;
   if (!member) throw new LoyaltyError("member_not_found", "No such member.", { field: input.memberId !== undefined ? "memberId" : "memberExternalId" });
   return member;

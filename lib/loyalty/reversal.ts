@@ -5,6 +5,7 @@ import { allocationsOf, insertAllocations, openLots, setLotRemaining } from "@/d
 import { findByReferences, getTransaction, givenBackSoFar } from "@/db/queries/transactions";
 import { pointTransactions, type NewPointTransaction, type PointTransaction } from "@/db/schema";
 import type { GuardedContext } from "./four-eyes";
+import { refusePersonalData } from "./personal-data";
 import { checkReason } from "./reason";
 import { writeAudit } from "./audit";
 import { LoyaltyError } from "./errors";
@@ -147,6 +148,8 @@ export async function reverseTransaction(db: Db, input: ReverseInput, ctx: Guard
     db.transaction(async (tx) => {
       const target = Number.isSafeInteger(input.transactionId) ? await getTransaction(tx, input.transactionId) : null;
       if (!target) throw new LoyaltyError("transaction_not_found", "No such transaction.", { field: "transactionId" });
+      // The reason becomes the reversal row's description, permanent under the hash chain.
+      await refusePersonalData(tx, target.memberId, reason);
       const balance = (await lockBalances(tx, [target.memberId])).get(target.memberId) ?? 0;
       const previous = await previousReversal(tx, target, input.referenceId);
       const pastDueNow = async () =>

@@ -21,6 +21,8 @@ const PERMISSIONS = {
   "tiers:write": { roles: ["marketing", "admin"], scopes: [] },
   "program:write": { roles: ["marketing", "admin"], scopes: ["program:write"] },
   "members:support": { roles: ["support", "admin"], scopes: [] },
+  "members:export": { roles: ["support", "admin"], scopes: ["members:export"] },
+  "members:erase": { roles: ["admin"], scopes: ["members:erase"] },
   "adjustments:approve": { roles: ["admin"], scopes: [] },
   "audit:read": { roles: ["admin"], scopes: [] },
   "reports:read": { roles: ["admin"], scopes: [] },

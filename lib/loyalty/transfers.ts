@@ -74,8 +74,9 @@ export async function transferPoints(db: Db, input: TransferInput, ctx: LedgerCo
   const { result, memberIds } = await withTransactionRetry(() =>
     db.transaction(async (tx) => {
       const [from, to] = await Promise.all([getMemberByExternalId(tx, input.fromMemberExternalId), getMemberByExternalId(tx, input.toMemberExternalId)]);
-      if (!from) throw new LoyaltyError("member_not_found", "No such member.", { field: "memberExternalId" });
-      if (!to) throw new LoyaltyError("member_not_found", `No member with externalId ${input.toMemberExternalId}.`, { field: "toMemberExternalId" });
+      // An erased member sends and receives nothing (docs/privacy.md).
+      if (!from || from.erasedAt) throw new LoyaltyError("member_not_found", "No such member.", { field: "memberExternalId" });
+      if (!to || to.erasedAt) throw new LoyaltyError("member_not_found", `No member with externalId ${input.toMemberExternalId}.`, { field: "toMemberExternalId" });
       const balances = await lockBalances(tx, [from.id, to.id]);
       const fromBalance = balances.get(from.id) ?? 0;
       const toBalance = balances.get(to.id) ?? 0;

@@ -50,7 +50,7 @@ export default async function DashboardPage() {
         </div>
       </section>
       <div className="grid gap-5 md:grid-cols-2">
-        <TierCard progress={summary.progress} spend={summary.tierSpend12m} locale={locale} />
+        <TierCard progress={summary.progress} spend={summary.tierSpend12m} standing={summary.standing} locale={locale} />
         <CheckInCard checkedInToday={summary.checkIn.checkedInToday} streak={summary.checkIn.streak} />
         <ExpiringCard items={summary.expiringSoon} locale={locale} />
         <CampaignsCard campaigns={summary.campaigns} locale={locale} />

@@ -1,5 +1,6 @@
 import { Card } from "@/components/ui/card";
-import { formatMoney } from "@/lib/portal/format";
+import type { TierStanding } from "@/lib/loyalty/tier-retention";
+import { formatDateTime, formatMoney, formatMultiplier } from "@/lib/portal/format";
 import type { TierProgress } from "@/lib/portal/tier-progress";
 
 const tierStyle: Record<string, string> = {
@@ -8,8 +9,9 @@ const tierStyle: Record<string, string> = {
   gold: "bg-yellow-100 text-yellow-900",
 };
 
-export function TierCard({ progress, spend, locale }: { progress: TierProgress; spend: number; locale: string }) {
+export function TierCard({ progress, spend, standing, locale }: { progress: TierProgress; spend: number; standing: TierStanding; locale: string }) {
   const { current, next, spendNeeded, percent } = progress;
+  const { retainUntil, spendNeeded: spendToKeep } = standing.tierRetention;
   return (
     <Card title="Your tier">
       <p className="flex items-center gap-2">
@@ -18,6 +20,20 @@ export function TierCard({ progress, spend, locale }: { progress: TierProgress; 
         </span>
         <span className="text-sm text-slate-600">{formatMoney(spend, locale)} spent in the last 12 months</span>
       </p>
+      {retainUntil ? (
+        <p className="mt-3 rounded-lg bg-amber-50 p-3 text-sm text-amber-900" data-testid="tier-retention">
+          {spendToKeep > 0 ? (
+            <>
+              Spend <strong>{formatMoney(spendToKeep, locale)}</strong> more by <strong>{formatDateTime(retainUntil, locale)} UTC</strong> to keep{" "}
+              <strong>{current.name}</strong>.
+            </>
+          ) : (
+            <>
+              You have spent enough to keep <strong>{current.name}</strong>: it is confirmed at the next tier review.
+            </>
+          )}
+        </p>
+      ) : null}
       {next ? (
         <>
           <div className="mt-4">
@@ -28,13 +44,24 @@ export function TierCard({ progress, spend, locale }: { progress: TierProgress; 
               aria-label={`Progress to ${next.name}`}
             />
           </div>
-          <p className="mt-2 text-sm text-slate-700">
+          <p className="mt-2 text-sm text-slate-700" data-testid="tier-next">
             Spend <strong>{formatMoney(spendNeeded, locale)}</strong> more to reach <strong>{next.name}</strong>.
           </p>
         </>
       ) : (
         <p className="mt-3 text-sm text-slate-700">You are at our highest tier. Thank you!</p>
       )}
+      {standing.tierBenefits.length > 0 || standing.tierEarnMultiplier > 1 ? (
+        <div className="mt-4">
+          <h3 className="text-sm font-semibold text-slate-900">{current.name} benefits</h3>
+          <ul className="mt-1 list-disc space-y-1 pl-5 text-sm text-slate-700" data-testid="tier-benefits">
+            {standing.tierEarnMultiplier > 1 ? <li>{formatMultiplier(standing.tierEarnMultiplier, locale)} points on purchases</li> : null}
+            {standing.tierBenefits.map((benefit, i) => (
+              <li key={i}>{benefit}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
     </Card>
   );
 }

@@ -73,6 +73,16 @@ export const memberSummarySchema = z
     totalRedeemed: z.number().int(),
     tierSpend12m: z.number().int().meta({ description: "Purchase spend in minor units over the rolling 12 months" }),
     expiringSoon: z.array(z.object({ points: z.number().int(), expiresAt: timestamp })),
+    tierRetention: z
+      .object({
+        retainUntil: timestamp.nullable().meta({ description: "End of the tier's grace: kept until then; null when the tier's threshold is met (no grace running)" }),
+        spendNeeded: z.number().int().meta({ description: "In grace: spend (minor units) still needed before retainUntil to keep the tier; 0 otherwise" }),
+        nextTier: tier.nullable(),
+        spendToNextTier: z.number().int().meta({ description: "Spend (minor units) still needed in the window to reach nextTier; 0 at the top" }),
+      })
+      .meta({ description: "docs/ledger.md, Tier retention and benefits" }),
+    tierEarnMultiplier: z.number().meta({ description: "The tier's earn multiplier on purchases (the tier bonus), combined with the best campaign by multiplication" }),
+    tierBenefits: z.array(z.string()).meta({ description: "The tier's benefits, as shown to members" }),
   })
   .meta({ id: "MemberSummary" });
 

@@ -108,7 +108,7 @@ export async function loadAccrualContext(tx: Tx, events: readonly AcceptedEvent[
     givenBack,
     checkIns,
     reservedIds,
-    tierWindowStart: tierWindowStart(now),
+    tierWindowStart: tierWindowStart(now, settings.tierQualificationMonths),
     now,
   };
 }

@@ -7,6 +7,7 @@ import { getMemberByExternalId } from "@/db/queries/members";
 import { members, pointBalances, type Member, type TierCode } from "@/db/schema";
 import { LoyaltyError } from "./errors";
 import { externalIdSchema } from "./events";
+import { readTierStanding, type TierStanding } from "./tier-retention";
 import { isReservedExternalId } from "./member-erasure";
 
 export const EXPIRING_SOON_DAYS = 30;
@@ -43,7 +44,7 @@ export async function ensureMember(
   });
 }
 
-export interface MemberSummary {
+export interface MemberSummary extends TierStanding {
   externalId: string;
   email: string | null;
   name: string | null;
@@ -75,6 +76,8 @@ export async function getMemberSummary(ex: Executor, externalId: string, now: Da
     heldPointsOf(ex, member.id, now),
     pendingPointsOf(ex, member.id, now),
   ]);
+  const tierSpend12m = balance?.tierSpend12m ?? 0;
+  const standing = await readTierStanding(ex, { memberId: member.id, tier: member.tier, tierGraceEndsAt: member.tierGraceEndsAt, tierSpend12m });
   return {
     externalId: member.externalId,
     email: member.email,
@@ -85,7 +88,8 @@ export async function getMemberSummary(ex: Executor, externalId: string, now: Da
     pendingPoints: pending,
     totalEarned: balance?.totalEarned ?? 0,
     totalRedeemed: balance?.totalRedeemed ?? 0,
-    tierSpend12m: balance?.tierSpend12m ?? 0,
+    tierSpend12m,
     expiringSoon,
+    ...standing,
   };
 }

@@ -9,8 +9,11 @@ import { MAX_HOLD_TTL_SECONDS, MIN_HOLD_TTL_SECONDS } from "./holds";
 import { getProgramSettings } from "./settings";
 import { authorize, type Actor } from "./staff-permissions";
 import { parseInput } from "./staff-validation";
+import { applyTierBenefits, readTierRows, tierBenefitsChangeSchema, tierBenefitsView, type TierBenefitsView } from "./tier-benefits";
 
 export const MAX_PENDING_DAYS = 365;
+export const MAX_TIER_QUALIFICATION_MONTHS = 24;
+export const MAX_TIER_GRACE_DAYS = 365;
 
 /** The settings of the checkout flow other systems and marketing may change (GET/PATCH /api/v1/program, the console's programme page). */
 export interface ProgramView {
@@ -24,6 +27,12 @@ export interface ProgramView {
   transferDailyMaxPoints: number;
   expiryMonths: number;
   pointsPerCurrencyUnit: number;
+  /** Tier qualification period: the rolling spend window of the tiers, in UTC calendar months. */
+  tierQualificationMonths: number;
+  /** Tier grace: days a member below their tier's threshold keeps it before dropping one step (0 = none). */
+  tierGraceDays: number;
+  /** Per tier: threshold (edited on the tiers page), earn multiplier and text benefits. */
+  tiers: TierBenefitsView[];
 }
 
 export const programChangeSchema = z
@@ -37,11 +46,19 @@ export const programChangeSchema = z
       .optional(),
     transferMaxPoints: z.number("must be a whole number of points").int("must be a whole number of points").min(0).max(MAX_POINTS).optional(),
     transferDailyMaxPoints: z.number("must be a whole number of points").int("must be a whole number of points").min(0).max(MAX_POINTS).optional(),
+    tierQualificationMonths: z
+      .number("must be a whole number of months")
+      .int("must be a whole number of months")
+      .min(1)
+      .max(MAX_TIER_QUALIFICATION_MONTHS)
+      .optional(),
+    tierGraceDays: z.number("must be a whole number of days").int("must be a whole number of days").min(0).max(MAX_TIER_GRACE_DAYS).optional(),
+    tiers: tierBenefitsChangeSchema.optional(),
   })
   .strict();
 export type ProgramChange = z.output<typeof programChangeSchema>;
 
-function viewOf(row: Awaited<ReturnType<typeof getProgramSettings>>): ProgramView {
+function viewOf(row: Awaited<ReturnType<typeof getProgramSettings>>, tierRows: Parameters<typeof tierBenefitsView>[0]): ProgramView {
   return {
     pendingDays: row.pendingDays,
     holdTtlSeconds: row.holdTtlSeconds,
@@ -49,12 +66,16 @@ function viewOf(row: Awaited<ReturnType<typeof getProgramSettings>>): ProgramVie
     transferDailyMaxPoints: row.transferDailyMaxPoints,
     expiryMonths: row.expiryMonths,
     pointsPerCurrencyUnit: row.pointsPerCurrencyUnit,
+    tierQualificationMonths: row.tierQualificationMonths,
+    tierGraceDays: row.tierGraceDays,
+    tiers: tierBenefitsView(tierRows),
   };
 }
 
 export async function getProgramView(db: Db, actor: Actor): Promise<ProgramView> {
   authorize(actor, "program:write");
-  return viewOf(await getProgramSettings(db));
+  const [row, tierRows] = await Promise.all([getProgramSettings(db), readTierRows(db)]);
+  return viewOf(row, tierRows);
 }
 
 /**
@@ -63,13 +84,16 @@ export async function getProgramView(db: Db, actor: Actor): Promise<ProgramView>
  */
 export async function changeProgramSettings(db: Db, actor: Actor, input: unknown, reason?: string): Promise<ProgramView> {
   authorize(actor, "program:write");
-  const change: ProgramChange = parseInput(programChangeSchema, input);
-  if (Object.values(change).every((v) => v === undefined)) {
+  const { tiers: tierChanges, ...change } = parseInput(programChangeSchema, input);
+  if (Object.values(change).every((v) => v === undefined) && (tierChanges ?? []).length === 0) {
     throw new LoyaltyError("validation_failed", "Name at least one setting to change.", { field: "pendingDays" });
   }
   return db.transaction(async (tx) => {
     const [before] = await tx.select().from(programSettings).where(eq(programSettings.id, 1)).for("update");
     if (!before) throw new Error("program_settings row 1 is missing: run the migrations");
+    const tiersBefore = await readTierRows(tx, { lock: true });
+    await applyTierBenefits(tx, tierChanges ?? [], new Date());
+    const tiersAfter = tierChanges ? await readTierRows(tx) : tiersBefore;
     const [after] = await tx
       .update(programSettings)
       .set({ ...change, updatedAt: new Date() })
@@ -81,9 +105,9 @@ export async function changeProgramSettings(db: Db, actor: Actor, input: unknown
       targetType: "program_settings",
       targetId: 1,
       reason: reason ?? null,
-      before: viewOf(before),
-      after: viewOf(after!),
+      before: viewOf(before, tiersBefore),
+      after: viewOf(after!, tiersAfter),
     });
-    return viewOf(after!);
+    return viewOf(after!, tiersAfter);
   });
 }

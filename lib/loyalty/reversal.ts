@@ -68,7 +68,7 @@ async function planDebit(tx: Tx, target: PointTransaction, now: Date): Promise<P
       purchaseOccurredAt: target.occurredAt,
       removedBefore: done.removedCents,
       removedNow: spend,
-      windowStart: tierWindowStart(now),
+      windowStart: tierWindowStart(now, (await getProgramSettings(tx)).tierQualificationMonths),
     });
   } else if (points === 0) {
     throw new LoyaltyError("already_reversed", "Nothing of this credit is left to take back: its points have expired.", { field: "transactionId" });

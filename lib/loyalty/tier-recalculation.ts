@@ -1,9 +1,12 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db, type Executor } from "@/db/client";
+import { pgArray } from "@/db/queries/pg-array";
+import { windowSpendOf } from "@/db/queries/tier-spend";
 import type { TierCode } from "@/db/schema";
 import { notifyMembersChanged } from "./ledger-events";
-import { getTiers } from "./settings";
-import { tierForSpend, tierRank, tierWindowStart, type TierThreshold } from "./tier-rules";
+import { reviewTier } from "./rules/tier-retention";
+import { getProgramSettings, getTiers } from "./settings";
+import { tierForSpend, tierWindowStart, type TierThreshold } from "./tier-rules";
 
 export { previewTierChange, type TierChangePreview } from "./tier-preview";
 
@@ -19,12 +22,12 @@ export interface TierRecalculationProgress extends TierRecalculationResult {
   spenders: number;
 }
 
-/** Postgres array literal for a text parameter: both drivers pass it through unchanged. */
-const pgArray = (values: readonly (number | string)[]) => `{${values.join(",")}}`;
 
 /**
- * Nightly job: recomputes every affected member's rolling 12-month purchase spend from the ledger
- * and moves members between tiers, writing tier_history for each move.
+ * Nightly job: recomputes every affected member's rolling purchase spend (the programme's
+ * qualification period, 12 months by default) from the ledger and reviews each member's tier
+ * (rules/tier-retention.ts: up at once; below the threshold, a grace, then one step down), writing
+ * tier_history for each move and members.tier_grace_ends_at when a grace starts or ends.
  *
  * The work grows with the members concerned, not with the member table: those with purchases in
  * the window (one pass over point_transactions_spend_idx, their ids kept in memory in order), plus
@@ -39,11 +42,12 @@ export async function recalculateTiers(
 ): Promise<TierRecalculationResult> {
   const { now } = options;
   const batchSize = options.batchSize ?? 1000;
-  const thresholds = await getTiers(db);
+  const [thresholds, settings] = await Promise.all([getTiers(db), getProgramSettings(db)]);
+  const review: Review = { thresholds, graceDays: settings.tierGraceDays, now };
   const zeroSpendTier = tierForSpend(0, thresholds);
   const lowestTier = thresholds[0]!.code;
 
-  const windowStart = tierWindowStart(now);
+  const windowStart = tierWindowStart(now, settings.tierQualificationMonths);
   const spenders = await windowSpenders(db, windowStart, now);
   const progress: TierRecalculationProgress = {
     membersChecked: 0,
@@ -71,7 +75,7 @@ export async function recalculateTiers(
     for (const id of stale) if (id <= upper) batch.add(id);
     if (batch.size === 0 && exhausted && stale.length < batchSize) break;
 
-    const moved = await applyBatch(db, [...batch].sort((a, b) => a - b), thresholds, windowStart, now);
+    const moved = await applyBatch(db, [...batch].sort((a, b) => a - b), review, windowStart);
     // Committed: cached summaries show tier and 12-month spend, so those of the changed members go.
     await notifyMembersChanged(moved.changed);
     progress.membersChecked += moved.checked;
@@ -112,7 +116,7 @@ async function windowSpenders(db: Db, windowStart: Date, now: Date): Promise<num
   return rows.map((r) => Number(r.member_id));
 }
 
-/** Members that may need to decay: cached spend above zero, or above the lowest tier. */
+/** Members that may need to decay: cached spend above zero, or above the lowest tier (every member in grace is). */
 async function staleMembers(
   ex: Executor,
   after: number,
@@ -146,56 +150,64 @@ async function allMembers(ex: Executor, after: number, upTo: number, limit: numb
   return rows.map((r) => Number(r.id));
 }
 
+interface Review {
+  /** Lowest rank first. */
+  thresholds: readonly TierThreshold[];
+  graceDays: number;
+  now: Date;
+}
+
 async function applyBatch(
   db: Db,
   ids: readonly number[],
-  thresholds: readonly TierThreshold[],
+  review: Review,
   windowStart: Date,
-  now: Date,
 ): Promise<{ checked: number; upgraded: number; downgraded: number; changed: number[] }> {
   if (ids.length === 0) return { checked: 0, upgraded: 0, downgraded: 0, changed: [] };
+  const { thresholds, now } = review;
+  const rankOf = new Map(thresholds.map((t, i) => [t.code, i]));
   return db.transaction(async (tx) => {
     // Balance rows first, in member-id order: the same order accrual locks them, so no deadlock.
     await tx.execute(sql`SELECT member_id FROM point_balances
       WHERE member_id = ANY(${pgArray(ids)}::bigint[]) ORDER BY member_id FOR UPDATE`);
     // Read after the locks are held, in a new statement: its snapshot includes what a concurrent run
     // committed before letting go of them (a joined row in the locking statement could be older).
-    const current = await queryRows<{ member_id: string | number; tier_spend_12m: string | number; tier: TierCode }>(
+    const current = await queryRows<{
+      member_id: string | number;
+      tier_spend_12m: string | number;
+      tier: TierCode;
+      tier_grace_ends_at: Date | string | null;
+    }>(
       tx,
-      sql`SELECT b.member_id, b.tier_spend_12m, m.tier
+      sql`SELECT b.member_id, b.tier_spend_12m, m.tier, m.tier_grace_ends_at
           FROM point_balances b JOIN members m ON m.id = b.member_id
           WHERE b.member_id = ANY(${pgArray(ids)}::bigint[])`,
     );
-    // Each purchase in the window counts net of its refunds and reversal, never below 0; a refund
-    // of a purchase outside the window counts for nothing (its group has no purchase row). Refunds
-    // never precede their purchase, so a purchase's rows are all in the window when it is. No upper
-    // bound: accrual adds each purchase to tier_spend_12m live, so what is written here must include
-    // what was recorded after this run started, or those purchases would vanish from it until tomorrow.
-    const sums = await queryRows<{ member_id: string | number; spend: string | number }>(
-      tx,
-      sql`SELECT member_id, sum(net)::bigint AS spend
-          FROM (SELECT member_id, greatest(sum(spend_amount), 0) AS net
-                FROM point_transactions
-                WHERE member_id = ANY(${pgArray(ids)}::bigint[])
-                  AND spend_amount IS NOT NULL
-                  AND occurred_at > ${windowStart.toISOString()}::timestamptz
-                GROUP BY member_id, CASE WHEN type = 'earn' THEN id ELSE related_transaction_id END
-                HAVING bool_or(type = 'earn')) AS purchases
-          GROUP BY member_id`,
-    );
-    const spendById = new Map(sums.map((r) => [Number(r.member_id), Number(r.spend)]));
+    const spendById = await windowSpendOf(tx, ids, windowStart);
     const spendChanges: { id: number; spend: number }[] = [];
     const tierChanges: { id: number; from: TierCode; to: TierCode; spend: number }[] = [];
+    const graceChanges: { id: number; endsAt: string | null }[] = [];
     let upgraded = 0;
     let downgraded = 0;
     for (const row of current) {
       const id = Number(row.member_id);
       const spend = spendById.get(id) ?? 0;
       if (Number(row.tier_spend_12m) !== spend) spendChanges.push({ id, spend });
-      const to = tierForSpend(spend, thresholds);
-      if (to !== row.tier) {
-        tierChanges.push({ id, from: row.tier, to, spend });
-        if (tierRank(to, thresholds) > tierRank(row.tier, thresholds)) upgraded++;
+      const rank = rankOf.get(row.tier)!;
+      const graceBefore = row.tier_grace_ends_at === null ? null : new Date(row.tier_grace_ends_at).getTime();
+      const decision = reviewTier({
+        rank,
+        earnedRank: rankOf.get(tierForSpend(spend, thresholds))!,
+        graceEndsAt: graceBefore,
+        now: now.getTime(),
+        graceDays: review.graceDays,
+      });
+      if (decision.graceEndsAt !== graceBefore) {
+        graceChanges.push({ id, endsAt: decision.graceEndsAt === null ? null : new Date(decision.graceEndsAt).toISOString() });
+      }
+      if (decision.rank !== rank) {
+        tierChanges.push({ id, from: row.tier, to: thresholds[decision.rank]!.code, spend });
+        if (decision.rank > rank) upgraded++;
         else downgraded++;
       }
     }
@@ -206,20 +218,32 @@ async function applyBatch(
                     ${pgArray(spendChanges.map((c) => c.spend))}::bigint[]) AS v(member_id, spend)
         WHERE b.member_id = v.member_id`);
     }
+    if (tierChanges.length > 0 || graceChanges.length > 0) {
+      // One statement for tier and grace: a member missing from one list keeps that column.
+      const byId = new Map<number, { tier: TierCode | null; grace: string | null; setGrace: boolean }>();
+      for (const c of tierChanges) byId.set(c.id, { tier: c.to, grace: null, setGrace: false });
+      for (const c of graceChanges) byId.set(c.id, { tier: byId.get(c.id)?.tier ?? null, grace: c.endsAt, setGrace: true });
+      const entries = [...byId.entries()];
+      await tx.execute(sql`
+        UPDATE members m
+        SET tier = coalesce(v.tier, m.tier),
+            tier_grace_ends_at = CASE WHEN v.set_grace THEN v.grace ELSE m.tier_grace_ends_at END
+        FROM unnest(${pgArray(entries.map(([id]) => id))}::bigint[],
+                    ${pgArray(entries.map(([, e]) => e.tier))}::tier_code[],
+                    ${pgArray(entries.map(([, e]) => e.grace))}::timestamptz[],
+                    ${pgArray(entries.map(([, e]) => (e.setGrace ? "t" : "f")))}::boolean[]) AS v(id, tier, grace, set_grace)
+        WHERE m.id = v.id`);
+    }
     if (tierChanges.length > 0) {
       const idList = pgArray(tierChanges.map((c) => c.id));
       const toList = pgArray(tierChanges.map((c) => c.to));
-      await tx.execute(sql`
-        UPDATE members m SET tier = v.tier
-        FROM unnest(${idList}::bigint[], ${toList}::tier_code[]) AS v(id, tier)
-        WHERE m.id = v.id`);
       await tx.execute(sql`
         INSERT INTO tier_history (member_id, from_tier, to_tier, tier_spend_12m, changed_at)
         SELECT * FROM unnest(${idList}::bigint[], ${pgArray(tierChanges.map((c) => c.from))}::tier_code[],
                              ${toList}::tier_code[], ${pgArray(tierChanges.map((c) => c.spend))}::bigint[],
                              array_fill(${now.toISOString()}::timestamptz, ARRAY[${tierChanges.length}::int]))`);
     }
-    const changed = [...new Set([...spendChanges.map((c) => c.id), ...tierChanges.map((c) => c.id)])];
+    const changed = [...new Set([...spendChanges.map((c) => c.id), ...tierChanges.map((c) => c.id), ...graceChanges.map((c) => c.id)])];
     return { checked: current.length, upgraded, downgraded, changed };
   });
 }

@@ -63,6 +63,17 @@ const programViewSchema = z
     transferDailyMaxPoints: z.number().int().meta({ description: "Most points one member may transfer away over a rolling 24 hours" }),
     expiryMonths: z.number().int(),
     pointsPerCurrencyUnit: z.number().int(),
+    tierQualificationMonths: z.number().int().meta({ description: "Tier qualification period: the rolling spend window of the tiers, in UTC calendar months" }),
+    tierGraceDays: z.number().int().meta({ description: "Days a member below their tier's threshold keeps it before dropping one step (0 = off)" }),
+    tiers: z.array(
+      z.object({
+        code: z.enum(["bronze", "silver", "gold"]),
+        name: z.string(),
+        minSpend12m: z.number().int(),
+        earnMultiplier: z.number().meta({ description: "The tier bonus on purchase points, combined with the best campaign by multiplication" }),
+        benefits: z.array(z.string()),
+      }),
+    ),
   })
   .meta({ id: "Program" });
 import { extraApiPaths } from "./extra-paths";

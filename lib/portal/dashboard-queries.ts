@@ -5,6 +5,7 @@ import { expiringPoints, pastDuePoints, pendingPointsOf } from "@/db/queries/lot
 import { loginCheckIns, members, pointBalances, tiers, type TierCode } from "@/db/schema";
 import { findActiveCampaigns } from "@/lib/loyalty/campaign-lookup";
 import { parsePgArray } from "@/lib/loyalty/campaign-row";
+import { readTierStanding, type TierStanding } from "@/lib/loyalty/tier-retention";
 import { tierProgress, type TierInfo, type TierProgress } from "./tier-progress";
 
 const DAY_MS = 86_400_000;
@@ -33,6 +34,8 @@ export interface Dashboard {
   pendingPoints: number;
   tierSpend12m: number;
   progress: TierProgress;
+  /** Keeping the tier (a running grace's end and the spend still needed), its earn multiplier and benefits. */
+  standing: TierStanding;
   expiringSoon: ExpiringPoints[];
   campaigns: ActiveCampaign[];
   checkIn: { checkedInToday: boolean; streak: number };
@@ -53,6 +56,7 @@ export interface MemberStanding {
   pendingPoints: number;
   tierSpend12m: number;
   expiringSoon: ExpiringPoints[];
+  standing: TierStanding;
 }
 
 /** A live campaign as the dashboard filters and orders it. */
@@ -82,6 +86,7 @@ export async function readMemberStanding(ex: Executor, memberId: number, now: Da
       .select({
         name: members.name,
         tier: members.tier,
+        tierGraceEndsAt: members.tierGraceEndsAt,
         availablePoints: pointBalances.availablePoints,
         tierSpend12m: pointBalances.tierSpend12m,
       })
@@ -95,6 +100,12 @@ export async function readMemberStanding(ex: Executor, memberId: number, now: Da
   ]);
   const member = memberRows[0];
   if (!member) return null;
+  const standing = await readTierStanding(ex, {
+    memberId,
+    tier: member.tier,
+    tierGraceEndsAt: member.tierGraceEndsAt,
+    tierSpend12m: member.tierSpend12m ?? 0,
+  });
   return {
     name: member.name,
     tier: member.tier,
@@ -103,6 +114,7 @@ export async function readMemberStanding(ex: Executor, memberId: number, now: Da
     pendingPoints: pending,
     tierSpend12m: member.tierSpend12m ?? 0,
     expiringSoon,
+    standing,
   };
 }
 

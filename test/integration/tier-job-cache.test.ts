@@ -21,12 +21,12 @@ describe("nightly tier job and the cached member summary", () => {
 
   it("a member the job moves shows the new tier at once, not after the summary's TTL", async () => {
     const { member } = await ensureMember(t.db, { externalId: "tier-cache-1" });
-    // Gold without a purchase in the window: the job must take it back down.
+    // Gold without a purchase in the window: the job must take it back down (one step per review, no grace by default).
     await t.db.update(members).set({ tier: "gold" }).where(eq(members.id, member.id));
     expect((await cachedMemberSummary(t.db, "tier-cache-1")).tier).toBe("gold");
 
     const result = await recalculateTiers(t.db, { now: new Date() });
     expect(result.downgraded).toBe(1);
-    expect((await cachedMemberSummary(t.db, "tier-cache-1")).tier).toBe("bronze");
+    expect((await cachedMemberSummary(t.db, "tier-cache-1")).tier).toBe("silver");
   });
 });

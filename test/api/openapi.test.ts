@@ -47,7 +47,7 @@ describe("GET /api/v1/openapi.json", () => {
     for (const [p, item] of Object.entries(doc.paths as Record<string, Record<string, Record<string, unknown>>>)) {
       for (const [method, op] of Object.entries(item)) {
         expect([method, p, op.security]).toEqual([method, p, [{ apiKey: [] }]]);
-        expect(op["x-required-scope"]).toMatch(/^[a-z]+:(read|write)$/);
+        expect(op["x-required-scope"]).toMatch(/^[a-z]+:(read|write|export|erase)$/);
         expect(Object.keys(op.responses as object)).toEqual(expect.arrayContaining(["400", "401", "403"]));
       }
     }

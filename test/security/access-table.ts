@@ -126,6 +126,7 @@ export const PAGES: Record<string, PageCell> = {
   "(staff)/staff/tiers/page.tsx": { allow: MARKETING },
   "(staff)/staff/program/page.tsx": { allow: MARKETING },
   "(staff)/staff/webhooks/page.tsx": { allow: ADMIN },
+  "(staff)/staff/import/page.tsx": { allow: ADMIN },
 };
 
 const campaignForm = (fx: Fixtures): Form => ({
@@ -190,6 +191,11 @@ export const ACTIONS: Record<string, Record<string, ActionCell>> = {
     approveAdjustmentAction: { allow: ADMIN, returns: "state", form: (fx) => ({ requestId: String(fx.approveRequestId) }) },
     rejectAdjustmentAction: { allow: ADMIN, returns: "state", form: (fx) => ({ requestId: String(fx.rejectRequestId), reason: "Matrix: no" }) },
   },
+  // Member erasure (issue 13): a member that does not exist is "not found" to an admin, still not a
+  // refusal, and no fixture is erased.
+  "(staff)/staff/members/erase-action.ts": {
+    eraseMemberAction: { allow: ADMIN, returns: "state", form: () => ({ memberId: "999999", reason: "Matrix: erasure request", confirm: "on" }) },
+  },
   "(staff)/staff/rewards/actions.ts": {
     createRewardAction: { allow: MARKETING, returns: "state", form: rewardForm },
     updateRewardAction: { allow: MARKETING, returns: "state", form: (fx) => ({ ...rewardForm(fx), id: String(fx.rewardId) }) },
@@ -199,6 +205,14 @@ export const ACTIONS: Record<string, Record<string, ActionCell>> = {
   },
   // A delivery that does not exist is "not found" to an admin, still not a refusal.
   "(staff)/staff/webhooks/actions.ts": { redeliverWebhookAction: { allow: ADMIN, returns: "state", form: () => ({ id: "999999" }) } },
+  // A dry run of one well-formed line: an admin gets the report, nothing is written.
+  "(staff)/staff/import/actions.ts": {
+    importOpeningBalancesAction: {
+      allow: ADMIN,
+      returns: "state",
+      form: (fx) => ({ csv: `externalId,points,earnedAt,expiresAt,reference\n${fx.memberExternalId},5,2026-01-01,,matrix-import-${fx.n()}`, reason: "Matrix import", dryRun: "on" }),
+    },
+  },
   "(staff)/staff/program/actions.ts": {
     programAction: { allow: MARKETING, returns: "state", form: () => ({ pendingDays: "14", holdTtlSeconds: "900", reason: "Matrix: program settings" }) },
   },
@@ -236,6 +250,14 @@ export const ROUTES: Record<string, RouteRow> = {
   "api/v1/members/[externalId]/transfers/route.ts": {
     POST: { allow: key("redemptions:write"), request: (fx) => ({ params: { externalId: fx.memberExternalId }, ...json({ toMemberExternalId: "matrix-nobody", points: 10, referenceId: `matrix-transfer-${fx.n()}` }) }) },
   },
+  // Member privacy (issue 13): the export reads the fixture member; the erasure names nobody (404 to an allowed key).
+  "api/v1/members/[externalId]/export/route.ts": { GET: { allow: key("members:export"), request: (fx) => ({ params: { externalId: fx.memberExternalId } }) } },
+  "api/v1/members/[externalId]/erasure/route.ts": {
+    POST: { allow: key("members:erase"), request: () => ({ params: { externalId: "matrix-nobody" }, ...json({ reason: "Matrix: erasure request" }) }) },
+  },
+  "(staff)/staff/members/[externalId]/export/route.ts": { GET: { allow: SUPPORT, request: (fx) => ({ params: { externalId: fx.memberExternalId } }) } },
+  // "Download my data": the signed-in member's own data; a staff account without a member is refused (403).
+  "(portal)/my-data/route.ts": { GET: { allow: MEMBER } },
   "api/v1/program/route.ts": { GET: { allow: key("program:write") }, PATCH: { allow: key("program:write"), request: () => json({ pendingDays: 14 }) } },
   // Webhook endpoints: an endpoint that does not exist is 404 to an allowed key, still not a refusal.
   "api/v1/webhook-endpoints/route.ts": {

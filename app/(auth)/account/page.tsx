@@ -28,6 +28,22 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         </div>
       ) : null}
       <TwoFactorPanel enabled={user.totpEnabled === true} />
+      {user.memberId !== null ? (
+        <>
+          <h2 className="mt-8 mb-2 text-lg font-semibold text-slate-900">Your data</h2>
+          <p className="mb-3 text-sm text-slate-600">
+            Everything we hold about your membership (profile, points history, holds, notifications, check-ins and the record of changes to it), as one JSON
+            file.
+          </p>
+          <a
+            href="/my-data"
+            download
+            className="inline-flex min-h-11 w-full items-center justify-center rounded-lg bg-white px-4 py-2 text-sm font-semibold text-indigo-700 ring-1 ring-indigo-300 ring-inset hover:bg-indigo-50"
+          >
+            Download my data
+          </a>
+        </>
+      ) : null}
       <h2 className="mt-8 mb-2 text-lg font-semibold text-slate-900">Sign out everywhere</h2>
       <p className="mb-3 text-sm text-slate-600">Ends every session of this account, on every device, this one included.</p>
       <form action={signOutEverywhereAction}>

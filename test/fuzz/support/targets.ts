@@ -211,6 +211,22 @@ export const ROUTES: Record<string, RouteSpec> = {
       ),
     },
   },
+  // Member privacy (issue 13): hostile ids are refused; a hostile erasure body never erases the known member.
+  "api/v1/members/[externalId]/export/route.ts": { session: "none", auth: "api-key", expect: "refused", methods: { GET: externalIdParam.map((externalId) => ({ params: { externalId } })) } },
+  "api/v1/members/[externalId]/erasure/route.ts": {
+    session: "none",
+    auth: "api-key",
+    expect: "refused",
+    methods: {
+      POST: fc.oneof(
+        fc.tuple(fc.constant(KNOWN_MEMBER), body(objectWithABadField({ reason: { ok: fc.constant("fuzz: erasure request"), bad: fc.oneof(badText, longText, wrongType) } }))).map(
+          ([externalId, b]) => ({ params: { externalId }, body: b }),
+        ),
+        // A well-formed erasure of a member that cannot exist.
+        externalIdParam.map((externalId) => ({ params: { externalId }, body: { reason: "fuzz: erasure request" } })),
+      ),
+    },
+  },
   "api/v1/holds/[holdId]/capture/route.ts": {
     session: "none",
     auth: "api-key",
@@ -349,6 +365,12 @@ export const ROUTES: Record<string, RouteSpec> = {
     expect: "redirect",
     methods: { GET: fc.oneof(controlText, longText, nanLike, fc.string({ maxLength: 80 })).map((token) => ({ query: toQuery([["token", token]]) })) },
   },
+  "(staff)/staff/members/[externalId]/export/route.ts": {
+    session: "admin",
+    expect: "refused",
+    methods: { GET: externalIdParam.map((externalId) => ({ params: { externalId: urlEncode(externalId) } })) },
+  },
+  "(portal)/my-data/route.ts": { session: "member", expect: "ignored", methods: { GET: noise.map((query) => ({ query })) } },
   "(staff)/staff/reports/export/route.ts": {
     session: "admin",
     expect: "refused",
@@ -394,6 +416,7 @@ export const PAGES: Record<string, PageSpec> = {
   "(staff)/staff/api-keys/page.tsx": { session: "admin", searchKeys: [] },
   "(staff)/staff/program/page.tsx": { session: "admin", searchKeys: [] },
   "(staff)/staff/webhooks/page.tsx": { session: "admin", searchKeys: [] },
+  "(staff)/staff/import/page.tsx": { session: "admin", searchKeys: [] },
   "(staff)/staff/accounts/page.tsx": { session: "admin", searchKeys: [] },
   "(portal)/page.tsx": { session: "member", searchKeys: [] },
   "(portal)/history/page.tsx": { session: "member", searchKeys: ["type", "from", "to", "cursor"] },
@@ -518,6 +541,7 @@ export const ACTIONS: Record<string, Record<string, ActionSpec>> = {
   },
   "(staff)/staff/program/actions.ts": { programAction: { session: "admin", form: hostileForm({ pendingDays: "int", holdTtlSeconds: "int", reason: "text" }), returns: "state" } },
   "(staff)/staff/webhooks/actions.ts": { redeliverWebhookAction: { session: "admin", form: hostileForm({ id: "id" }), returns: "state" } },
+  "(staff)/staff/import/actions.ts": { importOpeningBalancesAction: { session: "admin", form: hostileForm({ csv: "text", reason: "text", dryRun: "text" }), returns: "state" } },
   "(portal)/check-in-action.ts": { checkInAction: { session: "none", form: null, returns: "state" } },
   "(portal)/notifications/mark-read-action.ts": { markReadAction: { session: "member", form: hostileForm({ "notificationId": "id" }), returns: "void" } },
   "(portal)/redeem/redeem-action.ts": { redeemAction: { session: "member", form: hostileForm({ "mode": "enum", "points": "int", "rewardId": "id", "idempotencyKey": "text" }), returns: "state" } },
@@ -533,6 +557,7 @@ export const ACTIONS: Record<string, Record<string, ActionSpec>> = {
     approveAdjustmentAction: { session: "admin", form: hostileForm({ "requestId": "id" }), returns: "state" },
     rejectAdjustmentAction: { session: "admin", form: hostileForm({ "requestId": "id", "reason": "text" }), returns: "state" },
   },
+  "(staff)/staff/members/erase-action.ts": { eraseMemberAction: { session: "admin", form: hostileForm({ memberId: "id", reason: "text", confirm: "text" }), returns: "state" } },
   "(staff)/staff/rewards/actions.ts": {
     createRewardAction: { session: "admin", form: hostileForm({ "name": "text", "description": "text", "pointsCost": "int", "stock": "int", "imageUrl": "url", "startsAt": "date", "endsAt": "date", "active": "text" }), returns: "state" },
     updateRewardAction: { session: "admin", form: hostileForm({ "id": "id", "name": "text", "description": "text", "pointsCost": "int", "stock": "int", "imageUrl": "url", "startsAt": "date", "endsAt": "date" }), returns: "state" },

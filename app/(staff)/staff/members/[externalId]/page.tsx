@@ -18,6 +18,7 @@ import { getMemberHistory, getMemberProfile } from "@/lib/loyalty/support";
 import { actorLabels } from "../../audit/resolve-actor";
 import { requireStaff } from "../../staff-session";
 import { adjustPointsAction, approveAdjustmentAction, rejectAdjustmentAction, reverseTransactionAction } from "../actions";
+import { eraseMemberAction } from "../erase-action";
 
 export const metadata = { title: "Member" };
 export const dynamic = "force-dynamic";
@@ -39,13 +40,13 @@ export default async function MemberPage({
   searchParams,
 }: {
   params: Promise<{ externalId: string }>;
-  searchParams: Promise<{ cursor?: string | string[]; audit?: string | string[] }>;
+  searchParams: Promise<{ cursor?: string | string[]; audit?: string | string[]; erased?: string | string[] }>;
 }) {
   const { actor, user } = await requireStaff("members:support");
   // A hand-typed path: a malformed escape or an id no member can have is simply not found.
   const externalId = externalIdOf((await params).externalId);
   if (externalId === null) notFound();
-  const { cursor, audit } = await searchParams;
+  const { cursor, audit, erased } = await searchParams;
   const db = getDb();
   const profile = await getMemberProfile(db, actor, externalId).catch((error: unknown) => {
     if (isLoyaltyError(error) && error.code === "member_not_found") notFound();
@@ -62,6 +63,7 @@ export default async function MemberPage({
   ]);
   const names = await actorLabels(db, [...auditPage.items.map((e) => e.actor), ...profile.pendingAdjustments.map((r) => r.requestedBy)]);
   const canApprove = rolesAllow(user.roles, "adjustments:approve");
+  const canErase = rolesAllow(user.roles, "members:erase") && !member.erasedAt;
   const base = `/staff/members/${encodeURIComponent(member.externalId)}`;
   const now = new Date();
 
@@ -75,12 +77,21 @@ export default async function MemberPage({
             <a href={`/staff/reports/export?table=statement&member=${encodeURIComponent(member.externalId)}`} className="text-indigo-700 hover:underline">
               Download statement (CSV)
             </a>
+            <a href={`${base}/export`} className="text-indigo-700 hover:underline">
+              Download data (JSON)
+            </a>
             <Link href="/staff/members" className="text-indigo-700 hover:underline">
               ← Search
             </Link>
           </div>
         }
       />
+      {member.erasedAt ? (
+        <div className="mb-4 rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900" role="status" data-testid="erased-banner">
+          {erased ? "Erased. " : ""}This member was erased on {dateTime(member.erasedAt)}: no personal data is kept. Its ledger rows stay for the books and its
+          points stay a liability until they expire or are written off with an adjustment (docs/privacy.md).
+        </div>
+      ) : null}
       <div className="mb-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <StatCard label="Available points" value={points(balance.availablePoints)} />
         <StatCard label="Tier" value={<span className="capitalize">{member.tier}</span>} hint={`Spend (12 months): ${money(balance.tierSpend12m)}`} />
@@ -234,6 +245,26 @@ export default async function MemberPage({
             )}
             {profile.lotsTruncated ? <p className="mt-2 text-xs text-slate-600">Showing the first 100 lots.</p> : null}
           </Card>
+
+          {canErase ? (
+            <Card title="Erase member">
+              <ActionForm action={eraseMemberAction} ariaLabel="Erase member" className="space-y-3">
+                <input type="hidden" name="memberId" value={member.id} />
+                <p className="text-sm text-slate-600">
+                  Removes the name, email and external id, the account&apos;s sign-in and the inbox, and redacts the audit entries about this member. The
+                  ledger and the balance stay for the books. Cannot be undone.
+                </p>
+                <StaffField label="Reason" name="reason" required maxLength={1000} hint="Kept on the audit log: not the member's name, email or external id." />
+                <label className="flex items-start gap-2 text-sm text-slate-800">
+                  <input type="checkbox" name="confirm" className="mt-0.5 h-4 w-4 accent-red-700" />
+                  <span>I confirm this member&apos;s personal data is to be erased.</span>
+                </label>
+                <SubmitButton variant="danger" pendingLabel="Erasing…">
+                  Erase member
+                </SubmitButton>
+              </ActionForm>
+            </Card>
+          ) : null}
 
           <Card title="Tier history">
             {profile.tierHistory.length === 0 ? (

@@ -89,6 +89,8 @@ export async function readModelConfig(db: Db, rewardIds: readonly number[]): Pro
       loginStreakBonusPoints: settings.loginStreakBonusPoints,
       loginStreakLength: settings.loginStreakLength,
       expiryMonths: settings.expiryMonths,
+      tierQualificationMonths: settings.tierQualificationMonths,
+      tierGraceDays: settings.tierGraceDays,
       tiers: tiers.map((t) => ({ code: t.code as TierCode, minSpend12m: t.minSpend12m, multiplierTt: tt(t.earnMultiplier) })),
       campaigns: campaignRows.map((c) => ({
         multiplierTt: tt(c.multiplier),

@@ -153,7 +153,7 @@ function purchaseNet(state: ModelState, purchase: Row): number {
   const g = givenBack(state, purchase);
   return Math.max(0, purchase.spend! - g.refundedCents - g.reversedCents);
 }
-const inWindow = (state: ModelState, at: number) => tierWindowStart(state.now) < at;
+const inWindow = (state: ModelState, at: number) => tierWindowStart(state.now, state.config.tierQualificationMonths ?? 12) < at;
 
 export function recordEvent(state: ModelState, e: EventInput): EventAnswer {
   const at = e.occurredAt === undefined ? state.now : Date.parse(e.occurredAt);
@@ -446,9 +446,15 @@ export function expirePoints(state: ModelState): { lotsExpired: number; pointsEx
   return { lotsExpired: lots, pointsExpired: points, membersAffected: members.size };
 }
 
-/** § Tier spend: Σ over purchases in the window of max(0, cents − refunded − reversed); the only thing that moves tiers. */
+/**
+ * § Tier spend: Σ over purchases in the window of max(0, cents − refunded − reversed); the only thing
+ * that moves tiers. § Tier retention: the earned tier at or above the held one is taken at once;
+ * below it, the first review starts a grace of tierGraceDays, and a review at or after its end
+ * moves the member one step down (a new grace for the next step starts at a later review).
+ */
 export function recalculateTiers(state: ModelState): { upgraded: number; downgraded: number } {
   const rank = (code: string) => state.config.tiers.findIndex((t) => t.code === code);
+  const graceMs = (state.config.tierGraceDays ?? 0) * DAY;
   let upgraded = 0;
   let downgraded = 0;
   for (const [name, member] of state.members) {
@@ -456,10 +462,20 @@ export function recalculateTiers(state: ModelState): { upgraded: number; downgra
       .filter((r) => r.member === name && r.key.startsWith("purchase:") && inWindow(state, r.occurredAt))
       .reduce((s, p) => s + purchaseNet(state, p), 0);
     member.tierSpend = spend;
-    const tier = tierForSpend(state.config, spend);
-    if (rank(tier) > rank(member.tier)) upgraded++;
-    if (rank(tier) < rank(member.tier)) downgraded++;
-    member.tier = tier;
+    const earned = rank(tierForSpend(state.config, spend));
+    const held = rank(member.tier);
+    if (earned >= held) {
+      if (earned > held) upgraded++;
+      member.tier = state.config.tiers[earned]!.code;
+      member.graceEndsAt = null;
+      continue;
+    }
+    const graceEndsAt = member.graceEndsAt ?? state.now + graceMs;
+    if (state.now >= graceEndsAt) {
+      member.tier = state.config.tiers[held - 1]!.code;
+      member.graceEndsAt = null;
+      downgraded++;
+    } else member.graceEndsAt = graceEndsAt;
   }
   return { upgraded, downgraded };
 }

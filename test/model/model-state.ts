@@ -42,6 +42,9 @@ export interface ModelConfig {
   loginStreakBonusPoints: number;
   loginStreakLength: number;
   expiryMonths: number;
+  /** Tier retention (docs/ledger.md): the spend window in months (absent = 12) and the grace in days (absent = 0). */
+  tierQualificationMonths?: number;
+  tierGraceDays?: number;
   /** Lowest rank first. */
   tiers: { code: TierCode; minSpend12m: number; multiplierTt: number }[];
   /** Index = campaign number (lower = older, wins ties). */
@@ -95,6 +98,8 @@ export interface MemberState {
   totalRedeemed: number;
   /** point_balances.tier_spend_12m: changed live by purchases, refunds and reversals, recomputed by the tier job. */
   tierSpend: number;
+  /** members.tier_grace_ends_at: the end of a running tier grace (absent or null = not in grace). */
+  graceEndsAt?: number | null;
   /** UTC day → streak. */
   checkIns: Map<string, { streak: number; row: string | null }>;
 }
@@ -202,7 +207,7 @@ export function creditLot(state: ModelState, row: Omit<Row, "expiresAt" | "remai
   return addRow(state, { ...row, expiresAt: addMonths(row.occurredAt, state.config.expiryMonths), remaining: kept! });
 }
 
-export const tierWindowStart = (now: number) => addMonths(now, -12);
+export const tierWindowStart = (now: number, months = 12) => addMonths(now, -months);
 
 export function tierForSpend(config: ModelConfig, spend: number): TierCode {
   let tier = config.tiers[0]!.code;

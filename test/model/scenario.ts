@@ -13,6 +13,7 @@ export const MEMBERS = ["m0", "m1", "m2"] as const;
 export const GHOST = "ghost";
 
 /** Thresholds stay the migrations' (500.00 and 2,000.00); only the bonuses change. */
+export const TIER_GRACE_DAYS = 7;
 export const TIER_BONUS: Record<TierCode, number> = { bronze: 1, silver: 1.25, gold: 1.5 };
 
 interface CampaignSpec {
@@ -45,6 +46,9 @@ export const REWARDS = [
 /** The model's configuration for a world whose campaigns start at `start`. */
 export const modelConfig = (start: number): ModelConfig => ({
   ...MIGRATION_DEFAULTS,
+  // A tier grace (docs/ledger.md, Tier retention), set by prepareDatabase: 7 days is one of the
+  // generated clock advances, so sequences hit its end exactly.
+  tierGraceDays: TIER_GRACE_DAYS,
   tiers: MIGRATION_DEFAULTS.tiers.map((t) => ({ ...t, multiplierTt: Math.round(TIER_BONUS[t.code] * SCALE) })),
   campaigns: CAMPAIGNS.map((c) => ({
     multiplierTt: Math.round(c.multiplier * SCALE),

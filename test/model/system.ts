@@ -16,6 +16,7 @@ import { redeemPoints } from "@/lib/loyalty/redemption";
 import { createReward } from "@/lib/loyalty/rewards";
 import { recalculateTiers } from "@/lib/loyalty/tier-recalculation";
 import { updateTierSettings } from "@/lib/loyalty/tier-settings";
+import { changeProgramSettings } from "@/lib/loyalty/program-settings";
 import type { Actor } from "@/lib/loyalty/staff-permissions";
 import type { Op } from "./ops";
 import { DAY, iso } from "./model-time";
@@ -45,6 +46,7 @@ export async function prepareDatabase(db: Db, start = START): Promise<Fixtures> 
   const now = new Date(start);
   const tiers = MODEL_CONFIG.tiers.map((t) => ({ code: t.code, minSpend12m: t.minSpend12m, earnMultiplier: TIER_BONUS[t.code] }));
   await updateTierSettings(db, staff, { tiers }, { now });
+  await changeProgramSettings(db, staff, { tierGraceDays: MODEL_CONFIG.tierGraceDays ?? 0 });
   const campaignIds: number[] = [];
   for (const c of CAMPAIGNS) {
     const created = await createCampaign(

@@ -26,6 +26,8 @@ import { actorLabel, authorize, type Actor } from "./staff-permissions";
 import { RetryTransaction, withTransactionRetry } from "./tx-retry";
 
 export const IMPORT_BATCH_SIZE = 5000;
+/** Batches written at once (each its own transaction and connection). */
+export const IMPORT_CONCURRENCY = 2;
 /** Lines listed in a report (duplicates, conflicts, rejections); the counts are always exact. */
 export const IMPORT_LISTED_LINES = 10_000;
 
@@ -68,6 +70,8 @@ export interface ImportOptions {
   dryRun?: boolean;
   now?: Date;
   batchSize?: number;
+  /** Batches in flight at once (1 to 4; default 2). A dry run reads one batch at a time. */
+  concurrency?: number;
   /** Every line's outcome as it is decided (accepted ones included), e.g. for a per-line report file. */
   onLine?: (outcome: ImportLine | { line: number; kind: "accepted"; expired: boolean }) => void;
   onBatch?: (report: ImportReport) => void;
@@ -83,8 +87,8 @@ interface Batch {
  * docs/ledger.md, "Opening balances"). Streaming: each line is checked on its own as it is parsed,
  * the good ones go in batches of `batchSize`, each one transaction through the same set-based path as
  * accrual (members created, balance rows locked in member-id order, references and ids in one
- * pipeline; ledger rows, allocations, balances and the audit entry in another). While a batch is
- * written the next one is parsed. A dry run reads (members, references) but writes nothing.
+ * pipeline; ledger rows, allocations, balances and the audit entry in another). Two batches are
+ * written at once while the next is parsed. A dry run reads (members, references) but writes nothing.
  */
 export async function importOpeningBalances(db: Db, input: Readable, options: ImportOptions): Promise<ImportReport> {
   authorize(options.actor, "ledger:import");
@@ -125,28 +129,37 @@ export async function importOpeningBalances(db: Db, input: Readable, options: Im
   const writer = dryRun
     ? (batch: Batch) => dryRunBatch(db, batch, { actor, now, dryRunMembers })
     : (batch: Batch) => writeBatch(db, batch, { actor, now, reason, run: report.run, source: options.source });
-  let inflight: Promise<void> | null = null;
+  // Up to `concurrency` batches in flight, each on its own connection, while the next is parsed.
+  // They cannot take each other's references (a reference is in one batch only: `seen`), and when
+  // two share a member they queue on its balance lock like any two writers.
+  const concurrency = dryRun ? 1 : Math.min(Math.max(Math.trunc(options.concurrency ?? IMPORT_CONCURRENCY), 1), 4);
+  const inflight: Promise<void>[] = [];
   let failure: { error: unknown } | null = null;
   const flush = async (batch: Batch) => {
-    if (inflight) await inflight;
-    if (failure) throw failure.error;
-    inflight = writer(batch).then(
-      ({ plan, created }) => {
-        report.membersCreated += created;
-        for (const outcome of plan.outcomes) {
-          if (outcome.kind === "accepted") {
-            report.accepted++;
-            report.points += outcome.points;
-            if (outcome.expired) report.expired++;
-            report.expiredPoints += outcome.expiredPoints;
-            options.onLine?.({ line: outcome.line, kind: "accepted", expired: outcome.expired });
-          } else note(toLine(outcome));
-        }
-        options.onBatch?.(report);
-      },
-      (error: unknown) => {
-        failure = { error };
-      },
+    if (inflight.length >= concurrency) await inflight.shift();
+    if (failure) {
+      await Promise.all(inflight);
+      throw failure.error;
+    }
+    inflight.push(
+      writer(batch).then(
+        ({ plan, created }) => {
+          report.membersCreated += created;
+          for (const outcome of plan.outcomes) {
+            if (outcome.kind === "accepted") {
+              report.accepted++;
+              report.points += outcome.points;
+              if (outcome.expired) report.expired++;
+              report.expiredPoints += outcome.expiredPoints;
+              options.onLine?.({ line: outcome.line, kind: "accepted", expired: outcome.expired });
+            } else note(toLine(outcome));
+          }
+          options.onBatch?.(report);
+        },
+        (error: unknown) => {
+          failure ??= { error };
+        },
+      ),
     );
   };
 
@@ -192,7 +205,7 @@ export async function importOpeningBalances(db: Db, input: Readable, options: Im
     note({ line: 1, kind: "rejected", code: "validation_failed", message: report.refused });
   }
   if (batch.rows.length > 0) await flush(batch);
-  if (inflight) await inflight;
+  await Promise.all(inflight);
   if (failure) throw (failure as { error: unknown }).error;
   report.lines.sort((a, b) => a.line - b.line);
   if (!dryRun && report.refused === null) {

@@ -126,7 +126,6 @@ export const PAGES: Record<string, PageCell> = {
   "(staff)/staff/tiers/page.tsx": { allow: MARKETING },
   "(staff)/staff/program/page.tsx": { allow: MARKETING },
   "(staff)/staff/webhooks/page.tsx": { allow: ADMIN },
-  "(staff)/staff/import/page.tsx": { allow: ADMIN },
 };
 
 const campaignForm = (fx: Fixtures): Form => ({
@@ -205,14 +204,6 @@ export const ACTIONS: Record<string, Record<string, ActionCell>> = {
   },
   // A delivery that does not exist is "not found" to an admin, still not a refusal.
   "(staff)/staff/webhooks/actions.ts": { redeliverWebhookAction: { allow: ADMIN, returns: "state", form: () => ({ id: "999999" }) } },
-  // A dry run of one well-formed line: an admin gets the report, nothing is written.
-  "(staff)/staff/import/actions.ts": {
-    importOpeningBalancesAction: {
-      allow: ADMIN,
-      returns: "state",
-      form: (fx) => ({ csv: `externalId,points,earnedAt,expiresAt,reference\n${fx.memberExternalId},5,2026-01-01,,matrix-import-${fx.n()}`, reason: "Matrix import", dryRun: "on" }),
-    },
-  },
   "(staff)/staff/program/actions.ts": {
     programAction: { allow: MARKETING, returns: "state", form: () => ({ pendingDays: "14", holdTtlSeconds: "900", reason: "Matrix: program settings" }) },
   },
@@ -256,8 +247,9 @@ export const ROUTES: Record<string, RouteRow> = {
     POST: { allow: key("members:erase"), request: () => ({ params: { externalId: "matrix-nobody" }, ...json({ reason: "Matrix: erasure request" }) }) },
   },
   "(staff)/staff/members/[externalId]/export/route.ts": { GET: { allow: SUPPORT, request: (fx) => ({ params: { externalId: fx.memberExternalId } }) } },
-  // "Download my data": the signed-in member's own data; a staff account without a member is refused (403).
-  "(portal)/my-data/route.ts": { GET: { allow: MEMBER } },
+  // "Download my data": every signed-in account gets its own member's data (staff may be members
+  // too); an account without a member is refused (403).
+  "(portal)/my-data/route.ts": { GET: { allow: SIGNED_IN } },
   "api/v1/program/route.ts": { GET: { allow: key("program:write") }, PATCH: { allow: key("program:write"), request: () => json({ pendingDays: 14 }) } },
   // Webhook endpoints: an endpoint that does not exist is 404 to an allowed key, still not a refusal.
   "api/v1/webhook-endpoints/route.ts": {

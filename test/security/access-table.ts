@@ -126,6 +126,7 @@ export const PAGES: Record<string, PageCell> = {
   "(staff)/staff/tiers/page.tsx": { allow: MARKETING },
   "(staff)/staff/program/page.tsx": { allow: MARKETING },
   "(staff)/staff/webhooks/page.tsx": { allow: ADMIN },
+  "(staff)/staff/import/page.tsx": { allow: ADMIN },
 };
 
 const campaignForm = (fx: Fixtures): Form => ({
@@ -204,6 +205,14 @@ export const ACTIONS: Record<string, Record<string, ActionCell>> = {
   },
   // A delivery that does not exist is "not found" to an admin, still not a refusal.
   "(staff)/staff/webhooks/actions.ts": { redeliverWebhookAction: { allow: ADMIN, returns: "state", form: () => ({ id: "999999" }) } },
+  // A dry run of one well-formed line: an admin gets the report, nothing is written.
+  "(staff)/staff/import/actions.ts": {
+    importOpeningBalancesAction: {
+      allow: ADMIN,
+      returns: "state",
+      form: (fx) => ({ csv: `externalId,points,earnedAt,expiresAt,reference\n${fx.memberExternalId},5,2026-01-01,,matrix-import-${fx.n()}`, reason: "Matrix import", dryRun: "on" }),
+    },
+  },
   "(staff)/staff/program/actions.ts": {
     programAction: { allow: MARKETING, returns: "state", form: () => ({ pendingDays: "14", holdTtlSeconds: "900", reason: "Matrix: program settings" }) },
   },

@@ -22,8 +22,9 @@ import { authorize, type Actor } from "./staff-permissions";
  * A member's data as one JSON document (issue 13, docs/privacy.md): profile and account, balance,
  * every ledger row and the open lots, holds, coupon codes, notifications, check-ins, tier changes
  * and the audit entries about the member or its account. Read in one repeatable-read transaction
- * (one consistent snapshot), which also writes the `member.export` audit entry: who exported whom,
- * how, and how many rows of each kind. Never included: password hash, second-factor secrets,
+ * (one consistent snapshot), which also writes the `member.export` audit entry of a staff or API
+ * export: who exported whom, how, and how many rows of each kind. A member's download of their own
+ * data is not audited: it reaches no one else's, and it is a read like any page of the portal. Never included: password hash, second-factor secrets,
  * session tokens, hash-chain columns, audit salts.
  */
 export const EXPORT_FORMAT = "loyalty-member-export/1";
@@ -102,6 +103,7 @@ async function exportOf(db: Db, memberId: number, actor: Actor | string, channel
       const [member] = await tx.select().from(members).where(eq(members.id, memberId)).limit(1);
       if (!member) throw new LoyaltyError("member_not_found", "No such member.");
       const data = await collect(tx, member, now);
+      if (channel === "portal") return data;
       await writeAudit(tx, {
         actor,
         action: "member.export",

@@ -15,7 +15,7 @@ import { isLoyaltyError } from "@/lib/loyalty/errors";
 import { createHold } from "@/lib/loyalty/holds";
 import { verifyChains } from "@/lib/loyalty/ledger-chain";
 import { eraseMember, tombstoneOf } from "@/lib/loyalty/member-erasure";
-import { exportMemberData } from "@/lib/loyalty/member-export";
+import { exportMemberData, exportOwnData } from "@/lib/loyalty/member-export";
 import { ensureMember } from "@/lib/loyalty/members";
 import { redeemPoints } from "@/lib/loyalty/redemption";
 import { liabilityAt } from "@/lib/loyalty/reports";
@@ -126,6 +126,17 @@ describe("member erasure (issue 13)", () => {
     );
     expect(entry).toMatchObject({ actor: `user:${support.kind === "user" ? support.id : ""}`, after: { via: "console", transactions: 4 } });
     expect(Number(entry!.member_id)).toBe(memberId);
+  });
+
+  it("gives a signed-in account its own member's data only (the portal's download), writing nothing", async () => {
+    const [{ n: before }] = (await queryRows<{ n: number }>(t.db, sql`SELECT count(*)::int AS n FROM audit_log`)) as [{ n: number }];
+    const own = await exportOwnData(t.db, { id: userId, memberId });
+    expect(own.member).toMatchObject({ id: memberId, email: EMAIL });
+    expect(own.account?.id).toBe(userId);
+    expect(JSON.stringify(own)).not.toContain("crm-other-1");
+    await expectCode(exportOwnData(t.db, { id: userId, memberId: null }), "member_not_found");
+    const [{ n: after }] = (await queryRows<{ n: number }>(t.db, sql`SELECT count(*)::int AS n FROM audit_log`)) as [{ n: number }];
+    expect(after).toBe(before);
   });
 
   it("refuses an export to a role or key without members:export", async () => {

@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 
 /**
  * "Download my data" (docs/privacy.md): the signed-in account's own member as JSON, nobody else's
- * (the member comes from the session, never from the request). Audited as member.export.
+ * (the member comes from the session, never from the request). A read: nothing is written.
  */
 export async function GET(): Promise<Response> {
   const user = await getCurrentUser();

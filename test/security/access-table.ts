@@ -256,9 +256,8 @@ export const ROUTES: Record<string, RouteRow> = {
     POST: { allow: key("members:erase"), request: () => ({ params: { externalId: "matrix-nobody" }, ...json({ reason: "Matrix: erasure request" }) }) },
   },
   "(staff)/staff/members/[externalId]/export/route.ts": { GET: { allow: SUPPORT, request: (fx) => ({ params: { externalId: fx.memberExternalId } }) } },
-  // "Download my data": every signed-in account gets its own member's data (staff may be members
-  // too); an account without a member is refused (403).
-  "(portal)/my-data/route.ts": { GET: { allow: SIGNED_IN } },
+  // "Download my data": the signed-in member's own data; a staff account without a member is refused (403).
+  "(portal)/my-data/route.ts": { GET: { allow: MEMBER } },
   "api/v1/program/route.ts": { GET: { allow: key("program:write") }, PATCH: { allow: key("program:write"), request: () => json({ pendingDays: 14 }) } },
   // Webhook endpoints: an endpoint that does not exist is 404 to an allowed key, still not a refusal.
   "api/v1/webhook-endpoints/route.ts": {

@@ -26,12 +26,14 @@ export async function insertLedgerRows(
   const bookedValue = options.bookAtOccurrence ? sql`, u.occurred_at` : sql``;
   const names = options.bookAtOccurrence
     ? sql` AS u(id, member_id, type, amount, reference_type, reference_id, multiplier, campaign_id, reward_id, spend_amount,
-             related_transaction_id, description, created_by, occurred_at, expires_at, remaining, request_fingerprint, vests_at)`
+             related_transaction_id, description, created_by, occurred_at, expires_at, remaining, request_fingerprint, vests_at,
+             applied_rules)`
     : sql``;
   const [inserted] = await queryRows<{ n: number }>(
     tx,
     sql`WITH inserted AS (INSERT INTO point_transactions (id, member_id, type, amount, reference_type, reference_id, multiplier, campaign_id,
-          reward_id, spend_amount, related_transaction_id, description, created_by, occurred_at, expires_at, remaining, request_fingerprint, vests_at${bookedColumn})
+          reward_id, spend_amount, related_transaction_id, description, created_by, occurred_at, expires_at, remaining, request_fingerprint, vests_at,
+          applied_rules${bookedColumn})
         OVERRIDING SYSTEM VALUE
         SELECT *${bookedValue} FROM unnest(
           ${pgArray(col((r) => r.id))}::bigint[], ${pgArray(col((r) => r.memberId))}::bigint[],
@@ -42,7 +44,8 @@ export async function insertLedgerRows(
           ${pgArray(col((r) => r.relatedTransactionId))}::bigint[], ${pgArray(col((r) => r.description))}::text[],
           ${pgArray(col((r) => r.createdBy))}::text[], ${pgArray(col((r) => iso(r.occurredAt)))}::timestamptz[],
           ${pgArray(col((r) => iso(r.expiresAt)))}::timestamptz[], ${pgArray(col((r) => r.remaining))}::bigint[],
-          ${pgArray(col((r) => r.requestFingerprint))}::text[], ${pgArray(col((r) => iso(r.vestsAt)))}::timestamptz[])${names}
+          ${pgArray(col((r) => r.requestFingerprint))}::text[], ${pgArray(col((r) => iso(r.vestsAt)))}::timestamptz[],
+          ${pgArray(col((r) => (r.appliedRules ? JSON.stringify(r.appliedRules) : null)))}::jsonb[])${names}
         ORDER BY 5, 6
         ON CONFLICT DO NOTHING
         RETURNING 1)

@@ -4,9 +4,11 @@ import { lockMembersByExternalIds } from "@/db/queries/balances";
 import { pgArray } from "@/db/queries/pg-array";
 import { openLots } from "@/db/queries/lots";
 import { findByReferences, givenBackSoFar, type ReferenceKey } from "@/db/queries/transactions";
+import { capUsage, findCapsInForce, findRulesInForce, lineRefundsSoFar } from "@/db/queries/earning-rules";
 import type { AcceptedEvent, PlanContext } from "./accrual-plan";
 import { findActiveCampaigns } from "./campaign-lookup";
 import type { LotState } from "./rules/fifo";
+import { capUsageWindow, usageMap } from "./earning-context";
 import { previousUtcDay, utcDay } from "./rules/login-streak";
 import { toTenThousandths } from "./rules/points";
 import { getProgramSettings, getTiers } from "./settings";
@@ -55,14 +57,20 @@ export async function loadAccrualContext(tx: Tx, events: readonly AcceptedEvent[
   for (const e of events) {
     if (e.event.type === "refund") refs.push({ referenceType: "purchase", referenceId: e.event.originalReferenceId! });
   }
-  const [settings, tierRows, campaigns, members, existing, reservedIds] = await Promise.all([
+  const earliest = new Date(Math.min(...times));
+  const latest = new Date(Math.max(...times));
+  const usageWindow = capUsageWindow(earliest, latest);
+  const externalIds = events.map((e) => e.event.memberExternalId);
+  // The earning rules, caps and what the members used of the caps in the same pipeline: the usage
+  // statement comes after the lock statement, so it sees every batch that held the locks before.
+  const [settings, tierRows, campaigns, rules, caps, members, usage, existing, reservedIds] = await Promise.all([
     getProgramSettings(tx),
     getTiers(tx),
-    events.length > 0 ? findActiveCampaigns(tx, new Date(Math.min(...times)), new Date(Math.max(...times))) : [],
-    lockMembersByExternalIds(
-      tx,
-      events.map((e) => e.event.memberExternalId),
-    ),
+    events.length > 0 ? findActiveCampaigns(tx, earliest, latest) : [],
+    events.length > 0 ? findRulesInForce(tx, earliest, latest) : [],
+    events.length > 0 ? findCapsInForce(tx, earliest, latest) : [],
+    lockMembersByExternalIds(tx, externalIds),
+    events.length > 0 ? capUsage(tx, externalIds, usageWindow.from, usageWindow.to) : [],
     findByReferences(tx, refs),
     reserveIds(tx, events.length),
   ]);
@@ -83,10 +91,14 @@ export async function loadAccrualContext(tx: Tx, events: readonly AcceptedEvent[
   });
   const purchaseIds = existing.filter((r) => r.referenceType === "purchase" && originals.has(r.referenceId)).map((r) => r.id);
 
-  const [lotRows, checkIns, givenBack] = await Promise.all([
+  const [lotRows, checkIns, givenBack, lineRefunds] = await Promise.all([
     openLots(tx, refunds.map(memberOf)),
     loadCheckIns(tx, checkInKeys),
     givenBackSoFar(tx, purchaseIds),
+    lineRefundsSoFar(
+      tx,
+      existing.filter((r) => r.referenceType === "purchase" && originals.has(r.referenceId) && r.appliedRules?.lines).map((r) => r.id),
+    ),
   ]);
 
   const lots = new Map<number, LotState[]>();
@@ -101,6 +113,10 @@ export async function loadAccrualContext(tx: Tx, events: readonly AcceptedEvent[
     settings,
     tierMultipliersTt: new Map(tierRows.map((t) => [t.code, toTenThousandths(t.earnMultiplier)])),
     campaigns,
+    rules,
+    caps,
+    capUsage: usageMap(usage),
+    lineRefunds,
     membersByExternalId,
     balances,
     lots,

@@ -1,18 +1,28 @@
 import type { BalanceChange } from "@/db/queries/balances";
 import type { GivenBack } from "@/db/queries/transactions";
-import type { NewPointTransaction, PointTransaction, ProgramSettings, TierCode } from "@/db/schema";
+import type { LineRefunds } from "@/db/queries/earning-rules";
+import type { AppliedRules, NewPointTransaction, PointTransaction, ProgramSettings, TierCode } from "@/db/schema";
 import type { LoyaltyEvent } from "./events";
 import type { ErrorCode } from "./errors";
 import { expiresAtFor } from "./rules/expiry";
 import { allocateFifo, repayDebtFrom, type Allocation, type LotState } from "./rules/fifo";
 import { loginPoints, nextStreak, previousUtcDay, utcDay } from "./rules/login-streak";
+import {
+  appliedRulesOf,
+  applyCaps,
+  countAward,
+  lineRefundPoints,
+  lineWeights,
+  purchaseEarn,
+  type CapUsage,
+  type EarningCapCandidate,
+  type EarningRuleCandidate,
+} from "./rules/earning";
 import { pickCampaign, type CampaignCandidate } from "./rules/multipliers";
 import {
   MULTIPLIER_SCALE,
   applyMultiplier,
-  combineMultipliers,
   fromTenThousandths,
-  purchaseBasePoints,
   refundPoints,
   toTenThousandths,
 } from "./rules/points";
@@ -30,6 +40,10 @@ export interface EventResult {
   duplicate: boolean;
   /** Set on a login when the member already checked in that UTC day: nothing is awarded. */
   alreadyCheckedIn?: true;
+  /** The earning rules that set a line's rate or gave a bonus (absent when none). */
+  appliedRules?: number[];
+  /** The caps that cut the award (absent when none). */
+  cappedBy?: number[];
 }
 
 export interface EventError {
@@ -56,6 +70,13 @@ export interface PlanContext {
   settings: ProgramSettings;
   tierMultipliersTt: ReadonlyMap<TierCode, number>;
   campaigns: readonly CampaignCandidate[];
+  /** Earning rules and caps in force over the batch's instants (absent: none). */
+  rules?: readonly EarningRuleCandidate[];
+  caps?: readonly EarningCapCandidate[];
+  /** What the batch's members used of the caps' periods before the batch (rules/earning.ts, usageKey). */
+  capUsage?: ReadonlyMap<string, CapUsage>;
+  /** How the refunds' original purchases with lines were refunded so far, by purchase id. */
+  lineRefunds?: ReadonlyMap<number, LineRefunds>;
   membersByExternalId: ReadonlyMap<string, { id: number; tier: TierCode }>;
   /** Locked balances. */
   balances: ReadonlyMap<number, number>;
@@ -96,6 +117,7 @@ interface RowFields {
   tierSpend?: number;
   relatedTransactionId?: number;
   fingerprint: string;
+  appliedRules?: AppliedRules | null;
 }
 
 export interface PlannedRow {
@@ -117,8 +139,16 @@ const EARLIEST_DATE = new Date(-8.64e15);
 
 const refKey = (type: string, id: string) => `${type}\u0000${id}`;
 
-function resultOf(row: Pick<PointTransaction, "id" | "amount" | "multiplier" | "campaignId">, duplicate: boolean): EventResult {
-  return { transactionId: row.id, points: row.amount, multiplier: row.multiplier, campaignId: row.campaignId, duplicate };
+function resultOf(row: Pick<PointTransaction, "id" | "amount" | "multiplier" | "campaignId" | "appliedRules">, duplicate: boolean): EventResult {
+  const result: EventResult = { transactionId: row.id, points: row.amount, multiplier: row.multiplier, campaignId: row.campaignId, duplicate };
+  if (row.appliedRules?.rules) result.appliedRules = row.appliedRules.rules;
+  if (row.appliedRules?.caps) result.cappedBy = row.appliedRules.caps;
+  return result;
+}
+
+/** The answer to an event that earned nothing and wrote no row (a referral or review worth 0, or capped). */
+function nothingEarned(capped: number[]): EventResult {
+  return { transactionId: null, points: 0, multiplier: 1, campaignId: null, duplicate: false, ...(capped.length ? { cappedBy: capped } : {}) };
 }
 
 function fail(code: ErrorCode, status: number, message: string, field?: string): EventOutcome {
@@ -126,6 +156,31 @@ function fail(code: ErrorCode, status: number, message: string, field?: string):
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Why a refund of a purchase recorded with lines cannot be planned, if it cannot: lines named on a
+ * purchase without lines, a SKU the purchase does not have, more of a line than it had, or a purchase
+ * refunded one way (by lines, by amount) and now the other.
+ */
+function lineRefundRefusal(event: LoyaltyEvent, original: { referenceId: string; appliedRules?: AppliedRules | null }, so: LineRefunds): EventOutcome | null {
+  const lines = original.appliedRules?.lines;
+  if (event.items === undefined) {
+    return so.byLines > 0
+      ? fail("unprocessable", 422, `Purchase ${original.referenceId} was refunded by lines before: name the lines returned.`, "items")
+      : null;
+  }
+  if (!lines) return fail("unprocessable", 422, `Purchase ${original.referenceId} was recorded without lines: refund it by amountCents alone.`, "items");
+  if (so.byAmount > 0) return fail("unprocessable", 422, `Purchase ${original.referenceId} was refunded by amount before: refund it by amount again.`, "items");
+  for (const [i, item] of event.items.entries()) {
+    const line = lines.find((l) => l.sku === item.sku);
+    if (!line) return fail("unprocessable", 422, `SKU ${item.sku} is not a line of purchase ${original.referenceId}.`, `items.${i}.sku`);
+    const before = so.returnedCents.get(item.sku) ?? 0;
+    if (before + item.amountCents > line.cents) {
+      return fail("refund_exceeds_purchase", 422, `Refunds of SKU ${item.sku} would total ${before + item.amountCents} of its ${line.cents}.`, `items.${i}.amountCents`);
+    }
+  }
+  return null;
+}
 
 /**
  * Until when a purchase's points are pending: `occurredAt + pendingDays` days, when that is still
@@ -184,9 +239,28 @@ export function planAccrual(events: readonly AcceptedEvent[], ctx: PlanContext):
   const checkIns = new Map(ctx.checkIns);
   let nextId = 0;
   const { settings } = ctx;
+  const rules = ctx.rules ?? [];
+  const caps = ctx.caps ?? [];
+  const usage = new Map([...(ctx.capUsage ?? [])].map(([k, u]) => [k, { ...u }]));
+  const usageOf = (key: string) => usage.get(key);
+  const lineRefunds = new Map<number, LineRefunds>();
+  const lineRefundsOf = (purchaseId: number): LineRefunds => {
+    let state = lineRefunds.get(purchaseId);
+    if (!state) {
+      const stored = ctx.lineRefunds?.get(purchaseId);
+      state = stored
+        ? { ...stored, returnedCents: new Map(stored.returnedCents) }
+        : { byLines: 0, byAmount: 0, returnedCents: new Map(), returnedWeight: 0n };
+      lineRefunds.set(purchaseId, state);
+    }
+    return state;
+  };
+  /** Caps cut an award last (after rules, campaigns and the tier bonus). */
+  const capped = (points: number, memberId: number, eventType: "purchase" | "referral" | "review" | "login", at: Date) =>
+    caps.length === 0 || points === 0 ? { points, capped: [] as number[] } : applyCaps(points, { memberId, eventType, at }, caps, usageOf);
 
-  const campaignFor = (eventType: "purchase" | "referral" | "review" | "login", tier: TierCode, at: Date) => {
-    const campaign = pickCampaign(ctx.campaigns, { eventType, tier, at });
+  const campaignFor = (eventType: "purchase" | "referral" | "review" | "login", tier: TierCode, at: Date, channel?: string) => {
+    const campaign = pickCampaign(ctx.campaigns, { eventType, tier, at, channel });
     return { campaignId: campaign?.id ?? null, tt: campaign ? toTenThousandths(campaign.multiplier) : MULTIPLIER_SCALE };
   };
 
@@ -217,6 +291,7 @@ export function planAccrual(events: readonly AcceptedEvent[], ctx: PlanContext):
       remaining: null,
       requestFingerprint: fields.fingerprint,
       vestsAt: null,
+      appliedRules: fields.appliedRules ?? null,
     };
     const planned: PlannedRow = { row, allocations };
     plan.rows.push(planned);
@@ -274,24 +349,47 @@ export function planAccrual(events: readonly AcceptedEvent[], ctx: PlanContext):
 
     if (event.type === "purchase") {
       const amountCents = event.amountCents!;
-      const { campaignId, tt } = campaignFor("purchase", member.tier, occurredAt);
-      const multiplierTt = combineMultipliers(tt, ctx.tierMultipliersTt.get(member.tier) ?? MULTIPLIER_SCALE);
-      const points = applyMultiplier(purchaseBasePoints(amountCents, settings.pointsPerCurrencyUnit), multiplierTt);
-      const fields: RowFields = { type: "earn", amount: points, multiplier: fromTenThousandths(multiplierTt), campaignId, spendAmount: amountCents, fingerprint };
+      // Rules and campaigns per line (rules/earning.ts), then the caps.
+      const earn = purchaseEarn({
+        amountCents,
+        lines: event.items,
+        channel: event.channel,
+        at: occurredAt,
+        tier: member.tier,
+        basePointsPerCurrencyUnit: settings.pointsPerCurrencyUnit,
+        tierTt: ctx.tierMultipliersTt.get(member.tier) ?? MULTIPLIER_SCALE,
+        campaigns: ctx.campaigns,
+        rules,
+      });
+      const cut = capped(earn.points, member.id, "purchase", occurredAt);
+      const points = cut.points;
+      const fields: RowFields = {
+        type: "earn",
+        amount: points,
+        multiplier: fromTenThousandths(earn.multiplierTt),
+        campaignId: earn.campaignId,
+        spendAmount: amountCents,
+        fingerprint,
+        appliedRules: appliedRulesOf({ rules: earn.rules, campaigns: earn.campaigns, caps: cut.capped, lines: earn.lines }),
+      };
       const vestsAt = pendingUntil(occurredAt, settings.pendingDays, ctx.now);
       const planned = points > 0 ? credit(member.id, cause, fields, vestsAt) : addRow(member.id, cause, fields);
+      if (points > 0) countAward(usage, member.id, "purchase", occurredAt, points);
       plan.outcomes.set(index, { ok: true, status: 201, result: resultOf(planned.row as PointTransaction, false) });
       continue;
     }
 
     if (event.type === "referral" || event.type === "review") {
-      const { campaignId, tt } = campaignFor(event.type, member.tier, occurredAt);
-      const points = applyMultiplier(event.type === "referral" ? settings.referralPoints : settings.reviewPoints, tt);
+      const { campaignId, tt } = campaignFor(event.type, member.tier, occurredAt, event.channel);
+      const cut = capped(applyMultiplier(event.type === "referral" ? settings.referralPoints : settings.reviewPoints, tt), member.id, event.type, occurredAt);
+      const points = cut.points;
       if (points === 0) {
-        plan.outcomes.set(index, { ok: true, status: 200, result: { transactionId: null, points: 0, multiplier: 1, campaignId: null, duplicate: false } });
+        plan.outcomes.set(index, { ok: true, status: 200, result: nothingEarned(cut.capped) });
         continue;
       }
-      const planned = credit(member.id, cause, { type: "earn", amount: points, multiplier: fromTenThousandths(tt), campaignId, fingerprint });
+      const appliedRules = appliedRulesOf({ caps: cut.capped, campaigns: campaignId === null ? [] : [campaignId] });
+      const planned = credit(member.id, cause, { type: "earn", amount: points, multiplier: fromTenThousandths(tt), campaignId, fingerprint, appliedRules });
+      countAward(usage, member.id, event.type, occurredAt, points);
       plan.outcomes.set(index, { ok: true, status: 201, result: resultOf(planned.row as PointTransaction, false) });
       continue;
     }
@@ -309,20 +407,23 @@ export function planAccrual(events: readonly AcceptedEvent[], ctx: PlanContext):
       const previousDay = previousUtcDay(day);
       const previous = checkIns.get(`${member.id}|${previousDay}`);
       const streak = nextStreak(previous ? { day: previousDay, streak: previous.streak } : null, day);
-      const { campaignId, tt } = campaignFor("login", member.tier, occurredAt);
-      const rules = { loginPoints: settings.loginPoints, bonusPoints: settings.loginStreakBonusPoints, streakLength: settings.loginStreakLength };
-      const points = applyMultiplier(loginPoints(streak, rules), tt);
+      const { campaignId, tt } = campaignFor("login", member.tier, occurredAt, event.channel);
+      const streakRules = { loginPoints: settings.loginPoints, bonusPoints: settings.loginStreakBonusPoints, streakLength: settings.loginStreakLength };
+      const cut = capped(applyMultiplier(loginPoints(streak, streakRules), tt), member.id, "login", occurredAt);
+      const points = cut.points;
+      const appliedRules = appliedRulesOf({ caps: cut.capped, campaigns: campaignId === null ? [] : [campaignId] });
       const planned =
         points > 0
-          ? credit(member.id, cause, { type: "earn", amount: points, multiplier: fromTenThousandths(tt), campaignId, fingerprint })
+          ? credit(member.id, cause, { type: "earn", amount: points, multiplier: fromTenThousandths(tt), campaignId, fingerprint, appliedRules })
           : null;
+      if (points > 0) countAward(usage, member.id, "login", occurredAt, points);
       checkIns.set(`${member.id}|${day}`, { streak });
       plan.checkIns.push({ memberId: member.id, day, streak, transactionId: planned?.row.id ?? null });
       plan.outcomes.set(
         index,
         planned
           ? { ok: true, status: 201, result: resultOf(planned.row as PointTransaction, false) }
-          : { ok: true, status: 201, result: { transactionId: null, points: 0, multiplier: 1, campaignId: null, duplicate: false } },
+          : { ok: true, status: 201, result: nothingEarned(cut.capped) },
       );
       continue;
     }
@@ -349,13 +450,43 @@ export function planAccrual(events: readonly AcceptedEvent[], ctx: PlanContext):
       );
       continue;
     }
-    const points = refundPoints({
-      originalPoints: original.amount,
-      originalAmountCents: original.spendAmount,
-      refundedBeforeCents: before.refundedCents,
-      refundCents: amountCents,
-      takenBeforePoints: before.takenPoints,
-    });
+    // Refunds of lines (docs/ledger.md, Earning rules): by the weight of the lines returned.
+    const purchaseLines = original.appliedRules?.lines;
+    let points: number;
+    let returned: NonNullable<AppliedRules["returned"]> | undefined;
+    if (event.items !== undefined || purchaseLines) {
+      const so = lineRefundsOf(original.id!);
+      const refusal = lineRefundRefusal(event, original, so);
+      if (refusal) {
+        plan.outcomes.set(index, refusal);
+        continue;
+      }
+    }
+    if (event.items !== undefined) {
+      const so = lineRefundsOf(original.id!);
+      const weights = lineWeights(purchaseLines!);
+      let total = 0n;
+      for (const w of weights.values()) total += w.weight;
+      returned = event.items.map((item) => {
+        const line = weights.get(item.sku)!;
+        const weight = line.cents === 0 ? 0n : (line.weight * BigInt(item.amountCents)) / BigInt(line.cents);
+        return { sku: item.sku, cents: item.amountCents, weight: weight.toString() };
+      });
+      const now = returned.reduce((sum, r) => sum + BigInt(r.weight), 0n);
+      points = lineRefundPoints({ originalPoints: original.amount, totalWeight: total, returnedBefore: so.returnedWeight, returnedNow: now, takenBeforePoints: before.takenPoints });
+      so.byLines += 1;
+      so.returnedWeight += now;
+      for (const r of returned) so.returnedCents.set(r.sku, (so.returnedCents.get(r.sku) ?? 0) + r.cents);
+    } else {
+      if (purchaseLines) lineRefundsOf(original.id!).byAmount += 1;
+      points = refundPoints({
+        originalPoints: original.amount,
+        originalAmountCents: original.spendAmount,
+        refundedBeforeCents: before.refundedCents,
+        refundCents: amountCents,
+        takenBeforePoints: before.takenPoints,
+      });
+    }
     const tierSpend = purchaseSpendChange({
       purchaseCents: original.spendAmount,
       purchaseOccurredAt: original.occurredAt!,
@@ -389,6 +520,7 @@ export function planAccrual(events: readonly AcceptedEvent[], ctx: PlanContext):
         multiplier: original.multiplier ?? 1,
         campaignId: original.campaignId ?? null,
         fingerprint,
+        appliedRules: returned ? { returned } : null,
       },
       allocations,
     );

@@ -86,6 +86,19 @@ const tiersSchema = z
   .max(tierCode.enumValues.length)
   .transform((list) => [...new Set(list)]);
 
+/** Categories or channels a campaign targets (docs/ledger.md, Earning rules); empty = all. */
+const codesSchema = z
+  .array(
+    z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .max(100, "must be at most 100 characters")
+      .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces"),
+  )
+  .max(200, "must hold at most 200 entries")
+  .transform((list) => [...new Set(list)]);
+
 export const campaignFieldsSchema = z
   .object({
     name: nameSchema,
@@ -95,6 +108,8 @@ export const campaignFieldsSchema = z
     timeZone: timeZoneSchema.default("UTC"),
     eventTypes: eventTypesSchema.default([]),
     tiers: tiersSchema.default([]),
+    categories: codesSchema.default([]),
+    channels: codesSchema.default([]),
   })
   .strict();
 
@@ -108,6 +123,8 @@ export const campaignPatchSchema = z
     timeZone: timeZoneSchema.optional(),
     eventTypes: eventTypesSchema.optional(),
     tiers: tiersSchema.optional(),
+    categories: codesSchema.optional(),
+    channels: codesSchema.optional(),
   })
   .strict()
   .refine((patch) => Object.values(patch).some((v) => v !== undefined), "nothing to change");

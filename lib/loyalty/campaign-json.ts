@@ -14,6 +14,8 @@ export const campaignJsonSchema = z
     timeZone: z.string().meta({ example: "America/New_York" }),
     eventTypes: z.array(z.enum(campaignEventType.enumValues)).meta({ description: "Empty = every event type" }),
     tiers: z.array(z.enum(tierCode.enumValues)).meta({ description: "Empty = every tier" }),
+    categories: z.array(z.string()).meta({ description: "Empty = every purchase line; else only lines of these categories" }),
+    channels: z.array(z.string()).meta({ description: "Empty = every channel" }),
     status: z.enum(["scheduled", "active", "paused", "ended", "archived"]),
     pausedAt: z.iso.datetime({ offset: true }).nullable(),
     archivedAt: z.iso.datetime({ offset: true }).nullable(),
@@ -37,6 +39,8 @@ export function campaignTermsJson(c: Campaign) {
     timeZone: c.timeZone,
     eventTypes: c.eventTypes,
     tiers: c.tiers,
+    categories: c.categories,
+    channels: c.channels,
     pausedAt: c.pausedAt?.toISOString() ?? null,
     archivedAt: c.archivedAt?.toISOString() ?? null,
   };
@@ -63,6 +67,8 @@ export const createCampaignDocSchema = z
     timeZone: z.string().optional().meta({ description: "IANA zone; default UTC", example: "Europe/Paris" }),
     eventTypes: z.array(z.enum(CAMPAIGN_EVENT_TYPES)).optional(),
     tiers: z.array(z.enum(tierCode.enumValues)).optional(),
+    categories: z.array(z.string()).optional().meta({ description: "Only purchase lines of these categories earn the multiplier" }),
+    channels: z.array(z.string()).optional().meta({ description: "Only events from these channels" }),
   })
   .meta({ id: "CreateCampaignRequest" });
 

@@ -4,8 +4,9 @@ import { tierCode, type TierCode } from "@/db/schema";
 import { planAccrual } from "./accrual-plan";
 import { findActiveCampaigns } from "./campaign-lookup";
 import { CAMPAIGN_EVENT_TYPES, multiplierSchema } from "./campaign-input";
+import { findCapsInForce, findRulesInForce } from "@/db/queries/earning-rules";
 import { LoyaltyError } from "./errors";
-import { MAX_AMOUNT_CENTS } from "./events";
+import { MAX_AMOUNT_CENTS, MAX_ORDER_LINES, orderLineSchema } from "./events";
 import type { CampaignCandidate, CampaignEventType } from "./rules/multipliers";
 import { toTenThousandths } from "./rules/points";
 import { getProgramSettings, getTiers } from "./settings";
@@ -18,8 +19,15 @@ export const previewInputSchema = z
     amountCents: z.coerce.number().int().min(0).max(MAX_AMOUNT_CENTS).default(0),
     tier: z.enum(tierCode.enumValues),
     at: z.coerce.date(),
+    /** Order lines and channel, as a purchase event carries them (earning rules and campaign targets). */
+    items: z.array(orderLineSchema).min(1).max(MAX_ORDER_LINES).optional(),
+    channel: z.string().trim().min(1).max(100).optional(),
   })
-  .strict();
+  .strict()
+  .refine((p) => p.items === undefined || p.items.reduce((s, l) => s + l.amountCents, 0) === p.amountCents, {
+    path: ["items"],
+    message: "must add up to amountCents",
+  });
 
 export interface EarnPreview {
   points: number;
@@ -27,6 +35,9 @@ export interface EarnPreview {
   multiplier: number;
   /** The winning campaign; -1 is the draft being previewed. */
   campaignId: number | null;
+  /** As on a real event's result: earning rules that set a line's rate or gave a bonus, caps that cut the points (absent when none; the preview's member has earned nothing yet in any period). */
+  appliedRules?: number[];
+  cappedBy?: number[];
 }
 
 /** A campaign that is not saved yet, to preview "what would this order earn if I created it". */
@@ -47,8 +58,14 @@ export const DRAFT_CAMPAIGN_ID = -1;
  */
 export async function previewEarn(ex: Executor, actor: Actor, input: unknown, draft?: DraftCampaign): Promise<EarnPreview> {
   authorize(actor, "campaigns:read");
-  const { eventType, amountCents, tier, at } = parseInput(previewInputSchema, input);
-  const [settings, tierRows, active] = await Promise.all([getProgramSettings(ex), getTiers(ex), findActiveCampaigns(ex, at)]);
+  const { eventType, amountCents, tier, at, items, channel } = parseInput(previewInputSchema, input);
+  const [settings, tierRows, active, rules, caps] = await Promise.all([
+    getProgramSettings(ex),
+    getTiers(ex),
+    findActiveCampaigns(ex, at),
+    findRulesInForce(ex, at),
+    findCapsInForce(ex, at),
+  ]);
   const campaigns: CampaignCandidate[] = [...active];
   if (draft) {
     multiplierSchema.parse(draft.multiplier);
@@ -66,6 +83,8 @@ export async function previewEarn(ex: Executor, actor: Actor, input: unknown, dr
           memberExternalId: "preview",
           referenceId: "preview",
           ...(eventType === "purchase" ? { amountCents } : {}),
+          ...(eventType === "purchase" && items ? { items } : {}),
+          ...(channel ? { channel } : {}),
         },
       },
     ],
@@ -74,6 +93,8 @@ export async function previewEarn(ex: Executor, actor: Actor, input: unknown, dr
       settings,
       tierMultipliersTt: new Map(tierRows.map((t) => [t.code, toTenThousandths(t.earnMultiplier)])),
       campaigns,
+      rules,
+      caps,
       membersByExternalId: new Map([["preview", { id: memberId, tier }]]),
       balances: new Map([[memberId, 0]]),
       lots: new Map(),
@@ -85,6 +106,6 @@ export async function previewEarn(ex: Executor, actor: Actor, input: unknown, dr
   );
   const outcome = plan.outcomes.get(0);
   if (!outcome?.ok) throw new LoyaltyError("unprocessable", outcome ? outcome.error.message : "No outcome");
-  const { points, multiplier, campaignId } = outcome.result;
-  return { points, multiplier, campaignId };
+  const { points, multiplier, campaignId, appliedRules, cappedBy } = outcome.result;
+  return { points, multiplier, campaignId, ...(appliedRules ? { appliedRules } : {}), ...(cappedBy ? { cappedBy } : {}) };
 }

@@ -54,6 +54,8 @@ export async function createCampaign(db: Db, input: unknown, ctx: StaffContext):
         timeZone: fields.timeZone,
         eventTypes: fields.eventTypes,
         tiers: fields.tiers,
+        categories: fields.categories,
+        channels: fields.channels,
         createdBy: actorLabel(ctx.actor),
         createdAt: now,
         updatedAt: now,
@@ -106,6 +108,8 @@ export async function changeCampaign(db: Db, id: number, input: unknown, ctx: St
         multiplier: edits.multiplier ?? before.multiplier,
         eventTypes: edits.eventTypes ?? before.eventTypes,
         tiers: edits.tiers ?? before.tiers,
+        categories: edits.categories ?? before.categories,
+        channels: edits.channels ?? before.channels,
         timeZone,
         ...window,
       });

@@ -21,6 +21,9 @@ export function eventFingerprint(event: LoyaltyEvent): string {
     ["amountCents", event.amountCents],
     ["originalReferenceId", event.originalReferenceId],
     ["occurredAt", event.occurredAt === undefined ? undefined : new Date(event.occurredAt).toISOString()],
+    // Absent on events without lines or channel, whose fingerprints stay what they were.
+    ["items", event.items === undefined ? undefined : JSON.stringify(event.items.map((l) => [l.sku, l.category ?? null, l.quantity, l.amountCents]))],
+    ["channel", event.channel],
   ]);
 }
 

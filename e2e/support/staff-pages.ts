@@ -30,3 +30,28 @@ export async function expectForbidden(page: Page, path: string) {
 export function utcLocal(date: Date): string {
   return date.toISOString().slice(0, 16);
 }
+
+/** Support's member search (/staff/members). */
+export class MemberSearchPages {
+  constructor(private readonly page: Page) {}
+
+  async search(query: string) {
+    await this.page.goto("/staff/members");
+    await this.page.getByLabel("External id, email or name").fill(query);
+    await this.page.getByRole("button", { name: "Search" }).click();
+    await expect(this.page).toHaveURL(/\/staff\/members\?q=/);
+  }
+
+  /** The result rows (the table's body). */
+  results() {
+    return this.page.getByRole("table").locator("tbody tr");
+  }
+
+  nextPage() {
+    return this.page.getByRole("link", { name: "More matches →" });
+  }
+
+  firstPage() {
+    return this.page.getByRole("link", { name: "← First matches" });
+  }
+}

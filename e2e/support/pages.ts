@@ -61,6 +61,36 @@ export class PortalPages {
   historyRows() {
     return this.page.getByTestId("history-row");
   }
+
+  /** The dashboard's line of points held for a checkout in progress. */
+  heldPoints() {
+    return this.page.getByTestId("held-points");
+  }
+
+  /** The dashboard's line of points still in a purchase's return window. */
+  pendingPoints() {
+    return this.page.getByTestId("pending-points");
+  }
+
+  /** Picks a catalog reward on /redeem, reviews and confirms it. */
+  async redeemReward(name: string) {
+    await this.page.goto("/redeem");
+    await this.page.locator("label").filter({ hasText: "Pick a reward" }).click();
+    await this.page.locator("label").filter({ hasText: name }).click();
+    await this.page.getByRole("button", { name: "Review" }).click();
+    await expect(this.page.getByRole("heading", { name: "Confirm your redemption" })).toBeVisible();
+    await this.page.getByRole("button", { name: "Confirm redemption" }).click();
+  }
+
+  /** The code the last redemption gave, in its confirmation. */
+  couponCode() {
+    return this.page.getByTestId("coupon-code");
+  }
+
+  /** The member's coupon codes on /redeem. */
+  couponWallet() {
+    return this.page.getByTestId("coupon-wallet");
+  }
 }
 
 /** Full-page screenshots of the current page at phone and desktop widths. */

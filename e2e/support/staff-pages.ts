@@ -55,3 +55,18 @@ export class MemberSearchPages {
     return this.page.getByRole("link", { name: "← First matches" });
   }
 }
+
+/** The admin's webhooks console (/staff/webhooks). */
+export class WebhookPages {
+  constructor(private readonly page: Page) {}
+
+  async open() {
+    await this.page.goto("/staff/webhooks");
+    await expect(this.page.getByRole("heading", { level: 1, name: /Webhooks/ })).toBeVisible();
+  }
+
+  /** The delivery log's rows that went to `url`. */
+  deliveriesTo(url: string) {
+    return this.page.getByRole("table", { name: /Delivery log/ }).locator("tbody tr").filter({ hasText: url });
+  }
+}

@@ -71,6 +71,9 @@ describe("GET /api/v1/members/{externalId}", () => {
       totalRedeemed: 0,
       tierSpend12m: 0,
       expiringSoon: [],
+      tierRetention: { retainUntil: null, spendNeeded: 0, nextTier: "silver", spendToNextTier: 50_000 },
+      tierEarnMultiplier: 1,
+      tierBenefits: [],
     });
   });
 

@@ -539,7 +539,21 @@ export const ACTIONS: Record<string, Record<string, ActionSpec>> = {
     rotateApiKeyAction: { session: "admin", form: hostileForm({ id: "id", grace: "text" }), returns: "state" },
     revokeApiKeyAction: { session: "admin", form: hostileForm({ id: "id" }), returns: "state" },
   },
-  "(staff)/staff/program/actions.ts": { programAction: { session: "admin", form: hostileForm({ pendingDays: "int", holdTtlSeconds: "int", reason: "text" }), returns: "state" } },
+  "(staff)/staff/program/actions.ts": {
+    programAction: {
+      session: "admin",
+      form: hostileForm({
+        pendingDays: "int",
+        holdTtlSeconds: "int",
+        tierQualificationMonths: "int",
+        tierGraceDays: "int",
+        earnMultiplier_gold: "text",
+        benefits_gold: "text",
+        reason: "text",
+      }),
+      returns: "state",
+    },
+  },
   "(staff)/staff/webhooks/actions.ts": { redeliverWebhookAction: { session: "admin", form: hostileForm({ id: "id" }), returns: "state" } },
   "(staff)/staff/import/actions.ts": { importOpeningBalancesAction: { session: "admin", form: hostileForm({ csv: "text", reason: "text", dryRun: "text" }), returns: "state" } },
   "(portal)/check-in-action.ts": { checkInAction: { session: "none", form: null, returns: "state" } },

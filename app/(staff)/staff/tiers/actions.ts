@@ -44,7 +44,9 @@ export async function tiersAction(_: StaffFormState, form: FormData): Promise<St
       const preview = await previewTierSettings(getDb(), actor, input).catch(retarget);
       if (preview.moves.length === 0) return "Preview: no member would change tier. Nothing was saved.";
       const moves = preview.moves.map((m) => `${m.members} ${m.from} → ${m.to}`).join(", ");
-      return `Preview: ${moves} (${preview.upgraded} up, ${preview.downgraded} down) at the next recalculation. Nothing was saved.`;
+      // Up is at the next recalculation; down follows the retention rule (grace, then one tier per review).
+      const down = preview.downgraded > 0 ? ` Members below their tier keep it through the tier grace, then drop one tier per recalculation.` : "";
+      return `Preview: ${moves} (${preview.upgraded} up, ${preview.downgraded} down) by the spend at the next recalculation.${down} Nothing was saved.`;
     }
     const saved = await updateTierSettings(getDb(), actor, input).catch(retarget);
     revalidatePath("/staff/tiers");

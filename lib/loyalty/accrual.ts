@@ -1,5 +1,4 @@
 import type { Db, Tx } from "@/db/client";
-import { applyBalanceChanges } from "@/db/queries/balances";
 import { insertAllocations, setLotRemaining } from "@/db/queries/lots";
 import { insertLedgerRows } from "@/db/queries/ledger-rows";
 import { loginCheckIns } from "@/db/schema";
@@ -62,10 +61,12 @@ function validate(raw: unknown, index: number, now: Date): AcceptedEvent | Event
  */
 async function writePlan(tx: Tx, plan: AccrualPlan, bookAtOccurrence: boolean): Promise<void> {
   const settled = await Promise.allSettled([
+    // The rows, linked into their members' chains, with each member's balance change and chain
+    // head in the same statement (one update of each balance row).
     insertLedgerRows(
       tx,
       plan.rows.map((p) => p.row),
-      { bookAtOccurrence },
+      { bookAtOccurrence, balanceChanges: plan.balanceChanges },
     ),
     setLotRemaining(tx, plan.lotUpdates),
     insertAllocations(
@@ -73,7 +74,6 @@ async function writePlan(tx: Tx, plan: AccrualPlan, bookAtOccurrence: boolean): 
       plan.rows.flatMap((p) => p.allocations.map((a) => ({ transactionId: p.row.id, lotId: a.lotId, points: a.points }))),
     ),
     plan.checkIns.length > 0 ? tx.insert(loginCheckIns).values(plan.checkIns) : undefined,
-    applyBalanceChanges(tx, plan.balanceChanges),
   ]);
   const [inserted] = settled;
   if (inserted.status === "fulfilled" && inserted.value !== plan.rows.length) {

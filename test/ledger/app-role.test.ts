@@ -80,7 +80,13 @@ describe("the app role loyalty_app", () => {
       sql`DELETE FROM audit_log`,
       sql`UPDATE audit_log SET reason = 'x'`,
       sql`TRUNCATE audit_log`,
-      // The chain heads are the triggers' alone.
+      // A link is never the app's: it may not name the chain columns of a new row (ledger_append,
+      // run as the owner, links the batch path's rows; the row trigger every other row).
+      sql`INSERT INTO point_transactions (member_id, type, amount, reference_type, reference_id, expires_at, remaining, chain_seq, prev_hash, row_hash)
+          SELECT member_id, 'earn', 1, 'purchase', 'role-forged', now() + interval '1 year', 1, 99, NULL, NULL FROM point_balances LIMIT 1`,
+      sql`INSERT INTO point_transactions (member_id, type, amount, reference_type, reference_id, expires_at, remaining, prev_hash)
+          SELECT member_id, 'earn', 1, 'purchase', 'role-forged', now() + interval '1 year', 1, sha256('x') FROM point_balances LIMIT 1`,
+      // The chain heads are the triggers' and ledger_append's alone.
       sql`UPDATE point_balances SET chain_seq = 0`,
       sql`UPDATE point_balances SET chain_head = NULL`,
       sql`DELETE FROM point_balances`,

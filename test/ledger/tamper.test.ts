@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
+import { PG_SERIALIZATION_FAILURE, pgErrorOf } from "@/db/errors";
+import { insertLedgerRows } from "@/db/queries/ledger-rows";
 import { recordEvents } from "@/lib/loyalty/accrual";
 import { adjustPoints } from "@/lib/loyalty/adjustments";
 import { writeAudit } from "@/lib/loyalty/audit";
@@ -66,6 +68,61 @@ describe("ledger tamper evidence", () => {
     expect(await findingsOf(m.id)).toEqual([]);
   });
 
+  it("a batch links its rows after the head in one statement and moves the head, even when the member's figures do not change", async () => {
+    const m = await memberWithHistory("tmp-net0", 1);
+    await recordEvents(
+      t.db,
+      [
+        purchase("tmp-net0", "tmp-net0-o1", 1_000),
+        { type: "refund", memberExternalId: "tmp-net0", referenceId: "tmp-net0-f1", originalReferenceId: "tmp-net0-o1", amountCents: 1_000 },
+      ],
+      ACTOR,
+    );
+    const rows = await queryRows<{ reference_id: string; chain_seq: string; head: string; linked: boolean }>(
+      t.db,
+      sql`SELECT t.reference_id, t.chain_seq, b.chain_seq AS head, b.chain_head = t.row_hash AS linked
+          FROM point_transactions t JOIN point_balances b ON b.member_id = t.member_id WHERE t.member_id = ${m.id} ORDER BY t.chain_seq`,
+    );
+    // The plan's order (the purchase before its refund), after the two earlier rows; the head names the refund.
+    expect(rows.map((r) => [r.reference_id, Number(r.chain_seq)])).toEqual([
+      ["tmp-net0-o0", 1],
+      ["tmp-net0-r", 2],
+      ["tmp-net0-o1", 3],
+      ["tmp-net0-f1", 4],
+    ]);
+    expect(rows[3]).toMatchObject({ head: "4", linked: true });
+    expect(await findingsOf(m.id)).toEqual([]);
+  });
+
+  it("a batch whose reference another transaction took is refused whole: no row, no hole, nothing moved", async () => {
+    const m = await memberWithHistory("tmp-taken", 1);
+    const ids = (
+      await queryRows<{ id: string }>(t.db, sql`SELECT nextval('point_transactions_id_seq'::regclass)::text AS id FROM generate_series(1, 2)`)
+    ).map((r) => Number(r.id));
+    const lot = (id: number, referenceId: string) => ({
+      id,
+      memberId: m.id,
+      type: "earn" as const,
+      amount: 10,
+      referenceType: "purchase",
+      referenceId,
+      occurredAt: new Date(),
+      expiresAt: new Date(Date.now() + 365 * 86_400_000),
+      remaining: 10,
+    });
+    const points = { points: 20, earned: 20, redeemed: 0, spend: 0 };
+    const attempt = t.db.transaction((tx) =>
+      insertLedgerRows(tx, [lot(ids[0]!, "tmp-taken-o0"), lot(ids[1]!, "tmp-taken-new")], { balanceChanges: new Map([[m.id, points]]) }),
+    );
+    expect(pgErrorOf(await attempt.then(() => null, (e: unknown) => e))?.code).toBe(PG_SERIALIZATION_FAILURE);
+    const [after] = await queryRows<{ n: string; head: string }>(
+      t.db,
+      sql`SELECT (SELECT count(*) FROM point_transactions WHERE member_id = ${m.id}) AS n, chain_seq AS head FROM point_balances WHERE member_id = ${m.id}`,
+    );
+    expect(after).toEqual({ n: "2", head: "2" });
+    expect(await findingsOf(m.id)).toEqual([]);
+  });
+
   it("the guard refuses rewriting any column but remaining (description, created_by and the chain included), even for the owner", async () => {
     const m = await memberWithHistory("tmp-guard", 1);
     const id = m.rows[0]!.id;
@@ -109,6 +166,20 @@ describe("ledger tamper evidence", () => {
     await asSuperuserWithoutTriggers(t.db, sql`DELETE FROM lot_allocations WHERE transaction_id = ${last.id}`);
     await asSuperuserWithoutTriggers(t.db, sql`DELETE FROM point_transactions WHERE id = ${last.id}`);
     expect(await findingsOf(m.id)).toEqual([finding({ kind: "deleted", rowId: null, seqFrom: 5, seqTo: 5 })]);
+  });
+
+  it("after the last row was deleted, the next batch links to the head kept with the balance: the deletion stays reported", async () => {
+    const m = await memberWithHistory("tmp-tail-next");
+    const last = m.rows[m.rows.length - 1]!;
+    await asSuperuserWithoutTriggers(t.db, sql`DELETE FROM lot_allocations WHERE transaction_id = ${last.id}`);
+    await asSuperuserWithoutTriggers(t.db, sql`DELETE FROM point_transactions WHERE id = ${last.id}`);
+    await recordEvents(t.db, [purchase("tmp-tail-next", "tmp-tail-next-o9", 1_000)], ACTOR);
+    const [next] = await queryRows<{ id: string; chain_seq: string }>(
+      t.db,
+      sql`SELECT id, chain_seq FROM point_transactions WHERE reference_id = 'tmp-tail-next-o9'`,
+    );
+    expect(next!.chain_seq).toBe("6");
+    expect(await findingsOf(m.id)).toEqual([finding({ kind: "deleted", rowId: Number(next!.id), seqFrom: 5, seqTo: 5 })]);
   });
 
   it("reports an inserted row, unlinked or linked by hand past the head", async () => {

@@ -254,13 +254,23 @@ async function storedImports(ex: Executor, rows: readonly OpeningBalanceRow[]): 
   return new Map(found.map((r) => [r.referenceId, r]));
 }
 
+/** The batch's external ids that are not members yet and have a row that is not a replay. */
+function membersToCreate(rows: readonly OpeningBalanceRow[], known: ReadonlySet<string>, existing: ReadonlyMap<string, StoredImport>): string[] {
+  // A new member's row under a reference already in the ledger can only be another member's
+  // (reference_conflict): it creates no member.
+  return [...new Set(rows.filter((r) => !known.has(r.externalId) && !existing.has(r.reference)).map((r) => r.externalId))];
+}
+
 /**
- * One batch, one transaction. The first pipeline creates the missing members (with their balance
- * rows), then locks the batch's balance rows in member-id order (the lock every writer takes first),
- * then reads the references and reserves the ids: pipelined statements run in order, so the
- * references are read under the locks. The second writes the lots, their expiries, the allocations,
- * the balances (which moves each chain head) and the audit entry (after the balance locks, as every
- * writer does). A reference another transaction took meanwhile rolls the batch back and replans it.
+ * One batch, one transaction. The first pipeline locks the balance rows of the batch's members in
+ * member-id order (the lock every writer takes first), then reads the references and reserves the
+ * ids: pipelined statements run in order, so the references are read under the locks. Members
+ * that do not exist yet and have a row to book are created next, with their balance rows, and
+ * locked (new ids, so after the others; a member created meanwhile by another writer could break
+ * the order, which the deadlock retry covers). The last pipeline writes the lots, their expiries,
+ * the allocations, the balances (which moves each chain head) and the audit entry (after the
+ * balance locks, as every writer does). A reference another transaction took meanwhile rolls the
+ * batch back and replans it.
  */
 async function writeBatch(
   db: Db,
@@ -270,12 +280,18 @@ async function writeBatch(
   const externalIds = batch.rows.map((r) => r.externalId);
   const result = await withTransactionRetry(() =>
     db.transaction(async (tx) => {
-      const [created, locked, existing, ids] = await Promise.all([
-        createMissingMembers(tx, externalIds),
+      const [locked, existing, ids] = await Promise.all([
         lockMembersByExternalIds(tx, externalIds),
         storedImports(tx, batch.rows),
         reserveIds(tx, batch.rows.length + batch.expiring),
       ]);
+      const missing = membersToCreate(batch.rows, new Set(locked.map((m) => m.externalId)), existing);
+      let created = 0;
+      if (missing.length > 0) {
+        const [count, added] = await Promise.all([createMissingMembers(tx, missing), lockMembersByExternalIds(tx, missing)]);
+        created = count;
+        locked.push(...added);
+      }
       const members = new Map(locked.map((m) => [m.externalId, { id: m.id, balance: m.availablePoints }]));
       const plan = planImport(batch.rows, { actor: ctx.actor, now: ctx.now, members, existing, ids });
       await writePlan(tx, plan, locked, ctx, batch);
@@ -335,7 +351,7 @@ async function writePlan(
 
 /**
  * A dry run's batch: the same plan from the same reads, unlocked and outside any transaction, and
- * nothing written (no member, no id reserved from the sequence). Members that do not exist yet get
+ * nothing written (no member, no id reserved from the sequence). Members that would be created get
  * stand-in ids, the same one for every line of one member across the file.
  */
 async function dryRunBatch(
@@ -347,8 +363,7 @@ async function dryRunBatch(
   const [found, existing] = await Promise.all([membersWithBalances(db, externalIds), storedImports(db, batch.rows)]);
   let created = 0;
   const members = new Map(found);
-  for (const externalId of externalIds) {
-    if (members.has(externalId)) continue;
+  for (const externalId of membersToCreate(batch.rows, new Set(found.keys()), existing)) {
     let id = ctx.dryRunMembers.get(externalId);
     if (id === undefined) {
       id = -(ctx.dryRunMembers.size + 1);

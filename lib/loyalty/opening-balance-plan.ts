@@ -70,8 +70,8 @@ export function replayOf(row: OpeningBalanceRow, memberId: number, seen: StoredI
  * a negative balance, as every credit does. A lot whose expiry is already past (`expiresAt <= now`)
  * is expired in full at once by an `expire` row exactly like the expiry job's (reference ('expiry',
  * lot id), at the lot's expiresAt, with its allocation): the balance never holds its points, and they
- * pay back no debt. Pure: the caller read
- * members, balances and references under the members' locks.
+ * pay back no debt. Pure: the caller read members, balances and references under the members'
+ * locks; a member may be missing only for rows that replay a stored reference.
  */
 export function planImport(rows: readonly OpeningBalanceRow[], ctx: ImportPlanContext): ImportPlan {
   const plan: ImportPlan = { outcomes: [], lots: [], expiries: [], allocations: [], balanceChanges: new Map() };
@@ -92,12 +92,13 @@ export function planImport(rows: readonly OpeningBalanceRow[], ctx: ImportPlanCo
 
   for (const row of rows) {
     const member = ctx.members.get(row.externalId);
-    if (!member) throw new Error(`planImport: member ${row.externalId} was not resolved`);
     const seen = ctx.existing.get(row.reference);
     if (seen) {
-      plan.outcomes.push(replayOf(row, member.id, seen));
+      // A member that does not exist cannot own the stored row: another member's reference.
+      plan.outcomes.push(replayOf(row, member?.id ?? Number.NaN, seen));
       continue;
     }
+    if (!member) throw new Error(`planImport: member ${row.externalId} was not resolved`);
     const balance = balances.get(member.id) ?? member.balance;
     const expired = row.expiresAt.getTime() <= ctx.now.getTime();
     // Points already past their expiry are never in the balance, so they pay back no debt either.

@@ -13,6 +13,7 @@ const LINKS: readonly { href: string; label: string; permission?: Permission }[]
   { href: "/staff/dead-letters", label: "Dead letters", permission: "dead-letters:read" },
   { href: "/staff/api-keys", label: "API keys", permission: "api-keys:manage" },
   { href: "/staff/webhooks", label: "Webhooks", permission: "webhooks:manage" },
+  { href: "/staff/import", label: "Import", permission: "ledger:import" },
   { href: "/staff/accounts", label: "Staff", permission: "staff:manage" },
 ];
 

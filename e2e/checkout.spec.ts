@@ -24,8 +24,8 @@ test("a member sees points pending until the return window closes, and points he
   let holdId: number | null = null;
   try {
     await api.setProgram({ pendingDays: 14 });
-    const earned = await api.purchaseNow(MEMBER, `e2e-pending-${run}`, 120_00);
-    expect(earned.points).toBeGreaterThanOrEqual(120);
+    const earned = await api.purchaseNow(MEMBER, `e2e-pending-${run}`, 20_00);
+    expect(earned.points).toBeGreaterThanOrEqual(20);
     const row = (await api.transactions(MEMBER)).items.find((t) => t.referenceId === `e2e-pending-${run}`)!;
     expect(row.vestsAt).not.toBeNull();
     holdId = (await api.hold(MEMBER, 75, `e2e-hold-${run}`)).holdId;
@@ -88,7 +88,7 @@ test("an admin sees a signed delivery in the webhook log", async ({ browser, req
   resetEnvCache();
   const handle = connectPostgres(databaseUrl(), { max: 1 });
   try {
-    await api.purchaseNow(MEMBER, `e2e-webhook-${run}`, 10_00);
+    await api.purchaseNow(MEMBER, `e2e-webhook-${run}`, 1_00);
     await expect.poll(async () => (await deliverDueWebhooks(handle.db)).delivered, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
     expect(received).toHaveLength(1);
     const event = new Webhook(endpoint.secret).verify(received[0]!.body, received[0]!.headers) as { type: string; data: { referenceId: string } };

@@ -96,6 +96,8 @@ export const eventResultSchema = z
     campaignId: z.number().int().nullable(),
     duplicate: z.boolean().meta({ description: "true when this referenceId was already recorded: the first result is returned" }),
     alreadyCheckedIn: z.literal(true).optional().meta({ description: "A login on a UTC day the member already checked in: nothing awarded" }),
+    appliedRules: z.array(z.number().int()).optional().meta({ description: "Earning rules that set a line's rate or gave a bonus (absent when none)" }),
+    cappedBy: z.array(z.number().int()).optional().meta({ description: "Earning caps that cut the award (absent when none)" }),
   })
   .meta({ id: "EventResult" });
 

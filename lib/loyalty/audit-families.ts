@@ -10,7 +10,7 @@ export const AUDIT_FAMILIES = {
   points: { label: "Points moved by staff", prefixes: ["points."] },
   "member-links": { label: "Members linked to accounts", prefixes: ["member.", "members."] },
   exports: { label: "Exports of personal data and reports", prefixes: ["export."] },
-  program: { label: "Campaigns, rewards, tiers", prefixes: ["campaign.", "reward.", "tiers."] },
+  program: { label: "Campaigns, rewards, tiers, earning rules", prefixes: ["campaign.", "reward.", "tiers.", "earning_rule.", "earning_cap."] },
 } as const satisfies Record<string, { label: string; prefixes: readonly string[] }>;
 
 export type AuditFamily = keyof typeof AUDIT_FAMILIES;

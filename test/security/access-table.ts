@@ -259,6 +259,19 @@ export const ROUTES: Record<string, RouteRow> = {
   // "Download my data": the signed-in member's own data; a staff account without a member is refused (403).
   "(portal)/my-data/route.ts": { GET: { allow: MEMBER } },
   "api/v1/program/route.ts": { GET: { allow: key("program:write") }, PATCH: { allow: key("program:write"), request: () => json({ pendingDays: 14 }) } },
+  // Earning rules and caps (issue 13): a rule or cap that does not exist is 404 to an allowed key, still not a refusal.
+  "api/v1/earning-rules/route.ts": {
+    GET: { allow: key("program:write") },
+    POST: { allow: key("program:write"), request: (fx) => json({ name: `Matrix rule ${fx.n()}`, skus: ["MATRIX"], bonusPoints: 1 }) },
+  },
+  "api/v1/earning-rules/[id]/route.ts": {
+    PATCH: { allow: key("program:write"), request: () => ({ params: { id: "999999" }, ...json({ name: "Matrix" }) }) },
+    DELETE: { allow: key("program:write"), request: () => ({ params: { id: "999999" } }) },
+  },
+  "api/v1/earning-rules/caps/[id]/route.ts": {
+    PATCH: { allow: key("program:write"), request: () => ({ params: { id: "999999" }, ...json({ name: "Matrix" }) }) },
+    DELETE: { allow: key("program:write"), request: () => ({ params: { id: "999999" } }) },
+  },
   // Webhook endpoints: an endpoint that does not exist is 404 to an allowed key, still not a refusal.
   "api/v1/webhook-endpoints/route.ts": {
     GET: { allow: key("webhooks:write") },

@@ -130,6 +130,19 @@ const campaignFields = {
   tiers: { ok: fc.constant(["gold"]), bad: fc.oneof(fc.constant(["platinum"]), fc.constant("gold"), fc.array(controlText, { minLength: 1, maxLength: 2 })) },
 };
 
+// Earning rules and caps (issue 13).
+const earningRuleFields = {
+  name: { ok: unicode, bad: fc.oneof(controlText, longText, wrongType, fc.constantFrom("", "x".repeat(121))) },
+  skus: { ok: fc.constant(["SKU-1"]), bad: fc.oneof(wrongType, fc.constant(["a b"]), fc.array(controlText, { minLength: 1, maxLength: 2 })) },
+  pointsPerCurrencyUnit: { ok: fc.integer({ min: 0, max: 10 }), bad: fc.oneof(nanLike, wrongType, fc.constantFrom(-1, 0.5, 1001, 1e300)) },
+  minSpendCents: { ok: fc.constant(1_000), bad: fc.oneof(nanLike, wrongType, fc.constantFrom(-1, 0.5, 1e300)) },
+  startsAt: { ok: fc.constant(undefined), bad: fc.oneof(badDate, fc.constantFrom("0000-01-01T00:00:00Z", "1999-12-31T23:59:00Z", "2200-01-01T00:00:00Z")) },
+};
+const earningCapFields = {
+  name: { ok: unicode, bad: fc.oneof(controlText, longText, wrongType, fc.constantFrom("", "x".repeat(121))) },
+  endsAt: { ok: fc.constant(undefined), bad: fc.oneof(badDate, fc.constantFrom("0000-01-01T00:00:00Z", "2200-01-01T00:00:00Z")) },
+};
+
 const rewardFields = {
   name: { ok: unicode, bad: fc.oneof(controlText, longText, wrongType, fc.constantFrom("", "x".repeat(121))) },
   pointsCost: { ok: fc.integer({ min: 1, max: 1_000 }), bad: badInt },
@@ -253,6 +266,34 @@ export const ROUTES: Record<string, RouteSpec> = {
           holdTtlSeconds: { ok: fc.constant(900), bad: fc.oneof(badInt, fc.constantFrom(0, -5, 1e12)) },
         }),
       ).map((b) => ({ body: b })),
+    },
+  },
+  "api/v1/earning-rules/route.ts": {
+    session: "none",
+    auth: "api-key",
+    expect: "refused",
+    expectFor: { GET: "ignored" },
+    methods: {
+      GET: noise.map((query) => ({ query })),
+      POST: body(objectWithABadField(earningRuleFields)).map((b) => ({ body: b })),
+    },
+  },
+  "api/v1/earning-rules/[id]/route.ts": {
+    session: "none",
+    auth: "api-key",
+    expect: "refused",
+    methods: {
+      PATCH: fc.tuple(idParam, body(objectWithABadField(earningRuleFields))).map(([id, b]) => ({ params: { id }, body: b })),
+      DELETE: idParam.map((id) => ({ params: { id } })),
+    },
+  },
+  "api/v1/earning-rules/caps/[id]/route.ts": {
+    session: "none",
+    auth: "api-key",
+    expect: "refused",
+    methods: {
+      PATCH: fc.tuple(idParam, body(objectWithABadField(earningCapFields))).map(([id, b]) => ({ params: { id }, body: b })),
+      DELETE: idParam.map((id) => ({ params: { id } })),
     },
   },
   "api/v1/webhook-endpoints/route.ts": {

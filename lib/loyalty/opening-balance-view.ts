@@ -36,7 +36,6 @@ export function importReportView(report: ImportReport): ImportReportView {
 export function importSummary(report: ImportReport): string {
   if (report.refused) return `Nothing imported: ${report.refused}.`;
   const lots = `${report.accepted} of ${report.rows} rows (${report.points} points; ${report.expired} already expired, ${report.expiredPoints} points)`;
-  return report.dryRun
-    ? `Dry run, nothing written: ${lots} would be imported, ${report.membersCreated} new members.`
-    : `Imported ${lots}; ${report.membersCreated} members created.`;
+  const members = `${report.membersCreated} ${report.membersCreated === 1 ? "member" : "members"}`;
+  return report.dryRun ? `Dry run, nothing written: ${lots} would be imported, ${members} to create.` : `Imported ${lots}; ${members} created.`;
 }

@@ -69,15 +69,16 @@ export async function getMemberSummary(ex: Executor, externalId: string, now: Da
   const member = await getMemberByExternalId(ex, externalId);
   if (!member) throw new LoyaltyError("member_not_found", `No member with externalId ${externalId}.`);
   const until = new Date(now.getTime() + EXPIRING_SOON_DAYS * 24 * 60 * 60 * 1000);
-  const [balance, pastDue, expiringSoon, held, pending] = await Promise.all([
+  const [balance, pastDue, expiringSoon, held, pending, standingAt] = await Promise.all([
     getBalance(ex, member.id),
     pastDuePoints(ex, member.id, now),
     expiringPoints(ex, member.id, now, until),
     heldPointsOf(ex, member.id, now),
     pendingPointsOf(ex, member.id, now),
+    readTierStanding(ex, { memberId: member.id, tier: member.tier, tierGraceEndsAt: member.tierGraceEndsAt }),
   ]);
   const tierSpend12m = balance?.tierSpend12m ?? 0;
-  const standing = await readTierStanding(ex, { memberId: member.id, tier: member.tier, tierGraceEndsAt: member.tierGraceEndsAt, tierSpend12m });
+  const standing = standingAt(tierSpend12m);
   return {
     externalId: member.externalId,
     email: member.email,

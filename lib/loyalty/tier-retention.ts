@@ -26,18 +26,19 @@ export interface TierStandingInput {
   memberId: number;
   tier: TierCode;
   tierGraceEndsAt: Date | null;
-  tierSpend12m: number;
 }
 
 /**
- * The member's tier standing: one read of tiers and settings, and, only while the member is in
- * grace, the spend that will still be in the window at the grace's end (one indexed read).
+ * The member's tier standing, given the live tier spend (`tierSpend12m`, read alongside by the
+ * caller): one read of tiers and settings, and, only while the member is in grace, the spend that
+ * will still be in the window at the grace's end (one indexed read). So a caller can run it
+ * together with its other reads.
  */
 export async function readTierStanding(
   ex: Executor,
   member: TierStandingInput,
   preloaded: { tiers?: readonly Tier[]; qualificationMonths?: number } = {},
-): Promise<TierStanding> {
+): Promise<(tierSpend12m: number) => TierStanding> {
   const [tierRows, qualificationMonths] = await Promise.all([
     preloaded.tiers ?? getTiers(ex),
     preloaded.qualificationMonths ?? getProgramSettings(ex).then((s) => s.tierQualificationMonths),
@@ -52,14 +53,14 @@ export async function readTierStanding(
     const atGraceEnd = await windowSpendOf(ex, [member.memberId], tierWindowStart(retainUntil, qualificationMonths));
     spendNeeded = spendToKeep(current.minSpend12m, atGraceEnd.get(member.memberId) ?? 0);
   }
-  return {
+  return (tierSpend12m) => ({
     tierRetention: {
       retainUntil,
       spendNeeded,
       nextTier: next?.code ?? null,
-      spendToNextTier: next ? Math.max(0, next.minSpend12m - member.tierSpend12m) : 0,
+      spendToNextTier: next ? Math.max(0, next.minSpend12m - tierSpend12m) : 0,
     },
     tierEarnMultiplier: Number(current.earnMultiplier),
     tierBenefits: [...(current.benefits ?? [])],
-  };
+  });
 }

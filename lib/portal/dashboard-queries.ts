@@ -5,6 +5,7 @@ import { expiringPoints, pastDuePoints, pendingPointsOf } from "@/db/queries/lot
 import { loginCheckIns, members, pointBalances, tiers, type TierCode } from "@/db/schema";
 import { findActiveCampaigns } from "@/lib/loyalty/campaign-lookup";
 import { parsePgArray } from "@/lib/loyalty/campaign-row";
+import { getProgramSettings, getTiers } from "@/lib/loyalty/settings";
 import { readTierStanding, type TierStanding } from "@/lib/loyalty/tier-retention";
 import { tierProgress, type TierInfo, type TierProgress } from "./tier-progress";
 
@@ -81,7 +82,7 @@ export async function getDashboard(ex: Executor, memberId: number, now: Date): P
 }
 
 export async function readMemberStanding(ex: Executor, memberId: number, now: Date): Promise<MemberStanding | null> {
-  const [memberRows, expiringSoon, pastDue, held, pending] = await Promise.all([
+  const [memberRows, expiringSoon, pastDue, held, pending, tierRows, settings] = await Promise.all([
     ex
       .select({
         name: members.name,
@@ -97,15 +98,18 @@ export async function readMemberStanding(ex: Executor, memberId: number, now: Da
     pastDuePoints(ex, memberId, now),
     heldPointsOf(ex, memberId, now),
     pendingPointsOf(ex, memberId, now),
+    getTiers(ex),
+    getProgramSettings(ex),
   ]);
   const member = memberRows[0];
   if (!member) return null;
-  const standing = await readTierStanding(ex, {
-    memberId,
-    tier: member.tier,
-    tierGraceEndsAt: member.tierGraceEndsAt,
-    tierSpend12m: member.tierSpend12m ?? 0,
-  });
+  // Tiers and settings came with the reads above; only a member in grace costs one more read.
+  const standingAt = await readTierStanding(
+    ex,
+    { memberId, tier: member.tier, tierGraceEndsAt: member.tierGraceEndsAt },
+    { tiers: tierRows, qualificationMonths: settings.tierQualificationMonths },
+  );
+  const standing = standingAt(member.tierSpend12m ?? 0);
   return {
     name: member.name,
     tier: member.tier,

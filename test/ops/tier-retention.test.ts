@@ -5,6 +5,7 @@ import { getMemberSummary } from "@/lib/loyalty/members";
 import { changeProgramSettings } from "@/lib/loyalty/program-settings";
 import type { Actor } from "@/lib/loyalty/staff-permissions";
 import { recalculateTiers } from "@/lib/loyalty/tier-recalculation";
+import { getDashboard } from "@/lib/portal/dashboard-queries";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import { daysAfter, daysBefore, insertMember, insertPurchase } from "./support/ledger-fixtures";
 
@@ -139,6 +140,8 @@ describe("tier retention in the tier job (docs/ledger.md, Tier retention and ben
     expect(summary.tier).toBe("gold");
     expect(summary.tierSpend12m).toBe(130_000);
     expect(summary.tierRetention).toEqual({ retainUntil: graceEnd, spendNeeded: 100_000, nextTier: null, spendToNextTier: 0 });
+    // The portal's tier card reads the same figures.
+    expect((await getDashboard(t.db, id, REVIEW))!.standing.tierRetention).toEqual(summary.tierRetention);
 
     // Spending it keeps gold at the review at the grace end.
     await insertPurchase(t.db, id, { spendCents: 100_000, occurredAt: daysAfter(REVIEW, 2) });

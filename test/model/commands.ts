@@ -9,11 +9,12 @@ import type { EventInput } from "./ledger-model";
 import type { ModelState } from "./model-state";
 import { DAY, HOUR, MINUTE, iso } from "./model-time";
 import type { Op } from "./ops";
-import { GHOST } from "./scenario";
+import type { ModelLine } from "./earning-model";
+import { CATALOG, CHANNELS, GHOST } from "./scenario";
 
 type EventCommand =
-  | { c: "purchase"; m: number; ref: number; cents: number; back?: number }
-  | { c: "refund"; pick: number; ref: number; share: number; rest?: boolean; other?: boolean; back?: number }
+  | { c: "purchase"; m: number; ref: number; cents: number; back?: number; lines?: { s: number; w: number }[]; ch?: number }
+  | { c: "refund"; pick: number; ref: number; share: number; rest?: boolean; other?: boolean; back?: number; byLines?: boolean }
   | { c: "referral" | "review"; m: number; ref: number; back?: number }
   | { c: "login"; m: number; ref: number; back?: number }
   | { c: "future"; m: number; ref: number; minutes: number };
@@ -58,6 +59,14 @@ const rarely = fc.oneof({ weight: 11, arbitrary: fc.constant(false) }, { weight:
 
 const eventCommand: fc.Arbitrary<EventCommand> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ c: fc.constant("purchase" as const), m: member, ref: fc.nat(11), cents, back }, { requiredKeys: ["c", "m", "ref", "cents"] }) },
+  // § Earning rules and caps: order lines from the catalog (cents split by weight) and a channel.
+  {
+    weight: 3,
+    arbitrary: fc.record(
+      { c: fc.constant("purchase" as const), m: member, ref: fc.nat(11), cents, back, lines: fc.array(fc.record({ s: fc.nat(CATALOG.length - 1), w: fc.integer({ min: 0, max: 5 }) }), { minLength: 1, maxLength: 4 }), ch: fc.nat(CHANNELS.length) },
+      { requiredKeys: ["c", "m", "ref", "cents", "lines"] },
+    ),
+  },
   {
     weight: 5,
     arbitrary: fc.record(
@@ -69,6 +78,7 @@ const eventCommand: fc.Arbitrary<EventCommand> = fc.oneof(
         rest: fc.boolean(),
         other: rarely,
         back: fc.integer({ min: 1, max: 30 }),
+        byLines: fc.boolean(),
       },
       { requiredKeys: ["c", "pick", "ref", "share"] },
     ),
@@ -168,7 +178,15 @@ function resolveEvent(cmd: EventCommand, state: ModelState): EventInput {
   const past = (days?: number) => (days === undefined ? undefined : iso(state.now - days * DAY));
   switch (cmd.c) {
     case "purchase":
-      return { type: "purchase", member: memberName(state, cmd.m), ref: `${state.ns}o-${cmd.ref}`, amountCents: cmd.cents, occurredAt: past(cmd.back) };
+      return {
+        type: "purchase",
+        member: memberName(state, cmd.m),
+        ref: `${state.ns}o-${cmd.ref}`,
+        amountCents: cmd.cents,
+        occurredAt: past(cmd.back),
+        ...(cmd.lines ? { items: orderLines(cmd.lines, cmd.cents) } : {}),
+        ...(cmd.ch !== undefined && cmd.ch < CHANNELS.length ? { channel: CHANNELS[cmd.ch] } : {}),
+      };
     case "referral":
     case "review":
       return { type: cmd.c, member: memberName(state, cmd.m), ref: `${state.ns}${cmd.c}-${cmd.ref}`, occurredAt: past(cmd.back) };
@@ -182,19 +200,45 @@ function resolveEvent(cmd: EventCommand, state: ModelState): EventInput {
       if (!purchase) return { type: "refund", member: memberName(state, 0), ref: `${state.ns}refund-${cmd.ref}`, amountCents: 100, originalRef: `${state.ns}o-none` };
       const refunded = state.rows.filter((r) => r.related === purchase.key && r.key.startsWith("refund:")).reduce((s, r) => s - r.spend!, 0);
       const amountCents = cmd.rest ? Math.max(1, purchase.spend! - refunded) : Math.max(1, Math.floor((purchase.spend! * cmd.share) / 1000));
+      const items = cmd.byLines ? returnedLines(state, purchase, cmd.share) : undefined;
       const owner = purchase.member;
       const other = others(state, owner);
       return {
         type: "refund",
         member: cmd.other ? other : owner,
         ref: `${state.ns}refund-${cmd.ref}`,
-        amountCents,
+        amountCents: items ? items.reduce((s, l) => s + l.amountCents, 0) : amountCents,
+        ...(items ? { items } : {}),
         originalRef: purchase.key.slice("purchase:".length),
         // A refund dated before its purchase is refused: backdate only refunds of backdated purchases' neighbours.
         occurredAt: cmd.back === undefined ? undefined : iso(state.now - cmd.back * DAY),
       };
     }
   }
+}
+
+/** A purchase's lines: distinct catalog SKUs, the cents split by weight (the last line takes the rest). */
+function orderLines(picks: { s: number; w: number }[], cents: number): ModelLine[] {
+  const unique = [...new Map(picks.map((p) => [p.s, p])).values()];
+  const total = unique.reduce((s, p) => s + p.w, 0);
+  let left = cents;
+  return unique.map((p, i) => {
+    const amountCents = i === unique.length - 1 ? left : total === 0 ? 0 : Math.floor((cents * p.w) / total);
+    left -= amountCents;
+    const item = CATALOG[p.s]!;
+    return { sku: item.sku, ...("category" in item ? { category: item.category } : {}), quantity: 1 + (p.w % 3), amountCents };
+  });
+}
+
+/** Lines a refund returns: the first line with cents left, `share`‰ of it (at least 1 cent); none when nothing is left. */
+function returnedLines(state: ModelState, purchase: { key: string; lines?: { sku: string; cents: number }[] }, share: number): ModelLine[] | undefined {
+  if (!purchase.lines) return undefined;
+  const back = state.rows.filter((r) => r.related === purchase.key && r.returned).flatMap((r) => r.returned!);
+  for (const line of purchase.lines) {
+    const left = line.cents - back.filter((l) => l.sku === line.sku).reduce((s, l) => s + l.cents, 0);
+    if (left > 0) return [{ sku: line.sku, quantity: 1, amountCents: Math.max(1, Math.floor((line.cents * share) / 1000)) }];
+  }
+  return undefined;
 }
 
 /**

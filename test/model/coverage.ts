@@ -44,6 +44,12 @@ export function tagsAfter(op: Op, answer: Answer, state: ModelState): string[] {
         if (e?.type === "purchase" && o.campaign !== null && !o.duplicate) tags.push("purchase under a campaign");
         if (e?.type === "purchase" && o.multiplierTt % 20_000 !== 0 && o.multiplierTt !== 10_000 && !o.duplicate) tags.push("purchase with a tier bonus");
         if (e?.type === "refund" && o.points === 0 && !o.duplicate) tags.push("refund debiting 0 points");
+        // § Earning rules and caps.
+        if (e?.items && e.type === "purchase" && !o.duplicate) tags.push("purchase with order lines");
+        if (e?.items && e.type === "refund" && !o.duplicate) tags.push("refund of lines");
+        if (e?.channel && !o.duplicate) tags.push("event with a channel");
+        if (e?.type === "review" && o.transaction === null) tags.push("review capped");
+        if (e?.type === "purchase" && !e.items && o.points === 0 && (e.amountCents ?? 0) >= 100 && !o.duplicate) tags.push("purchase capped to 0 points");
       }
     });
   } else if (answer.kind === "balance" || answer.kind === "reverse") {

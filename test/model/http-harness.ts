@@ -30,6 +30,7 @@ import { iso } from "./model-time";
 import { applyToModel, type Op } from "./ops";
 import { REWARDS } from "./scenario";
 import { differences } from "./snapshot";
+import { readEarningConfig } from "./earning-world";
 import { createModelRewards, prepareDatabase, type Fixtures } from "./system";
 
 const FIELD_MATTERS = new Set(["idempotency_conflict", "unprocessable"]);
@@ -78,6 +79,7 @@ export async function readModelConfig(db: Db, rewardIds: readonly number[]): Pro
     rewardIds.length === 0 ? Promise.resolve([]) : db.select().from(rewards).where(inArray(rewards.id, [...rewardIds])),
   ]);
   const rewardById = new Map(rewardRows.map((r) => [r.id, r]));
+  const earning = await readEarningConfig(db);
   const tt = (multiplier: number) => Math.round(Number(multiplier) * SCALE);
   return {
     campaignIds: campaignRows.map((c) => c.id),
@@ -92,12 +94,15 @@ export async function readModelConfig(db: Db, rewardIds: readonly number[]): Pro
       tierQualificationMonths: settings.tierQualificationMonths,
       tierGraceDays: settings.tierGraceDays,
       tiers: tiers.map((t) => ({ code: t.code as TierCode, minSpend12m: t.minSpend12m, multiplierTt: tt(t.earnMultiplier) })),
+      ...earning,
       campaigns: campaignRows.map((c) => ({
         multiplierTt: tt(c.multiplier),
         startsAt: c.startsAt.getTime(),
         endsAt: c.endsAt.getTime(),
         eventTypes: c.eventTypes as EarnType[],
         tiers: c.tiers as TierCode[],
+        categories: c.categories,
+        channels: c.channels,
         // An archived campaign is as dead as a paused one (campaign-lookup.ts reads neither).
         paused: c.pausedAt !== null || c.archivedAt !== null,
       })),
@@ -241,6 +246,8 @@ const eventBody = (e: Extract<Op, { kind: "events" }>["events"][number]) => ({
   ...(e.amountCents !== undefined ? { amountCents: e.amountCents } : {}),
   ...(e.originalRef !== undefined ? { originalReferenceId: e.originalRef } : {}),
   ...(e.occurredAt !== undefined ? { occurredAt: e.occurredAt } : {}),
+  ...(e.items !== undefined ? { items: e.items } : {}),
+  ...(e.channel !== undefined ? { channel: e.channel } : {}),
 });
 
 /** The fixtures and the model's configuration for a run against `db`. */

@@ -5,6 +5,7 @@
  * follows. Where the document is silent, the choice is marked "(silent)" and listed in
  * RELIABILITY.md / notes/model-findings.md.
  */
+import { capAward, purchaseEarn, refundDebit, type ModelLine } from "./earning-model";
 import { addMonths, DAY, dayBefore, MINUTE, utcDay } from "./model-time";
 import {
   addRow,
@@ -36,6 +37,9 @@ export interface EventInput {
   originalRef?: string;
   /** ISO text as sent (any offset); absent = now. */
   occurredAt?: string;
+  /** § Earning rules and caps: order lines of a purchase, lines returned by a refund; the channel. */
+  items?: ModelLine[];
+  channel?: string;
 }
 
 export type EventAnswer =
@@ -168,6 +172,8 @@ export function recordEvent(state: ModelState, e: EventInput): EventAnswer {
     ["amountCents", e.amountCents],
     ["originalReferenceId", e.originalRef],
     ["occurredAt", e.occurredAt === undefined ? undefined : new Date(at).toISOString()],
+    ["items", e.items === undefined ? undefined : JSON.stringify(e.items.map((l) => [l.sku, l.category ?? null, l.quantity, l.amountCents]))],
+    ["channel", e.channel],
   ]);
   const seen = state.byKey.get(key);
   if (seen) {
@@ -183,11 +189,12 @@ export function recordEvent(state: ModelState, e: EventInput): EventAnswer {
   if (e.type === "purchase") {
     // floor(cents / 100) × pointsPerCurrencyUnit × (best campaign × tier bonus), one final floor.
     const cents = e.amountCents!;
-    const { campaign, tt } = bestCampaign(state, "purchase", member.tier, at);
-    const tierTt = state.config.tiers.find((t) => t.code === member.tier)!.multiplierTt;
-    const combinedTt = Math.min(Math.floor((tt * tierTt) / SCALE), 999_999);
-    const points = Math.floor((Math.floor(cents / 100) * state.config.pointsPerCurrencyUnit * combinedTt) / SCALE);
-    const fields = { ...base, type: "earn" as const, amount: points, spend: cents, multiplierTt: combinedTt, campaign };
+    // § Earning rules and caps: by order line (a purchase without lines is one line), caps last.
+    const earned = purchaseEarn(state, { cents, items: e.items, channel: e.channel, tier: member.tier, at });
+    const combinedTt = earned.multiplierTt;
+    const campaign = earned.campaign;
+    const points = capAward(state, e.member, "purchase", at, earned.points);
+    const fields = { ...base, type: "earn" as const, amount: points, spend: cents, multiplierTt: combinedTt, campaign, ...(earned.lines ? { lines: earned.lines } : {}) };
     // A purchase worth 0 points is still written, as an amount-0 memo row (no lot).
     const row = points > 0 ? creditLot(state, fields) : addRow(state, { ...fields, expiresAt: null, remaining: null });
     member.totalEarned += points;
@@ -197,7 +204,9 @@ export function recordEvent(state: ModelState, e: EventInput): EventAnswer {
 
   if (e.type === "referral" || e.type === "review") {
     const { campaign, tt } = bestCampaign(state, e.type, member.tier, at);
-    const points = Math.floor(((e.type === "referral" ? state.config.referralPoints : state.config.reviewPoints) * tt) / SCALE);
+    const points = capAward(state, e.member, e.type, at, Math.floor(((e.type === "referral" ? state.config.referralPoints : state.config.reviewPoints) * tt) / SCALE));
+    // A capped referral or review writes nothing (§ Earning rules and caps).
+    if (points === 0) return { ok: true, status: 200, transaction: null, points: 0, multiplierTt: SCALE, campaign: null, duplicate: false };
     const row = creditLot(state, { ...base, type: "earn", amount: points, spend: null, multiplierTt: tt, campaign });
     member.totalEarned += points;
     return earnAnswer(row, false);
@@ -212,7 +221,12 @@ export function recordEvent(state: ModelState, e: EventInput): EventAnswer {
     const streak = (member.checkIns.get(dayBefore(day))?.streak ?? 0) + 1;
     const { loginPoints, loginStreakBonusPoints, loginStreakLength } = state.config;
     const { campaign, tt } = bestCampaign(state, "login", member.tier, at);
-    const points = Math.floor(((loginPoints + (streak % loginStreakLength === 0 ? loginStreakBonusPoints : 0)) * tt) / SCALE);
+    const points = capAward(state, e.member, "login", at, Math.floor(((loginPoints + (streak % loginStreakLength === 0 ? loginStreakBonusPoints : 0)) * tt) / SCALE));
+    // A capped login keeps its check-in and streak, and writes no row.
+    if (points === 0) {
+      member.checkIns.set(day, { streak, row: null });
+      return { ok: true, status: 201, transaction: null, points: 0, multiplierTt: SCALE, campaign: null, duplicate: false };
+    }
     const row = creditLot(state, { ...base, type: "earn", amount: points, spend: null, multiplierTt: tt, campaign });
     member.totalEarned += points;
     member.checkIns.set(day, { streak, row: row.key });
@@ -226,8 +240,10 @@ export function recordEvent(state: ModelState, e: EventInput): EventAnswer {
   const cents = e.amountCents!;
   const g = givenBack(state, purchase);
   if (g.refundedCents + cents > purchase.spend!) return refuse("refund_exceeds_purchase", "amountCents");
-  const pointsFor = (x: number) => Math.floor((purchase.amount * x) / purchase.spend!);
-  const debit = Math.max(0, pointsFor(g.refundedCents + cents) - g.taken);
+  // § Earning rules and caps, refunds of lines: by weight when the refund names lines.
+  const refunded = refundDebit(state, purchase, e.items, cents, g);
+  if ("code" in refunded) return refuse(refunded.code, refunded.field);
+  const debit = refunded.debit;
   const netBefore = purchaseNet(state, purchase);
   addRow(state, {
     ...base,
@@ -239,6 +255,7 @@ export function recordEvent(state: ModelState, e: EventInput): EventAnswer {
     campaign: purchase.campaign,
     expiresAt: null,
     remaining: null,
+    ...(refunded.returned ? { returned: refunded.returned } : {}),
   });
   takeFromLots(state, key, e.member, debit, { includeExpired: true, first: purchase.key });
   member.balance -= debit;

@@ -8,6 +8,7 @@
  * `expiry:${lotKey}#${n}` for the n-th expiry of a lot. The system's snapshot is read into the
  * same keys (system-snapshot.ts).
  */
+import type { LineWeight, ModelCap, ModelEarningRule } from "./earning-model";
 import { addMonths } from "./model-time";
 
 export type TierCode = "bronze" | "silver" | "gold";
@@ -25,6 +26,9 @@ export interface ModelCampaign {
   /** Empty: every tier. */
   tiers: TierCode[];
   paused: boolean;
+  /** Empty or absent: every purchase line / every channel (§ Earning rules and caps). */
+  categories?: string[];
+  channels?: string[];
 }
 
 export interface ModelReward {
@@ -50,6 +54,9 @@ export interface ModelConfig {
   /** Index = campaign number (lower = older, wins ties). */
   campaigns: ModelCampaign[];
   rewards: ModelReward[];
+  /** § Earning rules and caps (earning-model.ts); absent: none. */
+  earningRules?: ModelEarningRule[];
+  caps?: ModelCap[];
 }
 
 /** drizzle/0000_init.sql and 0001_ledger_guards.sql: program_settings defaults and the three tiers. */
@@ -88,6 +95,9 @@ export interface Row {
   request?: [string, string | number | boolean][];
   /** Reversals: the caller's referenceId, the only thing that makes a second reversal a replay. */
   callerRef?: string | null;
+  /** A purchase with order lines: each line's weight (§ Earning rules, refunds of lines); a refund of lines: what it returned. */
+  lines?: LineWeight[];
+  returned?: LineWeight[];
 }
 
 export interface MemberState {

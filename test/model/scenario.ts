@@ -24,6 +24,8 @@ interface CampaignSpec {
   eventTypes: EarnType[];
   tiers: TierCode[];
   paused?: boolean;
+  categories?: string[];
+  channels?: string[];
 }
 
 /** Overlapping on purpose: C0 and C3 tie at 2× (C0, older, wins); C1 only for gold; C4 paused. */
@@ -33,6 +35,49 @@ export const CAMPAIGNS: CampaignSpec[] = [
   { name: "Login and review boost", multiplier: 1.5, fromDay: 90, toDay: 120, eventTypes: ["login", "review"], tiers: [] },
   { name: "Silver and gold double", multiplier: 2, fromDay: 20, toDay: 50, eventTypes: ["purchase"], tiers: ["silver", "gold"] },
   { name: "Paused quintuple", multiplier: 5, fromDay: 0, toDay: 500, eventTypes: [], tiers: [], paused: true },
+  // § Earning rules and caps: campaigns on purchase lines of a category, and on a channel.
+  { name: "Double shoes", multiplier: 2, fromDay: 0, toDay: 90, eventTypes: ["purchase"], tiers: [], categories: ["shoes"] },
+  { name: "App triple", multiplier: 3, fromDay: 5, toDay: 300, eventTypes: ["purchase"], tiers: [], channels: ["app"] },
+];
+
+/** Order lines the generator picks from (commands.ts): SKU and category (SOCKS has none). */
+export const CATALOG = [
+  { sku: "SNEAKER", category: "shoes" },
+  { sku: "BOOT", category: "shoes" },
+  { sku: "GC-50", category: "giftcard" },
+  { sku: "LAUNCH", category: "gadgets" },
+  { sku: "SOCKS" },
+] as const;
+export const CHANNELS = ["web", "app", "store"] as const;
+
+/**
+ * Earning rules (docs/ledger.md, Earning rules and caps): an exclusion, a category rate, a SKU rate
+ * in a window, a SKU bonus, an app bonus over a minimum spend, and a newer category rate for one
+ * channel that ties with the older one (the newer wins).
+ */
+export const EARNING_RULES: {
+  name: string;
+  skus?: string[];
+  categories?: string[];
+  channels?: string[];
+  minSpendCents?: number;
+  rate?: number;
+  bonus?: number;
+  fromDay: number;
+  toDay?: number;
+}[] = [
+  { name: "No points on gift cards", categories: ["giftcard"], rate: 0, fromDay: 0 },
+  { name: "Shoes 3 points", categories: ["shoes"], rate: 3, fromDay: 0 },
+  { name: "Boots 5 points", skus: ["BOOT"], rate: 5, fromDay: 10, toDay: 200 },
+  { name: "Launch bonus", skus: ["LAUNCH"], bonus: 150, fromDay: 0 },
+  { name: "Big app orders", channels: ["app"], minSpendCents: 20_000, bonus: 100, fromDay: 0 },
+  { name: "Shoes 4 points in store", categories: ["shoes"], channels: ["store"], rate: 4, fromDay: 0 },
+];
+
+/** Caps: two reviews a member a week; 4,000 purchase points a member a day. */
+export const EARNING_CAPS: { name: string; eventType?: EarnType; maxAwards?: number; maxPoints?: number; period: "day" | "week" | "month"; fromDay: number }[] = [
+  { name: "Two reviews a week", eventType: "review", maxAwards: 2, period: "week", fromDay: 0 },
+  { name: "4,000 purchase points a day", eventType: "purchase", maxPoints: 4_000, period: "day", fromDay: 0 },
 ];
 
 /** R0 scarce, R1 unlimited, R2 a single item, R3 inactive. */
@@ -57,7 +102,20 @@ export const modelConfig = (start: number): ModelConfig => ({
     eventTypes: c.eventTypes,
     tiers: c.tiers,
     paused: c.paused ?? false,
+    categories: c.categories ?? [],
+    channels: c.channels ?? [],
   })),
+  earningRules: EARNING_RULES.map((r) => ({
+    skus: r.skus ?? [],
+    categories: r.categories ?? [],
+    channels: r.channels ?? [],
+    minSpendCents: r.minSpendCents ?? null,
+    rate: r.rate ?? null,
+    bonus: r.bonus ?? null,
+    startsAt: start + r.fromDay * DAY,
+    endsAt: r.toDay === undefined ? null : start + r.toDay * DAY,
+  })),
+  caps: EARNING_CAPS.map((c) => ({ eventType: c.eventType ?? null, maxAwards: c.maxAwards ?? null, maxPoints: c.maxPoints ?? null, period: c.period, startsAt: start + c.fromDay * DAY })),
   rewards: REWARDS.map((r) => ({ cost: r.pointsCost, stock: r.stock, active: r.active })),
 });
 

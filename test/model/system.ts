@@ -20,6 +20,7 @@ import { changeProgramSettings } from "@/lib/loyalty/program-settings";
 import type { Actor } from "@/lib/loyalty/staff-permissions";
 import type { Op } from "./ops";
 import { DAY, iso } from "./model-time";
+import { createEarningWorld } from "./earning-world";
 import { CAMPAIGNS, MEMBERS, MODEL_CONFIG, REWARDS, START, TIER_BONUS } from "./scenario";
 
 const staff: Actor = { kind: "user", id: "model-staff", roles: ["admin"] };
@@ -51,12 +52,13 @@ export async function prepareDatabase(db: Db, start = START): Promise<Fixtures> 
   for (const c of CAMPAIGNS) {
     const created = await createCampaign(
       db,
-      { name: c.name, multiplier: c.multiplier, startsAt: iso(start + c.fromDay * DAY), endsAt: iso(start + c.toDay * DAY), eventTypes: c.eventTypes, tiers: c.tiers },
+      { name: c.name, multiplier: c.multiplier, startsAt: iso(start + c.fromDay * DAY), endsAt: iso(start + c.toDay * DAY), eventTypes: c.eventTypes, tiers: c.tiers, categories: c.categories ?? [], channels: c.channels ?? [] },
       { actor: staff, now },
     );
     if (c.paused) await pauseCampaign(db, created.id, { actor: staff, now });
     campaignIds.push(created.id);
   }
+  await createEarningWorld(db, staff, start);
   const rewardIds = await createModelRewards(db, now);
   return {
     campaignIds,
@@ -73,7 +75,7 @@ export async function createModelRewards(db: Db, now: Date, namePrefix = ""): Pr
   return ids;
 }
 
-const KEPT = ["program_settings", "tiers", "campaigns", "rewards"];
+const KEPT = ["program_settings", "tiers", "campaigns", "rewards", "earning_rules", "earning_caps"];
 
 /**
  * Empties everything a sequence writes (members and their ledger included) and puts the rewards'
@@ -125,6 +127,8 @@ export async function applyToSystem(db: Db, world: World, op: Op, now: number, i
           ...(e.amountCents !== undefined ? { amountCents: e.amountCents } : {}),
           ...(e.originalRef !== undefined ? { originalReferenceId: e.originalRef } : {}),
           ...(e.occurredAt !== undefined ? { occurredAt: e.occurredAt } : {}),
+          ...(e.items !== undefined ? { items: e.items } : {}),
+          ...(e.channel !== undefined ? { channel: e.channel } : {}),
         }),
       );
       return { kind: "events", outcomes: await recordEvents(db, events, ctx) };

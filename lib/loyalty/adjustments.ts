@@ -5,6 +5,7 @@ import { findByReferences } from "@/db/queries/transactions";
 import { pointTransactions } from "@/db/schema";
 import type { GuardedContext } from "./four-eyes";
 import { writeAudit } from "./audit";
+import { availableNow } from "./available-points";
 import { refusePersonalData } from "./personal-data";
 import { LoyaltyError } from "./errors";
 import { MAX_POINTS, referenceIdSchema } from "./events";
@@ -12,7 +13,7 @@ import { notifyMembersChanged } from "./ledger-events";
 import { checkReason } from "./reason";
 import { resolveMember } from "./redemption";
 import { expiresAtFor } from "./rules/expiry";
-import { allocateFifo, isExpired, repayDebtFrom } from "./rules/fifo";
+import { allocateFifo, repayDebtFrom } from "./rules/fifo";
 import { getProgramSettings } from "./settings";
 import { requestFingerprint } from "./request-fingerprint";
 import { RetryTransaction, withTransactionRetry } from "./tx-retry";
@@ -61,7 +62,6 @@ export async function adjustPoints(db: Db, input: AdjustInput, ctx: GuardedConte
       await refusePersonalData(tx, member.id, reason);
       const balance = (await lockBalances(tx, [member.id])).get(member.id) ?? 0;
       const lots = await openLots(tx, [member.id], { lock: true });
-      const pastDue = lots.reduce((sum, lot) => (isExpired(lot, now) ? sum + lot.remaining : sum), 0);
       const [previous] = await findByReferences(tx, [{ referenceType: ADJUSTMENT_REFERENCE_TYPE, referenceId: referenceId.data }]);
       const fingerprint = requestFingerprint([
         ["member", member.id],
@@ -77,7 +77,7 @@ export async function adjustPoints(db: Db, input: AdjustInput, ctx: GuardedConte
           const field = previous.amount !== points ? "points" : previous.description !== reason ? "reason" : "allowNegativeBalance";
           throw new LoyaltyError("idempotency_conflict", `This referenceId was already used for another adjustment (its ${field} differs).`, { field });
         }
-        return { changed: false, result: { transactionId: previous.id, points: previous.amount, availablePoints: balance - pastDue, duplicate: true } };
+        return { changed: false, result: { transactionId: previous.id, points: previous.amount, availablePoints: await availableNow(tx, member.id, balance, now), duplicate: true } };
       }
       await ctx.guard?.(tx, { memberId: member.id, points, referenceType: ADJUSTMENT_REFERENCE_TYPE, referenceId: referenceId.data });
 
@@ -113,7 +113,6 @@ export async function adjustPoints(db: Db, input: AdjustInput, ctx: GuardedConte
       await setLotRemaining(tx, new Map(allocations.map((a) => [a.lotId, byId.get(a.lotId)!.remaining - a.points])));
       await insertAllocations(tx, allocations.map((a) => ({ transactionId: inserted.id, ...a })));
       await applyBalanceDeltas(tx, new Map([[member.id, points]]));
-      const pastDueAfter = pastDue - allocations.reduce((s, a) => (isExpired(byId.get(a.lotId)!, now) ? s + a.points : s), 0);
       await writeAudit(tx, {
         actor: ctx.actor,
         action: "points.adjust",
@@ -124,7 +123,8 @@ export async function adjustPoints(db: Db, input: AdjustInput, ctx: GuardedConte
         before: { availablePoints: balance },
         after: { availablePoints: balance + points, points, transactionId: inserted.id, referenceId: referenceId.data },
       });
-      return { changed: true, result: { transactionId: inserted.id, points, availablePoints: balance + points - pastDueAfter, duplicate: false } };
+      // Read after the writes: the lots a debit took may have been past due, pending or held.
+      return { changed: true, result: { transactionId: inserted.id, points, availablePoints: await availableNow(tx, member.id, balance + points, now), duplicate: false } };
     }),
   );
   if (changed) await notifyMembersChanged([input.memberId]);

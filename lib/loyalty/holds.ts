@@ -4,6 +4,7 @@ import { lockBalances } from "@/db/queries/balances";
 import { findHoldByReference, getHold, liveHolds } from "@/db/queries/holds";
 import { openLots } from "@/db/queries/lots";
 import { getTransaction } from "@/db/queries/transactions";
+import { availableNow } from "./available-points";
 import { pointHolds, type PointHold } from "@/db/schema";
 import type { LedgerContext } from "./accrual";
 import { LoyaltyError } from "./errors";
@@ -11,8 +12,7 @@ import { MAX_POINTS, referenceIdSchema } from "./events";
 import { notifyMembersChanged } from "./ledger-events";
 import { redeemPointsInTx, resolveMember } from "./redemption";
 import { requestFingerprint } from "./request-fingerprint";
-import { isExpired } from "./rules/fifo";
-import { heldPoints, holdablePoints, isLive } from "./rules/holds";
+import { holdablePoints, isLive } from "./rules/holds";
 import { getProgramSettings } from "./settings";
 import { withTransactionRetry } from "./tx-retry";
 
@@ -56,13 +56,6 @@ function checkReference(referenceId: string): string {
   const parsed = referenceIdSchema.safeParse(referenceId);
   if (!parsed.success) throw new LoyaltyError("validation_failed", `referenceId ${parsed.error.issues[0]!.message}`, { field: "referenceId" });
   return parsed.data;
-}
-
-/** Under the member's balance lock: what the member can redeem now (unexpired, not past due, not held). */
-async function availableNow(tx: Tx, memberId: number, balance: number, now: Date): Promise<number> {
-  const [lots, holds] = await Promise.all([openLots(tx, [memberId]), liveHolds(tx, memberId, now)]);
-  const pastDue = lots.reduce((sum, lot) => (isExpired(lot, now) ? sum + lot.remaining : sum), 0);
-  return balance - pastDue - heldPoints(holds, now);
 }
 
 export interface CreateHoldInput {

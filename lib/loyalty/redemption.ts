@@ -11,10 +11,11 @@ import type { LedgerContext } from "./accrual";
 import { LoyaltyError } from "./errors";
 import { MAX_POINTS, referenceIdSchema } from "./events";
 import { notifyMembersChanged } from "./ledger-events";
-import { allocateFifo, isExpired, unexpiredPoints } from "./rules/fifo";
+import { allocateFifo, unexpiredPoints } from "./rules/fifo";
+import { heldPoints } from "./rules/holds";
 import { requestFingerprint } from "./request-fingerprint";
 import { RetryTransaction, withTransactionRetry } from "./tx-retry";
-import { heldPoints } from "./rules/holds";
+import { availableOf } from "./available-points";
 
 export const REDEMPTION_REFERENCE_TYPE = "redemption";
 
@@ -107,7 +108,6 @@ export async function redeemPointsInTx(
   const lots = await openLots(tx, [member.id], { lock: true });
   const holds = (await liveHolds(tx, member.id, now)).filter((h) => h.id !== options.capturingHoldId);
   const held = heldPoints(holds, now);
-  const pastDue = lots.reduce((sum, lot) => (isExpired(lot, now) ? sum + lot.remaining : sum), 0);
   const fingerprint = requestFingerprint([
     ["member", member.id],
     ["points", input.points],
@@ -125,7 +125,7 @@ export async function redeemPointsInTx(
     const code = previous.rewardId === null ? null : await couponCodeOf(tx, previous.id);
     return {
       memberId: null,
-      result: { transactionId: previous.id, points: -previous.amount, availablePoints: balance - pastDue - held, duplicate: true, ...(code ? { couponCode: code } : {}) },
+      result: { transactionId: previous.id, points: -previous.amount, availablePoints: availableOf(balance, lots, holds, now), duplicate: true, ...(code ? { couponCode: code } : {}) },
     };
   }
 
@@ -144,7 +144,7 @@ export async function redeemPointsInTx(
   const redeemable = unexpiredPoints(lots, now) - held;
   if (balance <= 0 || points > redeemable) {
     throw new LoyaltyError("insufficient_points", `Only ${Math.max(0, redeemable)} points can be redeemed.`, {
-      details: { available: balance - pastDue - held, unexpired: unexpiredPoints(lots, now), held, requested: points },
+      details: { available: availableOf(balance, lots, holds, now), unexpired: unexpiredPoints(lots, now), held, requested: points },
     });
   }
   if (input.rewardId !== undefined) {
@@ -180,6 +180,7 @@ export async function redeemPointsInTx(
   const couponCode = reward?.kind === "coupon" ? await issueCouponCode(tx, reward, row.id, member.id, now) : null;
   return {
     memberId: member.id,
-    result: { transactionId: row.id, points, availablePoints: balance - points - pastDue - held, duplicate: false, ...(couponCode ? { couponCode } : {}) },
+    // The redemption took unexpired, vested points only: what is past due or pending is as it was.
+    result: { transactionId: row.id, points, availablePoints: availableOf(balance - points, lots, holds, now), duplicate: false, ...(couponCode ? { couponCode } : {}) },
   };
 }

@@ -13,7 +13,8 @@ import { referenceIdSchema } from "./events";
 import { notifyMembersChanged } from "./ledger-events";
 import { restockReversedReward } from "./reward-restock";
 import { expiresAtFor } from "./rules/expiry";
-import { allocateFifo, compareLots, isExpired, repayDebtFrom } from "./rules/fifo";
+import { availableNow } from "./available-points";
+import { allocateFifo, compareLots, repayDebtFrom } from "./rules/fifo";
 import { purchaseSpendChange } from "./rules/tiers";
 import { totalsDelta } from "./rules/totals";
 import { getProgramSettings } from "./settings";
@@ -152,10 +153,8 @@ export async function reverseTransaction(db: Db, input: ReverseInput, ctx: Guard
       await refusePersonalData(tx, target.memberId, reason);
       const balance = (await lockBalances(tx, [target.memberId])).get(target.memberId) ?? 0;
       const previous = await previousReversal(tx, target, input.referenceId);
-      const pastDueNow = async () =>
-        (await openLots(tx, [target.memberId])).reduce((s, l) => (isExpired(l, now) ? s + l.remaining : s), 0);
       if (previous) {
-        const available = (balance ?? 0) - (await pastDueNow());
+        const available = await availableNow(tx, target.memberId, balance ?? 0, now);
         return { memberId: null, result: { transactionId: previous.id, reversedTransactionId: target.id, points: previous.amount, availablePoints: available, duplicate: true } };
       }
 
@@ -200,7 +199,7 @@ export async function reverseTransaction(db: Db, input: ReverseInput, ctx: Guard
         before: { availablePoints: balance },
         after: { availablePoints: balance + amount, points: amount, transactionId: inserted.id, referenceId: input.referenceId ?? null },
       });
-      const available = balance + amount - (await pastDueNow());
+      const available = await availableNow(tx, target.memberId, balance + amount, now);
       return { memberId: target.memberId, result: { transactionId: inserted.id, reversedTransactionId: target.id, points: amount, availablePoints: available, duplicate: false } };
     }),
   );

@@ -11,7 +11,8 @@ import { LoyaltyError } from "./errors";
 import { MAX_POINTS, referenceIdSchema } from "./events";
 import { notifyMembersChanged } from "./ledger-events";
 import { requestFingerprint } from "./request-fingerprint";
-import { allocateFifo, compareLots, isExpired, repayDebtFrom, unexpiredPoints } from "./rules/fifo";
+import { availableOf } from "./available-points";
+import { allocateFifo, compareLots, repayDebtFrom, unexpiredPoints } from "./rules/fifo";
 import { heldPoints } from "./rules/holds";
 import { getProgramSettings } from "./settings";
 import { RetryTransaction, withTransactionRetry } from "./tx-retry";
@@ -86,7 +87,6 @@ export async function transferPoints(db: Db, input: TransferInput, ctx: LedgerCo
         findByReferences(tx, [{ referenceType: TRANSFER_REFERENCE_TYPE, referenceId }]),
       ]);
       const held = heldPoints(holds, now);
-      const pastDue = lots.reduce((sum, lot) => (isExpired(lot, now) ? sum + lot.remaining : sum), 0);
       const fingerprint = requestFingerprint([
         ["member", from.id],
         ["to", to.id],
@@ -100,7 +100,7 @@ export async function transferPoints(db: Db, input: TransferInput, ctx: LedgerCo
           const field = -previous.amount !== points ? "points" : "toMemberExternalId";
           throw new LoyaltyError("idempotency_conflict", `This referenceId was already used for another transfer (its ${field} differs).`, { field });
         }
-        const result = { transactionId: previous.id, points, toMemberExternalId: to.externalId, availablePoints: fromBalance - pastDue - held, duplicate: true };
+        const result = { transactionId: previous.id, points, toMemberExternalId: to.externalId, availablePoints: availableOf(fromBalance, lots, holds, now), duplicate: true };
         return { memberIds: [] as number[], result };
       }
 
@@ -168,7 +168,8 @@ export async function transferPoints(db: Db, input: TransferInput, ctx: LedgerCo
           [to.id, { points, earned: 0, redeemed: 0, spend: 0 }],
         ]),
       );
-      const result = { transactionId: sent.id, points, toMemberExternalId: to.externalId, availablePoints: fromBalance - points - pastDue - held, duplicate: false };
+      // The transfer took unexpired, vested points only: what is past due or pending is as it was.
+      const result = { transactionId: sent.id, points, toMemberExternalId: to.externalId, availablePoints: availableOf(fromBalance - points, lots, holds, now), duplicate: false };
       return { memberIds: [from.id, to.id], result };
     }),
   );

@@ -21,10 +21,8 @@ export async function eraseMemberAction(_: StaffFormState, form: FormData): Prom
     const memberId = requireId(values.memberId, "memberId");
     const reason = values.reason ?? "";
     if (values.confirm !== "on") {
-      throw new LoyaltyError("validation_failed", "confirm: tick the box to confirm the erasure", {
-        field: "confirm",
-        details: { fieldErrors: { confirm: ["Tick the box to confirm: erasure cannot be undone."] } },
-      });
+      // The form's message (a checkbox shows no field error of its own).
+      throw new LoyaltyError("unprocessable", "Tick the box to confirm: erasure cannot be undone.", { field: "confirm" });
     }
     const result = await eraseMember(getDb(), actor, { memberId, reason }, { digest: erasedIdDigest });
     tombstone = result.externalId;

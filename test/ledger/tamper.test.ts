@@ -182,6 +182,22 @@ describe("ledger tamper evidence", () => {
     expect(await findingsOf(m.id)).toEqual([finding({ kind: "deleted", rowId: Number(next!.id), seqFrom: 5, seqTo: 5 })]);
   });
 
+  it("after the last row was deleted, a single-row write links to the head too, and moves it: the deletion stays reported", async () => {
+    const m = await memberWithHistory("tmp-tail-single");
+    const last = m.rows[m.rows.length - 1]!;
+    await asSuperuserWithoutTriggers(t.db, sql`DELETE FROM lot_allocations WHERE transaction_id = ${last.id}`);
+    await asSuperuserWithoutTriggers(t.db, sql`DELETE FROM point_transactions WHERE id = ${last.id}`);
+    const adjusted = await adjustPoints(t.db, { memberId: m.id, points: 2, reason: "goodwill", referenceId: "tmp-tail-single-adj" }, ACTOR);
+    const [row] = await queryRows<{ id: string; chain_seq: string; head: string }>(
+      t.db,
+      sql`SELECT t.id, t.chain_seq, b.chain_seq AS head FROM point_transactions t JOIN point_balances b ON b.member_id = t.member_id
+          WHERE t.reference_type = 'adjustment' AND t.reference_id = 'tmp-tail-single-adj'`,
+    );
+    expect(row).toMatchObject({ chain_seq: "6", head: "6" });
+    expect(adjusted).toBeTruthy();
+    expect(await findingsOf(m.id)).toEqual([finding({ kind: "deleted", rowId: Number(row!.id), seqFrom: 5, seqTo: 5 })]);
+  });
+
   it("reports an inserted row, unlinked or linked by hand past the head", async () => {
     const m = await memberWithHistory("tmp-insert", 2);
     const insert = (ref: string, chain: SQL) =>

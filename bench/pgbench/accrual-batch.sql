@@ -20,23 +20,16 @@ SELECT * FROM point_transactions
   WHERE reference_type = 'purchase' AND reference_id = ANY(ARRAY(SELECT 'pg' || :seed || '-' || g FROM generate_series(1, :batch) g));
 -- reserveIds
 SELECT string_agg(nextval('point_transactions_id_seq'::regclass)::text, ',') FROM generate_series(1, :batch);
--- insertLedgerRows
-WITH inserted AS (
-  INSERT INTO point_transactions (member_id, type, amount, reference_type, reference_id, multiplier, spend_amount, created_by, occurred_at, expires_at, remaining)
-  SELECT e.member_id, 'earn', e.cents / 100, 'purchase', 'pg' || :seed || '-' || e.g, 1, e.cents, 'api:pgbench', now(), now() + interval '12 months', e.cents / 100
-  FROM (SELECT g, 1 + abs(hashint8(:seed::bigint * 1000 + g)) % :members AS member_id, 100 + abs(hashint8(-(:seed::bigint * 1000 + g))) % 20000 AS cents
-        FROM generate_series(1, :batch) g) e
-  ORDER BY 4, 5
-  ON CONFLICT DO NOTHING
-  RETURNING 1)
-SELECT count(*) FROM inserted;
--- applyBalanceChanges: balance, lifetime totals and live tier spend, one row per member
-UPDATE point_balances AS b
-SET available_points = b.available_points + v.points, total_earned = b.total_earned + v.points,
-    total_redeemed = b.total_redeemed, tier_spend_12m = greatest(b.tier_spend_12m + v.spend, 0), updated_at = now()
-FROM (SELECT 1 + abs(hashint8(:seed::bigint * 1000 + g)) % :members AS member_id,
-             sum((100 + abs(hashint8(-(:seed::bigint * 1000 + g))) % 20000) / 100) AS points,
-             sum(100 + abs(hashint8(-(:seed::bigint * 1000 + g))) % 20000) AS spend
-      FROM generate_series(1, :batch) g GROUP BY 1) v
-WHERE b.member_id = v.member_id;
+-- insertLedgerRows: the rows linked into their members' chains, and applyBalanceChanges' figures
+-- with each member's chain head, in one statement (ledger_append, drizzle/0028)
+WITH e AS (
+  SELECT g, 1 + abs(hashint8(:seed::bigint * 1000 + g)) % :members AS member_id, 100 + abs(hashint8(-(:seed::bigint * 1000 + g))) % 20000 AS cents
+  FROM generate_series(1, :batch) g
+), v AS (SELECT member_id, sum(cents / 100)::bigint AS points, sum(cents)::bigint AS spend FROM e GROUP BY 1)
+SELECT ledger_append(
+  ARRAY(SELECT ROW(nextval('point_transactions_id_seq'::regclass), e.member_id, 'earn', e.cents / 100, 'purchase', 'pg' || :seed || '-' || e.g, 1,
+                   NULL, NULL, e.cents, NULL, NULL, 'api:pgbench', now(), now(), now() + interval '12 months', e.cents / 100, NULL, NULL, NULL, NULL,
+                   NULL, NULL)::point_transactions FROM e),
+  ARRAY(SELECT member_id FROM v), ARRAY(SELECT points FROM v), ARRAY(SELECT points FROM v), ARRAY(SELECT 0::bigint FROM v),
+  ARRAY(SELECT spend FROM v));
 COMMIT;

@@ -127,6 +127,11 @@ export const pointTransactions = pgTable(
       .on(t.relatedTransactionId)
       .where(sql`${t.relatedTransactionId} is not null`),
     index("point_transactions_campaign_idx").on(t.campaignId).where(sql`${t.campaignId} is not null`),
+    // Earning caps (db/queries/earning-rules.ts, capUsage): a batch's members' awards in the caps'
+    // periods, as an index-only range scan per member instead of a heap fetch of every row they have.
+    index("point_transactions_member_awards_idx")
+      .on(t.memberId, t.occurredAt, t.referenceType, t.amount)
+      .where(sql`${t.type} = 'earn' and ${t.amount} > 0`),
     // Four-eyes sums: WHERE created_by = ? AND occurred_at > now - 24h among staff adjustments and reversals.
     index("point_transactions_staff_moves_idx")
       .on(t.createdBy, t.occurredAt)

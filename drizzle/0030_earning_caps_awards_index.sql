@@ -1,0 +1,1 @@
+CREATE INDEX "point_transactions_member_awards_idx" ON "point_transactions" USING btree ("member_id","occurred_at","reference_type","amount") WHERE "point_transactions"."type" = 'earn' and "point_transactions"."amount" > 0;

@@ -30,6 +30,11 @@ export class MemoryStore implements CacheStore {
     this.write(key, value, ttlMs);
   }
 
+  /** Forgets a key (this store only: the shared CacheStore never deletes, it bumps generations). */
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
   async incr(keys: readonly string[], ttlMs: number): Promise<void> {
     for (const key of keys) {
       const current = Number(this.read(key) ?? "0");

@@ -68,6 +68,11 @@ export interface MemberSummary extends TierStanding {
 export async function getMemberSummary(ex: Executor, externalId: string, now: Date = new Date()): Promise<MemberSummary> {
   const member = await getMemberByExternalId(ex, externalId);
   if (!member) throw new LoyaltyError("member_not_found", `No member with externalId ${externalId}.`);
+  return summaryOfMember(ex, member, now);
+}
+
+/** The summary of a member row already read (the cache loads it by member id). */
+export async function summaryOfMember(ex: Executor, member: Member, now: Date = new Date()): Promise<MemberSummary> {
   const until = new Date(now.getTime() + EXPIRING_SOON_DAYS * 24 * 60 * 60 * 1000);
   const [balance, pastDue, expiringSoon, held, pending, standingAt] = await Promise.all([
     getBalance(ex, member.id),

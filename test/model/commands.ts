@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import type { EventInput } from "./ledger-model";
-import type { ModelState } from "./model-state";
+import { availablePoints, isLiveHold, type ModelState } from "./model-state";
 import { DAY, HOUR, MINUTE, iso } from "./model-time";
 import type { Op } from "./ops";
 import type { ModelLine } from "./earning-model";
@@ -25,14 +25,28 @@ export type Command =
   | { c: "redeem"; m: number; ref: number; points?: number; reward?: number }
   | { c: "adjust"; m: number; ref: number; points: number; neg: boolean; reason: number }
   | { c: "reverse"; pick: number; caller?: number; unknown?: boolean }
-  | { c: "replay"; pick: number; change: "none" | "format" | "amount" | "occurredAt" | "points" | "reason" | "neg" | "member" }
+  | { c: "replay"; pick: number; change: "none" | "format" | "amount" | "occurredAt" | "points" | "reason" | "neg" | "member" | "ttl" | "to" }
   | { c: "expire" }
   | { c: "tiers" }
   | { c: "advance"; ms: number }
   /** Issued at once from several connections (concurrency.test.ts); each item resolved before the group. */
   | { c: "parallel"; items: Command[] }
   /** Daily logins of one member: `days` logins a day apart, the day `gap` (if any) left out. */
-  | { c: "streak"; m: number; days: number; gap?: number };
+  | { c: "streak"; m: number; days: number; gap?: number }
+  /** `share`: thousandths of what the member can use now (at least 1 point), so most holds fit and some do not. */
+  | { c: "hold"; m: number; ref: number; share: number; ttl?: number }
+  /**
+   * `pick`: the n-th live hold (any hold when none is live); its redemption's reference shares the
+   * redemptions' (r-…); `share`: thousandths of the held points (all when absent).
+   */
+  | { c: "capture"; pick: number; ref: number; share?: number; unknown?: boolean }
+  | { c: "void"; pick: number; unknown?: boolean }
+  /** A checkout: a hold, `waitMs` later its capture (`share` of it, all when absent); the wait may outlast the hold. */
+  | { c: "checkout"; m: number; ref: number; share: number; ttl?: number; waitMs: number; captureShare?: number; captureRef: number }
+  | { c: "transfer"; m: number; to: number; ref: number; share: number }
+  /** `wait`: first move the clock to the soonest pending lot's vests_at, if any (the job's bound is inclusive). */
+  | { c: "vest"; wait?: boolean }
+  | { c: "pending"; days: number };
 
 /** The generator's knobs: tests may leave out a combination known to be broken (with a TODO naming the finding). */
 export interface GeneratorOptions {
@@ -88,6 +102,46 @@ const eventCommand: fc.Arbitrary<EventCommand> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ c: fc.constant("future" as const), m: member, ref: fc.nat(11), minutes: fc.constantFrom(2, 4, 6, 60) }) },
 );
 
+/** Seconds: the shortest, an hour, a week; undefined = the programme's 900. */
+const ttl = fc.option(fc.constantFrom(60, 3600, 7 * 86_400), { nil: undefined, freq: 2 });
+/** Thousandths: mostly within what there is, sometimes beyond it. */
+const share = fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 1, max: 1000 }) }, { weight: 1, arbitrary: fc.integer({ min: 1001, max: 1500 }) });
+
+/** Holds, captures and voids, transfers, the vesting job and the return window (docs/ledger.md, the later sections). */
+const checkoutCommand: fc.Arbitrary<Command> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ c: fc.constant("hold" as const), m: member, ref: fc.nat(6), share, ttl }, { requiredKeys: ["c", "m", "ref", "share"] }) },
+  {
+    weight: 4,
+    arbitrary: fc.record(
+      { c: fc.constant("capture" as const), pick: fc.nat(), ref: fc.nat(8), share: fc.option(share, { nil: undefined, freq: 2 }), unknown: rarely },
+      { requiredKeys: ["c", "pick", "ref"] },
+    ),
+  },
+  { weight: 2, arbitrary: fc.record({ c: fc.constant("void" as const), pick: fc.nat(), unknown: rarely }, { requiredKeys: ["c", "pick"] }) },
+  {
+    weight: 4,
+    arbitrary: fc.record(
+      {
+        c: fc.constant("checkout" as const),
+        m: member,
+        ref: fc.nat(6),
+        share,
+        ttl,
+        waitMs: fc.constantFrom(0, 0, 0, 59_000, 60_000, 15 * 60_000, 2 * HOUR),
+        captureShare: fc.option(share, { nil: undefined, freq: 2 }),
+        captureRef: fc.nat(8),
+      },
+      { requiredKeys: ["c", "m", "ref", "share", "waitMs", "captureRef"] },
+    ),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({ c: fc.constant("transfer" as const), m: member, to: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 2 }) }, { weight: 1, arbitrary: fc.constant(3) }), ref: fc.nat(6), share }),
+  },
+  { weight: 3, arbitrary: fc.record({ c: fc.constant("vest" as const), wait: fc.boolean() }, { requiredKeys: ["c"] }) },
+  { weight: 2, arbitrary: fc.record({ c: fc.constant("pending" as const), days: fc.constantFrom(0, 3, 3, 14) }) },
+);
+
 const advanceMs = fc.constantFrom(HOUR, 6 * HOUR, DAY, DAY, DAY, DAY, 2 * DAY, 7 * DAY, 29 * DAY, 200 * DAY, 400 * DAY);
 
 export function commandArbitrary(options: GeneratorOptions = {}): fc.Arbitrary<Command> {
@@ -98,7 +152,9 @@ export function commandArbitrary(options: GeneratorOptions = {}): fc.Arbitrary<C
       weight: 4,
       arbitrary: fc.oneof(
         fc.record({ c: fc.constant("redeem" as const), m: member, ref: fc.nat(8), points: fc.oneof(fc.integer({ min: 1, max: 400 }), fc.constant(0)) }),
-        fc.record({ c: fc.constant("redeem" as const), m: member, ref: fc.nat(8), reward: fc.nat(4) }),
+        // 0-3 items, 4-5 coupons, 6 no such reward.
+        fc.record({ c: fc.constant("redeem" as const), m: member, ref: fc.nat(8), reward: fc.nat(6) }),
+        fc.record({ c: fc.constant("redeem" as const), m: member, ref: fc.nat(8), reward: fc.constantFrom(4, 5, 5) }),
         // The scarce rewards, until their stock runs out.
         fc.record({ c: fc.constant("redeem" as const), m: member, ref: fc.nat(8), reward: fc.constantFrom(0, 0, 2) }),
         fc.record({ c: fc.constant("redeem" as const), m: member, ref: fc.nat(8), reward: fc.nat(3), points: fc.constantFrom(10, 30, 40, 300) }),
@@ -121,11 +177,12 @@ export function commandArbitrary(options: GeneratorOptions = {}): fc.Arbitrary<C
       arbitrary: fc.record({
         c: fc.constant("replay" as const),
         pick: fc.nat(),
-        change: fc.constantFrom("none", "none", "none", "format", "amount", "occurredAt", "points", "reason", "neg", "member") as fc.Arbitrary<
+        change: fc.constantFrom("none", "none", "none", "format", "amount", "occurredAt", "points", "reason", "neg", "member", "ttl", "to") as fc.Arbitrary<
           Extract<Command, { c: "replay" }>["change"]
         >,
       }),
     },
+    { weight: 10, arbitrary: checkoutCommand },
     { weight: 3, arbitrary: fc.constant({ c: "expire" as const }) },
     { weight: 2, arbitrary: fc.constant({ c: "tiers" as const }) },
     { weight: 5, arbitrary: fc.record({ c: fc.constant("advance" as const), ms: advanceMs }) },
@@ -155,6 +212,12 @@ const racyCommand: fc.Arbitrary<Command> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ c: fc.constant("reverse" as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ c: fc.constant("replay" as const), pick: fc.nat(), change: fc.constantFrom("none" as const, "amount" as const) }) },
   { weight: 1, arbitrary: fc.constantFrom({ c: "expire" as const }, { c: "tiers" as const }) },
+  // Transfers both ways between m0 and m1 (the two balance locks, in member-id order), holds and their
+  // captures racing the redemptions for the same points, the last coupon codes.
+  { weight: 2, arbitrary: fc.record({ c: fc.constant("transfer" as const), m: fc.constantFrom(0, 1), to: fc.constantFrom(0, 1), ref: fc.nat(4), share: fc.integer({ min: 200, max: 700 }) }) },
+  { weight: 2, arbitrary: fc.record({ c: fc.constant("hold" as const), m: fc.constant(0), ref: fc.nat(4), share: fc.integer({ min: 200, max: 700 }) }) },
+  { weight: 1, arbitrary: fc.record({ c: fc.constant("capture" as const), pick: fc.nat(), ref: fc.nat(8) }) },
+  { weight: 1, arbitrary: fc.record({ c: fc.constant("redeem" as const), m: fc.constantFrom(0, 1), ref: fc.nat(8), reward: fc.constant(4) }) },
 );
 
 export const parallelArbitrary: fc.Arbitrary<Command> = fc
@@ -164,13 +227,35 @@ export const parallelArbitrary: fc.Arbitrary<Command> = fc
 export const concurrentSequenceArbitrary = (steps: number) =>
   fc.array(fc.oneof({ weight: 2, arbitrary: commandArbitrary() }, { weight: 3, arbitrary: parallelArbitrary }), { minLength: 1, maxLength: steps, size: "max" });
 
-export const sequenceArbitrary = (steps: number, options: GeneratorOptions = {}) => fc.array(commandArbitrary(options), { minLength: 1, maxLength: steps, size: "max" });
+/** Half the sequences start with a return window, so their purchases are pending from the first. */
+const opening = fc.option(fc.record({ c: fc.constant("pending" as const), days: fc.constantFrom(3, 14) }), { nil: undefined, freq: 2 });
+
+export const sequenceArbitrary = (steps: number, options: GeneratorOptions = {}) =>
+  fc
+    .tuple(opening, fc.array(commandArbitrary(options), { minLength: 1, maxLength: steps, size: "max" }))
+    .map(([first, rest]) => (first && !options.exclude?.(first) ? [first, ...rest] : rest));
 
 // ---------------------------------------------------------------------------------------------
 
 /** The sequence's members are the model's, in order; a number past them is an external id no member has. */
 const memberName = (state: ModelState, m: number) => [...state.members.keys()][m] ?? GHOST;
 const others = (state: ModelState, name: string) => [...state.members.keys()].find((n) => n !== name)!;
+/**
+ * The m-th member among those with points to use now (holds and transfers of members with nothing
+ * are mostly refusals); by position among all when none has any, or for m past them (no such member).
+ */
+function spender(state: ModelState, m: number): string {
+  const names = [...state.members.keys()];
+  const withPoints = names.filter((n) => availablePoints(state, n) > 0);
+  return m >= names.length || withPoints.length === 0 ? memberName(state, m) : withPoints[m % withPoints.length]!;
+}
+
+/** Thousandths of what the member can use now, at least 1 point (of 100 when it has nothing to use). */
+function shareOf(state: ModelState, name: string, share: number): number {
+  const available = state.members.has(name) ? availablePoints(state, name) : 0;
+  return Math.max(1, Math.floor(((available > 0 ? available : 100) * share) / 1000));
+}
+
 /** The same instant written with another offset: a replay with it is the same request. */
 const withOffset = (at: number) => new Date(at + 2 * HOUR).toISOString().replace(/\.\d{3}Z$/, "+02:00");
 
@@ -243,9 +328,23 @@ function returnedLines(state: ModelState, purchase: { key: string; lines?: { sku
 
 /**
  * A command as the steps it stands for: one operation, or for a streak, a login and a day's wait
- * per day (resolved when its turn comes, against the state of that moment).
+ * per day, or for a checkout, its hold, the wait and the capture (resolved when its turn comes,
+ * against the state of that moment).
  */
 export function expand(cmd: Command, state: ModelState): (Op | ((state: ModelState, sent: readonly Op[]) => Op))[] {
+  if (cmd.c === "checkout") {
+    const hold = resolve({ c: "hold", m: cmd.m, ref: cmd.ref, share: cmd.share, ...(cmd.ttl !== undefined ? { ttl: cmd.ttl } : {}) }, state, []) as Extract<Op, { kind: "hold" }>;
+    const capture = (s: ModelState): Op => {
+      const held = s.holds.find((h) => h.key === `hold:${hold.ref}`);
+      const points = cmd.captureShare === undefined || !held ? undefined : Math.max(1, Math.floor((held.points * cmd.captureShare) / 1000));
+      return { kind: "capture", hold: `hold:${hold.ref}`, ref: `${s.ns}r-${cmd.captureRef}`, ...(points !== undefined ? { points } : {}) };
+    };
+    return [hold, ...(cmd.waitMs > 0 ? [{ kind: "advance" as const, ms: cmd.waitMs }] : []), capture];
+  }
+  if (cmd.c === "vest" && cmd.wait) {
+    const next = Math.min(...state.rows.filter((r) => r.remaining! > 0 && r.vestsAt != null && r.vestsAt > state.now).map((r) => r.vestsAt!));
+    return [...(Number.isFinite(next) ? [{ kind: "advance" as const, ms: next - state.now }] : []), { kind: "vest" as const }];
+  }
   if (cmd.c !== "streak") return [(s: ModelState, sent: readonly Op[]) => resolve(cmd, s, sent)];
   const base = state.rows.length;
   const steps: Op[] = [];
@@ -277,7 +376,29 @@ export function resolve(cmd: Command, state: ModelState, sent: readonly Op[]): O
       return { kind: cmd.c };
     case "advance":
       return { kind: "advance", ms: cmd.ms };
+    case "hold": {
+      const name = spender(state, cmd.m);
+      return { kind: "hold", member: name, ref: `${state.ns}h-${cmd.ref}`, points: shareOf(state, name, cmd.share), ...(cmd.ttl !== undefined ? { ttlSeconds: cmd.ttl } : {}) };
+    }
+    case "capture":
+    case "void": {
+      const live = state.holds.filter((h) => isLiveHold(h, state.now));
+      const among = live.length > 0 ? live : state.holds;
+      const hold = cmd.unknown || among.length === 0 ? null : among[cmd.pick % among.length]!;
+      if (cmd.c === "void") return { kind: "void", hold: hold?.key ?? null };
+      const points = cmd.share === undefined || !hold ? undefined : Math.max(1, Math.floor((hold.points * cmd.share) / 1000));
+      return { kind: "capture", hold: hold?.key ?? null, ref: `${state.ns}r-${cmd.ref}`, ...(points !== undefined ? { points } : {}) };
+    }
+    case "transfer": {
+      const from = spender(state, cmd.m);
+      return { kind: "transfer", from, to: memberName(state, cmd.to), ref: `${state.ns}t-${cmd.ref}`, points: shareOf(state, from, cmd.share) };
+    }
+    case "vest":
+      return { kind: "vest" };
+    case "pending":
+      return { kind: "pending", days: cmd.days };
     case "streak":
+    case "checkout":
     case "parallel":
       throw new Error(`a ${cmd.c} is run by the runner, not resolved into one operation`);
     default:
@@ -286,7 +407,9 @@ export function resolve(cmd: Command, state: ModelState, sent: readonly Op[]): O
 }
 
 function replayOf(cmd: Extract<Command, { c: "replay" }>, state: ModelState, sent: readonly Op[]): Op | null {
-  const candidates = sent.filter((o) => (o.kind === "events" && o.events.length === 1) || o.kind === "redeem" || o.kind === "adjust");
+  const candidates = sent.filter(
+    (o) => (o.kind === "events" && o.events.length === 1) || o.kind === "redeem" || o.kind === "adjust" || o.kind === "hold" || o.kind === "capture" || o.kind === "transfer",
+  );
   if (candidates.length === 0) return null;
   const op = structuredClone(candidates[cmd.pick % candidates.length]!);
   const otherMember = (m: string) => others(state, m);
@@ -304,6 +427,16 @@ function replayOf(cmd: Extract<Command, { c: "replay" }>, state: ModelState, sen
     if (cmd.change === "reason") op.reason = `${op.reason} (again)`;
     if (cmd.change === "neg") op.allowNegativeBalance = !op.allowNegativeBalance;
     if (cmd.change === "member") op.member = otherMember(op.member);
+  } else if (op.kind === "hold") {
+    if (cmd.change === "points" || cmd.change === "amount") op.points += 1;
+    if (cmd.change === "ttl") op.ttlSeconds = op.ttlSeconds === undefined ? 3600 : undefined;
+    if (cmd.change === "member") op.member = otherMember(op.member);
+  } else if (op.kind === "capture") {
+    if (cmd.change === "points" || cmd.change === "amount") op.points = (op.points ?? 1) + 1;
+  } else if (op.kind === "transfer") {
+    if (cmd.change === "points" || cmd.change === "amount") op.points += 1;
+    if (cmd.change === "member") op.from = otherMember(op.from);
+    if (cmd.change === "to") op.to = [...state.members.keys()].find((n) => n !== op.from && n !== op.to) ?? op.to;
   }
   return op;
 }

@@ -29,20 +29,29 @@ import { initialState, SCALE, type EarnType, type ModelConfig, type ModelState, 
 import { iso } from "./model-time";
 import { applyToModel, type Op } from "./ops";
 import { REWARDS } from "./scenario";
-import { differences } from "./snapshot";
+import { comparableCode, differences } from "./snapshot";
 import { readEarningConfig } from "./earning-world";
-import { createModelRewards, prepareDatabase, type Fixtures } from "./system";
+import { createModelRewards, prepareDatabase, resetRewards, type Fixtures } from "./system";
+import type { HoldAnswer } from "./checkout-model";
 
 const FIELD_MATTERS = new Set(["idempotency_conflict", "unprocessable"]);
 const statusOf = (code: string) => (ERROR_STATUS as Record<string, number>)[code] ?? -1;
 
-/** Commands the REST API has: no clock moves, no staff operations, no concurrency here. */
-export const overHttp = (c: Command) => ["advance", "streak", "adjust", "reverse", "parallel"].includes(c.c) || (c.c === "batch" && c.items.length > 4);
+/**
+ * Commands left out over HTTP: clock moves (a checkout's wait too), staff operations, concurrency;
+ * and the 60-second hold, which the server's clock and the model's could judge on either side of its end.
+ */
+export const overHttp = (c: Command) =>
+  ["advance", "streak", "adjust", "reverse", "parallel"].includes(c.c) ||
+  (c.c === "batch" && c.items.length > 4) ||
+  (c.c === "checkout" && c.waitMs > 0) ||
+  (c.c === "vest" && c.wait === true) ||
+  ((c.c === "hold" || c.c === "checkout") && c.ttl === 60);
 
 export interface HttpTarget {
   /** e.g. http://localhost:3917 */
   base: string;
-  /** An API key with the scopes events:write, members:read, members:write, redemptions:write. */
+  /** An API key with the scopes events:write, members:read, members:write, redemptions:write, program:write. */
   key: string;
   /** The server's CRON_SECRET. */
   cron: string;
@@ -106,9 +115,13 @@ export async function readModelConfig(db: Db, rewardIds: readonly number[]): Pro
         // An archived campaign is as dead as a paused one (campaign-lookup.ts reads neither).
         paused: c.pausedAt !== null || c.archivedAt !== null,
       })),
-      rewards: rewardIds.map((id) => {
+      holdTtlSeconds: settings.holdTtlSeconds,
+      transferMaxPoints: settings.transferMaxPoints,
+      transferDailyMaxPoints: settings.transferDailyMaxPoints,
+      // The pool is the scenario's (REWARDS), uploaded again before each sequence under its namespace.
+      rewards: rewardIds.map((id, i) => {
         const r = rewardById.get(id)!;
-        return { cost: r.pointsCost, stock: r.stock, active: r.active };
+        return { cost: r.pointsCost, stock: r.stock, active: r.active, kind: r.kind, codes: REWARDS[i]?.codes ?? [], prefix: r.codePrefix };
       }),
     },
   };
@@ -116,6 +129,8 @@ export async function readModelConfig(db: Db, rewardIds: readonly number[]): Pro
 
 class HttpSequence {
   ids = new Map<number, string>();
+  holdKeys = new Map<number, string>();
+  holdIds = new Map<string, number>();
   constructor(
     readonly target: HttpTarget,
     readonly state: ModelState,
@@ -168,6 +183,44 @@ class HttpSequence {
     };
   }
 
+  /** A hold, capture or void: the hold's id is learnt from the first answer that names it. */
+  async holdStep(op: Extract<Op, { kind: "hold" | "capture" | "void" }>, model: HoldAnswer, compare: (model: unknown, system: unknown, path: string) => void) {
+    const holdId = op.kind === "hold" ? undefined : ((op.hold === null ? undefined : this.holdIds.get(op.hold)) ?? 9_000_000_000);
+    const path = op.kind === "hold" ? `/api/v1/members/${op.member}/holds` : `/api/v1/holds/${holdId}/${op.kind}`;
+    const body =
+      op.kind === "hold"
+        ? { referenceId: op.ref, points: op.points, ...(op.ttlSeconds !== undefined ? { ttlSeconds: op.ttlSeconds } : {}) }
+        : op.kind === "capture"
+          ? { referenceId: op.ref, ...(op.points !== undefined ? { points: op.points } : {}) }
+          : {};
+    const r = await this.send("POST", path, body);
+    const b = r.body;
+    if (model.ok) {
+      if (typeof b.holdId === "number" && !this.holdKeys.has(b.holdId)) {
+        this.holdKeys.set(b.holdId, model.hold);
+        this.holdIds.set(model.hold, b.holdId);
+      }
+      if (model.transaction && typeof b.transactionId === "number" && !this.ids.has(b.transactionId)) this.ids.set(b.transactionId, model.transaction);
+    }
+    const got =
+      r.status >= 400
+        ? HttpSequence.refusalOf(r)
+        : {
+            ok: true,
+            status: r.status,
+            hold: typeof b.holdId === "number" ? (this.holdKeys.get(b.holdId) ?? `?${b.holdId}`) : b.holdId,
+            points: b.points,
+            expiresAt: typeof b.expiresAt === "string" ? iso(Date.parse(b.expiresAt)) : b.expiresAt,
+            state: b.state,
+            available: b.availablePoints,
+            duplicate: b.duplicate,
+            ...(b.transactionId !== undefined ? { transaction: this.key(b.transactionId), capturedPoints: b.capturedPoints, releasedPoints: b.releasedPoints } : {}),
+          };
+    // 201 for a new hold or capture, 200 for a replay and for a void (the route's answers).
+    const created = op.kind !== "void" && model.ok && !model.duplicate;
+    compare(model.ok ? { ...model, status: created ? 201 : 200, expiresAt: iso(model.expiresAt) } : HttpSequence.refusal(model), got, `POST ${op.kind}`);
+  }
+
   async step(op: Op): Promise<string[]> {
     this.state.now = Date.now();
     const expected = applyToModel(this.state, op);
@@ -200,10 +253,33 @@ class HttpSequence {
       const got =
         r.status >= 400
           ? HttpSequence.refusalOf(r)
-          : { ok: true, status: r.status, transaction: this.key(r.body.transactionId), points: r.body.points, available: r.body.availablePoints, duplicate: r.body.duplicate };
+          : {
+              ok: true,
+              status: r.status,
+              transaction: this.key(r.body.transactionId),
+              points: r.body.points,
+              available: r.body.availablePoints,
+              duplicate: r.body.duplicate,
+              ...(r.body.couponCode !== undefined ? { couponCode: typeof r.body.couponCode === "string" ? comparableCode(r.body.couponCode) : r.body.couponCode } : {}),
+            };
       compare(model.ok ? { ...model, status: model.duplicate ? 200 : 201 } : HttpSequence.refusal(model), got, "POST redemptions");
-    } else if (op.kind === "expire" || op.kind === "tiers") {
-      const r = await this.send("GET", op.kind === "expire" ? "/api/cron/expire-points" : "/api/cron/recalculate-tiers", undefined, this.target.cron);
+    } else if ((op.kind === "hold" || op.kind === "capture" || op.kind === "void") && expected.kind === "hold") {
+      await this.holdStep(op, expected.answer, compare);
+    } else if (op.kind === "transfer" && expected.kind === "transfer") {
+      const r = await this.send("POST", `/api/v1/members/${op.from}/transfers`, { toMemberExternalId: op.to, points: op.points, referenceId: op.ref });
+      const model = expected.answer;
+      if (model.ok && typeof r.body.transactionId === "number" && !this.ids.has(r.body.transactionId)) this.ids.set(r.body.transactionId, model.transaction);
+      const got =
+        r.status >= 400
+          ? HttpSequence.refusalOf(r)
+          : { ok: true, status: r.status, transaction: this.key(r.body.transactionId), points: r.body.points, to: r.body.toMemberExternalId, available: r.body.availablePoints, duplicate: r.body.duplicate };
+      compare(model.ok ? { ...model, status: model.duplicate ? 200 : 201 } : HttpSequence.refusal(model), got, "POST transfers");
+    } else if (op.kind === "pending") {
+      const r = await this.send("PATCH", "/api/v1/program", { pendingDays: op.days });
+      compare({ status: 200, pendingDays: op.days }, { status: r.status, pendingDays: r.body.pendingDays }, "PATCH /api/v1/program");
+    } else if (op.kind === "expire" || op.kind === "tiers" || op.kind === "vest") {
+      const route = { expire: "expire-points", tiers: "recalculate-tiers", vest: "vest-points" }[op.kind];
+      const r = await this.send("GET", `/api/cron/${route}`, undefined, this.target.cron);
       compare(200, r.status, `GET cron ${op.kind}`);
     } else {
       throw new Error(`no REST call for ${JSON.stringify(op)}`);
@@ -218,6 +294,8 @@ class HttpSequence {
           status: 200,
           tier: m.tier,
           availablePoints: m.availablePoints,
+          heldPoints: m.heldPoints,
+          pendingPoints: m.pendingPoints,
           totalEarned: m.totalEarned,
           totalRedeemed: m.totalRedeemed,
           tierSpend12m: m.tierSpend12m,
@@ -227,6 +305,8 @@ class HttpSequence {
           status: r.status,
           tier: b.tier,
           availablePoints: b.availablePoints,
+          heldPoints: b.heldPoints,
+          pendingPoints: b.pendingPoints,
           totalEarned: b.totalEarned,
           totalRedeemed: b.totalRedeemed,
           tierSpend12m: b.tierSpend12m,
@@ -273,28 +353,35 @@ export async function runHttpModel(db: Db, target: HttpTarget, options: HttpRunO
   const started = Date.now();
   const stats: HttpRunStats = { sequences: 0, requests: 0, memberReads: 0, ops: {}, seconds: 0 };
   const { fixtures, config } = await httpWorld(db, options.shared, started);
+  const { pendingDays } = await getProgramSettings(db);
   await fc.assert(
     fc.asyncProperty(sequenceArbitrary(options.steps, { exclude: overHttp }), async (commands) => {
       const ns = `h${stats.sequences++}-${started.toString(36)}-`;
       const members = ["m0", "m1", "m2"].map((m) => `${ns}${m}`);
-      for (const [i, r] of REWARDS.entries()) await db.execute(sql`UPDATE rewards SET stock = ${r.stock} WHERE id = ${fixtures.rewardIds[i]!}`);
-      const sequence = new HttpSequence(target, initialState(config, Date.now(), members, ns), fixtures, stats);
+      await resetRewards(db, fixtures.rewardIds, ns);
+      const sequence = new HttpSequence(target, { ...initialState(config, Date.now(), members, ns), pendingDays }, fixtures, stats);
       for (const externalId of members) {
         const r = await sequence.send("POST", "/api/v1/members", { externalId });
         if (r.status !== 201) throw new Error(`POST /api/v1/members ${externalId}: ${r.status} ${JSON.stringify(r.body)}`);
       }
       const sent: Op[] = [];
-      for (const cmd of commands) {
-        for (const resolve of expand(cmd, sequence.state)) {
-          const op = typeof resolve === "function" ? resolve(sequence.state, sent) : resolve;
-          sent.push(op);
-          const kind = op.kind !== "events" ? op.kind : op.events.length === 1 ? op.events[0]!.type : "batch";
-          stats.ops[kind] = (stats.ops[kind] ?? 0) + 1;
-          const diffs = await sequence.step(op);
-          if (diffs.length > 0) {
-            throw new Error([`HTTP answers disagree with the model at ${JSON.stringify(op)}:`, ...diffs.map((d) => `  ${d}`), `commands: ${JSON.stringify(commands)}`].join("\n"));
+      try {
+        for (const cmd of commands) {
+          for (const resolve of expand(cmd, sequence.state)) {
+            const op = typeof resolve === "function" ? resolve(sequence.state, sent) : resolve;
+            sent.push(op);
+            const kind = op.kind !== "events" ? op.kind : op.events.length === 1 ? op.events[0]!.type : "batch";
+            stats.ops[kind] = (stats.ops[kind] ?? 0) + 1;
+            const diffs = await sequence.step(op);
+            if (diffs.length > 0) {
+              throw new Error([`HTTP answers disagree with the model at ${JSON.stringify(op)}:`, ...diffs.map((d) => `  ${d}`), `commands: ${JSON.stringify(commands)}`].join("\n"));
+            }
           }
         }
+      } finally {
+        // The return window is the whole programme's: put it back for the next sequence and, in the
+        // suite's database, for the other specs.
+        if (sequence.state.pendingDays !== pendingDays) await db.execute(sql`UPDATE program_settings SET pending_days = ${pendingDays} WHERE id = 1`);
       }
     }),
     { numRuns: options.runs, seed: options.seed, endOnFailure: options.noShrink ?? false },

@@ -32,7 +32,7 @@ let server;
 let status = 1;
 try {
   execFileSync("npm", ["run", "--silent", "db:migrate"], { stdio: "inherit", env });
-  const created = execFileSync("npm", ["run", "--silent", "cli", "--", "api-key", "create", "--name", "model-http", "--scopes", "events:write,members:read,members:write,redemptions:write,campaigns:read", "--rate-limit", "10000"], { env }).toString().trim().split("\n");
+  const created = execFileSync("npm", ["run", "--silent", "cli", "--", "api-key", "create", "--name", "model-http", "--scopes", "events:write,members:read,members:write,redemptions:write,campaigns:read,program:write", "--rate-limit", "10000"], { env }).toString().trim().split("\n");
   const key = created[created.length - 1];
   server = spawn("npx", ["next", "start", "-p", port], { env, stdio: "inherit", detached: true });
   const deadline = Date.now() + 120_000;

@@ -11,13 +11,17 @@ import {
   addRow,
   availablePoints,
   creditLot,
+  heldPoints,
   openLots,
+  pendingPoints,
+  redeemableLots,
   repayDebt,
   SCALE,
   takeFromLots,
   tierForSpend,
   tierWindowStart,
   type EarnType,
+  type Hold,
   type ModelState,
   type Row,
 } from "./model-state";
@@ -69,7 +73,7 @@ export interface AdjustInput {
   reason: string;
   allowNegativeBalance: boolean;
 }
-export type BalanceAnswer = { ok: true; transaction: string; points: number; available: number; duplicate: boolean } | Refusal;
+export type BalanceAnswer = { ok: true; transaction: string; points: number; available: number; duplicate: boolean; couponCode?: string } | Refusal;
 
 export interface ReverseInput {
   /** Row key, or null for an id no row has. */
@@ -195,8 +199,10 @@ export function recordEvent(state: ModelState, e: EventInput): EventAnswer {
     const campaign = earned.campaign;
     const points = capAward(state, e.member, "purchase", at, earned.points);
     const fields = { ...base, type: "earn" as const, amount: points, spend: cents, multiplierTt: combinedTt, campaign, ...(earned.lines ? { lines: earned.lines } : {}) };
+    // § Pending points: pending until occurredAt + pendingDays days when that is still ahead (else at once).
+    const vestsAt = state.pendingDays > 0 && at + state.pendingDays * DAY > state.now ? at + state.pendingDays * DAY : null;
     // A purchase worth 0 points is still written, as an amount-0 memo row (no lot).
-    const row = points > 0 ? creditLot(state, fields) : addRow(state, { ...fields, expiresAt: null, remaining: null });
+    const row = points > 0 ? creditLot(state, fields, vestsAt) : addRow(state, { ...fields, expiresAt: null, remaining: null });
     member.totalEarned += points;
     if (inWindow(state, at)) member.tierSpend += cents;
     return earnAnswer(row, false);
@@ -268,7 +274,8 @@ export function recordEvent(state: ModelState, e: EventInput): EventAnswer {
 // ---------------------------------------------------------------------------------------------
 // Redemptions (§ Lots; § Concurrency for the stock)
 
-export function redeem(state: ModelState, input: RedeemInput): BalanceAnswer {
+/** `capturing`: the hold a capture redeems (§ Holds): its points are the redemption's, not held from it. */
+export function redeem(state: ModelState, input: RedeemInput, capturing?: Hold): BalanceAnswer {
   if (input.reward === undefined && !(Number.isSafeInteger(input.points) && input.points! >= 1 && input.points! <= MAX_POINTS)) {
     return refuse("validation_failed", "points");
   }
@@ -287,7 +294,8 @@ export function redeem(state: ModelState, input: RedeemInput): BalanceAnswer {
       ["points", input.points, -seen.amount],
     ]);
     if (verdict !== "duplicate") return verdict;
-    return { ok: true, transaction: key, points: -seen.amount, available: availablePoints(state, input.member), duplicate: true };
+    const code = state.coupons.get(key);
+    return { ok: true, transaction: key, points: -seen.amount, available: availablePoints(state, input.member), duplicate: true, ...(code ? { couponCode: code } : {}) };
   }
   let points = input.points!;
   if (input.reward !== undefined) {
@@ -297,14 +305,22 @@ export function redeem(state: ModelState, input: RedeemInput): BalanceAnswer {
     points = input.points ?? reward.cost;
     if (points !== reward.cost) return refuse("validation_failed", "points");
   }
-  // Unexpired lots only; a balance at or below zero redeems nothing. Stock is checked after (silent).
-  const unexpired = openLots(state, input.member)
-    .filter((l) => l.expiresAt! > state.now)
-    .reduce((s, l) => s + l.remaining!, 0);
-  if (member.balance <= 0 || points > unexpired) return refuse("insufficient_points");
+  // Unexpired, vested lots only, less what live holds reserve; a balance at or below zero redeems
+  // nothing. Stock is checked after (silent), a coupon's code last.
+  const redeemable = redeemableLots(state, input.member).reduce((s, l) => s + l.remaining!, 0) - heldPoints(state, input.member, state.now, capturing);
+  if (member.balance <= 0 || points > redeemable) return refuse("insufficient_points");
+  let couponCode: string | undefined;
   if (input.reward !== undefined) {
     const stock = state.stock[input.reward]!;
     if (stock !== null && stock <= 0) return refuse("out_of_stock", "rewardId");
+    // § Coupon rewards: the pool's oldest code, else a generated `<prefix>-…` (compared as `<prefix>-*`), else out_of_stock.
+    const reward = state.config.rewards[input.reward]!;
+    if (reward.kind === "coupon") {
+      const pool = state.pools[input.reward]!;
+      if (pool.length === 0 && !reward.prefix) return refuse("out_of_stock", "rewardId");
+      couponCode = pool.shift() ?? `${reward.prefix}-*`;
+      state.coupons.set(key, couponCode);
+    }
     if (stock !== null) state.stock[input.reward] = stock - 1;
   }
   addRow(state, {
@@ -325,7 +341,7 @@ export function redeem(state: ModelState, input: RedeemInput): BalanceAnswer {
   takeFromLots(state, key, input.member, points, { includeExpired: false });
   member.balance -= points;
   member.totalRedeemed += points;
-  return { ok: true, transaction: key, points, available: availablePoints(state, input.member), duplicate: false };
+  return { ok: true, transaction: key, points, available: availablePoints(state, input.member), duplicate: false, ...(couponCode ? { couponCode } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -380,6 +396,8 @@ export function reverse(state: ModelState, input: ReverseInput): ReverseAnswer {
     if (input.callerRef === undefined || previous.callerRef !== input.callerRef) return refuse("already_reversed");
     return { ok: true, transaction: key, reversed: target.key, points: previous.amount, available: availablePoints(state, target.member), duplicate: true };
   }
+  // § Transfers: "A transfer row is not reversed one side at a time (422)".
+  if (target.key.startsWith("transfer:") || target.key.startsWith("transfer_in:")) return refuse("unprocessable", "transactionId");
   const row: Row = {
     key,
     member: target.member,
@@ -517,6 +535,8 @@ export function memberSummary(state: ModelState, name: string) {
     tier: m.tier,
     balance: m.balance,
     availablePoints: availablePoints(state, name),
+    heldPoints: heldPoints(state, name),
+    pendingPoints: pendingPoints(state, name),
     totalEarned: m.totalEarned,
     totalRedeemed: m.totalRedeemed,
     tierSpend12m: m.tierSpend,

@@ -36,6 +36,11 @@ export interface ModelReward {
   /** null: unlimited. */
   stock: number | null;
   active: boolean;
+  /** A coupon hands each redemption one code: its pool's oldest, else `<prefix>-<10 characters>`, else out_of_stock. */
+  kind: "item" | "coupon";
+  /** The pool a coupon starts with (each sequence's namespace in front), oldest first. */
+  codes: string[];
+  prefix: string | null;
 }
 
 export interface ModelConfig {
@@ -49,6 +54,11 @@ export interface ModelConfig {
   /** Tier retention (docs/ledger.md): the spend window in months (absent = 12) and the grace in days (absent = 0). */
   tierQualificationMonths?: number;
   tierGraceDays?: number;
+  /** A hold's ttlSeconds when its caller names none. */
+  holdTtlSeconds: number;
+  /** Most points one transfer may move (0 = transfers off), and one sender over a rolling 24 hours. */
+  transferMaxPoints: number;
+  transferDailyMaxPoints: number;
   /** Lowest rank first. */
   tiers: { code: TierCode; minSpend12m: number; multiplierTt: number }[];
   /** Index = campaign number (lower = older, wins ties). */
@@ -68,6 +78,9 @@ export const MIGRATION_DEFAULTS: Omit<ModelConfig, "campaigns" | "rewards"> = {
   loginStreakBonusPoints: 50,
   loginStreakLength: 7,
   expiryMonths: 12,
+  holdTtlSeconds: 900,
+  transferMaxPoints: 10_000,
+  transferDailyMaxPoints: 20_000,
   tiers: [
     { code: "bronze", minSpend12m: 0, multiplierTt: SCALE },
     { code: "silver", minSpend12m: 50_000, multiplierTt: SCALE },
@@ -91,6 +104,8 @@ export interface Row {
   /** Lots only (a credit that can be spent). */
   expiresAt: number | null;
   remaining: number | null;
+  /** A purchase's lot in its return window: pending (not redeemable, not holdable) until this instant. */
+  vestsAt?: number | null;
   /** Idempotent writes: the canonical request, compared field by field on a replay. */
   request?: [string, string | number | boolean][];
   /** Reversals: the caller's referenceId, the only thing that makes a second reversal a replay. */
@@ -114,6 +129,19 @@ export interface MemberState {
   checkIns: Map<string, { streak: number; row: string | null }>;
 }
 
+/** A checkout hold (no ledger row): live while active and now < expiresAt. */
+export interface Hold {
+  /** `hold:${referenceId}` */
+  key: string;
+  member: string;
+  points: number;
+  expiresAt: number;
+  status: "active" | "captured" | "voided";
+  /** The redemption a capture wrote. */
+  capture: string | null;
+  request: [string, string | number | boolean][];
+}
+
 export interface Allocation {
   debit: string;
   lot: string;
@@ -131,6 +159,15 @@ export interface ModelState {
   byKey: Map<string, Row>;
   allocations: Allocation[];
   stock: (number | null)[];
+  /** program_settings.pending_days: applies to purchases recorded from its change on. */
+  pendingDays: number;
+  holds: Hold[];
+  /** The vesting job's record: lot key → the points it had left when recorded. */
+  vestings: Map<string, number>;
+  /** Per reward: the codes left in its pool, oldest first. */
+  pools: string[][];
+  /** Redemption key → the coupon code it was given. */
+  coupons: Map<string, string>;
 }
 
 export function initialState(config: ModelConfig, now: number, members: readonly string[], ns = ""): ModelState {
@@ -145,6 +182,11 @@ export function initialState(config: ModelConfig, now: number, members: readonly
     byKey: new Map(),
     allocations: [],
     stock: config.rewards.map((r) => r.stock),
+    pendingDays: 0,
+    holds: [],
+    vestings: new Map(),
+    pools: config.rewards.map((r) => r.codes.map((c) => `${ns}${c}`)),
+    coupons: new Map(),
   };
 }
 
@@ -167,13 +209,33 @@ export const pastDue = (state: ModelState, member: string) =>
     .filter((l) => l.expiresAt! <= state.now)
     .reduce((s, l) => s + l.remaining!, 0);
 
-/** What the member can use now: the balance less open points past their expiry (not yet expired by the job). */
-export const availablePoints = (state: ModelState, member: string) => state.members.get(member)!.balance - pastDue(state, member);
+/** Pending: a purchase's lot still in its return window (docs/ledger.md, Pending points). */
+export const isPending = (lot: Row, at: number) => lot.vestsAt != null && lot.vestsAt > at;
+/** Open lots the member may redeem, hold or transfer now: unexpired and vested. */
+export const redeemableLots = (state: ModelState, member: string) => openLots(state, member).filter((l) => l.expiresAt! > state.now && !isPending(l, state.now));
+export const pendingPoints = (state: ModelState, member: string) =>
+  openLots(state, member)
+    .filter((l) => isPending(l, state.now))
+    .reduce((s, l) => s + l.remaining!, 0);
+
+/** A hold is live while active and `at` < its expiry (docs/ledger.md, Holds: no job needed). */
+export const isLiveHold = (h: Hold, at: number) => h.status === "active" && at < h.expiresAt;
+/** Points the member's holds live at `at` reserve, `except` one (a capture's own hold). */
+export const heldPoints = (state: ModelState, member: string, at = state.now, except?: Hold) =>
+  state.holds.filter((h) => h.member === member && h !== except && isLiveHold(h, at)).reduce((s, h) => s + h.points, 0);
+
+/**
+ * What the member can use now, one figure for the summary and every answer: the balance less open
+ * points past their expiry (not yet expired by the job), less held and less pending points.
+ */
+export const availablePoints = (state: ModelState, member: string) =>
+  state.members.get(member)!.balance - pastDue(state, member) - heldPoints(state, member) - pendingPoints(state, member);
 
 /**
  * Takes `points` from open lots: `first` (a refund's or reversal's own lot) before the others, the
- * others soonest-expiring first; expired lots only when `includeExpired` (debits that cannot be
- * refused). Returns what could not be taken (the balance goes negative by it).
+ * others soonest-expiring first; expired and pending lots only when `includeExpired` (debits that
+ * cannot be refused). Returns what it took, lot by lot, and what could not be taken (the balance goes
+ * negative by it).
  */
 export function takeFromLots(
   state: ModelState,
@@ -181,9 +243,10 @@ export function takeFromLots(
   member: string,
   points: number,
   options: { includeExpired: boolean; first?: string },
-): number {
+): { taken: { lot: Row; points: number }[]; left: number } {
   let left = points;
-  const lots = openLots(state, member).filter((l) => options.includeExpired || l.expiresAt! > state.now);
+  const taken: { lot: Row; points: number }[] = [];
+  const lots = options.includeExpired ? openLots(state, member) : redeemableLots(state, member);
   const own = lots.findIndex((l) => l.key === options.first);
   if (own > 0) lots.unshift(...lots.splice(own, 1));
   for (const lot of lots) {
@@ -192,8 +255,9 @@ export function takeFromLots(
     lot.remaining! -= take;
     left -= take;
     state.allocations.push({ debit, lot: lot.key, points: take });
+    taken.push({ lot, points: take });
   }
-  return left;
+  return { taken, left };
 }
 
 /**
@@ -209,12 +273,15 @@ export function repayDebt(portions: readonly number[], balanceBefore: number): n
   });
 }
 
-/** A new lot of `points` for the member, after paying back any debt; moves the balance. */
-export function creditLot(state: ModelState, row: Omit<Row, "expiresAt" | "remaining">): Row {
+/**
+ * A new lot of `points` for the member, after paying back any debt; moves the balance. A pending lot
+ * (`vestsAt`) expires `expiryMonths` after it vests.
+ */
+export function creditLot(state: ModelState, row: Omit<Row, "expiresAt" | "remaining">, vestsAt: number | null = null): Row {
   const m = state.members.get(row.member)!;
   const [kept] = repayDebt([row.amount], m.balance);
   m.balance += row.amount;
-  return addRow(state, { ...row, expiresAt: addMonths(row.occurredAt, state.config.expiryMonths), remaining: kept! });
+  return addRow(state, { ...row, expiresAt: addMonths(vestsAt ?? row.occurredAt, state.config.expiryMonths), remaining: kept!, vestsAt });
 }
 
 export const tierWindowStart = (now: number, months = 12) => addMonths(now, -months);

@@ -20,6 +20,19 @@ import {
   type ReverseInput,
 } from "./ledger-model";
 import type { ModelState } from "./model-state";
+import {
+  captureHold,
+  createHold,
+  setPendingDays,
+  transfer,
+  vestPoints,
+  voidHold,
+  type CaptureInput,
+  type HoldAnswer,
+  type HoldInput,
+  type TransferAnswer,
+  type TransferInput,
+} from "./checkout-model";
 
 export type Op =
   | { kind: "events"; events: EventInput[] }
@@ -28,7 +41,14 @@ export type Op =
   | ({ kind: "reverse" } & ReverseInput)
   | { kind: "expire" }
   | { kind: "tiers" }
-  | { kind: "advance"; ms: number };
+  | { kind: "advance"; ms: number }
+  | ({ kind: "hold" } & HoldInput)
+  | ({ kind: "capture" } & CaptureInput)
+  | { kind: "void"; hold: string | null }
+  | ({ kind: "transfer" } & TransferInput)
+  | { kind: "vest" }
+  /** program_settings.pending_days (the Programme page, PATCH /api/v1/program). */
+  | { kind: "pending"; days: number };
 
 export type Answer =
   | { kind: "events"; outcomes: EventAnswer[] }
@@ -36,7 +56,11 @@ export type Answer =
   | { kind: "reverse"; answer: ReverseAnswer }
   | { kind: "expire"; lotsExpired: number; pointsExpired: number; membersAffected: number }
   | { kind: "tiers"; upgraded: number; downgraded: number }
-  | { kind: "advance" };
+  | { kind: "advance" }
+  | { kind: "hold"; answer: HoldAnswer }
+  | { kind: "transfer"; answer: TransferAnswer }
+  | { kind: "vest"; lotsVested: number; pointsVested: number; membersAffected: number }
+  | { kind: "pending" };
 
 export function applyToModel(state: ModelState, op: Op): Answer {
   switch (op.kind) {
@@ -55,5 +79,18 @@ export function applyToModel(state: ModelState, op: Op): Answer {
     case "advance":
       advance(state, op.ms);
       return { kind: "advance" };
+    case "hold":
+      return { kind: "hold", answer: createHold(state, op) };
+    case "capture":
+      return { kind: "hold", answer: captureHold(state, op) };
+    case "void":
+      return { kind: "hold", answer: voidHold(state, op) };
+    case "transfer":
+      return { kind: "transfer", answer: transfer(state, op) };
+    case "vest":
+      return { kind: "vest", ...vestPoints(state) };
+    case "pending":
+      setPendingDays(state, op.days);
+      return { kind: "pending" };
   }
 }

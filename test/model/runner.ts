@@ -10,7 +10,7 @@ import { expand, resolve, type Command } from "./commands";
 import { tagsAfter, tagsBefore } from "./coverage";
 import { applyToModel, type Answer, type Op } from "./ops";
 import { MEMBERS, MODEL_CONFIG, START } from "./scenario";
-import { differences, modelSnapshot, systemSnapshot, type Ids } from "./snapshot";
+import { comparableCode, differences, modelSnapshot, systemSnapshot, type Ids } from "./snapshot";
 import { applyToSystem, startWorld, type Fixtures, type RawAnswer, type World } from "./system";
 
 /** Codes whose `field` the document names; elsewhere only the code is compared. */
@@ -43,15 +43,40 @@ export function normalize(raw: RawAnswer, ids: Ids, world: World): Answer {
           };
         }),
       };
-    case "balance":
-      return { kind: "balance", answer: { ok: true, transaction: key(raw.result.transactionId)!, points: raw.result.points, available: raw.result.availablePoints, duplicate: raw.result.duplicate } };
+    case "balance": {
+      const r = raw.result;
+      return {
+        kind: "balance",
+        answer: { ok: true, transaction: key(r.transactionId)!, points: r.points, available: r.availablePoints, duplicate: r.duplicate, ...(r.couponCode ? { couponCode: comparableCode(r.couponCode) } : {}) },
+      };
+    }
+    case "hold": {
+      const r = raw.result;
+      return {
+        kind: "hold",
+        answer: {
+          ok: true,
+          hold: ids.holdKeyOf.get(r.holdId) ?? `?${r.holdId}`,
+          points: r.points,
+          expiresAt: r.expiresAt.getTime(),
+          state: r.state,
+          available: r.availablePoints,
+          duplicate: r.duplicate,
+          ...(r.transactionId !== undefined ? { transaction: key(r.transactionId)!, capturedPoints: r.capturedPoints, releasedPoints: r.releasedPoints } : {}),
+        },
+      };
+    }
+    case "transfer": {
+      const r = raw.result;
+      return { kind: "transfer", answer: { ok: true, transaction: key(r.transactionId)!, points: r.points, to: r.toMemberExternalId, available: r.availablePoints, duplicate: r.duplicate } };
+    }
     case "reverse": {
       const r = raw.result;
       return { kind: "reverse", answer: { ok: true, transaction: key(r.transactionId)!, reversed: key(r.reversedTransactionId)!, points: r.points, available: r.availablePoints, duplicate: r.duplicate } };
     }
     case "refused": {
       const answer = { ok: false as const, code: raw.code, ...(raw.field ? { field: raw.field } : {}) };
-      return raw.as === "balance" ? { kind: "balance", answer } : { kind: "reverse", answer };
+      return { kind: raw.as, answer } as Answer;
     }
     default:
       return raw;
@@ -62,8 +87,13 @@ function comparableAnswer(a: Answer): Answer {
   if (a.kind === "events") return { kind: "events", outcomes: a.outcomes.map(comparable) };
   if (a.kind === "balance") return { kind: "balance", answer: comparable(a.answer) };
   if (a.kind === "reverse") return { kind: "reverse", answer: comparable(a.answer) };
+  if (a.kind === "hold") return { kind: "hold", answer: comparable(a.answer) };
+  if (a.kind === "transfer") return { kind: "transfer", answer: comparable(a.answer) };
   return a;
 }
+
+/** The system's id of a row key or (`hold:…`) a hold key. */
+const idOf = (ids: Ids, key: string) => (key.startsWith("hold:") ? ids.holdIdOf.get(key) : ids.idOf.get(key));
 
 export interface StepFailure {
   step: number;
@@ -88,7 +118,7 @@ export type Exclude = (op: Op, state: ModelState) => string | null;
 
 export class Sequence {
   state: ModelState;
-  ids: Ids = { keyOf: new Map(), idOf: new Map() };
+  ids: Ids = { keyOf: new Map(), idOf: new Map(), holdKeyOf: new Map(), holdIdOf: new Map() };
   sent: Op[] = [];
   step = 0;
   private constructor(
@@ -108,7 +138,7 @@ export class Sequence {
   async run(cmd: Command, stats?: RunStats, exclude?: Exclude): Promise<StepFailure | null> {
     if (cmd.c === "parallel") {
       if (!this.parallel) throw new Error("a parallel group needs Sequence.start(db, fixtures, pools)");
-      const ops = cmd.items.filter((i) => i.c !== "streak" && i.c !== "parallel").map((i) => resolve(i, this.state, this.sent));
+      const ops = cmd.items.filter((i) => i.c !== "streak" && i.c !== "checkout" && i.c !== "parallel").map((i) => resolve(i, this.state, this.sent));
       const kept = exclude ? ops.filter((op) => !exclude(op, this.state)) : ops;
       return kept.length === 0 ? null : runParallel(this, kept, this.parallel, stats);
     }
@@ -128,7 +158,7 @@ export class Sequence {
     }
     this.sent.push(op);
     const before = stats ? tagsBefore(op, this.state) : [];
-    const raw = await applyToSystem(this.db, this.world, op, this.state.now, (k) => this.ids.idOf.get(k));
+    const raw = await applyToSystem(this.db, this.world, op, this.state.now, (k) => idOf(this.ids, k));
     const expected = applyToModel(this.state, op);
     if (stats) {
       stats.reached ??= {};
@@ -180,7 +210,7 @@ export async function runParallel(sequence: Sequence, ops: Op[], dbs: readonly D
   let raw: RawAnswer[];
   try {
     raw = await Promise.race([
-      Promise.all(ops.map((op, i) => applyToSystem(dbs[i % dbs.length]!, sequence.world, op, now, (k) => sequence.ids.idOf.get(k)))),
+      Promise.all(ops.map((op, i) => applyToSystem(dbs[i % dbs.length]!, sequence.world, op, now, (k) => idOf(sequence.ids, k)))),
       hang,
     ]);
   } catch (error) {

@@ -80,13 +80,35 @@ export const EARNING_CAPS: { name: string; eventType?: EarnType; maxAwards?: num
   { name: "4,000 purchase points a day", eventType: "purchase", maxPoints: 4_000, period: "day", fromDay: 0 },
 ];
 
-/** R0 scarce, R1 unlimited, R2 a single item, R3 inactive. */
-export const REWARDS = [
-  { name: "Mug", pointsCost: 30, stock: 2, active: true },
-  { name: "Sticker", pointsCost: 40, stock: null, active: true },
-  { name: "Headphones", pointsCost: 300, stock: 1, active: true },
-  { name: "Retired", pointsCost: 10, stock: null, active: false },
+interface RewardSpec {
+  name: string;
+  pointsCost: number;
+  stock: number | null;
+  active: boolean;
+  kind: "item" | "coupon";
+  /** A coupon's pool at the start of each sequence (uploaded through addCouponCodes), oldest first. */
+  codes: string[];
+  codePrefix: string | null;
+}
+
+/**
+ * R0 scarce, R1 unlimited, R2 a single item, R3 inactive; R4 a coupon with a pool of two codes and
+ * no prefix (out_of_stock after them), R5 a coupon with one code and then generated ones.
+ */
+export const REWARDS: RewardSpec[] = [
+  { name: "Mug", pointsCost: 30, stock: 2, active: true, kind: "item", codes: [], codePrefix: null },
+  { name: "Sticker", pointsCost: 40, stock: null, active: true, kind: "item", codes: [], codePrefix: null },
+  { name: "Headphones", pointsCost: 300, stock: 1, active: true, kind: "item", codes: [], codePrefix: null },
+  { name: "Retired", pointsCost: 10, stock: null, active: false, kind: "item", codes: [], codePrefix: null },
+  { name: "Cinema coupon", pointsCost: 20, stock: null, active: true, kind: "coupon", codes: ["CINEMA-1", "CINEMA-2"], codePrefix: null },
+  { name: "Shop coupon", pointsCost: 25, stock: null, active: true, kind: "coupon", codes: ["SHOP-FIRST"], codePrefix: "GEN" },
 ];
+
+/**
+ * Transfer limits small enough for the sequences to reach (set through changeProgramSettings once per
+ * database); the migrations' 10,000 and 20,000 would never be.
+ */
+export const TRANSFER_LIMITS = { transferMaxPoints: 300, transferDailyMaxPoints: 500 };
 
 /** The model's configuration for a world whose campaigns start at `start`. */
 export const modelConfig = (start: number): ModelConfig => ({
@@ -116,7 +138,8 @@ export const modelConfig = (start: number): ModelConfig => ({
     endsAt: r.toDay === undefined ? null : start + r.toDay * DAY,
   })),
   caps: EARNING_CAPS.map((c) => ({ eventType: c.eventType ?? null, maxAwards: c.maxAwards ?? null, maxPoints: c.maxPoints ?? null, period: c.period, startsAt: start + c.fromDay * DAY })),
-  rewards: REWARDS.map((r) => ({ cost: r.pointsCost, stock: r.stock, active: r.active })),
+  ...TRANSFER_LIMITS,
+  rewards: REWARDS.map((r) => ({ cost: r.pointsCost, stock: r.stock, active: r.active, kind: r.kind, codes: r.codes, prefix: r.codePrefix })),
 });
 
 export const MODEL_CONFIG = modelConfig(START);

@@ -178,4 +178,83 @@ export const SEEDS: Seed[] = [
       { c: "expire" },
     ],
   },
+  {
+    name: "F5: availablePoints of an answer while a hold is live",
+    found:
+      "F5: a reversal answered availablePoints 0 where the member summary said -100 (a 500-point referral, a hold of 100, the referral " +
+      "reversed by staff): answers left out held and pending points. docs/ledger.md now gives every answer the summary's figure",
+    commands: [{ c: "referral", m: 0, ref: 0 }, { c: "hold", m: 0, ref: 0, share: 200 }, { c: "reverse", pick: 0 }],
+    expect: { m0: { balance: 0, heldPoints: 100, availablePoints: -100 } },
+  },
+  {
+    name: "docs/ledger.md Holds: a checkout captures part of a hold and releases the rest; a capture at the hold's end is too late",
+    found: "held points are available to nothing else; a capture of 30 of 60 held releases 30; at now = expires_at the hold has lapsed (409 hold_expired)",
+    commands: [
+      leaveCampaign,
+      hundred(1),
+      { c: "checkout", m: 0, ref: 1, share: 600, waitMs: 0, captureShare: 500, captureRef: 1 },
+      { c: "checkout", m: 0, ref: 2, share: 500, waitMs: 15 * 60_000, captureRef: 2 },
+      { c: "redeem", m: 0, ref: 3, points: 70 },
+    ],
+    expect: { m0: { balance: 0, totalRedeemed: 100, heldPoints: 0 } },
+  },
+  {
+    name: "docs/ledger.md Holds: a hold may reserve only points that outlive it",
+    found: "points expiring tomorrow cannot back a 7-day hold (insufficient_points); they can back a 1-hour one",
+    commands: [
+      { c: "purchase", m: 0, ref: 1, cents: 10_000, back: 364 },
+      { c: "hold", m: 0, ref: 1, share: 1000, ttl: 7 * 86_400 },
+      { c: "hold", m: 0, ref: 2, share: 1000, ttl: 3600 },
+    ],
+    expect: { m0: { heldPoints: 100, availablePoints: 0 } },
+  },
+  {
+    name: "docs/ledger.md Transfers: the receiver's debt first, the expiry kept, the limits",
+    found: "a transfer pays the receiver's negative balance back first and keeps the lots' expiry; 300 a transfer and 500 a day (the scenario's limits)",
+    commands: [
+      leaveCampaign,
+      { c: "purchase", m: 0, ref: 1, cents: 100_000, back: 1 },
+      { c: "adjust", m: 1, ref: 1, points: -50, neg: true, reason: 0 },
+      { c: "transfer", m: 0, to: 1, ref: 1, share: 400 },
+      { c: "transfer", m: 0, to: 1, ref: 2, share: 300 },
+      { c: "transfer", m: 0, to: 1, ref: 3, share: 250 },
+      { c: "transfer", m: 0, to: 1, ref: 4, share: 100 },
+      { c: "advance", ms: DAY },
+      { c: "transfer", m: 0, to: 1, ref: 4, share: 100 },
+    ],
+    expect: { m0: { balance: 473, totalEarned: 1_000, totalRedeemed: 0 }, m1: { balance: 477 } },
+  },
+  {
+    name: "docs/ledger.md Coupon rewards: the pool's codes in order, out_of_stock, generated codes, a reversal keeps the code",
+    found: "two pool codes then out_of_stock (no prefix); one pool code then generated ones; a reversed coupon redemption gives the points back, not the code",
+    commands: [
+      { c: "purchase", m: 0, ref: 1, cents: 100_000 },
+      { c: "redeem", m: 0, ref: 1, reward: 4 },
+      { c: "redeem", m: 0, ref: 2, reward: 4 },
+      { c: "redeem", m: 0, ref: 3, reward: 4 },
+      { c: "redeem", m: 0, ref: 4, reward: 5 },
+      { c: "redeem", m: 0, ref: 5, reward: 5 },
+      { c: "replay", pick: 4, change: "none" },
+      { c: "reverse", pick: 1 },
+    ],
+    expect: { m0: { totalRedeemed: 70 } },
+  },
+  {
+    name: "docs/ledger.md Pending points: pending until vests_at, a refund inside the window cancels them, the job records the rest",
+    found: "with a 14-day window a purchase's points are in the balance but not redeemable; half refunded inside it leaves 50 pending; they vest by the clock",
+    commands: [
+      leaveCampaign,
+      { c: "pending", days: 14 },
+      hundred(1),
+      { c: "redeem", m: 0, ref: 1, points: 10 },
+      { c: "refund", pick: 0, ref: 1, share: 500 },
+      { c: "vest" },
+      { c: "advance", ms: 14 * DAY },
+      { c: "vest" },
+      hundred(2),
+      // Its answer's availablePoints leaves the new purchase's pending points out (F5).
+      { c: "redeem", m: 0, ref: 2, points: 50 },
+    ],
+    expect: { m0: { balance: 100, pendingPoints: 100, availablePoints: 0, totalRedeemed: 50 } },
+  },
 ];

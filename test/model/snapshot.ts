@@ -2,14 +2,16 @@
  * One view of everything that can be compared, built from the model's state or read from the
  * system's database: per member the summary (tier, available points, totals, 12-month spend, points
  * expiring soon), the raw balance and the check-ins; every ledger row by key with its amount, spend,
- * relation, multiplier, campaign, reward, instant and lot (expiry, remaining); every allocation; the
- * rewards' stock.
+ * relation, multiplier, campaign, reward, instant and lot (expiry, remaining, vesting); every
+ * allocation; the rewards' stock; every hold (member, points, expiry, status, capture); the vesting
+ * job's record; each coupon pool's size and the code each redemption got.
  */
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import { getBalance } from "@/db/queries/balances";
 import { getMemberSummary } from "@/lib/loyalty/members";
 import { memberSummary } from "./ledger-model";
+import { holdState } from "./checkout-model";
 import type { ModelState, Row } from "./model-state";
 import { iso } from "./model-time";
 import { MEMBERS } from "./scenario";
@@ -29,12 +31,24 @@ export interface RowView {
   occurredAt?: string;
   expiresAt: string | null;
   remaining: number | null;
+  vestsAt: string | null;
+}
+
+export interface HoldView {
+  member: string;
+  points: number;
+  expiresAt: string;
+  /** active (live), expired (active past its expiry), captured, voided. */
+  state: string;
+  capture: string | null;
 }
 
 export interface MemberView {
   tier: string;
   balance: number;
   availablePoints: number;
+  heldPoints: number;
+  pendingPoints: number;
   totalEarned: number;
   totalRedeemed: number;
   tierSpend12m: number;
@@ -49,15 +63,31 @@ export interface Snapshot {
   rows: Record<string, RowView>;
   allocations: string[];
   stock: (number | null)[];
+  holds: Record<string, HoldView>;
+  /** "lotKey|points" per lot the vesting job recorded. */
+  vestings: string[];
+  /** Codes left in each reward's pool (0 for items). */
+  pools: number[];
+  /** "redemptionKey|code" per code given, generated ones as `<prefix>-*`. */
+  coupons: string[];
 }
 
-/** What the system knows as ids, for translating answers and naming reversal targets. */
+/** What the system knows as ids, for translating answers and naming reversal, capture and void targets. */
 export interface Ids {
   keyOf: Map<number, string>;
   idOf: Map<string, number>;
+  holdKeyOf: Map<number, string>;
+  holdIdOf: Map<string, number>;
 }
 
+/** A generated coupon code (`<prefix>-` and 10 characters of lib's alphabet) as the model writes it, `<prefix>-*`. */
+export const comparableCode = (code: string) => code.replace(/^(.+)-[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{10}$/, "$1-*");
+
 function rowView(r: Omit<RowView, "multiplierTt" | "campaign" | "occurredAt"> & { key: string; multiplierTt: number; campaign: number | null; occurredAt: string }): RowView {
+  return { ...baseRowView(r), vestsAt: r.vestsAt };
+}
+
+function baseRowView(r: Omit<RowView, "multiplierTt" | "campaign" | "occurredAt" | "vestsAt"> & { key: string; multiplierTt: number; campaign: number | null; occurredAt: string }) {
   const answersMultiplier = r.type === "earn" || r.key.startsWith("refund:");
   return {
     member: r.member,
@@ -88,11 +118,17 @@ export function modelSnapshot(state: ModelState): Snapshot {
   }
   const rows: Record<string, RowView> = {};
   for (const r of state.rows) rows[r.key] = rowView(fromModelRow(r));
+  const holds: Record<string, HoldView> = {};
+  for (const h of state.holds) holds[h.key] = { member: h.member, points: h.points, expiresAt: iso(h.expiresAt), state: holdState(h, state.now), capture: h.capture };
   return {
     members,
     rows,
     allocations: state.allocations.map((a) => `${a.debit}|${a.lot}|${a.points}`).sort(),
     stock: [...state.stock],
+    holds,
+    vestings: [...state.vestings].map(([lot, points]) => `${lot}|${points}`).sort(),
+    pools: state.pools.map((p) => p.length),
+    coupons: [...state.coupons].map(([redemption, code]) => `${redemption}|${code}`).sort(),
   };
 }
 
@@ -100,6 +136,7 @@ const fromModelRow = (r: Row) => ({
   ...r,
   occurredAt: iso(r.occurredAt),
   expiresAt: r.expiresAt === null ? null : iso(r.expiresAt),
+  vestsAt: r.vestsAt == null ? null : iso(r.vestsAt),
 });
 
 const num = (v: string | number | null) => (v === null ? null : Number(v));
@@ -109,12 +146,13 @@ export async function systemSnapshot(db: Db, world: World, now: number): Promise
   type TxRow = Record<
     "id" | "member_id" | "amount" | "multiplier" | "campaign_id" | "reward_id" | "spend_amount" | "related_transaction_id" | "remaining",
     string | number | null
-  > & { type: string; reference_type: string; reference_id: string; occurred_at: string | Date; expires_at: string | Date | null };
-  const [txRows, allocations, checkIns, stock, ...perMember] = await Promise.all([
+  > & { type: string; reference_type: string; reference_id: string; occurred_at: string | Date; expires_at: string | Date | null; vests_at: string | Date | null };
+  type HoldRow = { id: string | number; member_id: string | number; reference_id: string; points: number; expires_at: string | Date; status: string; capture_transaction_id: string | number | null };
+  const [txRows, allocations, checkIns, stock, holdRows, vestingRows, codeRows, ...perMember] = await Promise.all([
     queryRows<TxRow>(
       db,
       sql`SELECT id, member_id, type, amount, reference_type, reference_id, multiplier, campaign_id, reward_id, spend_amount,
-                 related_transaction_id, occurred_at, expires_at, remaining FROM point_transactions ORDER BY id`,
+                 related_transaction_id, occurred_at, expires_at, remaining, vests_at FROM point_transactions ORDER BY id`,
     ),
     queryRows<{ transaction_id: string | number; lot_id: string | number; points: string | number }>(db, sql`SELECT transaction_id, lot_id, points FROM lot_allocations`),
     queryRows<{ member_id: string | number; day: string; streak: number; transaction_id: string | number | null }>(
@@ -122,6 +160,9 @@ export async function systemSnapshot(db: Db, world: World, now: number): Promise
       sql`SELECT member_id, to_char(day, 'YYYY-MM-DD') AS day, streak, transaction_id FROM login_check_ins`,
     ),
     queryRows<{ id: string | number; stock: number | null }>(db, sql`SELECT id, stock FROM rewards`),
+    queryRows<HoldRow>(db, sql`SELECT id, member_id, reference_id, points, expires_at, status, capture_transaction_id FROM point_holds ORDER BY id`),
+    queryRows<{ lot_id: string | number; points: string | number }>(db, sql`SELECT lot_id, points FROM lot_vestings`),
+    queryRows<{ reward_id: string | number; code: string; transaction_id: string | number | null }>(db, sql`SELECT reward_id, code, transaction_id FROM reward_coupon_codes`),
     ...MEMBERS.flatMap((name) => [getMemberSummary(db, name, new Date(now)), getBalance(db, world.memberIds.get(name)!)]),
   ]);
 
@@ -150,7 +191,18 @@ export async function systemSnapshot(db: Db, world: World, now: number): Promise
       occurredAt: instant(r.occurred_at),
       expiresAt: r.expires_at === null ? null : instant(r.expires_at),
       remaining: num(r.remaining),
+      vestsAt: r.vests_at === null ? null : instant(r.vests_at),
     });
+  }
+  const holds: Record<string, HoldView> = {};
+  const holdKeyOf = new Map<number, string>();
+  for (const h of holdRows) {
+    const key = `hold:${h.reference_id}`;
+    holdKeyOf.set(Number(h.id), key);
+    const expiresAt = new Date(h.expires_at);
+    const state = h.status !== "active" ? h.status : expiresAt.getTime() > now ? "active" : "expired";
+    const capture = num(h.capture_transaction_id);
+    holds[key] = { member: world.memberNames.get(Number(h.member_id)) ?? `?${h.member_id}`, points: Number(h.points), expiresAt: expiresAt.toISOString(), state, capture: capture === null ? null : (keyOf.get(capture) ?? `?${capture}`) };
   }
 
   const members: Record<string, MemberView> = {};
@@ -162,6 +214,8 @@ export async function systemSnapshot(db: Db, world: World, now: number): Promise
       tier: summary.tier,
       balance: balance?.availablePoints ?? NaN,
       availablePoints: summary.availablePoints,
+      heldPoints: summary.heldPoints,
+      pendingPoints: summary.pendingPoints,
       totalEarned: summary.totalEarned,
       totalRedeemed: summary.totalRedeemed,
       tierSpend12m: summary.tierSpend12m,
@@ -181,8 +235,15 @@ export async function systemSnapshot(db: Db, world: World, now: number): Promise
       rows,
       allocations: allocations.map((a) => `${keyOf.get(Number(a.transaction_id))}|${keyOf.get(Number(a.lot_id))}|${Number(a.points)}`).sort(),
       stock: world.rewardIds.map((id) => stockById.get(id) ?? null),
+      holds,
+      vestings: vestingRows.map((v) => `${keyOf.get(Number(v.lot_id)) ?? `?${v.lot_id}`}|${Number(v.points)}`).sort(),
+      pools: world.rewardIds.map((id) => codeRows.filter((c) => Number(c.reward_id) === id && c.transaction_id === null).length),
+      coupons: codeRows
+        .filter((c) => c.transaction_id !== null)
+        .map((c) => `${keyOf.get(Number(c.transaction_id)) ?? `?${c.transaction_id}`}|${comparableCode(c.code)}`)
+        .sort(),
     },
-    ids: { keyOf, idOf: new Map([...keyOf].map(([id, key]) => [key, id])) },
+    ids: { keyOf, idOf: new Map([...keyOf].map(([id, key]) => [key, id])), holdKeyOf, holdIdOf: new Map([...holdKeyOf].map(([id, key]) => [key, id])) },
   };
 }
 

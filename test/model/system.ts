@@ -13,7 +13,11 @@ import type { LoyaltyEvent } from "@/lib/loyalty/events";
 import { expirePoints } from "@/lib/loyalty/expiry";
 import { ensureMember } from "@/lib/loyalty/members";
 import { redeemPoints } from "@/lib/loyalty/redemption";
+import { addCouponCodes } from "@/lib/loyalty/coupon-rewards";
+import { captureHold, createHold, voidHold } from "@/lib/loyalty/holds";
 import { createReward } from "@/lib/loyalty/rewards";
+import { transferPoints } from "@/lib/loyalty/transfers";
+import { vestPoints } from "@/lib/loyalty/vesting";
 import { recalculateTiers } from "@/lib/loyalty/tier-recalculation";
 import { updateTierSettings } from "@/lib/loyalty/tier-settings";
 import { changeProgramSettings } from "@/lib/loyalty/program-settings";
@@ -21,7 +25,7 @@ import type { Actor } from "@/lib/loyalty/staff-permissions";
 import type { Op } from "./ops";
 import { DAY, iso } from "./model-time";
 import { createEarningWorld } from "./earning-world";
-import { CAMPAIGNS, MEMBERS, MODEL_CONFIG, REWARDS, START, TIER_BONUS } from "./scenario";
+import { CAMPAIGNS, MEMBERS, MODEL_CONFIG, REWARDS, START, TIER_BONUS, TRANSFER_LIMITS } from "./scenario";
 
 const staff: Actor = { kind: "user", id: "model-staff", roles: ["admin"] };
 export const ACTOR = "test:model";
@@ -60,6 +64,7 @@ export async function prepareDatabase(db: Db, start = START): Promise<Fixtures> 
   }
   await createEarningWorld(db, staff, start);
   const rewardIds = await createModelRewards(db, now);
+  await changeProgramSettings(db, staff, TRANSFER_LIMITS);
   return {
     campaignIds,
     campaignIndex: new Map(campaignIds.map((id, i) => [id, i])),
@@ -71,8 +76,24 @@ export async function prepareDatabase(db: Db, start = START): Promise<Fixtures> 
 /** The scenario's rewards (REWARDS), their names prefixed (a database shared with other tests tells them apart). */
 export async function createModelRewards(db: Db, now: Date, namePrefix = ""): Promise<number[]> {
   const ids: number[] = [];
-  for (const r of REWARDS) ids.push((await createReward(db, { ...r, name: `${namePrefix}${r.name}` }, { actor: staff, now })).id);
+  for (const { codes, codePrefix, ...r } of REWARDS) {
+    const input = { ...r, name: `${namePrefix}${r.name}`, ...(r.kind === "coupon" ? { codePrefix } : {}) };
+    ids.push((await createReward(db, input, { actor: staff, now, codes })).id);
+  }
   return ids;
+}
+
+/**
+ * Puts the rewards as a sequence starts: the stock back, and each coupon's pool emptied of the codes
+ * no redemption took and filled again with the scenario's codes under the sequence's namespace.
+ */
+export async function resetRewards(db: Db, rewardIds: readonly number[], ns = ""): Promise<void> {
+  for (const [i, r] of REWARDS.entries()) {
+    await db.execute(sql`UPDATE rewards SET stock = ${r.stock} WHERE id = ${rewardIds[i]!}`);
+    if (r.kind !== "coupon") continue;
+    await db.execute(sql`DELETE FROM reward_coupon_codes WHERE reward_id = ${rewardIds[i]!} AND transaction_id IS NULL`);
+    if (r.codes.length > 0) await addCouponCodes(db, staff, rewardIds[i]!, r.codes.map((c) => `${ns}${c}`));
+  }
 }
 
 const KEPT = ["program_settings", "tiers", "campaigns", "rewards", "earning_rules", "earning_caps"];
@@ -88,8 +109,9 @@ export async function resetData(db: Db, fixtures: Fixtures): Promise<void> {
     const tables = await queryRows<{ tablename: string }>(tx, sql`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`);
     await tx.execute(sql`SET LOCAL session_replication_role = replica`);
     for (const { tablename } of tables) if (!KEPT.includes(tablename)) await tx.execute(sql.raw(`DELETE FROM "${tablename}"`));
-    for (const [i, r] of REWARDS.entries()) await tx.execute(sql`UPDATE rewards SET stock = ${r.stock} WHERE id = ${fixtures.rewardIds[i]!}`);
+    await tx.execute(sql`UPDATE program_settings SET pending_days = 0 WHERE id = 1`);
   });
+  await resetRewards(db, fixtures.rewardIds);
 }
 
 /** A sequence's world: the fixtures and three new members. */
@@ -103,17 +125,21 @@ export async function startWorld(db: Db, fixtures: Fixtures): Promise<World> {
 /** What the system answered, before its ids are translated into the model's keys (normalize.ts). */
 export type RawAnswer =
   | { kind: "events"; outcomes: Awaited<ReturnType<typeof recordEvents>> }
-  | { kind: "balance"; result: { transactionId: number; points: number; availablePoints: number; duplicate: boolean } }
+  | { kind: "balance"; result: { transactionId: number; points: number; availablePoints: number; duplicate: boolean; couponCode?: string } }
   | { kind: "reverse"; result: { transactionId: number; reversedTransactionId: number; points: number; availablePoints: number; duplicate: boolean } }
-  | { kind: "refused"; as: "balance" | "reverse"; code: string; field?: string }
+  | { kind: "refused"; as: "balance" | "reverse" | "hold" | "transfer"; code: string; field?: string }
+  | { kind: "hold"; result: Awaited<ReturnType<typeof createHold>> & Partial<Pick<Awaited<ReturnType<typeof captureHold>>, "transactionId" | "capturedPoints" | "releasedPoints">> }
+  | { kind: "transfer"; result: Awaited<ReturnType<typeof transferPoints>> }
+  | { kind: "vest"; lotsVested: number; pointsVested: number; membersAffected: number }
+  | { kind: "pending" }
   | { kind: "expire"; lotsExpired: number; pointsExpired: number; membersAffected: number }
   | { kind: "tiers"; upgraded: number; downgraded: number }
   | { kind: "advance" };
 
-/** Reversal targets name a row key; the snapshot before the step gives the system's id for it. */
+/** Reversal targets name a row key, captures and voids a hold key; the snapshot before the step gives the system's id for it. */
 export async function applyToSystem(db: Db, world: World, op: Op, now: number, idOf: (key: string) => number | undefined): Promise<RawAnswer> {
   const ctx = { actor: ACTOR, now: new Date(now) };
-  const refused = (as: "balance" | "reverse") => (error: unknown): RawAnswer => {
+  const refused = (as: "balance" | "reverse" | "hold" | "transfer") => (error: unknown): RawAnswer => {
     if (!isLoyaltyError(error)) throw error;
     return { kind: "refused", as, code: error.code, ...(error.field ? { field: error.field } : {}) };
   };
@@ -163,5 +189,31 @@ export async function applyToSystem(db: Db, world: World, op: Op, now: number, i
     }
     case "advance":
       return { kind: "advance" };
+    case "hold":
+      return createHold(db, { memberExternalId: op.member, points: op.points, referenceId: op.ref, ...(op.ttlSeconds !== undefined ? { ttlSeconds: op.ttlSeconds } : {}) }, ctx).then(
+        (result): RawAnswer => ({ kind: "hold", result }),
+        refused("hold"),
+      );
+    case "capture": {
+      const holdId = (op.hold === null ? undefined : idOf(op.hold)) ?? 9_000_000_000;
+      return captureHold(db, { holdId, referenceId: op.ref, ...(op.points !== undefined ? { points: op.points } : {}) }, ctx).then(
+        (result): RawAnswer => ({ kind: "hold", result }),
+        refused("hold"),
+      );
+    }
+    case "void": {
+      const holdId = (op.hold === null ? undefined : idOf(op.hold)) ?? 9_000_000_000;
+      return voidHold(db, { holdId }, ctx).then((result): RawAnswer => ({ kind: "hold", result }), refused("hold"));
+    }
+    case "transfer":
+      return transferPoints(db, { fromMemberExternalId: op.from, toMemberExternalId: op.to, points: op.points, referenceId: op.ref }, ctx).then(
+        (result): RawAnswer => ({ kind: "transfer", result }),
+        refused("transfer"),
+      );
+    case "vest":
+      return { kind: "vest", ...(await vestPoints(db, { now: new Date(now), batchSize: 2 })) };
+    case "pending":
+      await changeProgramSettings(db, staff, { pendingDays: op.days });
+      return { kind: "pending" };
   }
 }

@@ -8,6 +8,7 @@ import { LoyaltyError } from "./errors";
 import { notifyMembersChanged } from "./ledger-events";
 import { checkReason } from "./reason";
 import { personalReplacements } from "./personal-data";
+import { ERASED_ID_PREFIX, isReservedExternalId, tombstoneOf } from "./rules/erased-ids";
 import { ERASED, mentions, pattern, redactEntry, type Replacement } from "./rules/redaction";
 import { actorLabel, authorize, type Actor } from "./staff-permissions";
 
@@ -23,16 +24,7 @@ import { actorLabel, authorize, type Actor } from "./staff-permissions";
  * (docs/ledger.md, Erased members). A second erasure answers the first one and writes nothing.
  */
 
-export const ERASED_ID_PREFIX = "erased:";
-
-/** The external id an erased member keeps: not personal, unique, and reserved (no member is created with it). */
-export function tombstoneOf(memberId: number): string {
-  return `${ERASED_ID_PREFIX}${memberId}`;
-}
-
-export function isReservedExternalId(externalId: string): boolean {
-  return externalId.toLowerCase().startsWith(ERASED_ID_PREFIX);
-}
+export { ERASED_ID_PREFIX, isReservedExternalId, tombstoneOf };
 
 export interface ErasureResult {
   memberId: number;

@@ -6,6 +6,7 @@ import { members, pointBalances } from "@/db/schema";
 import { writeAudit } from "./audit";
 import { externalIdSchema } from "./events";
 import { CONTROL_MESSAGE, hasControlCharacters } from "./input-bounds";
+import { isReservedExternalId, RESERVED_EXTERNAL_ID_MESSAGE } from "./rules/erased-ids";
 
 export const IMPORT_COLUMNS = ["externalId", "email", "name"] as const;
 
@@ -20,7 +21,7 @@ const optionalText = (max: number) =>
     .default(null);
 
 const importRowSchema = z.object({
-  externalId: externalIdSchema,
+  externalId: externalIdSchema.refine((v) => !isReservedExternalId(v), RESERVED_EXTERNAL_ID_MESSAGE),
   email: optionalText(320).pipe(z.email("must be an email address").nullable()),
   name: optionalText(200),
 });

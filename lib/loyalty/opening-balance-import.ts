@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
 import { parse, type CsvError } from "csv-parse";
 import type { Db, Executor, Tx } from "@/db/client";
-import { applyBalanceChanges, lockMembersByExternalIds } from "@/db/queries/balances";
+import { lockMembersByExternalIds } from "@/db/queries/balances";
 import { insertLedgerRows } from "@/db/queries/ledger-rows";
 import { insertAllocations } from "@/db/queries/lots";
 import { createMissingMembers, membersWithBalances } from "@/db/queries/members";
@@ -267,9 +267,9 @@ function membersToCreate(rows: readonly OpeningBalanceRow[], known: ReadonlySet<
  * ids: pipelined statements run in order, so the references are read under the locks. Members
  * that do not exist yet and have a row to book are created next, with their balance rows, and
  * locked (new ids, so after the others; a member created meanwhile by another writer could break
- * the order, which the deadlock retry covers). The last pipeline writes the lots, their expiries,
- * the allocations, the balances (which moves each chain head) and the audit entry (after the
- * balance locks, as every writer does). A reference another transaction took meanwhile rolls the
+ * the order, which the deadlock retry covers). The last pipeline writes the lots and their expiries
+ * with the balances and chain heads (one statement), the allocations and the audit entry (after
+ * the balance locks, as every writer does). A reference another transaction took meanwhile rolls the
  * batch back and replans it.
  */
 async function writeBatch(
@@ -312,11 +312,13 @@ async function writePlan(
   const before = locked.reduce((sum, m) => sum + m.availablePoints, 0);
   const moved = [...plan.balanceChanges.values()].reduce((sum, c) => sum + c.points, 0);
   const accepted = plan.outcomes.filter((o) => o.kind === "accepted");
+  const rows = [...plan.lots, ...plan.expiries];
   const settled = await Promise.allSettled([
-    insertLedgerRows(tx, plan.lots),
-    insertLedgerRows(tx, plan.expiries),
+    // Lots and their expiries in one statement, linked into the members' chains in id order (each
+    // lot before its expire row), with each member's balance change and chain head in the same
+    // update of its balance row (insertLedgerRows, ledger_append).
+    insertLedgerRows(tx, rows, { balanceChanges: plan.balanceChanges }),
     insertAllocations(tx, plan.allocations),
-    applyBalanceChanges(tx, plan.balanceChanges),
     plan.lots.length > 0
       ? writeAudit(tx, {
           actor: ctx.actor,
@@ -338,11 +340,8 @@ async function writePlan(
         })
       : undefined,
   ]);
-  const [lots, expiries] = settled;
-  if (
-    (lots.status === "fulfilled" && lots.value !== plan.lots.length) ||
-    (expiries.status === "fulfilled" && expiries.value !== plan.expiries.length)
-  ) {
+  const [inserted] = settled;
+  if (inserted.status === "fulfilled" && inserted.value !== rows.length) {
     throw new RetryTransaction("a reference of the import batch was taken concurrently");
   }
   const failed = settled.find((s) => s.status === "rejected");

@@ -2,6 +2,7 @@ import { MAX_POINTS, referenceIdSchema } from "./events";
 import type { ErrorCode } from "./errors";
 import { isInstantInRange } from "./input-bounds";
 import { requestFingerprint } from "./request-fingerprint";
+import { isReservedExternalId, RESERVED_EXTERNAL_ID_MESSAGE } from "./rules/erased-ids";
 import { expiresAtFor } from "./rules/expiry";
 
 /**
@@ -114,6 +115,8 @@ export function parseOpeningBalanceRecord(
 
   const externalId = referenceIdSchema.safeParse(at("externalId"));
   if (!externalId.success) return problem("externalId", externalId.error.issues[0]!.message);
+  // An erased member's tombstone: no member may be created with it, nor may it be booked to.
+  if (isReservedExternalId(externalId.data)) return problem("externalId", RESERVED_EXTERNAL_ID_MESSAGE);
 
   const pointsText = at("points").trim();
   if (!/^[+-]?\d+$/.test(pointsText)) return problem("points", "must be a whole number");

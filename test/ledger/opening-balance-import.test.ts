@@ -4,11 +4,13 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import { recordEvent } from "@/lib/loyalty/accrual";
 import { expirePoints } from "@/lib/loyalty/expiry";
-import { getMemberSummary } from "@/lib/loyalty/members";
+import { eraseMember } from "@/lib/loyalty/member-erasure";
+import { ensureMember, getMemberSummary } from "@/lib/loyalty/members";
 import { importOpeningBalances, type ImportOptions } from "@/lib/loyalty/opening-balance-import";
 import { redeemPoints } from "@/lib/loyalty/redemption";
 import { verifyChains } from "@/lib/loyalty/ledger-chain";
 import { verifyLedger } from "@/lib/loyalty/verify";
+import { erasedIdDigest } from "@/lib/privacy/erased-id-digest";
 import { ACTOR, NOW, codeOf, invariantViolations, newMember, purchase, refund, useLedgerDatabase } from "./support";
 
 const ADMIN = { kind: "user", id: "00000000-0000-4000-8000-000000000001", roles: ["admin"] } as const;
@@ -226,6 +228,30 @@ describe("importOpeningBalances", () => {
     const reordered = await run(t.db, ["REFERENCE,external_id,Points,earned_at", "ob-z1,ob-z,5,2026-01-01"], { dryRun: true });
     expect(reordered).toMatchObject({ accepted: 1, refused: null });
     expect(await counts(t.db)).toEqual(before);
+  });
+
+  it("refuses the reserved erased: prefix: neither a new member nor an erased member's tombstone (line, field, reason)", async () => {
+    const { member } = await ensureMember(t.db, { externalId: "ob-gone" });
+    await recordEvent(t.db, purchase("ob-gone", "ob-gone-p", 5_000), ACTOR);
+    const erased = await eraseMember(t.db, { kind: "system", name: "test" }, { memberId: member.id, reason: "asked to be forgotten" }, { digest: erasedIdDigest });
+    const before = await counts(t.db);
+    const lines = [HEADER, `${erased.externalId},10,2026-01-01,,ob-e1`, "Erased:999,10,2026-01-01,,ob-e2", "ob-gone,10,2026-01-01,,ob-e3"];
+    for (const dryRun of [true, false]) {
+      const report = await run(t.db, lines, { dryRun });
+      expect(report.lines.map((l) => [l.line, l.kind, l.field, l.message])).toEqual([
+        [2, "rejected", "externalId", "externalId must not start with erased: (reserved for erased members)"],
+        [3, "rejected", "externalId", "externalId must not start with erased: (reserved for erased members)"],
+      ]);
+      // The old external id is free (docs/privacy.md): its line creates a new member.
+      expect(report).toMatchObject({ rows: 3, accepted: 1, rejected: 2, membersCreated: 1 });
+    }
+    const after = await counts(t.db);
+    expect(after.members).toBe(before.members + 1);
+    expect(await queryRows(t.db, sql`SELECT 1 FROM members WHERE external_id ILIKE 'erased:999'`)).toEqual([]);
+    // The erased member's balance is what it was; the new ob-gone has only its line.
+    expect(await balanceRow(t.db, erased.externalId)).toMatchObject({ available: 50, earned: 50 });
+    expect(await balanceRow(t.db, "ob-gone")).toMatchObject({ available: 10, earned: 10 });
+    await expectLedgerWhole(t.db);
   });
 
   it("is for admins only", async () => {

@@ -21,7 +21,8 @@ const RUNS = Number(process.env.MODEL_IMPORT_RUNS ?? 25);
 const NOW = new Date("2026-06-15T12:00:00.000Z");
 const ADMIN = { kind: "user", id: "00000000-0000-4000-8000-0000000000ad", roles: ["admin"] } as const;
 
-const MEMBERS = ["a", "b", "c", " "];
+// "Erased:7" is taken as it is (not namespaced): the reserved prefix of erased members' tombstones.
+const MEMBERS = ["a", "b", "c", " ", "Erased:7"];
 const REFS = ["r1", "r2", "r3", "r4", "r5", ""];
 const POINTS = ["10", "250", "7", "0", "-3", "1.5", "1000000001"];
 const EARNED = ["2025-01-15", "2026-06-01T10:00:00+02:00", "2024-02-29T23:30:00-01:00", "2026-06-15T12:04:00Z", "2026-02-30", "2027-01-01", "2025-13-01"];
@@ -48,7 +49,7 @@ type SystemOutcome = { line: number; kind: string; expired?: boolean; code?: str
 
 function toLines(ns: string, file: (typeof caseArb extends fc.Arbitrary<infer C> ? C : never)["first"]): Line[] {
   return file.map(([m, p, e, x, r, extra]) => {
-    const fields = [m.trim() === "" ? m : `${ns}${m}`, p, e, x, r === "" ? r : `${ns}${r}`];
+    const fields = [m.trim() === "" || m.startsWith("Erased:") ? m : `${ns}${m}`, p, e, x, r === "" ? r : `${ns}${r}`];
     return extra ? [...fields, "surplus"] : fields;
   });
 }

@@ -59,6 +59,8 @@ export function importFile(state: ImportModelState, header: readonly string[], l
     const get = (k: keyof typeof at) => (at[k] === -1 ? "" : fields[at[k]]!);
     const member = get("externalId").trim();
     if (!PRINTABLE.test(member)) return reject("externalId");
+    // erased:<id> is an erased member's tombstone (docs/ledger.md, Erased members): never created, never booked to.
+    if (member.toLowerCase().startsWith("erased:")) return reject("externalId");
     const pointsText = get("points").trim();
     if (!/^[+-]?\d+$/.test(pointsText)) return reject("points");
     const points = Number(pointsText);

@@ -68,4 +68,15 @@ describe("importMembersCsv", () => {
       /Unknown column "id"/,
     );
   });
+
+  it("refuses the reserved erased: prefix, line by line", async () => {
+    const report = await importMembersCsv(t.db, csv(["externalId,email,name", "erased:1,,", "ERASED:x,,", "c-erased-ok,,"].join("\n")), { actor: "cli", source: "m.csv" });
+    expect(report.invalid).toEqual([
+      { line: 2, field: "externalId", message: "externalId must not start with erased: (reserved for erased members)" },
+      { line: 3, field: "externalId", message: "externalId must not start with erased: (reserved for erased members)" },
+    ]);
+    expect(report.created).toBe(1);
+    const reserved = await t.db.select().from(members).where(eq(members.externalId, "erased:1"));
+    expect(reserved).toEqual([]);
+  });
 });

@@ -5,7 +5,7 @@ import { bigint, boolean, check, index, integer, jsonb, pgEnum, pgTable, text, t
  * Signed webhooks (docs/webhooks.md). Three tables:
  * - webhook_endpoints: where to send, which event types (null = all), the signing secret (encrypted).
  * - webhook_events: the transactional outbox. Rows are written by triggers on the ledger and its
- *   neighbours (drizzle/0019), in the transaction of the change itself: an event exists if and only
+ *   neighbours (drizzle/0021, 0024, 0031), in the transaction of the change itself: an event exists if and only
  *   if its change committed. Nothing writes them from application code.
  * - webhook_deliveries: one row per (event, endpoint), fanned out by the same trigger statement at
  *   insert (an endpoint receives the events written while it was enabled, never older ones), claimed
@@ -52,12 +52,12 @@ export const webhookDeliveries = pgTable(
   "webhook_deliveries",
   {
     id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    eventId: bigint({ mode: "number" })
-      .notNull()
-      .references(() => webhookEvents.id),
-    endpointId: bigint({ mode: "number" })
-      .notNull()
-      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    // No foreign keys (drizzle/0031): their checks are row triggers, two queries and a row lock per
+    // delivery, on the accrual batch path. The outbox trigger writes a delivery with its event, and
+    // only events without deliveries are pruned; deleting an endpoint deletes its deliveries
+    // (lib/webhooks/endpoints.ts), and the pruning job removes any a concurrent write left behind.
+    eventId: bigint({ mode: "number" }).notNull(),
+    endpointId: bigint({ mode: "number" }).notNull(),
     status: webhookDeliveryStatus().notNull().default("pending"),
     attempts: integer().notNull().default(0),
     /** When it may be tried next; a claim pushes it forward (a lease), so a killed process's claim lapses. */
@@ -75,8 +75,11 @@ export const webhookDeliveries = pgTable(
     check("webhook_deliveries_attempts", sql`${t.attempts} >= 0`),
     // The claim: WHERE status = 'pending' AND next_attempt_at <= now() ORDER BY next_attempt_at.
     index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
-    // The delivery log of one endpoint, newest first.
+    // The delivery log of one endpoint, newest first; an endpoint's deliveries deleted with it.
     index("webhook_deliveries_endpoint_idx").on(t.endpointId, t.id.desc()),
+    // Pruning (lib/webhooks/prune.ts): finished deliveries by their last attempt. Pending rows are
+    // not in it, so the outbox trigger's inserts do not touch it.
+    index("webhook_deliveries_finished_idx").on(t.lastAttemptAt).where(sql`${t.status} <> 'pending'`),
   ],
 );
 

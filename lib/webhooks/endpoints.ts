@@ -1,6 +1,6 @@
 import { desc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { webhookEndpoints, type WebhookEndpoint } from "@/db/schema";
+import { webhookDeliveries, webhookEndpoints, type WebhookEndpoint } from "@/db/schema";
 import { writeAudit } from "@/lib/loyalty/audit";
 import { LoyaltyError } from "@/lib/loyalty/errors";
 import type { ChangeEndpointInput, CreateEndpointInput } from "./endpoint-input";
@@ -60,11 +60,17 @@ export async function changeWebhookEndpoint(db: Db, id: number, input: ChangeEnd
   });
 }
 
-/** Deletes the endpoint and its delivery log (ON DELETE CASCADE); the events stay in the outbox. */
+/**
+ * Deletes the endpoint and its delivery log; the events stay in the outbox (until pruned). No
+ * foreign key cascades (drizzle/0031): the deliveries are deleted here, and any a concurrent
+ * outbox write adds for the endpoint after this commits are never claimed (the claim joins the
+ * endpoint) and are removed by the pruning job.
+ */
 export async function deleteWebhookEndpoint(db: Db, id: number, actor: string): Promise<void> {
   await db.transaction(async (tx) => {
     const [row] = await tx.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).returning();
     if (!row) throw new LoyaltyError("not_found", "No such webhook endpoint", { field: "id" });
+    await tx.delete(webhookDeliveries).where(eq(webhookDeliveries.endpointId, id));
     await writeAudit(tx, { actor, action: "webhook_endpoint.delete", targetType: "webhook_endpoint", targetId: id, before: view(row) });
   });
 }

@@ -125,6 +125,7 @@ export const PAGES: Record<string, PageCell> = {
   "(staff)/staff/rewards/[id]/page.tsx": { allow: MARKETING, params: (fx) => ({ id: String(fx.rewardId) }) },
   "(staff)/staff/tiers/page.tsx": { allow: MARKETING },
   "(staff)/staff/program/page.tsx": { allow: MARKETING },
+  "(staff)/staff/earning-rules/page.tsx": { allow: MARKETING },
   "(staff)/staff/webhooks/page.tsx": { allow: ADMIN },
   "(staff)/staff/import/page.tsx": { allow: ADMIN },
 };
@@ -212,6 +213,13 @@ export const ACTIONS: Record<string, Record<string, ActionCell>> = {
       returns: "state",
       form: (fx) => ({ csv: `externalId,points,earnedAt,expiresAt,reference\n${fx.memberExternalId},5,2026-01-01,,matrix-import-${fx.n()}`, reason: "Matrix import", dryRun: "on" }),
     },
+  },
+  // Earning rules (issue 13): retiring a rule that does not exist is "not found" to marketing, still not a refusal.
+  "(staff)/staff/earning-rules/actions.ts": {
+    createRuleAction: { allow: MARKETING, returns: "state", form: (fx) => ({ name: `Matrix rule ${fx.n()}`, skus: "MATRIX-SKU", bonusPoints: "1", reason: "Matrix" }) },
+    createCapAction: { allow: MARKETING, returns: "state", form: (fx) => ({ name: `Matrix cap ${fx.n()}`, limit: "awards", eventType: "review", max: "1000", period: "day" }) },
+    previewRuleAction: { allow: MARKETING, returns: "state", form: () => ({ items: "MATRIX-SKU, shoes, 1, 80.00", channel: "web", tier: "bronze" }) },
+    retireRuleAction: { allow: MARKETING, returns: "state", form: () => ({ id: "999999", kind: "rule", reason: "Matrix" }) },
   },
   "(staff)/staff/program/actions.ts": {
     programAction: { allow: MARKETING, returns: "state", form: () => ({ pendingDays: "14", holdTtlSeconds: "900", reason: "Matrix: program settings" }) },

@@ -7,6 +7,7 @@ const LINKS: readonly { href: string; label: string; permission?: Permission }[]
   { href: "/staff/rewards", label: "Rewards", permission: "rewards:write" },
   { href: "/staff/tiers", label: "Tiers", permission: "tiers:write" },
   { href: "/staff/program", label: "Programme", permission: "program:write" },
+  { href: "/staff/earning-rules", label: "Earning rules", permission: "program:write" },
   { href: "/staff/members", label: "Members", permission: "members:support" },
   { href: "/staff/audit", label: "Audit log", permission: "audit:read" },
   { href: "/staff/reports", label: "Reports", permission: "reports:read" },

@@ -456,6 +456,7 @@ export const PAGES: Record<string, PageSpec> = {
   "(auth)/account/page.tsx": { session: "member", searchKeys: ["changed"] },
   "(staff)/staff/api-keys/page.tsx": { session: "admin", searchKeys: [] },
   "(staff)/staff/program/page.tsx": { session: "admin", searchKeys: [] },
+  "(staff)/staff/earning-rules/page.tsx": { session: "admin", searchKeys: [] },
   "(staff)/staff/webhooks/page.tsx": { session: "admin", searchKeys: [] },
   "(staff)/staff/import/page.tsx": { session: "admin", searchKeys: [] },
   "(staff)/staff/accounts/page.tsx": { session: "admin", searchKeys: [] },
@@ -579,6 +580,16 @@ export const ACTIONS: Record<string, Record<string, ActionSpec>> = {
     createApiKeyAction: { session: "admin", form: hostileForm({ name: "text", scopes: "enum", rateLimit: "int", expiresIn: "text" }), returns: "state" },
     rotateApiKeyAction: { session: "admin", form: hostileForm({ id: "id", grace: "text" }), returns: "state" },
     revokeApiKeyAction: { session: "admin", form: hostileForm({ id: "id" }), returns: "state" },
+  },
+  "(staff)/staff/earning-rules/actions.ts": {
+    createRuleAction: {
+      session: "admin",
+      form: hostileForm({ name: "text", skus: "text", categories: "text", channels: "text", pointsPerCurrencyUnit: "int", bonusPoints: "int", minSpend: "money", startsAt: "text", endsAt: "text", reason: "text" }),
+      returns: "state",
+    },
+    createCapAction: { session: "admin", form: hostileForm({ name: "text", limit: "text", eventType: "text", max: "int", period: "text", reason: "text" }), returns: "state" },
+    previewRuleAction: { session: "admin", form: hostileForm({ items: "text", amount: "money", channel: "text", tier: "text", at: "date" }), returns: "state" },
+    retireRuleAction: { session: "admin", form: hostileForm({ id: "id", kind: "text", reason: "text" }), returns: "state" },
   },
   "(staff)/staff/program/actions.ts": {
     programAction: {

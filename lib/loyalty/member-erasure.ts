@@ -113,6 +113,17 @@ async function rewritePayloads(tx: Tx, table: "webhook_events" | "dead_letter_ev
   }
 }
 
+/**
+ * The outbox's own writer, webhook_enqueue() (drizzle/0021: the event and one delivery per enabled
+ * endpoint that wants the type, none when no endpoint does), called here rather than by a trigger:
+ * an erasure is this one service, the only writer of erased_at.
+ */
+async function enqueueErased(tx: Tx, memberId: number, tombstone: string, erasedAt: Date): Promise<void> {
+  const at = erasedAt.toISOString();
+  const data = { memberId, memberExternalId: tombstone, referenceType: "member", referenceId: tombstone, points: 0, erasedAt: at, occurredAt: at };
+  await tx.execute(sql`SELECT webhook_enqueue(ARRAY['member.erased']::text[], ARRAY[${JSON.stringify(data)}::jsonb])`);
+}
+
 export async function eraseMember(db: Db, actor: Actor, input: ErasureInput, options: ErasureOptions): Promise<ErasureResult> {
   authorize(actor, "members:erase");
   const reason = checkReason(input.reason);
@@ -223,6 +234,10 @@ export async function eraseMember(db: Db, actor: Actor, input: ErasureInput, opt
     const exact = [{ value: member.externalId, by: tombstone }, ...[member.email, user?.email, member.name].filter((v): v is string => !!v).map((value) => ({ value, by: ERASED }))];
     await rewritePayloads(tx, "webhook_events", "payload", exact);
     await rewritePayloads(tx, "dead_letter_events", "payload", exact);
+
+    // 6. member.erased through the outbox (docs/webhooks.md): by member id and tombstone, nothing
+    // personal, in this transaction, so it is sent if and only if the erasure committed, once.
+    await enqueueErased(tx, member.id, tombstone, now);
 
     const out: ErasureResult = {
       memberId: member.id,

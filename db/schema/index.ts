@@ -5,3 +5,4 @@ export * from "./holds";
 export * from "./operations";
 export * from "./auth";
 export * from "./webhooks";
+export * from "./referrals";

@@ -21,6 +21,8 @@ export const members = pgTable(
      * answers the first erasure, while the id itself is gone.
      */
     erasedIdDigest: text(),
+    /** The member's referral code (docs/ledger.md, Referrals), made the first time it is asked for; never changed. */
+    referralCode: text().unique(),
   },
   (t) => [
     // Support search is a case-insensitive prefix search: text_pattern_ops lets LIKE 'abc%' use the index.

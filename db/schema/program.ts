@@ -50,6 +50,13 @@ export const programSettings = pgTable(
     tierQualificationMonths: integer().notNull().default(12),
     /** Tier grace: a member below their tier's threshold keeps it this many days before dropping one step (0 = none). */
     tierGraceDays: integer().notNull().default(0),
+    /** Referral codes (docs/ledger.md, Referrals): points for each side on the referee's first purchase. */
+    referrerRewardPoints: integer().notNull().default(500),
+    refereeRewardPoints: integer().notNull().default(250),
+    /** A refund of the qualifying purchase at most this many days after it reverses both rewards (0 = never). */
+    referralRefundWindowDays: integer().notNull().default(30),
+    /** Most referrals rewarded per referrer per UTC calendar month (0 = none). */
+    referralMonthlyLimit: integer().notNull().default(10),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -59,6 +66,11 @@ export const programSettings = pgTable(
     check("program_settings_pending_days", sql`${t.pendingDays} between 0 and 365`),
     check("program_settings_transfer_limits", sql`${t.transferMaxPoints} >= 0 and ${t.transferDailyMaxPoints} >= 0`),
     check("program_settings_tier_retention", sql`${t.tierQualificationMonths} between 1 and 24 and ${t.tierGraceDays} between 0 and 365`),
+    check(
+      "program_settings_referrals",
+      sql`${t.referrerRewardPoints} between 0 and 1000000 and ${t.refereeRewardPoints} between 0 and 1000000
+          and ${t.referralRefundWindowDays} between 0 and 365 and ${t.referralMonthlyLimit} between 0 and 10000`,
+    ),
   ],
 );
 

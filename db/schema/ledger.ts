@@ -36,8 +36,9 @@ export type TransactionType = (typeof TRANSACTION_TYPES)[number];
  * The ledger. Append-only: a row is never deleted and only `remaining` (the unconsumed points of an
  * earn lot) ever changes after insert. `amount` is signed: credits > 0, debits < 0.
  * The table also has chain_seq, prev_hash and row_hash (the member's hash chain, docs/ledger.md
- * "Tamper evidence"): set by a trigger and read by `ledger verify` only, so they are left out of
- * this schema (drizzle/0015) and no select() carries them.
+ * "Tamper evidence"): set by ledger_append (the batch path, drizzle/0028) or a trigger and read by
+ * `ledger verify` only, so they are left out of this schema (drizzle/0015) and no select() carries
+ * them. ledger_append builds rows in the table's column order: a new column means recreating it.
  */
 export const pointTransactions = pgTable(
   "point_transactions",

@@ -42,7 +42,8 @@ export const members = pgTable(
  * accruals updates one row per member; and no index covers a column that accrual changes, so those
  * updates stay HOT (heap-only: no index entry written) where the page has room (fillfactor 90, set
  * in drizzle/0006). The row also holds the head of the member's ledger hash chain (chain_seq,
- * chain_head; drizzle/0015), moved by a trigger only and so not part of this schema.
+ * chain_head; drizzle/0015), moved only by ledger_append and a trigger (drizzle/0028), so not part
+ * of this schema.
  */
 export const pointBalances = pgTable(
   "point_balances",

@@ -15,6 +15,10 @@ export const USAGE = `Usage: npm run cli -- <command>
   users link --email E                        a new one-time password link for a staff account
   users list [--role R]                       the staff accounts and their roles
   members import FILE.csv [--batch-size N]    import members (columns externalId,email,name)
+  members export --external-id ID [--out FILE] [--actor EMAIL]
+                                              a member's data as JSON (docs/privacy.md); audited, as that staff account if given
+  members erase --external-id ID --reason TEXT --actor EMAIL
+                                              erase a member's personal data as that admin (audited; a repeat changes nothing)
   jobs run expire|tiers|reminders [--now ISO] run a nightly job now (the same code the cron routes run)
   ledger verify                               reconcile cached balances and totals with the ledger; exit 1 on any difference
   ledger import FILE.csv [--dry-run] [--reason TEXT] [--report OUT.csv]

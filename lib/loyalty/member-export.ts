@@ -29,7 +29,7 @@ import { authorize, type Actor } from "./staff-permissions";
  */
 export const EXPORT_FORMAT = "loyalty-member-export/1";
 
-export type ExportChannel = "console" | "api" | "portal";
+export type ExportChannel = "console" | "api" | "cli" | "portal";
 
 async function collect(tx: Tx, member: Member, now: Date) {
   const [user] = await tx

@@ -54,6 +54,8 @@ export default defineConfig({
       // Verification emails go to the sink the global setup starts; specs read the links from it.
       SMTP_URL,
       LOG_LEVEL: "warn",
+      // checkout.spec.ts registers a receiver on 127.0.0.1 over http (refused in production without it).
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: "1",
       NEXT_TELEMETRY_DISABLED: "1",
     },
   },

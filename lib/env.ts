@@ -33,6 +33,15 @@ const envSchema = z.object({
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** "required": staff roles work only for accounts with two-factor on (lib/auth/staff-mfa.ts); the documented production choice. */
   STAFF_MFA: z.enum(["off", "required"]).default("off"),
+  /**
+   * "1"/"true": webhook endpoints may target private, loopback and link-local addresses, and plain
+   * http in production (lib/webhooks/target.ts). For development and tests with a local receiver
+   * only; unset (the default), such targets are refused when created and at every delivery.
+   */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z
+    .enum(["0", "1", "true", "false", ""])
+    .default("0")
+    .transform((value) => value === "1" || value === "true"),
   TRUSTED_PROXIES: z
     .string()
     .optional()

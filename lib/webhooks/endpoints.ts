@@ -3,8 +3,11 @@ import type { Db } from "@/db/client";
 import { webhookDeliveries, webhookEndpoints, type WebhookEndpoint } from "@/db/schema";
 import { writeAudit } from "@/lib/loyalty/audit";
 import { LoyaltyError } from "@/lib/loyalty/errors";
-import type { ChangeEndpointInput, CreateEndpointInput } from "./endpoint-input";
+import { actorLabel, authorize, type Actor } from "@/lib/loyalty/staff-permissions";
+import { parseInput as parseStaffInput } from "@/lib/loyalty/staff-validation";
+import { createEndpointSchema, type ChangeEndpointInput, type CreateEndpointInput } from "./endpoint-input";
 import { encryptWebhookSecret, newWebhookSecret } from "./secret";
+import { checkWebhookTarget, WebhookTargetRefused } from "./target";
 
 export interface EndpointView {
   id: number;
@@ -21,6 +24,7 @@ function view(row: WebhookEndpoint): EndpointView {
 
 /** Creates an endpoint, audited; the secret is in the answer and never again. */
 export async function createWebhookEndpoint(db: Db, input: CreateEndpointInput, actor: string): Promise<EndpointView & { secret: string }> {
+  await refuseUnsafeTarget(input.url);
   const secret = newWebhookSecret();
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -30,6 +34,29 @@ export async function createWebhookEndpoint(db: Db, input: CreateEndpointInput, 
     await writeAudit(tx, { actor, action: "webhook_endpoint.create", targetType: "webhook_endpoint", targetId: row!.id, after: view(row!) });
     return { ...view(row!), secret };
   });
+}
+
+/** A private, loopback, link-local or metadata target (or http in production) is a validation error of `url`. */
+async function refuseUnsafeTarget(url: string): Promise<void> {
+  try {
+    await checkWebhookTarget(url);
+  } catch (error) {
+    if (error instanceof WebhookTargetRefused) throw new LoyaltyError("validation_failed", `url: ${error.message}`, { field: "url" });
+    throw error;
+  }
+}
+
+/**
+ * The admin page's "Add endpoint" form (role admin: webhooks:manage), the same checks as the API:
+ * the edge's schema, then the target (a private or metadata address is a field error of `url`).
+ */
+export async function createWebhookEndpointAsStaff(
+  db: Db,
+  actor: Actor,
+  input: { url: string; eventTypes?: string[] | null },
+): Promise<EndpointView & { secret: string }> {
+  authorize(actor, "webhooks:manage");
+  return createWebhookEndpoint(db, parseStaffInput(createEndpointSchema, input), actorLabel(actor));
 }
 
 export async function listWebhookEndpoints(db: Db): Promise<EndpointView[]> {

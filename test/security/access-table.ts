@@ -205,7 +205,10 @@ export const ACTIONS: Record<string, Record<string, ActionCell>> = {
     addCouponCodesAction: { allow: MARKETING, returns: "state", form: (fx) => ({ id: String(fx.rewardId), codes: "MATRIX-1" }) },
   },
   // A delivery that does not exist is "not found" to an admin, still not a refusal.
-  "(staff)/staff/webhooks/actions.ts": { redeliverWebhookAction: { allow: ADMIN, returns: "state", form: () => ({ id: "999999" }) } },
+  "(staff)/staff/webhooks/actions.ts": {
+    redeliverWebhookAction: { allow: ADMIN, returns: "state", form: () => ({ id: "999999" }) },
+    createWebhookEndpointAction: { allow: ADMIN, returns: "state", form: (fx) => ({ url: `https://hooks.example/matrix-form-${fx.n()}` }) },
+  },
   // A dry run of one well-formed line: an admin gets the report, nothing is written.
   "(staff)/staff/import/actions.ts": {
     importOpeningBalancesAction: {

@@ -606,7 +606,10 @@ export const ACTIONS: Record<string, Record<string, ActionSpec>> = {
       returns: "state",
     },
   },
-  "(staff)/staff/webhooks/actions.ts": { redeliverWebhookAction: { session: "admin", form: hostileForm({ id: "id" }), returns: "state" } },
+  "(staff)/staff/webhooks/actions.ts": {
+    redeliverWebhookAction: { session: "admin", form: hostileForm({ id: "id" }), returns: "state" },
+    createWebhookEndpointAction: { session: "admin", form: hostileForm({ url: "url", eventTypes: "enum" }), returns: "state" },
+  },
   "(staff)/staff/import/actions.ts": { importOpeningBalancesAction: { session: "admin", form: hostileForm({ csv: "text", reason: "text", dryRun: "text" }), returns: "state" } },
   "(portal)/check-in-action.ts": { checkInAction: { session: "none", form: null, returns: "state" } },
   "(portal)/notifications/mark-read-action.ts": { markReadAction: { session: "member", form: hostileForm({ "notificationId": "id" }), returns: "void" } },

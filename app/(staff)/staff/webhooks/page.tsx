@@ -1,12 +1,17 @@
+import { ActionForm } from "@/components/staff/action-form";
 import { dateTime } from "@/components/staff/format";
 import { PageHeader } from "@/components/staff/page-header";
 import { RowAction } from "@/components/staff/row-action";
+import { StaffCheckboxGroup, StaffField } from "@/components/staff/staff-field";
 import { Table, Td } from "@/components/staff/table";
+import { Card } from "@/components/ui/card";
+import { SubmitButton } from "@/components/ui/submit-button";
 import { getDb } from "@/db/client";
 import { listWebhookDeliveries } from "@/lib/webhooks/delivery-log";
 import { listWebhookEndpoints } from "@/lib/webhooks/endpoints";
 import { requireStaff } from "../staff-session";
-import { redeliverWebhookAction } from "./actions";
+import { WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/event-types";
+import { createWebhookEndpointAction, redeliverWebhookAction } from "./actions";
 
 export const metadata = { title: "Webhooks" };
 export const dynamic = "force-dynamic";
@@ -19,7 +24,7 @@ export default async function WebhooksPage() {
     <>
       <PageHeader
         title="Webhooks"
-        description="Signed events sent to the shop's systems (docs/webhooks.md). Endpoints are managed through the API (POST /api/v1/webhook-endpoints, scope webhooks:write). A delivery is retried with growing pauses for about a day, then marked failed; Redeliver sends it again with the same webhook-id. Dates are UTC."
+        description="Signed events sent to the shop's systems (docs/webhooks.md). Endpoints are added here or through the API (POST /api/v1/webhook-endpoints, scope webhooks:write), and only to public hosts: private, loopback, link-local and cloud metadata addresses are refused. A delivery is retried with growing pauses for about a day, then marked failed; Redeliver sends it again with the same webhook-id. Dates are UTC."
       />
       <Table caption="Endpoints" head={["Id", "URL", "Event types", "State"]} empty="No endpoint yet.">
         {endpoints.map((e) => (
@@ -31,6 +36,14 @@ export default async function WebhooksPage() {
           </tr>
         ))}
       </Table>
+      <div className="mt-6" />
+      <Card title="Add endpoint">
+        <ActionForm action={createWebhookEndpointAction} ariaLabel="Add endpoint" className="space-y-3" resetOnSuccess>
+          <StaffField label="URL (https)" name="url" required hint="The receiver's address; it must be a public host." />
+          <StaffCheckboxGroup legend="Event types (none ticked: every type)" name="eventTypes" options={WEBHOOK_EVENT_TYPES.map((t) => ({ value: t, label: t }))} />
+          <SubmitButton>Add endpoint</SubmitButton>
+        </ActionForm>
+      </Card>
       <div className="mt-6" />
       <Table
         caption="Delivery log, newest first"

@@ -44,9 +44,24 @@ export const createMemberSchema = z
     externalId: externalIdSchema,
     email: z.email().max(320).optional(),
     name: singleLineText(200).optional(),
+    /** A referrer's code (docs/ledger.md, Referrals): the new member is attributed to its owner. */
+    referralCode: z.string().trim().min(1, "must not be empty").max(32, "must be at most 32 characters").optional(),
   })
   .strict()
   .meta({ id: "CreateMemberRequest" });
+
+/** What an event or a sign-up decided about a referral. */
+export const referralOutcomeSchema = z
+  .object({
+    status: z.enum(["pending", "rewarded", "refused", "reversed", "unknown_code"]),
+    reason: z.enum(["self_referral", "already_member", "monthly_limit"]).optional(),
+    referrerPoints: z.number().int().optional(),
+    refereePoints: z.number().int().optional(),
+    kept: z.literal(true).optional().meta({ description: "A refund after the window: the rewards stay" }),
+  })
+  .meta({ id: "ReferralOutcome" });
+
+export const referralLinkSchema = z.object({ code: z.string(), link: z.string() }).meta({ id: "ReferralLink" });
 
 export const memberSchema = z
   .object({
@@ -57,6 +72,7 @@ export const memberSchema = z
     totalEarned: z.number().int(),
     totalRedeemed: z.number().int(),
     createdAt: timestamp,
+    referral: referralOutcomeSchema.optional().meta({ description: "When created with a referralCode: the attribution (pending, or refused with its reason)" }),
   })
   .meta({ id: "Member" });
 
@@ -98,6 +114,7 @@ export const eventResultSchema = z
     alreadyCheckedIn: z.literal(true).optional().meta({ description: "A login on a UTC day the member already checked in: nothing awarded" }),
     appliedRules: z.array(z.number().int()).optional().meta({ description: "Earning rules that set a line's rate or gave a bonus (absent when none)" }),
     cappedBy: z.array(z.number().int()).optional().meta({ description: "Earning caps that cut the award (absent when none)" }),
+    referral: referralOutcomeSchema.optional().meta({ description: "A referral this event attributed, rewarded, refused or reversed" }),
   })
   .meta({ id: "EventResult" });
 

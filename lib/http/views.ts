@@ -21,8 +21,8 @@ export function memberView(
 }
 
 export function eventResultView(result: EventResult): z.input<typeof eventResultSchema> {
-  const { transactionId, points, multiplier, campaignId, duplicate, alreadyCheckedIn } = result;
-  return { transactionId, points, multiplier, campaignId, duplicate, ...(alreadyCheckedIn ? { alreadyCheckedIn } : {}) };
+  const { transactionId, points, multiplier, campaignId, duplicate, alreadyCheckedIn, referral } = result;
+  return { transactionId, points, multiplier, campaignId, duplicate, ...(alreadyCheckedIn ? { alreadyCheckedIn } : {}), ...(referral ? { referral } : {}) };
 }
 
 export function transactionView(row: PointTransaction): z.input<typeof transactionSchema> {

@@ -27,6 +27,7 @@ import {
   toTenThousandths,
 } from "./rules/points";
 import { purchaseSpendChange, tierSpendDelta } from "./rules/tiers";
+import type { ReferralOutcome } from "./rules/referrals";
 import { differingEventField } from "./request-fingerprint";
 import { totalsDelta } from "./rules/totals";
 
@@ -44,6 +45,8 @@ export interface EventResult {
   appliedRules?: number[];
   /** The caps that cut the award (absent when none). */
   cappedBy?: number[];
+  /** A referral this event decided (referral-rewards.ts; absent when none). */
+  referral?: ReferralOutcome;
 }
 
 export interface EventError {

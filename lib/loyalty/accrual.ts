@@ -8,6 +8,7 @@ import { LoyaltyError, ERROR_STATUS } from "./errors";
 import { FUTURE_SKEW_MS, loyaltyEventSchema, type LoyaltyEvent } from "./events";
 import { notifyMembersChanged } from "./ledger-events";
 import { reportAccrualBatch } from "./measurements";
+import { gatherReferralFacts, settleReferrals } from "./referral-rewards";
 import { eventFingerprint } from "./request-fingerprint";
 import { RetryTransaction, withTransactionRetry } from "./tx-retry";
 
@@ -110,17 +111,27 @@ export async function recordEvents(db: Db, events: readonly LoyaltyEvent[], ctx:
 
   if (accepted.length === 0) return outcomes;
   const startedAt = performance.now();
-  const plan = await withTransactionRetry(() =>
+  const { plan, referrals } = await withTransactionRetry(() =>
     db.transaction(async (tx) => {
       const context = await loadAccrualContext(tx, accepted, ctx.actor, now);
       const planned = planAccrual(accepted, context);
-      await writePlan(tx, planned, ctx.bookAtOccurrence === true);
-      return planned;
+      // The referral step's facts are read in the same pipeline as the plan's writes (referral-rewards.ts).
+      const gathering = gatherReferralFacts(tx, accepted, planned);
+      const [written, gathered] = await Promise.allSettled([writePlan(tx, planned, ctx.bookAtOccurrence === true), gathering]);
+      if (written.status === "rejected") throw written.reason;
+      if (gathered.status === "rejected") throw gathered.reason;
+      const facts = gathered.value;
+      const settled = facts ? await settleReferrals(tx, planned, facts, { actor: ctx.actor, now, bookAtOccurrence: ctx.bookAtOccurrence === true }) : null;
+      return { plan: planned, referrals: settled };
     }),
   );
   reportAccrualBatch({ events: events.length, accepted: accepted.length, durationMs: performance.now() - startedAt });
   for (const [index, outcome] of plan.outcomes) outcomes[index] = outcome;
-  await notifyMembersChanged([...plan.balanceChanges.keys()]);
+  for (const [index, referral] of referrals?.outcomes ?? []) {
+    const outcome = outcomes[index];
+    if (outcome?.ok) outcome.result = { ...outcome.result, referral };
+  }
+  await notifyMembersChanged([...new Set([...plan.balanceChanges.keys(), ...(referrals?.changedMembers ?? [])])]);
   return outcomes;
 }
 

@@ -53,6 +53,8 @@ export const loyaltyEventSchema = z
     items: z.array(orderLineSchema).min(1, "must hold at least one line").max(MAX_ORDER_LINES).optional(),
     /** Where the event happened (web, app, store…): earning rules and campaigns may name channels. */
     channel: codeSchema.optional(),
+    /** Purchases: a referral code (docs/ledger.md, Referrals); attributes a member without a referral record. */
+    referralCode: z.string().trim().min(1, "must not be empty").max(32, "must be at most 32 characters").optional(),
   })
   .strict()
   .superRefine((event, ctx) => {
@@ -64,6 +66,9 @@ export const loyaltyEventSchema = z
     }
     if (event.type !== "refund" && event.originalReferenceId !== undefined) {
       ctx.addIssue({ code: "custom", path: ["originalReferenceId"], message: "is only allowed on a refund" });
+    }
+    if (event.referralCode !== undefined && event.type !== "purchase") {
+      ctx.addIssue({ code: "custom", path: ["referralCode"], message: "is only allowed on a purchase" });
     }
     if (event.items !== undefined) {
       if (event.type !== "purchase" && event.type !== "refund") {

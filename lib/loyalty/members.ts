@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { Db, Executor } from "@/db/client";
+import type { Db, Executor, Tx } from "@/db/client";
 import { getBalance } from "@/db/queries/balances";
 import { heldPointsOf } from "@/db/queries/holds";
 import { expiringPoints, pastDuePoints, pendingPointsOf } from "@/db/queries/lots";
@@ -21,27 +21,33 @@ export async function ensureMember(
   db: Db,
   input: { externalId: string; email?: string | null; name?: string | null },
 ): Promise<{ member: Member; created: boolean }> {
+  return db.transaction((tx) => ensureMemberInTx(tx, input));
+}
+
+/** ensureMember inside the caller's transaction (a sign-up with a referral code: referrals.ts). */
+export async function ensureMemberInTx(
+  tx: Tx,
+  input: { externalId: string; email?: string | null; name?: string | null },
+): Promise<{ member: Member; created: boolean }> {
   const externalId = externalIdSchema.parse(input.externalId);
-  return db.transaction(async (tx) => {
-    // erased:<id> is the tombstone of an erased member (docs/privacy.md): answered if it exists, never created.
-    if (isReservedExternalId(externalId)) {
-      const [existing] = await tx.select().from(members).where(eq(members.externalId, externalId)).limit(1);
-      if (existing) return { member: existing, created: false };
-      throw new LoyaltyError("validation_failed", "externalId: the prefix erased: is reserved for erased members.", { field: "externalId" });
-    }
-    const [inserted] = await tx
-      .insert(members)
-      .values({ externalId, email: input.email ?? null, name: input.name ?? null })
-      .onConflictDoNothing({ target: members.externalId })
-      .returning();
-    if (inserted) {
-      await tx.insert(pointBalances).values({ memberId: inserted.id });
-      return { member: inserted, created: true };
-    }
+  // erased:<id> is the tombstone of an erased member (docs/privacy.md): answered if it exists, never created.
+  if (isReservedExternalId(externalId)) {
     const [existing] = await tx.select().from(members).where(eq(members.externalId, externalId)).limit(1);
-    if (!existing) throw new Error(`member ${externalId} vanished after a conflicting insert`);
-    return { member: existing, created: false };
-  });
+    if (existing) return { member: existing, created: false };
+    throw new LoyaltyError("validation_failed", "externalId: the prefix erased: is reserved for erased members.", { field: "externalId" });
+  }
+  const [inserted] = await tx
+    .insert(members)
+    .values({ externalId, email: input.email ?? null, name: input.name ?? null })
+    .onConflictDoNothing({ target: members.externalId })
+    .returning();
+  if (inserted) {
+    await tx.insert(pointBalances).values({ memberId: inserted.id });
+    return { member: inserted, created: true };
+  }
+  const [existing] = await tx.select().from(members).where(eq(members.externalId, externalId)).limit(1);
+  if (!existing) throw new Error(`member ${externalId} vanished after a conflicting insert`);
+  return { member: existing, created: false };
 }
 
 export interface MemberSummary extends TierStanding {

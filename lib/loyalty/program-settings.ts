@@ -14,6 +14,9 @@ import { applyTierBenefits, readTierRows, tierBenefitsChangeSchema, tierBenefits
 export const MAX_PENDING_DAYS = 365;
 export const MAX_TIER_QUALIFICATION_MONTHS = 24;
 export const MAX_TIER_GRACE_DAYS = 365;
+export const MAX_REFERRAL_REWARD_POINTS = 1_000_000;
+export const MAX_REFERRAL_WINDOW_DAYS = 365;
+export const MAX_REFERRAL_MONTHLY_LIMIT = 10_000;
 
 /** The settings of the checkout flow other systems and marketing may change (GET/PATCH /api/v1/program, the console's programme page). */
 export interface ProgramView {
@@ -31,6 +34,13 @@ export interface ProgramView {
   tierQualificationMonths: number;
   /** Tier grace: days a member below their tier's threshold keeps it before dropping one step (0 = none). */
   tierGraceDays: number;
+  /** Referral codes (docs/ledger.md, Referrals): each side's points on the referee's first purchase. */
+  referrerRewardPoints: number;
+  refereeRewardPoints: number;
+  /** A refund of that purchase at most this many days after it reverses both rewards (0 = never). */
+  referralRefundWindowDays: number;
+  /** Most referrals rewarded per referrer per UTC calendar month (0 = none). */
+  referralMonthlyLimit: number;
   /** Per tier: threshold (edited on the tiers page), earn multiplier and text benefits. */
   tiers: TierBenefitsView[];
 }
@@ -53,6 +63,10 @@ export const programChangeSchema = z
       .max(MAX_TIER_QUALIFICATION_MONTHS)
       .optional(),
     tierGraceDays: z.number("must be a whole number of days").int("must be a whole number of days").min(0).max(MAX_TIER_GRACE_DAYS).optional(),
+    referrerRewardPoints: z.number("must be a whole number of points").int("must be a whole number of points").min(0).max(MAX_REFERRAL_REWARD_POINTS).optional(),
+    refereeRewardPoints: z.number("must be a whole number of points").int("must be a whole number of points").min(0).max(MAX_REFERRAL_REWARD_POINTS).optional(),
+    referralRefundWindowDays: z.number("must be a whole number of days").int("must be a whole number of days").min(0).max(MAX_REFERRAL_WINDOW_DAYS).optional(),
+    referralMonthlyLimit: z.number("must be a whole number").int("must be a whole number").min(0).max(MAX_REFERRAL_MONTHLY_LIMIT).optional(),
     tiers: tierBenefitsChangeSchema.optional(),
   })
   .strict();
@@ -68,6 +82,10 @@ function viewOf(row: Awaited<ReturnType<typeof getProgramSettings>>, tierRows: P
     pointsPerCurrencyUnit: row.pointsPerCurrencyUnit,
     tierQualificationMonths: row.tierQualificationMonths,
     tierGraceDays: row.tierGraceDays,
+    referrerRewardPoints: row.referrerRewardPoints,
+    refereeRewardPoints: row.refereeRewardPoints,
+    referralRefundWindowDays: row.referralRefundWindowDays,
+    referralMonthlyLimit: row.referralMonthlyLimit,
     tiers: tierBenefitsView(tierRows),
   };
 }

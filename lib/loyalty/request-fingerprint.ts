@@ -24,6 +24,7 @@ export function eventFingerprint(event: LoyaltyEvent): string {
     // Absent on events without lines or channel, whose fingerprints stay what they were.
     ["items", event.items === undefined ? undefined : JSON.stringify(event.items.map((l) => [l.sku, l.category ?? null, l.quantity, l.amountCents]))],
     ["channel", event.channel],
+    ["referralCode", event.referralCode],
   ]);
 }
 

@@ -1,0 +1,104 @@
+import { randomInt } from "node:crypto";
+import type { Db, Executor } from "@/db/client";
+import { PG_UNIQUE_VIOLATION, pgErrorOf } from "@/db/errors";
+import { lockBalances } from "@/db/queries/balances";
+import { getMemberByExternalId } from "@/db/queries/members";
+import {
+  emailsOfMembers,
+  hasLedgerRows,
+  insertReferral,
+  listReferralsOf,
+  membersByReferralCode,
+  setReferralCodeIfNone,
+  type ReferralListItem,
+} from "@/db/queries/referrals";
+import type { Member, Referral } from "@/db/schema";
+import { LoyaltyError } from "./errors";
+import { ensureMemberInTx } from "./members";
+import { attributionRefusal, makeReferralCode, normalizeReferralCode } from "./rules/referrals";
+
+/** The path a referral link points at; the edge puts the app's origin in front. */
+export const referralLinkPath = (code: string) => `/sign-up?ref=${encodeURIComponent(code)}`;
+
+async function liveMember(ex: Executor, externalId: string): Promise<Member> {
+  const member = await getMemberByExternalId(ex, externalId);
+  if (!member || member.erasedAt) throw new LoyaltyError("member_not_found", `No member with externalId ${externalId}.`);
+  return member;
+}
+
+/** The member's code, made now if it has none (a code another member drew is drawn again). */
+export async function referralCodeOf(db: Db, member: Pick<Member, "id" | "referralCode">): Promise<string> {
+  if (member.referralCode) return member.referralCode;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const code = await setReferralCodeIfNone(db, member.id, makeReferralCode(randomInt));
+      if (code) return code;
+      throw new Error(`member ${member.id} vanished while its referral code was made`);
+    } catch (error) {
+      if (pgErrorOf(error)?.code !== PG_UNIQUE_VIOLATION || attempt >= 5) throw error;
+    }
+  }
+}
+
+/** `GET /api/v1/members/{externalId}/referral` and the portal's Invite friends page. */
+export async function getReferralLink(db: Db, externalId: string, origin: string): Promise<{ code: string; link: string }> {
+  const member = await liveMember(db, externalId);
+  const code = await referralCodeOf(db, member);
+  return { code, link: `${origin.replace(/\/+$/, "")}${referralLinkPath(code)}` };
+}
+
+export interface MemberWithReferral {
+  member: Member;
+  created: boolean;
+  referral: Referral | null;
+}
+
+/**
+ * Creates the member (or finds it), attributed to the owner of `referralCode` in the same
+ * transaction (docs/ledger.md, Referrals): an unknown code refuses the whole request (nothing is
+ * created); a self-referral or a member who existed is kept as a refused record; a referee who
+ * already has a record keeps it.
+ */
+export async function createMemberWithReferral(
+  db: Db,
+  input: { externalId: string; email?: string | null; name?: string | null; referralCode?: string },
+  now: Date = new Date(),
+): Promise<MemberWithReferral> {
+  const code = input.referralCode === undefined ? undefined : normalizeReferralCode(input.referralCode);
+  if (code === null) {
+    throw new LoyaltyError("validation_failed", "referralCode is not a referral code (8 letters and digits).", { field: "referralCode" });
+  }
+  return db.transaction(async (tx) => {
+    const referrer = code === undefined ? undefined : (await membersByReferralCode(tx, [code])).get(code);
+    if (code !== undefined && !referrer) throw new LoyaltyError("unprocessable", "No member has this referral code.", { field: "referralCode" });
+    const { member, created } = await ensureMemberInTx(tx, input);
+    if (!referrer) return { member, created, referral: null };
+    // Under the referee's balance lock, as the purchases that may decide the record.
+    await lockBalances(tx, [member.id]);
+    const [emails, hadRows] = await Promise.all([emailsOfMembers(tx, [member.id, referrer.id]), hasLedgerRows(tx, member.id)]);
+    const refusal = attributionRefusal({
+      refereeId: member.id,
+      referrerId: referrer.id,
+      refereeEmails: emails.get(member.id) ?? [],
+      referrerEmails: emails.get(referrer.id) ?? [],
+      existedBefore: !created,
+      hadLedgerRows: hadRows,
+    });
+    const { referral } = await insertReferral(tx, {
+      referrerMemberId: referrer.id,
+      refereeMemberId: member.id,
+      code: referrer.code,
+      source: "signup",
+      status: refusal ? "refused" : "pending",
+      refusalReason: refusal,
+      createdAt: now,
+    });
+    return { member, created, referral };
+  });
+}
+
+/** A member's referrals both ways, for the portal (the member's own) and the console (support). */
+export async function referralsOfMember(ex: Executor, externalId: string): Promise<ReferralListItem[]> {
+  const member = await liveMember(ex, externalId);
+  return listReferralsOf(ex, member.id);
+}

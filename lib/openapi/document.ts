@@ -7,6 +7,7 @@ import {
   createMemberSchema,
   errorSchema,
   eventResultSchema,
+  referralLinkSchema,
   eventSchema,
   memberParamsSchema,
   memberSchema,
@@ -113,7 +114,11 @@ function registerCorePaths(registry: OpenAPIRegistry): void {
     operationId: "createMember",
     summary: "Create a member (idempotent on externalId)",
     request: { body: { required: true, content: { "application/json": { schema: createMemberSchema } } } },
-    responses: { 201: json(memberSchema, "Created"), 200: json(memberSchema, "A member with this externalId already existed") },
+    responses: {
+      201: json(memberSchema, "Created"),
+      200: json(memberSchema, "A member with this externalId already existed"),
+      422: error("referralCode names no member (nothing is created)"),
+    },
   });
   registerApiPath(registry, "members:read", {
     method: "get",
@@ -269,6 +274,14 @@ function registerCorePaths(registry: OpenAPIRegistry): void {
     summary: "Change the checkout settings (audited); a new return window applies to purchases recorded from then on",
     request: { body: { required: true, content: { "application/json": { schema: programChangeSchema } } } },
     responses: { 200: json(programViewSchema, "The settings after the change") },
+  });
+  registerApiPath(registry, "members:read", {
+    method: "get",
+    path: "/api/v1/members/{externalId}/referral",
+    operationId: "getReferralLink",
+    summary: "The member's referral code and link (the code is made the first time it is asked for)",
+    request: { params: memberParamsSchema },
+    responses: { 200: json(referralLinkSchema, "The code and the link"), 404: error("Unknown member") },
   });
   registerApiPath(registry, "members:read", {
     method: "get",

@@ -247,6 +247,8 @@ export const ROUTES: Record<string, RouteRow> = {
   "api/v1/events/batch/route.ts": { POST: { allow: key("events:write"), request: (fx) => json({ events: [event(fx), event(fx)] }) } },
   "api/v1/members/route.ts": { POST: { allow: key("members:write"), request: (fx) => json({ externalId: `matrix-api-${fx.n()}`, name: "API Member" }) } },
   "api/v1/members/[externalId]/route.ts": { GET: { allow: key("members:read"), request: (fx) => ({ params: { externalId: fx.memberExternalId } }) } },
+  // Referral codes (issue 13): the fixture member's code and link (made on the first allowed read).
+  "api/v1/members/[externalId]/referral/route.ts": { GET: { allow: key("members:read"), request: (fx) => ({ params: { externalId: fx.memberExternalId } }) } },
   "api/v1/members/[externalId]/transactions/route.ts": { GET: { allow: key("members:read"), request: (fx) => ({ params: { externalId: fx.memberExternalId }, query: "limit=5" }) } },
   "api/v1/members/[externalId]/redemptions/route.ts": {
     POST: { allow: key("redemptions:write"), request: (fx) => ({ params: { externalId: fx.memberExternalId }, ...json({ points: 10, referenceId: `matrix-redeem-${fx.n()}` }) }) },

@@ -175,6 +175,7 @@ export const ROUTES: Record<string, RouteSpec> = {
   },
   "api/v1/members/route.ts": { session: "none", auth: "api-key", expect: "refused", methods: { POST: body(objectWithABadField(memberFields)).map((b) => ({ body: b })) } },
   "api/v1/members/[externalId]/route.ts": { session: "none", auth: "api-key", expect: "refused", methods: { GET: externalIdParam.map((externalId) => ({ params: { externalId } })) } },
+  "api/v1/members/[externalId]/referral/route.ts": { session: "none", auth: "api-key", expect: "refused", methods: { GET: externalIdParam.map((externalId) => ({ params: { externalId } })) } },
   "api/v1/members/[externalId]/transactions/route.ts": {
     session: "none",
     auth: "api-key",

@@ -42,6 +42,8 @@ const envSchema = z.object({
     .enum(["0", "1", "true", "false", ""])
     .default("0")
     .transform((value) => value === "1" || value === "true"),
+  /** Days a delivered (or finally failed) webhook delivery and its event are kept before the pruning job removes them. */
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   TRUSTED_PROXIES: z
     .string()
     .optional()

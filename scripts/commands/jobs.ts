@@ -4,7 +4,7 @@ import { startCacheInvalidation } from "@/lib/cache/invalidation";
 import { expectSubcommand, parseCommandArgs } from "../support/args";
 import { ScriptError, withDatabase } from "../support/open-database";
 
-const USAGE = "npm run cli -- jobs run expire|tiers|snapshot|reminders|vest|holds [--now ISO-8601]";
+const USAGE = "npm run cli -- jobs run expire|tiers|snapshot|reminders|vest|holds|webhooks-prune [--now ISO-8601]";
 
 /** The same job functions the /api/cron/* routes call. */
 const JOBS: Record<string, (db: Db, now: Date) => Promise<unknown>> = {
@@ -18,6 +18,7 @@ const JOBS: Record<string, (db: Db, now: Date) => Promise<unknown>> = {
   reminders: async (db, now) => (await import("@/lib/loyalty/expiry-reminders")).queueExpiryReminders(db, { now }),
   vest: async (db, now) => (await import("@/lib/loyalty/vesting")).vestPoints(db, { now }),
   holds: async (db, now) => (await import("@/lib/loyalty/hold-expiry")).expireHolds(db, { now }),
+  "webhooks-prune": async (db, now) => (await import("@/lib/webhooks/prune")).pruneWebhooks(db, { now }),
 };
 
 export async function run(args: string[]): Promise<number> {

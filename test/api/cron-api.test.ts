@@ -6,6 +6,7 @@ import { GET as ledgerSnapshot } from "@/app/api/cron/ledger-snapshot/route";
 import { GET as vestPoints } from "@/app/api/cron/vest-points/route";
 import { GET as expireHolds } from "@/app/api/cron/expire-holds/route";
 import { GET as recalculateTiers } from "@/app/api/cron/recalculate-tiers/route";
+import { GET as pruneWebhooks } from "@/app/api/cron/prune-webhooks/route";
 import { members, pointBalances, pointTransactions } from "@/db/schema";
 import { resetEnvCache } from "@/lib/env";
 import { call, createApiHarness, type ApiHarness } from "./api-harness";
@@ -19,6 +20,7 @@ const jobs = [
   ["ledger-snapshot", ledgerSnapshot],
   ["vest-points", vestPoints],
   ["expire-holds", expireHolds],
+  ["prune-webhooks", pruneWebhooks],
 ] as const;
 
 describe.each(jobs)("GET /api/cron/%s", (job, handler) => {

@@ -323,6 +323,7 @@ export const ROUTES: Record<string, RouteRow> = {
   "api/cron/recalculate-tiers/route.ts": { GET: { allow: ["cron"] } },
   "api/cron/vest-points/route.ts": { GET: { allow: ["cron"] } },
   "api/cron/expire-holds/route.ts": { GET: { allow: ["cron"] } },
+  "api/cron/prune-webhooks/route.ts": { GET: { allow: ["cron"] } },
   // Auth.js's own endpoints: public by nature (the session, the CSRF token, the providers).
   "api/auth/[...nextauth]/route.ts": {
     GET: { allow: "everyone", request: () => ({ params: { nextauth: ["session"] } }) },

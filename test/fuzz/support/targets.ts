@@ -389,6 +389,7 @@ export const ROUTES: Record<string, RouteSpec> = {
   "api/cron/ledger-snapshot/route.ts": { session: "none", auth: "cron", expect: "refused", methods: { GET: badToken.map((t) => ({ headers: { authorization: t } })) } },
   "api/cron/vest-points/route.ts": { session: "none", auth: "cron", expect: "refused", methods: { GET: badToken.map((t) => ({ headers: { authorization: t } })) } },
   "api/cron/expire-holds/route.ts": { session: "none", auth: "cron", expect: "refused", methods: { GET: badToken.map((t) => ({ headers: { authorization: t } })) } },
+  "api/cron/prune-webhooks/route.ts": { session: "none", auth: "cron", expect: "refused", methods: { GET: badToken.map((t) => ({ headers: { authorization: t } })) } },
   "api/cron/recalculate-tiers/route.ts": { session: "none", auth: "cron", expect: "refused", methods: { GET: badToken.map((t) => ({ headers: { authorization: t } })) } },
   "api/metrics/route.ts": { session: "none", expect: "refused", methods: { GET: badToken.map((t) => ({ headers: { authorization: t } })) } },
   "api/ready/route.ts": { session: "none", expect: "ignored", methods: { GET: noise.map((query) => ({ query })) } },

@@ -1,0 +1,11 @@
+import { cronRoute } from "@/lib/http/cron-route";
+import { otherMethods } from "@/lib/http/methods";
+import { pruneWebhooks } from "@/lib/webhooks/prune";
+
+export const dynamic = "force-dynamic";
+export const maxDuration = 300;
+
+export const GET = cronRoute("prune-webhooks", (db, now) => pruneWebhooks(db, { now }));
+
+// Other methods answer 405 method_not_allowed (JSON, with Allow), not Next.js's empty 405.
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

@@ -8,7 +8,7 @@ import { runSequence, type RunStats } from "./runner";
 import { prepareDatabase, type Fixtures } from "./system";
 
 /** CI's budget; `npm run fuzz -- --runs N` runs longer. */
-const RUNS = Number(process.env.MODEL_CONCURRENT_RUNS ?? 15);
+const RUNS = Number(process.env.MODEL_CONCURRENT_RUNS ?? 12);
 const STEPS = Number(process.env.MODEL_CONCURRENT_STEPS ?? 15);
 const SEED = process.env.MODEL_SEED === undefined ? undefined : Number(process.env.MODEL_SEED);
 

@@ -7,7 +7,7 @@ import { runSequence, type RunStats } from "./runner";
 import { prepareDatabase, type Fixtures } from "./system";
 
 /** CI's budget; `npm run fuzz -- --runs N --steps M` runs longer (scripts in test/model/fuzz.mjs). */
-const RUNS = Number(process.env.MODEL_RUNS ?? 50);
+const RUNS = Number(process.env.MODEL_RUNS ?? 40);
 const STEPS = Number(process.env.MODEL_STEPS ?? 30);
 const SEED = process.env.MODEL_SEED === undefined ? undefined : Number(process.env.MODEL_SEED);
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run fuzz -- --runs N [--steps M] [--concurrent-runs K] [--seed S] [--no-shrink]`: the model-based
-// runs of test/model with a larger budget than CI's (differential: 50 sequences of up to 30 steps;
-// concurrent: 15 of up to 15). Without --concurrent-runs, the concurrent runs get a third of --runs.
+// runs of test/model with a larger budget than CI's (differential: 40 sequences of up to 30 steps;
+// concurrent: 12 of up to 15). Without --concurrent-runs, the concurrent runs get a third of --runs.
 // `npm run fuzz -- --http --runs N [--steps M] [--seed S] [--build]`: the HTTP harness instead, against a
 // next start of its own (test/model/http-run.mjs; CI runs 25 sequences of it in e2e/model-http.spec.ts).
 import { spawnSync } from "node:child_process";

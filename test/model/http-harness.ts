@@ -195,6 +195,18 @@ class HttpSequence {
           : {};
     const r = await this.send("POST", path, body);
     const b = r.body;
+    if (model.ok && op.kind === "hold" && !model.duplicate && typeof b.expiresAt === "string") {
+      // The server set expires_at from its own clock, a few milliseconds after the model's: within
+      // [sent, answered] + ttl it is the model's hold, which takes the server's instant from here on.
+      const first = model;
+      const ttl = first.expiresAt - this.state.now;
+      const at = Date.parse(b.expiresAt);
+      const hold = this.state.holds.find((h) => h.key === first.hold);
+      if (hold && at >= this.state.now + ttl && at <= Date.now() + ttl) {
+        hold.expiresAt = at;
+        model = { ...first, expiresAt: at };
+      }
+    }
     if (model.ok) {
       if (typeof b.holdId === "number" && !this.holdKeys.has(b.holdId)) {
         this.holdKeys.set(b.holdId, model.hold);

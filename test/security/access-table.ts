@@ -269,8 +269,10 @@ export const ROUTES: Record<string, RouteRow> = {
     POST: { allow: key("members:erase"), request: () => ({ params: { externalId: "matrix-nobody" }, ...json({ reason: "Matrix: erasure request" }) }) },
   },
   "(staff)/staff/members/[externalId]/export/route.ts": { GET: { allow: SUPPORT, request: (fx) => ({ params: { externalId: fx.memberExternalId } }) } },
-  // "Download my data": the signed-in member's own data; a staff account without a member is refused (403).
-  "(portal)/my-data/route.ts": { GET: { allow: MEMBER } },
+  // "Download my data": every signed-in account gets its own member's data (staff may be members
+  // too: the check-email resend action enrols them); an account without a member has nothing to
+  // download (404, not a refusal), so the row does not depend on which cells ran before.
+  "(portal)/my-data/route.ts": { GET: { allow: SIGNED_IN } },
   "api/v1/program/route.ts": { GET: { allow: key("program:write") }, PATCH: { allow: key("program:write"), request: () => json({ pendingDays: 14 }) } },
   // Earning rules and caps (issue 13): a rule or cap that does not exist is 404 to an allowed key, still not a refusal.
   "api/v1/earning-rules/route.ts": {

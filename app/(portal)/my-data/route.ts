@@ -13,7 +13,8 @@ export const dynamic = "force-dynamic";
 export async function GET(): Promise<Response> {
   const user = await getCurrentUser();
   if (!user) return json({ error: "unauthorized", message: "Sign in first" }, 401);
-  if (user.memberId === null) return json({ error: "forbidden", message: "This account has no membership" }, 403);
+  // Signed in, so allowed: an account without a member (a staff account) simply has nothing to download.
+  if (user.memberId === null) return json({ error: "member_not_found", message: "This account has no membership" }, 404);
   const data = await exportOwnData(getDb(), user);
   return json(data, 200, { "content-disposition": `attachment; filename="${exportFileName(data)}"` });
 }

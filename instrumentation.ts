@@ -17,5 +17,9 @@ export async function register(): Promise<void> {
     // On the embedded PGlite database (one process only) the server delivers webhooks itself.
     const { startEmbeddedWebhookDelivery } = await import("@/lib/webhooks/embedded-delivery");
     startEmbeddedWebhookDelivery();
+    // And runs the periodic jobs (vesting, hold expiry, expiry, reminders, tiers…) that the cron
+    // routes run in production: only `npm run dev` on the embedded database (lib/jobs/dev-scheduler.ts).
+    const { startDevJobsIfEmbedded } = await import("@/lib/jobs/dev-scheduler");
+    startDevJobsIfEmbedded();
   }
 }

@@ -42,6 +42,8 @@ const envSchema = z.object({
     .enum(["0", "1", "true", "false", ""])
     .default("0")
     .transform((value) => value === "1" || value === "true"),
+  /** "off": `npm run dev` on the embedded database does not run the periodic jobs itself (lib/jobs/dev-scheduler.ts). */
+  DEV_JOBS: z.enum(["on", "off"]).default("on"),
   /** Days a delivered (or finally failed) webhook delivery and its event are kept before the pruning job removes them. */
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   TRUSTED_PROXIES: z

@@ -5,6 +5,7 @@ const LINKS: readonly NavTab[] = [
   { href: "/history", label: "History" },
   { href: "/redeem", label: "Redeem" },
   { href: "/notifications", label: "Inbox" },
+  { href: "/invite", label: "Invite friends" },
 ];
 
 function UnreadBadge({ unread }: { unread: number }) {

@@ -20,6 +20,13 @@ export class LoyaltyApi {
     expect(res.status(), await res.text()).toBeLessThan(300);
   }
 
+  /** POST /api/v1/members with a referral code: the answer carries the attribution. */
+  async createReferredMember(externalId: string, email: string, name: string, referralCode: string) {
+    const res = await this.request.post("/api/v1/members", { headers: this.headers(), data: { externalId, email, name, referralCode } });
+    expect(res.status(), await res.text()).toBe(201);
+    return (await res.json()) as { referral?: { status: string; reason?: string } };
+  }
+
   async purchase(memberExternalId: string, referenceId: string, amountCents: number) {
     const res = await this.request.post("/api/v1/events", {
       headers: { ...this.headers(), "Accept-Encoding": "gzip" },
@@ -44,7 +51,7 @@ export class LoyaltyApi {
     return this.call<{ pendingDays: number; holdTtlSeconds: number }>("get", "/api/v1/program");
   }
 
-  setProgram(change: { pendingDays?: number; holdTtlSeconds?: number }) {
+  setProgram(change: { pendingDays?: number; holdTtlSeconds?: number; referrerRewardPoints?: number; refereeRewardPoints?: number }) {
     return this.call<{ pendingDays: number }>("patch", "/api/v1/program", change);
   }
 

@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import type { Db, Executor } from "@/db/client";
 import { PG_UNIQUE_VIOLATION, pgErrorOf } from "@/db/errors";
 import { lockBalances } from "@/db/queries/balances";
-import { getMemberByExternalId } from "@/db/queries/members";
+import { getMemberByExternalId, getMemberById } from "@/db/queries/members";
 import {
   emailsOfMembers,
   hasLedgerRows,
@@ -15,6 +15,7 @@ import {
 import type { Member, Referral } from "@/db/schema";
 import { LoyaltyError } from "./errors";
 import { ensureMemberInTx } from "./members";
+import { authorize, type Actor } from "./staff-permissions";
 import { attributionRefusal, makeReferralCode, normalizeReferralCode } from "./rules/referrals";
 
 /** The path a referral link points at; the edge puts the app's origin in front. */
@@ -101,4 +102,18 @@ export async function createMemberWithReferral(
 export async function referralsOfMember(ex: Executor, externalId: string): Promise<ReferralListItem[]> {
   const member = await liveMember(ex, externalId);
   return listReferralsOf(ex, member.id);
+}
+
+/** The portal's Invite friends page: the signed-in member's code, link and referrals. */
+export async function invitePageOf(db: Db, memberId: number, origin: string): Promise<{ code: string; link: string; referrals: ReferralListItem[] }> {
+  const member = await getMemberById(db, memberId);
+  if (!member || member.erasedAt) throw new LoyaltyError("member_not_found", "No such member.");
+  const [link, list] = await Promise.all([getReferralLink(db, member.externalId, origin), listReferralsOf(db, member.id)]);
+  return { ...link, referrals: list };
+}
+
+/** The console's member page (support): the member's referrals both ways, with their outcomes. */
+export async function memberReferrals(ex: Executor, actor: Actor, memberId: number): Promise<ReferralListItem[]> {
+  authorize(actor, "members:support");
+  return listReferralsOf(ex, memberId);
 }

@@ -111,6 +111,7 @@ export const PAGES: Record<string, PageCell> = {
   "(portal)/history/page.tsx": { allow: MEMBER },
   "(portal)/notifications/page.tsx": { allow: MEMBER },
   "(portal)/redeem/page.tsx": { allow: MEMBER },
+  "(portal)/invite/page.tsx": { allow: MEMBER },
   "(staff)/staff/page.tsx": { allow: STAFF },
   "(staff)/staff/accounts/page.tsx": { allow: ADMIN },
   "(staff)/staff/api-keys/page.tsx": { allow: ADMIN },

@@ -466,6 +466,7 @@ export const PAGES: Record<string, PageSpec> = {
   "(portal)/history/page.tsx": { session: "member", searchKeys: ["type", "from", "to", "cursor"] },
   "(portal)/notifications/page.tsx": { session: "member", searchKeys: ["cursor"] },
   "(portal)/redeem/page.tsx": { session: "member", searchKeys: [] },
+  "(portal)/invite/page.tsx": { session: "member", searchKeys: [] },
   "(staff)/staff/page.tsx": { session: "admin", searchKeys: [] },
   "(staff)/staff/audit/page.tsx": { session: "admin", searchKeys: ["actor", "action", "member", "from", "to", "cursor"] },
   "(staff)/staff/campaigns/page.tsx": { session: "admin", searchKeys: ["past"] },

@@ -11,6 +11,7 @@ import { StaffField } from "@/components/staff/staff-field";
 import { Badge, Table, Td } from "@/components/staff/table";
 import { getDb } from "@/db/client";
 import { listMemberAudit } from "@/lib/loyalty/audit";
+import { memberReferrals } from "@/lib/loyalty/referrals";
 import { isLoyaltyError } from "@/lib/loyalty/errors";
 import { externalIdSchema } from "@/lib/loyalty/events";
 import { rolesAllow } from "@/lib/loyalty/staff-permissions";
@@ -54,12 +55,13 @@ export default async function MemberPage({
   });
   const { member, balance } = profile;
   const auditCursor = typeof audit === "string" && /^\d{1,15}$/.test(audit) ? Number(audit) : null;
-  const [history, auditPage] = await Promise.all([
+  const [history, auditPage, referrals] = await Promise.all([
     getMemberHistory(db, actor, member.id, { cursor: typeof cursor === "string" ? cursor.slice(0, 200) : null }).catch((error: unknown) => {
       if (isLoyaltyError(error) && error.code === "validation_failed") return getMemberHistory(db, actor, member.id);
       throw error;
     }),
     listMemberAudit(db, actor, member.id, { cursor: auditCursor, limit: 20 }),
+    memberReferrals(db, actor, member.id),
   ]);
   const names = await actorLabels(db, [...auditPage.items.map((e) => e.actor), ...profile.pendingAdjustments.map((r) => r.requestedBy)]);
   const canApprove = rolesAllow(user.roles, "adjustments:approve");
@@ -187,6 +189,34 @@ export default async function MemberPage({
                 </Link>
               ) : null}
             </div>
+          </section>
+
+          <section aria-labelledby="referrals-heading">
+            <h2 id="referrals-heading" className="mb-2 text-lg font-semibold text-slate-900">
+              Referrals
+            </h2>
+            <Table caption="Referrals of this member" head={["When", "Direction", "Member", "How", "Outcome", "Points"]} empty="No referral.">
+              {referrals.map((r) => (
+                <tr key={r.id}>
+                  <Td className="whitespace-nowrap">{dateTime(r.createdAt)}</Td>
+                  <Td>{r.direction === "referred" ? "Referred" : "Referred by"}</Td>
+                  <Td className="break-all">
+                    <Link href={`/staff/members/${encodeURIComponent(r.otherExternalId)}`} className="text-indigo-700 hover:underline">
+                      {r.otherExternalId}
+                    </Link>
+                  </Td>
+                  <Td>{r.source === "signup" ? "Sign-up" : "First purchase"}</Td>
+                  <Td>
+                    <Badge tone={r.status === "rewarded" ? "active" : undefined}>{r.status}</Badge>
+                    {r.refusalReason ? ` ${r.refusalReason.replace("_", " ")}` : ""}
+                  </Td>
+                  <Td numeric>
+                    {r.points ? signedPoints(r.points) : "—"}
+                    {r.pointsReversed ? ` (${signedPoints(-r.pointsReversed)} reversed)` : ""}
+                  </Td>
+                </tr>
+              ))}
+            </Table>
           </section>
 
           <section aria-labelledby="audit-heading">

@@ -4,6 +4,7 @@ import { PG_UNIQUE_VIOLATION, pgErrorOf } from "@/db/errors";
 import { userRoles, users } from "@/db/schema";
 import { scrubbedError } from "@/lib/log-redact";
 import { hasControlCharacters } from "@/lib/loyalty/input-bounds";
+import { attributeSignUpInTx } from "@/lib/loyalty/referrals";
 import { startMembership } from "./membership";
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./password";
 
@@ -34,7 +35,7 @@ export type SignUpResult =
  * matches an existing, unclaimed member only starts a verification (see membership.ts). One
  * transaction: a failure leaves neither a user without its member nor a member nobody can reach.
  */
-export async function signUp(db: Db, input: SignUpInput, now: Date = new Date()): Promise<SignUpResult> {
+export async function signUp(db: Db, input: SignUpInput, now: Date = new Date(), options: { referralCode?: string } = {}): Promise<SignUpResult> {
   const passwordHash = await hashPassword(input.password);
   try {
     return await db.transaction(async (tx) => {
@@ -44,7 +45,11 @@ export async function signUp(db: Db, input: SignUpInput, now: Date = new Date())
         .returning({ id: users.id, email: users.email, name: users.name });
       await tx.insert(userRoles).values({ userId: user!.id, role: "member" });
       const started = await startMembership(tx, user!, now, { issueToken: true });
-      if (started.status === "enrolled") return { ok: true as const, userId: user!.id, status: "enrolled" as const, memberId: started.memberId };
+      if (started.status === "enrolled") {
+        // A new member who came by a referral link (docs/ledger.md, Referrals); an unknown code refuses nothing.
+        if (options.referralCode) await attributeSignUpInTx(tx, started.memberId, true, options.referralCode, now);
+        return { ok: true as const, userId: user!.id, status: "enrolled" as const, memberId: started.memberId };
+      }
       if (started.status === "pending") {
         return { ok: true as const, userId: user!.id, status: "pending" as const, token: started.token, expiresAt: started.expiresAt };
       }

@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import type { Db, Executor } from "@/db/client";
+import type { Db, Executor, Tx } from "@/db/client";
 import { PG_UNIQUE_VIOLATION, pgErrorOf } from "@/db/errors";
 import { lockBalances } from "@/db/queries/balances";
 import { getMemberByExternalId, getMemberById } from "@/db/queries/members";
@@ -74,28 +74,42 @@ export async function createMemberWithReferral(
     if (code !== undefined && !referrer) throw new LoyaltyError("unprocessable", "No member has this referral code.", { field: "referralCode" });
     const { member, created } = await ensureMemberInTx(tx, input);
     if (!referrer) return { member, created, referral: null };
-    // Under the referee's balance lock, as the purchases that may decide the record.
-    await lockBalances(tx, [member.id]);
-    const [emails, hadRows] = await Promise.all([emailsOfMembers(tx, [member.id, referrer.id]), hasLedgerRows(tx, member.id)]);
-    const refusal = attributionRefusal({
-      refereeId: member.id,
-      referrerId: referrer.id,
-      refereeEmails: emails.get(member.id) ?? [],
-      referrerEmails: emails.get(referrer.id) ?? [],
-      existedBefore: !created,
-      hadLedgerRows: hadRows,
-    });
-    const { referral } = await insertReferral(tx, {
-      referrerMemberId: referrer.id,
-      refereeMemberId: member.id,
-      code: referrer.code,
-      source: "signup",
-      status: refusal ? "refused" : "pending",
-      refusalReason: refusal,
-      createdAt: now,
-    });
-    return { member, created, referral };
+    return { member, created, referral: await attributeInTx(tx, member.id, created, referrer, now) };
   });
+}
+
+/**
+ * A sign-up's attribution inside the caller's transaction (the portal's sign-up with `?ref=`):
+ * an unknown or malformed code attributes nothing (null) and refuses nothing.
+ */
+export async function attributeSignUpInTx(tx: Tx, memberId: number, created: boolean, referralCode: string, now: Date): Promise<Referral | null> {
+  const code = normalizeReferralCode(referralCode);
+  const referrer = code === null ? undefined : (await membersByReferralCode(tx, [code])).get(code);
+  return referrer ? attributeInTx(tx, memberId, created, referrer, now) : null;
+}
+
+async function attributeInTx(tx: Tx, memberId: number, created: boolean, referrer: { id: number; code: string }, now: Date): Promise<Referral> {
+  // Under the referee's balance lock, as the purchases that may decide the record.
+  await lockBalances(tx, [memberId]);
+  const [emails, hadRows] = await Promise.all([emailsOfMembers(tx, [memberId, referrer.id]), hasLedgerRows(tx, memberId)]);
+  const refusal = attributionRefusal({
+    refereeId: memberId,
+    referrerId: referrer.id,
+    refereeEmails: emails.get(memberId) ?? [],
+    referrerEmails: emails.get(referrer.id) ?? [],
+    existedBefore: !created,
+    hadLedgerRows: hadRows,
+  });
+  const { referral } = await insertReferral(tx, {
+    referrerMemberId: referrer.id,
+    refereeMemberId: memberId,
+    code: referrer.code,
+    source: "signup",
+    status: refusal ? "refused" : "pending",
+    refusalReason: refusal,
+    createdAt: now,
+  });
+  return referral;
 }
 
 /** A member's referrals both ways, for the portal (the member's own) and the console (support). */

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { auditLog, members, referrals, users } from "@/db/schema";
+import { signUp } from "@/lib/auth/sign-up";
 import { recordEvent, recordEvents } from "@/lib/loyalty/accrual";
 import { ensureMember } from "@/lib/loyalty/members";
 import { changeProgramSettings } from "@/lib/loyalty/program-settings";
@@ -85,6 +86,19 @@ describe("referrals (docs/ledger.md, Referrals)", () => {
     expect(await recordOf("friend-1")).toMatchObject({ status: "rewarded", referrerPoints: 300, refereePoints: 200 });
     expect(await referralsOfMember(t.db, a.id)).toMatchObject([{ direction: "referred", otherExternalId: "friend-1", status: "rewarded", points: 300 }]);
     expect(await referralsOfMember(t.db, "friend-1")).toMatchObject([{ direction: "referred_by", otherExternalId: a.id, points: 200 }]);
+  });
+
+  it("attributes a portal sign-up that came by the link (?ref=); an unknown code refuses nothing", async () => {
+    const a = await referrer();
+    const joined = await signUp(t.db, { name: "Sam Signup", email: "sam-signup@example.com", password: "correct horse battery" }, NOW, { referralCode: a.code });
+    expect(joined).toMatchObject({ ok: true, status: "enrolled" });
+    const [sam] = await t.db.select().from(members).where(eq(members.email, "sam-signup@example.com"));
+    expect(await recordOf(sam!.externalId)).toMatchObject({ source: "signup", status: "pending" });
+    expect((await recordEvent(t.db, purchase(sam!.externalId, "sam-p1", 1000), ctx())).referral?.status).toBe("rewarded");
+    const other = await signUp(t.db, { name: "Una Known", email: "una-known@example.com", password: "correct horse battery" }, NOW, { referralCode: "ZZZZZZZZ" });
+    expect(other).toMatchObject({ ok: true, status: "enrolled" });
+    const [una] = await t.db.select().from(members).where(eq(members.email, "una-known@example.com"));
+    expect(await recordOf(una!.externalId)).toBeUndefined();
   });
 
   it("attributes by a first purchase carrying the code, and rewards that purchase", async () => {

@@ -20,7 +20,8 @@ export async function signUpAction(_prev: FormState<Field>, form: FormData): Pro
   // Per client address, counted before anything is written (and for taken emails too: a probe costs the same).
   const limit = await rateLimits().consume(SIGN_UP_POLICY, clientAddress(await headers(), proxyTrust()));
   if (!limit.allowed) return { status: "error", formError: tooManyAttempts(limit.retryAfterSeconds), values };
-  const result = await signUp(getDb(), parsed.data);
+  const ref = form.get("referralCode");
+  const result = await signUp(getDb(), parsed.data, new Date(), typeof ref === "string" && ref.length <= 32 ? { referralCode: ref } : {});
   if (!result.ok) {
     return { status: "error", fieldErrors: { email: "An account with this email already exists. Sign in instead." }, values };
   }

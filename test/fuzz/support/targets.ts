@@ -452,7 +452,7 @@ const pageValue = fc.oneof(controlText, longText, nanLike, farDay, fc.constantFr
 export const PAGES: Record<string, PageSpec> = {
   "(auth)/check-email/page.tsx": { session: "none", searchKeys: ["error"] },
   "(auth)/sign-in/page.tsx": { session: "none", searchKeys: ["callbackUrl", "notice"] },
-  "(auth)/sign-up/page.tsx": { session: "none", searchKeys: [] },
+  "(auth)/sign-up/page.tsx": { session: "none", searchKeys: ["ref"] },
   "(auth)/set-password/page.tsx": { session: "none", searchKeys: ["user", "token"] },
   "(auth)/forgot-password/page.tsx": { session: "none", searchKeys: [] },
   "(auth)/account/page.tsx": { session: "member", searchKeys: ["changed"] },
@@ -559,7 +559,7 @@ export const ACTIONS: Record<string, Record<string, ActionSpec>> = {
   "(auth)/sign-in/oidc-sign-in-action.ts": { oidcSignInAction: { session: "none", form: hostileForm({ "callbackUrl": "text" }), returns: "void" } },
   "(auth)/sign-in/sign-in-action.ts": { signInAction: { session: "none", form: hostileForm({ "email": "email", "password": "secret", "callbackUrl": "text" }), returns: "state" } },
   "(auth)/sign-out-action.ts": { signOutAction: { session: "none", form: null, returns: "void" } },
-  "(auth)/sign-up/sign-up-action.ts": { signUpAction: { session: "none", form: hostileForm({ "name": "text", "email": "email", "password": "secret" }), returns: "state" } },
+  "(auth)/sign-up/sign-up-action.ts": { signUpAction: { session: "none", form: hostileForm({ "name": "text", "email": "email", "password": "secret", "referralCode": "text" }), returns: "state" } },
   "(auth)/set-password/set-password-action.ts": { setPasswordAction: { session: "none", form: hostileForm({ "user": "id", "token": "text", "password": "secret", "confirm": "secret" }), returns: "state" } },
   "(staff)/staff/accounts/actions.ts": {
     addStaffAction: { session: "admin", form: hostileForm({ "email": "email", "name": "text", "roles": "enum", "reason": "text" }), returns: "state" },

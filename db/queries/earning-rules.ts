@@ -3,6 +3,9 @@ import { queryRows, type Executor, type Tx } from "@/db/client";
 import { earningCaps, earningRules, type AppliedRules, type EarningCap, type EarningRule, type EarningCapPeriod } from "@/db/schema";
 import { pgArray } from "./pg-array";
 
+type Windows = Record<EarningCapPeriod, { from: Date; to: Date }>;
+const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+
 /**
  * Earning rules not retired whose window overlaps [from, until]: a batch passes its earliest and
  * latest occurredAt and the pure rule picks per event, so one query serves the whole batch.
@@ -40,9 +43,13 @@ export interface CapUsageRow {
  * batch, whatever its size. It runs in the accrual's first pipeline right after the statement that
  * locks the members' balance rows, so it reads every award of a batch that held those locks before
  * (read committed: each statement has its own snapshot); two batches for one member therefore
- * count one after the other. When no cap is in force it reads nothing (the EXISTS is evaluated once).
+ * count one after the other. It reads only what a cap not retired can look at: the event types caps
+ * name (all four when one caps every type) and the widest window of the kinds of period they have
+ * (`windows`, lib/loyalty/earning-context.ts), so caps per day read the day's awards; when no cap
+ * is in force it reads nothing. Rows of kinds no cap has are grouped too, from a narrower window,
+ * and never looked up.
  */
-export async function capUsage(tx: Tx, externalIds: readonly string[], from: Date, to: Date): Promise<CapUsageRow[]> {
+export async function capUsage(tx: Tx, externalIds: readonly string[], windows: Windows): Promise<CapUsageRow[]> {
   if (externalIds.length === 0) return [];
   const rows = await queryRows<{ member_id: string | number; reference_type: string; d: string | null; w: string | null; m: string | null; awards: number; points: string | number }>(
     tx,
@@ -55,8 +62,17 @@ export async function capUsage(tx: Tx, externalIds: readonly string[], from: Dat
               WHERE t.member_id = ANY(ARRAY(SELECT id FROM members WHERE external_id = ANY(${pgArray([...new Set(externalIds)])}::text[])))
                 AND t.type = 'earn' AND t.amount > 0
                 AND t.reference_type IN ('purchase', 'referral', 'review', 'login')
-                AND t.occurred_at >= ${from.toISOString()}::timestamptz AND t.occurred_at < ${to.toISOString()}::timestamptz
-                AND EXISTS (SELECT 1 FROM earning_caps c WHERE c.retired_at IS NULL)) s
+                AND t.reference_type = ANY(ARRAY(SELECT coalesce(c.event_type::text, x.t) FROM earning_caps c
+                                                 CROSS JOIN unnest('{purchase,referral,review,login}'::text[]) AS x(t)
+                                                 WHERE c.retired_at IS NULL AND (c.event_type IS NULL OR c.event_type::text = x.t)))
+                AND t.occurred_at >= (SELECT least(CASE WHEN bool_or(c.period = 'day') THEN ${ts(windows.day.from)} END,
+                                                   CASE WHEN bool_or(c.period = 'week') THEN ${ts(windows.week.from)} END,
+                                                   CASE WHEN bool_or(c.period = 'month') THEN ${ts(windows.month.from)} END)
+                                      FROM earning_caps c WHERE c.retired_at IS NULL)
+                AND t.occurred_at < (SELECT greatest(CASE WHEN bool_or(c.period = 'day') THEN ${ts(windows.day.to)} END,
+                                                     CASE WHEN bool_or(c.period = 'week') THEN ${ts(windows.week.to)} END,
+                                                     CASE WHEN bool_or(c.period = 'month') THEN ${ts(windows.month.to)} END)
+                                     FROM earning_caps c WHERE c.retired_at IS NULL)) s
         GROUP BY GROUPING SETS ((member_id, reference_type, d), (member_id, reference_type, w), (member_id, reference_type, m))`,
   );
   return rows.map((r) => ({

@@ -8,7 +8,7 @@ import { capUsage, findCapsInForce, findRulesInForce, lineRefundsSoFar } from "@
 import type { AcceptedEvent, PlanContext } from "./accrual-plan";
 import { findActiveCampaigns } from "./campaign-lookup";
 import type { LotState } from "./rules/fifo";
-import { capUsageWindow, usageMap } from "./earning-context";
+import { capUsageWindows, usageMap } from "./earning-context";
 import { previousUtcDay, utcDay } from "./rules/login-streak";
 import { toTenThousandths } from "./rules/points";
 import { getProgramSettings, getTiers } from "./settings";
@@ -59,7 +59,7 @@ export async function loadAccrualContext(tx: Tx, events: readonly AcceptedEvent[
   }
   const earliest = new Date(Math.min(...times));
   const latest = new Date(Math.max(...times));
-  const usageWindow = capUsageWindow(earliest, latest);
+  const usageWindows = capUsageWindows(earliest, latest);
   const externalIds = events.map((e) => e.event.memberExternalId);
   // The earning rules, caps and what the members used of the caps in the same pipeline: the usage
   // statement comes after the lock statement, so it sees every batch that held the locks before.
@@ -70,7 +70,7 @@ export async function loadAccrualContext(tx: Tx, events: readonly AcceptedEvent[
     events.length > 0 ? findRulesInForce(tx, earliest, latest) : [],
     events.length > 0 ? findCapsInForce(tx, earliest, latest) : [],
     lockMembersByExternalIds(tx, externalIds),
-    events.length > 0 ? capUsage(tx, externalIds, usageWindow.from, usageWindow.to) : [],
+    events.length > 0 ? capUsage(tx, externalIds, usageWindows) : [],
     findByReferences(tx, refs),
     reserveIds(tx, events.length),
   ]);

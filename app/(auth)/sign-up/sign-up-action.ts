@@ -7,6 +7,7 @@ import { clientAddress } from "@/lib/auth/client-address";
 import { proxyTrust } from "@/lib/auth/proxy-trust";
 import { sendMemberLink } from "@/lib/auth/send-member-link";
 import { signUp, signUpSchema } from "@/lib/auth/sign-up";
+import { normalizeReferralCode } from "@/lib/loyalty/rules/referrals";
 import { fieldErrorsOf, type FormState } from "@/lib/portal/form-state";
 import { SIGN_UP_POLICY, tooManyAttempts } from "@/lib/rate-limit/policies";
 import { rateLimits } from "@/lib/rate-limit/rate-limits";
@@ -20,8 +21,12 @@ export async function signUpAction(_prev: FormState<Field>, form: FormData): Pro
   // Per client address, counted before anything is written (and for taken emails too: a probe costs the same).
   const limit = await rateLimits().consume(SIGN_UP_POLICY, clientAddress(await headers(), proxyTrust()));
   if (!limit.allowed) return { status: "error", formError: tooManyAttempts(limit.retryAfterSeconds), values };
+  // The page puts a well-formed code in the form (from ?ref=); anything else was not sent by it.
   const ref = form.get("referralCode");
-  const result = await signUp(getDb(), parsed.data, new Date(), typeof ref === "string" && ref.length <= 32 ? { referralCode: ref } : {});
+  if (ref !== null && (typeof ref !== "string" || normalizeReferralCode(ref) === null)) {
+    return { status: "error", formError: "This invite link is not valid: open it again, or sign up without it.", values };
+  }
+  const result = await signUp(getDb(), parsed.data, new Date(), ref ? { referralCode: ref } : {});
   if (!result.ok) {
     return { status: "error", fieldErrors: { email: "An account with this email already exists. Sign in instead." }, values };
   }

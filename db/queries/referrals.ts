@@ -61,19 +61,23 @@ export async function hasLedgerRows(ex: Executor, memberId: number): Promise<boo
 
 /**
  * The records a batch may decide: pending ones of the referees that purchased, and rewarded ones
- * whose qualifying purchase is refunded. Read under the referees' balance locks.
+ * whose qualifying purchase is refunded (a refund is the referee's own, so both are found by the
+ * referee: one probe of the unique referee index each). Read under the referees' balance locks.
  */
-export async function referralsToDecide(ex: Executor, refereeIds: readonly number[], refundedPurchaseIds: readonly number[]): Promise<Referral[]> {
-  if (refereeIds.length === 0 && refundedPurchaseIds.length === 0) return [];
-  return ex
+export async function referralsToDecide(
+  ex: Executor,
+  purchasers: readonly number[],
+  refunds: readonly { memberId: number; purchaseId: number }[],
+): Promise<Referral[]> {
+  const ids = [...new Set([...purchasers, ...refunds.map((r) => r.memberId)])];
+  if (ids.length === 0) return [];
+  const rows = await ex
     .select()
     .from(referrals)
-    .where(
-      or(
-        and(sql`${referrals.refereeMemberId} = ANY(${pgArray([...new Set(refereeIds)])}::bigint[])`, eq(referrals.status, "pending")),
-        and(sql`${referrals.purchaseTransactionId} = ANY(${pgArray([...new Set(refundedPurchaseIds)])}::bigint[])`, eq(referrals.status, "rewarded")),
-      ),
-    );
+    .where(and(sql`${referrals.refereeMemberId} = ANY(${pgArray(ids)}::bigint[])`, inArray(referrals.status, ["pending", "rewarded"])));
+  const buying = new Set(purchasers);
+  const refunded = new Set(refunds.map((r) => r.purchaseId));
+  return rows.filter((r) => (r.status === "pending" ? buying.has(r.refereeMemberId) : refunded.has(r.purchaseTransactionId!)));
 }
 
 /** Referees that already have a record (any status). */

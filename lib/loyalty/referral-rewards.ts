@@ -84,7 +84,7 @@ export function gatherReferralFacts(tx: Tx, events: readonly AcceptedEvent[], pl
       referralsToDecide(
         tx,
         purchases.map((p) => p.memberId),
-        refunds.map((r) => r.row.relatedTransactionId!).filter((id) => id !== null),
+        refunds.map((r) => ({ memberId: r.memberId, purchaseId: r.row.relatedTransactionId! })),
       ),
       membersByReferralCode(tx, codes),
       refereesWithRecords(tx, coded.map((p) => p.memberId)),

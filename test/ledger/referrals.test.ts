@@ -188,6 +188,25 @@ describe("referrals (docs/ledger.md, Referrals)", () => {
     expect(await rowsOf("race-1", "referral_referee")).toHaveLength(1);
   });
 
+  it("a referee's first purchase racing batches that lock the referrer first: all recorded, rewarded once", async () => {
+    const other = t.connect(4).db;
+    for (const round of [1, 2, 3]) {
+      const a = await referrer();
+      const friend = `race-b-${round}`;
+      await createMemberWithReferral(t.db, { externalId: friend, referralCode: a.code });
+      // The batch locks the referrer (lower id) then the friend; the friend's purchase locks the friend, then the referrer.
+      const [first, batch] = await Promise.all([
+        recordEvent(t.db, purchase(friend, `${friend}-p1`, 1000), ctx()),
+        recordEvents(other, [purchase(a.id, `${friend}-rp`, 500), { type: "review", memberExternalId: friend, referenceId: `${friend}-rv` }], ctx()),
+      ]);
+      expect(batch.every((o) => o.ok)).toBe(true);
+      const rewarded = [first.referral, ...batch.map((o) => (o.ok ? o.result.referral : undefined))].filter((r) => r?.status === "rewarded");
+      expect(rewarded).toHaveLength(1);
+      expect(await balanceOf(t.db, a.id)).toBe(305);
+      expect(await balanceOf(t.db, friend)).toBe(10 + 200 + 50);
+    }
+  });
+
   it("reverses both rewards when the purchase is refunded within the window, never below zero", async () => {
     const a = await referrer();
     await createMemberWithReferral(t.db, { externalId: "rf-1", referralCode: a.code });

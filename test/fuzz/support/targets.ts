@@ -602,6 +602,8 @@ export const ACTIONS: Record<string, Record<string, ActionSpec>> = {
         holdTtlSeconds: "int",
         tierQualificationMonths: "int",
         tierGraceDays: "int",
+        referrerRewardPoints: "int",
+        referralMonthlyLimit: "int",
         earnMultiplier_gold: "text",
         benefits_gold: "text",
         reason: "text",

@@ -37,6 +37,21 @@ export default async function ProgramPage() {
           <StaffField label="Checkout holds last (seconds)" name="holdTtlSeconds" inputMode="numeric" defaultValue={String(program.holdTtlSeconds)} required />
           <StaffField label="Most points per transfer between members (0 = off)" name="transferMaxPoints" inputMode="numeric" defaultValue={String(program.transferMaxPoints)} required />
           <StaffField label="Most points a member may transfer in 24 hours" name="transferDailyMaxPoints" inputMode="numeric" defaultValue={String(program.transferDailyMaxPoints)} required />
+          <h3 className="pt-2 text-base font-semibold text-slate-900">Referrals</h3>
+          <StaffField label="Points for the referrer" name="referrerRewardPoints" inputMode="numeric" defaultValue={String(program.referrerRewardPoints)} required />
+          <StaffField label="Points for the friend" name="refereeRewardPoints" inputMode="numeric" defaultValue={String(program.refereeRewardPoints)} required />
+          <StaffField
+            label="A refund within this many days reverses both (0 = never)"
+            name="referralRefundWindowDays"
+            inputMode="numeric"
+            defaultValue={String(program.referralRefundWindowDays)}
+            required
+          />
+          <StaffField label="Most rewarded referrals per member per month" name="referralMonthlyLimit" inputMode="numeric" defaultValue={String(program.referralMonthlyLimit)} required />
+          <p className="text-sm text-slate-600">
+            Both are rewarded on the friend&apos;s first purchase, not at sign-up. Self-referrals, friends who were already members and
+            referrals past the monthly limit are refused, with the reason kept.
+          </p>
           <h3 className="pt-2 text-base font-semibold text-slate-900">Tier retention</h3>
           <StaffField
             label="Qualification period (months of spend that count)"

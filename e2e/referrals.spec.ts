@@ -6,10 +6,19 @@ import { ACCOUNTS, signedIn } from "./support/staff-pages";
 const run = Date.now();
 
 test.describe("referrals (issue 13)", () => {
-  test("a member copies their invite link; a friend joins with the code, buys, and both are rewarded; support sees it", async ({ browser, request }) => {
+  test("marketing sets the rewards; a member copies their invite link; a friend joins with the code, buys, and both are rewarded; support sees it", async ({ browser, request }) => {
     const api = new LoyaltyApi(request);
-    await api.setProgram({ referrerRewardPoints: 40, refereeRewardPoints: 20 });
     try {
+      // Marketing sets the rewards on the Programme page.
+      const marketing = await signedIn(browser, ACCOUNTS.marketing);
+      await marketing.goto("/staff/program");
+      await marketing.getByLabel("Points for the referrer").fill("40");
+      await marketing.getByLabel("Points for the friend").fill("20");
+      await marketing.getByRole("button", { name: "Save" }).click();
+      await expect(marketing.getByText("Saved:")).toBeVisible();
+      await marketing.context().close();
+      expect(await api.program()).toMatchObject({ referrerRewardPoints: 40, refereeRewardPoints: 20 });
+
       const page = await signedIn(browser, ACCOUNTS.member);
       await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
       await page.goto("/invite");

@@ -48,7 +48,7 @@ export class LoyaltyApi {
 
   /** The programme's checkout settings (GET/PATCH /api/v1/program). */
   program() {
-    return this.call<{ pendingDays: number; holdTtlSeconds: number }>("get", "/api/v1/program");
+    return this.call<{ pendingDays: number; holdTtlSeconds: number; referrerRewardPoints: number; refereeRewardPoints: number }>("get", "/api/v1/program");
   }
 
   setProgram(change: { pendingDays?: number; holdTtlSeconds?: number; referrerRewardPoints?: number; refereeRewardPoints?: number }) {

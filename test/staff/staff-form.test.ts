@@ -48,12 +48,12 @@ describe("staff form actions", () => {
 describe("staff navigation", () => {
   it("shows each role only the sections it may open", () => {
     const hrefs = (roles: Parameters<typeof navLinksFor>[0]) => navLinksFor(roles).map((l) => l.href);
-    expect(hrefs(["marketing"])).toEqual(["/staff", "/staff/campaigns", "/staff/rewards", "/staff/tiers", "/staff/program"]);
+    expect(hrefs(["marketing"])).toEqual(["/staff", "/staff/campaigns", "/staff/rewards", "/staff/tiers", "/staff/program", "/staff/earning-rules"]);
     expect(hrefs(["support"])).toEqual(["/staff", "/staff/members"]);
     // Admins open every section there is.
     expect(new Set(hrefs(["admin"]))).toEqual(new Set(hrefs(["admin", "marketing", "support"])));
     expect(hrefs(["admin"])).toEqual(
-      expect.arrayContaining(["/staff/campaigns", "/staff/rewards", "/staff/tiers", "/staff/program", "/staff/members", "/staff/audit", "/staff/reports", "/staff/api-keys"]),
+      expect.arrayContaining(["/staff/campaigns", "/staff/rewards", "/staff/tiers", "/staff/program", "/staff/earning-rules", "/staff/members", "/staff/audit", "/staff/reports", "/staff/api-keys"]),
     );
     expect(hrefs(["admin"])).toContain("/staff/accounts");
     expect([...hrefs(["support", "marketing"]), ...hrefs(["member"])]).not.toContain("/staff/accounts");

@@ -2,6 +2,9 @@ import { defineConfig, devices } from "@playwright/test";
 import { BASE_URL, CRON_SECRET, databaseUrl, E2E_PORT, SMTP_URL } from "./e2e/support/e2e-env";
 
 const distDir = process.env.E2E_DIST_DIR ?? ".next-e2e";
+// The specs deliver webhooks from their own process too (checkout.spec.ts), to a receiver on
+// 127.0.0.1: a loopback target, refused without this (lib/webhooks/target.ts). Workers inherit it.
+process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS ??= "1";
 
 export default defineConfig({
   testDir: "e2e",

@@ -1,3 +1,4 @@
+import { onCampaignsChanged } from "@/lib/loyalty/campaigns-changed";
 import { onMembersChanged } from "@/lib/loyalty/ledger-events";
 import { bumpGenerations, getCacheStore } from "./cache";
 import { RedisStore } from "./redis-store";
@@ -21,15 +22,16 @@ export async function invalidateActiveCampaigns(): Promise<void> {
 const globalForSubscription = globalThis as unknown as { __loyaltyCacheSubscribed?: boolean };
 
 /**
- * Subscribes cache invalidation to the ledger's after-commit notifications, once per process.
- * Every process that writes to the ledger must call it, or Redis entries stay stale until their
- * TTL: the Next.js server at start (instrumentation.ts), the stream worker (runWorker), the CLI's
- * jobs, and, as a fallback, the group committer and the cached readers.
+ * Subscribes cache invalidation to the ledger's and the campaigns' after-commit notifications, once per process.
+ * Every process that writes to the ledger or to campaigns must call it, or Redis entries stay stale
+ * until their TTL: the Next.js server at start (instrumentation.ts), the stream worker (runWorker),
+ * the CLI's jobs, and, as a fallback, POST /api/v1/events (the group committer) and the cached readers.
  */
 export function subscribeCacheInvalidation(): void {
   if (globalForSubscription.__loyaltyCacheSubscribed) return;
   globalForSubscription.__loyaltyCacheSubscribed = true;
   onMembersChanged((memberIds) => invalidateMembers(memberIds));
+  onCampaignsChanged(() => invalidateActiveCampaigns());
 }
 
 /**

@@ -1,7 +1,5 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
-import { expiryReminderEmail } from "@/lib/mail/expiry-reminder-email";
-import { mailerFromEnv, type Mailer } from "@/lib/mail/mailer";
 
 /** Reminders go out this many days before points expire. */
 export const REMINDER_THRESHOLD_DAYS = [30, 7, 1] as const;
@@ -26,6 +24,21 @@ export function reminderWindows(now: Date): ReminderWindow[] {
   });
 }
 
+/** What one reminder email says; the edge (lib/mail/expiry-reminder-job.ts) composes and sends it. */
+export interface ExpiryReminderEmail {
+  to: string;
+  name: string | null;
+  points: number;
+  /** YYYY-MM-DD, UTC. */
+  expiresOn: string;
+  thresholdDays: number;
+}
+
+/** What the job needs from email: send one reminder, or throw (it is then left unsent for a later run). */
+export interface ExpiryReminderMailer {
+  sendReminder(reminder: ExpiryReminderEmail): Promise<void>;
+}
+
 export interface ExpiryReminderResult {
   queued: number;
   emailed: number;
@@ -35,12 +48,13 @@ export interface ExpiryReminderResult {
 /**
  * Nightly job: one inbox reminder per member, threshold and expiry day for the open lots
  * (remaining > 0) expiring 30, 7 and 1 days from now. Set-based and idempotent: the unique
- * notifications_reminder_uq makes a second run queue nothing. When a mailer is configured (SMTP_URL),
- * unsent reminders that are still ahead of their expiry day are emailed.
+ * notifications_reminder_uq makes a second run queue nothing. With a `mailer` (the cron route and the
+ * CLI pass the configured one: lib/mail/expiry-reminder-job.ts), unsent reminders still ahead of their
+ * expiry day are emailed; without one they stay in the inbox only.
  */
 export async function queueExpiryReminders(
   db: Db,
-  options: { now: Date; mailer?: Mailer | null },
+  options: { now: Date; mailer?: ExpiryReminderMailer | null },
 ): Promise<ExpiryReminderResult> {
   const { now } = options;
   const windows = reminderWindows(now);
@@ -69,13 +83,8 @@ export async function queueExpiryReminders(
         RETURNING id`,
   );
 
-  const mailer = options.mailer === undefined ? mailerFromEnv() : options.mailer;
-  if (!mailer) return { queued: queued.length, emailed: 0, emailFailed: 0 };
-  try {
-    return { queued: queued.length, ...(await emailReminders(db, mailer, now)) };
-  } finally {
-    if (options.mailer === undefined) mailer.close();
-  }
+  if (!options.mailer) return { queued: queued.length, emailed: 0, emailFailed: 0 };
+  return { queued: queued.length, ...(await emailReminders(db, options.mailer, now)) };
 }
 
 interface ClaimedReminder {
@@ -91,7 +100,7 @@ interface ClaimedReminder {
  * Claims unsent reminders (marking emailed_at first, SKIP LOCKED so two runs never send the same
  * one), sends them, and releases the ones SMTP refused so a later run retries them.
  */
-async function emailReminders(db: Db, mailer: Mailer, now: Date): Promise<{ emailed: number; emailFailed: number }> {
+async function emailReminders(db: Db, mailer: ExpiryReminderMailer, now: Date): Promise<{ emailed: number; emailFailed: number }> {
   const today = now.toISOString().slice(0, 10);
   let emailed = 0;
   let emailFailed = 0;
@@ -114,15 +123,13 @@ async function emailReminders(db: Db, mailer: Mailer, now: Date): Promise<{ emai
     const failed: number[] = [];
     for (const reminder of claimed) {
       try {
-        await mailer.send(
-          expiryReminderEmail({
-            to: reminder.email,
-            name: reminder.name,
-            points: Number(reminder.points),
-            expiresOn: reminder.expires_on,
-            thresholdDays: Number(reminder.threshold_days),
-          }),
-        );
+        await mailer.sendReminder({
+          to: reminder.email,
+          name: reminder.name,
+          points: Number(reminder.points),
+          expiresOn: reminder.expires_on,
+          thresholdDays: Number(reminder.threshold_days),
+        });
         emailed++;
       } catch {
         failed.push(Number(reminder.id));

@@ -1,5 +1,4 @@
 import type { Db } from "@/db/client";
-import { subscribeCacheInvalidation } from "@/lib/cache/invalidation";
 import { recordEvents, type EventOutcome, type LedgerContext } from "./accrual";
 import type { LoyaltyEvent } from "./events";
 
@@ -137,7 +136,6 @@ const committers = new WeakMap<Db, GroupCommitter>();
 export function recordEventGrouped(db: Db, event: LoyaltyEvent, ctx: LedgerContext): Promise<EventOutcome> {
   let committer = committers.get(db);
   if (!committer) {
-    subscribeCacheInvalidation();
     committer = createGroupCommitter({ flush: (events, batchCtx) => recordEvents(db, events, batchCtx) });
     committers.set(db, committer);
   }

@@ -15,7 +15,7 @@ const JOBS: Record<string, (db: Db, now: Date) => Promise<unknown>> = {
       onProgress: (p) => process.stderr.write(`… batch ${p.batches}: ${p.membersChecked} members checked\n`),
     }),
   snapshot: async (db, now) => (await import("@/lib/loyalty/ledger-snapshot")).takeLedgerSnapshot(db, { now }),
-  reminders: async (db, now) => (await import("@/lib/loyalty/expiry-reminders")).queueExpiryReminders(db, { now }),
+  reminders: async (db, now) => (await import("@/lib/mail/expiry-reminder-job")).runExpiryReminders(db, { now }),
   vest: async (db, now) => (await import("@/lib/loyalty/vesting")).vestPoints(db, { now }),
   holds: async (db, now) => (await import("@/lib/loyalty/hold-expiry")).expireHolds(db, { now }),
   "webhooks-prune": async (db, now) => (await import("@/lib/webhooks/prune")).pruneWebhooks(db, { now }),

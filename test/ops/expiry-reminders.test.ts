@@ -2,8 +2,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { asc, eq, isNotNull } from "drizzle-orm";
 import { notifications } from "@/db/schema";
 import { resetEnvCache } from "@/lib/env";
-import { queueExpiryReminders, reminderWindows } from "@/lib/loyalty/expiry-reminders";
+import { reminderWindows } from "@/lib/loyalty/expiry-reminders";
 import { listNotifications, markNotificationRead } from "@/lib/loyalty/notifications";
+import { runExpiryReminders } from "@/lib/mail/expiry-reminder-job";
 import { createSmtpMailer } from "@/lib/mail/mailer";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import { daysAfter, daysBefore, insertMember, insertPurchase } from "./support/ledger-fixtures";
@@ -62,7 +63,7 @@ describe("queueExpiryReminders", () => {
       .orderBy(asc(notifications.memberId), asc(notifications.thresholdDays));
 
   it("queues one reminder per member, threshold and expiry day, and never twice", async () => {
-    const first = await queueExpiryReminders(t.db, { now: NOW, mailer: null });
+    const first = await runExpiryReminders(t.db, { now: NOW, mailer: null });
     expect(first).toEqual({ queued: 3, emailed: 0, emailFailed: 0 });
     expect(await inbox()).toEqual([
       { memberId: ann, thresholdDays: 7, expiresOn: "2026-03-17", points: 50 },
@@ -73,8 +74,8 @@ describe("queueExpiryReminders", () => {
     const later = new Date("2026-03-10T23:59:00Z");
     const other = t.connect(2);
     const again = await Promise.all([
-      queueExpiryReminders(t.db, { now: later, mailer: null }),
-      queueExpiryReminders(other.db, { now: later, mailer: null }),
+      runExpiryReminders(t.db, { now: later, mailer: null }),
+      runExpiryReminders(other.db, { now: later, mailer: null }),
     ]);
     expect(again.map((r) => r.queued)).toEqual([0, 0]);
     expect(await t.db.$count(notifications)).toBe(3);
@@ -83,7 +84,7 @@ describe("queueExpiryReminders", () => {
   it("emails the reminders through the SMTP server named by SMTP_URL, once", async () => {
     process.env.SMTP_URL = smtp.url;
     resetEnvCache();
-    const first = await queueExpiryReminders(t.db, { now: NOW });
+    const first = await runExpiryReminders(t.db, { now: NOW });
     expect(first).toEqual({ queued: 3, emailed: 2, emailFailed: 0 });
     expect(smtp.received).toHaveLength(2);
     expect(smtp.received.every((m) => m.to.join() === "ann@example.test")).toBe(true);
@@ -92,25 +93,25 @@ describe("queueExpiryReminders", () => {
 
     const emailed = await t.db.$count(notifications, isNotNull(notifications.emailedAt));
     expect(emailed).toBe(2);
-    expect(await queueExpiryReminders(t.db, { now: NOW })).toEqual({ queued: 0, emailed: 0, emailFailed: 0 });
+    expect(await runExpiryReminders(t.db, { now: NOW })).toEqual({ queued: 0, emailed: 0, emailFailed: 0 });
     expect(smtp.received).toHaveLength(2);
   });
 
   it("keeps reminders SMTP refused unsent, and sends them on the next run", async () => {
     const down = createSmtpMailer(await refusedSmtpUrl(), FROM);
-    expect(await queueExpiryReminders(t.db, { now: NOW, mailer: down })).toEqual({ queued: 3, emailed: 0, emailFailed: 2 });
+    expect(await runExpiryReminders(t.db, { now: NOW, mailer: down })).toEqual({ queued: 3, emailed: 0, emailFailed: 2 });
     down.close();
     expect(await t.db.$count(notifications, isNotNull(notifications.emailedAt))).toBe(0);
 
     const up = createSmtpMailer(smtp.url, FROM);
-    const retry = await queueExpiryReminders(t.db, { now: NOW, mailer: up });
+    const retry = await runExpiryReminders(t.db, { now: NOW, mailer: up });
     up.close();
     expect(retry).toEqual({ queued: 0, emailed: 2, emailFailed: 0 });
     expect(smtp.received).toHaveLength(2);
   });
 
   it("shows reminders in the member's inbox, newest first, and only the owner marks them read", async () => {
-    await queueExpiryReminders(t.db, { now: NOW, mailer: null });
+    await runExpiryReminders(t.db, { now: NOW, mailer: null });
     const page1 = await listNotifications(t.db, ann, { limit: 1 });
     expect(page1.items).toHaveLength(1);
     expect(page1.nextCursor).not.toBeNull();

@@ -1,11 +1,11 @@
 import { cronRoute } from "@/lib/http/cron-route";
-import { queueExpiryReminders } from "@/lib/loyalty/expiry-reminders";
+import { runExpiryReminders } from "@/lib/mail/expiry-reminder-job";
 import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";
 export const maxDuration = 300;
 
-export const GET = cronRoute("expiry-reminders", (db, now) => queueExpiryReminders(db, { now }));
+export const GET = cronRoute("expiry-reminders", (db, now) => runExpiryReminders(db, { now }));
 
 // Other methods answer 405 method_not_allowed (JSON, with Allow), not Next.js's empty 405.
 export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

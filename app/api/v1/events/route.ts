@@ -1,3 +1,4 @@
+import { subscribeCacheInvalidation } from "@/lib/cache/invalidation";
 import { apiRoute } from "@/lib/http/api-route";
 import { readJsonBody } from "@/lib/http/read-json";
 import { json } from "@/lib/http/responses";
@@ -14,6 +15,9 @@ import { otherMethods } from "@/lib/http/methods";
  */
 export const POST = apiRoute("events:write", async ({ request, db, actor }) => {
   const event = parseInput(loyaltyEventSchema, await readJsonBody(request));
+  // A fallback for a server started without instrumentation.ts (the domain's group committer does
+  // not know the cache): the commit below must drop the member's cached reads.
+  subscribeCacheInvalidation();
   const outcome = await recordEventGrouped(db, event, { actor });
   return outcome.ok ? json(eventResultView(outcome.result), outcome.status) : json(outcome.error, outcome.status);
 });

@@ -28,7 +28,7 @@ const config = [
   {
     // The domain (issue 11, ../shared/HOUSE-STYLE.md): lib/loyalty speaks in result codes and knows no
     // edge. A mailer, a cache or a request arrives as a parameter or through an after-commit listener
-    // (lib/loyalty/ledger-events.ts, lib/loyalty/campaigns-changed.ts), never as an import; `import type`
+    // (lib/loyalty/ledger/members-changed.ts, lib/loyalty/campaigns/campaigns-changed.ts), never as an import; `import type`
     // counts too. Dynamic `import()` is not checked by this rule.
     files: ["lib/loyalty/**/*.{ts,tsx,mts,js,mjs}"],
     rules: {

@@ -1,6 +1,6 @@
 import { connectPostgres } from "@/db/client";
-import { recordEvents } from "@/lib/loyalty/accrual";
-import type { LoyaltyEvent } from "@/lib/loyalty/events";
+import { recordEvents } from "@/lib/loyalty/accrual/record-events";
+import type { LoyaltyEvent } from "@/lib/loyalty/accrual/event-input";
 import type { BenchConfig } from "./config";
 import { benchDatabaseUrl } from "./config";
 import { percentiles } from "./stats";

@@ -1,6 +1,6 @@
 import { connectPostgres } from "@/db/client";
-import { recordEvents } from "@/lib/loyalty/accrual";
-import type { LoyaltyEvent } from "@/lib/loyalty/events";
+import { recordEvents } from "@/lib/loyalty/accrual/record-events";
+import type { LoyaltyEvent } from "@/lib/loyalty/accrual/event-input";
 import { checkpoint, machineFacts, rawSql } from "./bench-db";
 import { benchConfig, benchDatabaseUrl } from "./config";
 import { generateData } from "./generate-data";

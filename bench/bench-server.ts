@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { connectPostgres } from "@/db/client";
-import { API_SCOPES, createApiKey } from "@/lib/loyalty/api-keys";
+import { API_SCOPES, createApiKey } from "@/lib/loyalty/access/api-keys";
 import { benchDatabaseUrl, type BenchConfig } from "./config";
 
 /** The production build the HTTP benchmarks serve, kept apart from `next dev`'s `.next`. */

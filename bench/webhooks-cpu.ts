@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { connectPostgres } from "@/db/client";
-import { recordEvents } from "@/lib/loyalty/accrual";
+import { recordEvents } from "@/lib/loyalty/accrual/record-events";
 import { purchaseFactory } from "./accrual-in-process";
 import { machineFacts, rawSql } from "./bench-db";
 import { benchConfig, benchDatabaseUrl } from "./config";

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
-import { verifyLedger } from "@/lib/loyalty/verify";
+import { verifyLedger } from "@/lib/loyalty/jobs/verify-ledger";
 import type { Op } from "./clients";
 
 /**

@@ -6,7 +6,7 @@ import { connectFromEnv } from "@/db/client";
 import { setCacheStore } from "@/lib/cache/cache";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
-import { recordEvents } from "@/lib/loyalty/accrual";
+import { recordEvents } from "@/lib/loyalty/accrual/record-events";
 import { createStreamConsumer } from "@/lib/stream/consumer";
 import { createLease } from "@/lib/stream/lease";
 import { ACCRUAL_GROUP, EVENTS_STREAM } from "@/lib/stream/names";

@@ -1,7 +1,7 @@
 -- The statements recordEvents sends for a batch of :batch purchases, with the batch built inside
 -- PostgreSQL: the direct-SQL ceiling the Node path is compared with (same locks, same indexes,
 -- same set-based writes, no driver, no planning in JavaScript). Keep it in step with
--- lib/loyalty/accrual-context.ts and accrual.ts.
+-- lib/loyalty/accrual/load-accrual-context.ts and accrual.ts.
 \set seed random(1, 2000000000)
 BEGIN;
 SELECT * FROM program_settings WHERE id = 1;

@@ -1,5 +1,5 @@
 import { Card } from "@/components/ui/card";
-import type { TierStanding } from "@/lib/loyalty/tier-retention";
+import type { TierStanding } from "@/lib/loyalty/members/read-tier-standing";
 import { formatDateTime, formatMoney, formatMultiplier } from "@/lib/portal/format";
 import type { TierProgress } from "@/lib/portal/tier-progress";
 

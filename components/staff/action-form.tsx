@@ -2,7 +2,7 @@
 
 import { createContext, useActionState, useContext, useEffect, useRef } from "react";
 import { Alert } from "@/components/ui/alert";
-import { IDLE, type StaffFormState } from "@/lib/loyalty/staff-form-state";
+import { IDLE, type StaffFormState } from "@/lib/forms/staff-form-state";
 
 const FormStateContext = createContext<StaffFormState>(IDLE);
 

@@ -6,7 +6,7 @@ import { Alert } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/button-class";
 import { CheckboxGroup, Field, SelectField } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { IDLE } from "@/lib/loyalty/staff-form-state";
+import { IDLE } from "@/lib/forms/staff-form-state";
 import type { ApiKeyFormState } from "@/lib/staff/api-key-form-state";
 
 type Action = (state: ApiKeyFormState, form: FormData) => Promise<ApiKeyFormState>;

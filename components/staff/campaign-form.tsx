@@ -1,6 +1,6 @@
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { Campaign } from "@/db/schema";
-import type { StaffFormState } from "@/lib/loyalty/staff-form-state";
+import type { StaffFormState } from "@/lib/forms/staff-form-state";
 import { ActionForm } from "./action-form";
 import { localInputValue } from "./format";
 import { StaffCheckboxGroup, StaffField } from "./staff-field";

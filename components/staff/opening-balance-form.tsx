@@ -4,8 +4,8 @@ import { ActionForm, useStaffFormState } from "@/components/staff/action-form";
 import { StaffField, StaffTextarea } from "@/components/staff/staff-field";
 import { Table, Td } from "@/components/staff/table";
 import { SubmitButton } from "@/components/ui/submit-button";
-import type { ImportFormState, ImportReportView } from "@/lib/loyalty/opening-balance-view";
-import type { StaffFormState } from "@/lib/loyalty/staff-form-state";
+import type { ImportFormState, ImportReportView } from "@/lib/loyalty/accrual/opening-balance-view";
+import type { StaffFormState } from "@/lib/forms/staff-form-state";
 
 /** The upload form of /staff/import and, once the action answered, its report. */
 export function OpeningBalanceForm({ action }: { action: (state: ImportFormState, form: FormData) => Promise<ImportFormState> }) {

@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { buttonClass, type ButtonVariant } from "@/components/ui/button-class";
-import { IDLE, type StaffFormState } from "@/lib/loyalty/staff-form-state";
+import { IDLE, type StaffFormState } from "@/lib/forms/staff-form-state";
 import { useFormStatus } from "react-dom";
 
 function Button({ label, variant, confirm }: { label: string; variant: ButtonVariant; confirm?: string }) {

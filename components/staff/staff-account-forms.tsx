@@ -1,7 +1,7 @@
 "use client";
 
 import { SubmitButton } from "@/components/ui/submit-button";
-import type { StaffFormState } from "@/lib/loyalty/staff-form-state";
+import type { StaffFormState } from "@/lib/forms/staff-form-state";
 import { ActionForm } from "./action-form";
 import { StaffCheckboxGroup, StaffField } from "./staff-field";
 

@@ -1,6 +1,6 @@
 import { Alert } from "./alert";
 
-/** Said when a page dropped query parameters it could not use (lib/loyalty/input-bounds pageParams). */
+/** Said when a page dropped query parameters it could not use (lib/loyalty/input/input-bounds pageParams). */
 export function IgnoredParams({ names }: { names: readonly string[] }) {
   if (names.length === 0) return null;
   return (

@@ -45,7 +45,7 @@ export interface CapUsageRow {
  * (read committed: each statement has its own snapshot); two batches for one member therefore
  * count one after the other. It reads only what a cap not retired can look at: the event types caps
  * name (all four when one caps every type) and the widest window of the kinds of period they have
- * (`windows`, lib/loyalty/earning-context.ts), so caps per day read the day's awards; when no cap
+ * (`windows`, lib/loyalty/accrual/earning-context.ts), so caps per day read the day's awards; when no cap
  * is in force it reads nothing. Rows of kinds no cap has are grouped too, from a narrower window,
  * and never looked up.
  */

@@ -1,4 +1,4 @@
-import type { RewardInput } from "@/lib/loyalty/rewards";
+import type { RewardInput } from "@/lib/loyalty/program/rewards";
 
 export interface DemoCampaign {
   name: string;

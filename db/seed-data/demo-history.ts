@@ -1,4 +1,4 @@
-import type { LoyaltyEvent } from "@/lib/loyalty/events";
+import type { LoyaltyEvent } from "@/lib/loyalty/accrual/event-input";
 import { addUtcMonths } from "@/lib/loyalty/rules/expiry";
 import { DEMO_ACCOUNTS } from "./demo-accounts";
 import { seededRandom, type DemoMember } from "./demo-members";

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { connectPostgres } from "@/db/client";
-import { API_SCOPES, createApiKey } from "@/lib/loyalty/api-keys";
+import { API_SCOPES, createApiKey } from "@/lib/loyalty/access/api-keys";
 import { databaseUrl, RUN_DIR, SCREENSHOT_DIR, STATE_FILE } from "./e2e-env";
 import { startMailSink } from "./mail-sink";
 

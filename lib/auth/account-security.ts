@@ -1,7 +1,7 @@
 import { and, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { users, verificationTokens } from "@/db/schema";
-import { writeAudit } from "@/lib/loyalty/audit";
+import { writeAudit } from "@/lib/loyalty/audit/audit-log";
 import { issuePasswordLink, newPasswordSchema, passwordLinkIdentifier } from "./password-link";
 import { hashPassword, verifyPassword } from "./password";
 import { endAllSessions } from "./session-user";

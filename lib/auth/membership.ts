@@ -2,8 +2,8 @@ import crypto from "node:crypto";
 import { and, eq, notExists, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { members, users, verificationTokens } from "@/db/schema";
-import { writeAudit } from "@/lib/loyalty/audit";
-import { ensureMember } from "@/lib/loyalty/members";
+import { writeAudit } from "@/lib/loyalty/audit/audit-log";
+import { ensureMember } from "@/lib/loyalty/members/ensure-member";
 import { MEMBER_LINK_TTL_MS, memberLinkIdentifier, newMemberLinkToken } from "./member-link-token";
 
 /**

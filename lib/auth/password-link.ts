@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, Tx } from "@/db/client";
 import { users, verificationTokens } from "@/db/schema";
-import { writeAudit } from "@/lib/loyalty/audit";
+import { writeAudit } from "@/lib/loyalty/audit/audit-log";
 import { hashMemberLinkToken, isWellFormedMemberLinkToken, newMemberLinkToken } from "./member-link-token";
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./password";
 

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { parsePgArray } from "@/lib/loyalty/campaign-row";
+import { parsePgArray } from "@/lib/loyalty/campaigns/campaign-row";
 import { userRoles, users, type Role } from "@/db/schema";
 
 export interface SessionUser {

@@ -1,5 +1,5 @@
 import type { Executor } from "@/db/client";
-import { writeAudit } from "@/lib/loyalty/audit";
+import { writeAudit } from "@/lib/loyalty/audit/audit-log";
 import type { Budget } from "./sign-in-throttle";
 
 export const SIGN_IN_ACTIONS = {

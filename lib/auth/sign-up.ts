@@ -3,8 +3,8 @@ import type { Db } from "@/db/client";
 import { PG_UNIQUE_VIOLATION, pgErrorOf } from "@/db/errors";
 import { userRoles, users } from "@/db/schema";
 import { scrubbedError } from "@/lib/log-redact";
-import { hasControlCharacters } from "@/lib/loyalty/input-bounds";
-import { attributeSignUpInTx } from "@/lib/loyalty/referrals";
+import { hasControlCharacters } from "@/lib/loyalty/input/input-bounds";
+import { attributeSignUpInTx } from "@/lib/loyalty/referrals/referral-codes";
 import { startMembership } from "./membership";
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./password";
 

@@ -1,8 +1,8 @@
 import type { Db } from "@/db/client";
 import type { Role } from "@/db/schema";
 import { isLoyaltyError } from "@/lib/loyalty/errors";
-import { checkReason } from "@/lib/loyalty/reason";
-import { runStaffForm, type StaffFormState } from "@/lib/loyalty/staff-form";
+import { checkReason } from "@/lib/loyalty/adjustments/check-reason";
+import { runStaffForm, type StaffFormState } from "@/lib/forms/staff-form";
 import { passwordLinkUrl } from "./password-link";
 import { createStaffAccount, grantStaffRoles, reissuePasswordLink, setStaffRoles } from "./staff-accounts";
 

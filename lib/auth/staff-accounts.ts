@@ -3,9 +3,9 @@ import { z } from "zod";
 import type { Db, Executor, Tx } from "@/db/client";
 import { PG_UNIQUE_VIOLATION, pgErrorOf } from "@/db/errors";
 import { userRoles, users, verificationTokens, type Role } from "@/db/schema";
-import { writeAudit } from "@/lib/loyalty/audit";
+import { writeAudit } from "@/lib/loyalty/audit/audit-log";
 import { LoyaltyError } from "@/lib/loyalty/errors";
-import { actorLabel, authorize, type Actor } from "@/lib/loyalty/staff-permissions";
+import { actorLabel, authorize, type Actor } from "@/lib/loyalty/access/staff-permissions";
 import { hashPassword } from "./password";
 import { issuePasswordLink, newPasswordSchema, passwordLinkIdentifier } from "./password-link";
 

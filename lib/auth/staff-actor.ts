@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { userRoles, users } from "@/db/schema";
 import { LoyaltyError } from "@/lib/loyalty/errors";
-import type { Actor } from "@/lib/loyalty/staff-permissions";
+import type { Actor } from "@/lib/loyalty/access/staff-permissions";
 import { parseStaffEmail } from "./staff-accounts";
 
 /**

@@ -3,7 +3,7 @@ import { and, eq, isNotNull, isNull, or, lt, sql } from "drizzle-orm";
 import { generateSecret, generateURI, verifySync } from "otplib";
 import type { Db, Executor } from "@/db/client";
 import { users } from "@/db/schema";
-import { writeAudit } from "@/lib/loyalty/audit";
+import { writeAudit } from "@/lib/loyalty/audit/audit-log";
 import { authSecret } from "./secret";
 
 /**

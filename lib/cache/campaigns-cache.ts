@@ -1,6 +1,6 @@
 import type { Executor } from "@/db/client";
 import type { Campaign } from "@/db/schema";
-import { findActiveCampaigns } from "@/lib/loyalty/campaign-lookup";
+import { findActiveCampaigns } from "@/lib/loyalty/campaigns/find-active-campaigns";
 import { readThrough } from "./cache";
 import { CAMPAIGNS_GENERATION, subscribeCacheInvalidation } from "./invalidation";
 

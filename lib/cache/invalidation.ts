@@ -1,5 +1,5 @@
-import { onCampaignsChanged } from "@/lib/loyalty/campaigns-changed";
-import { onMembersChanged } from "@/lib/loyalty/ledger-events";
+import { onCampaignsChanged } from "@/lib/loyalty/campaigns/campaigns-changed";
+import { onMembersChanged } from "@/lib/loyalty/ledger/members-changed";
 import { bumpGenerations, getCacheStore } from "./cache";
 import { RedisStore } from "./redis-store";
 

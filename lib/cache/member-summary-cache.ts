@@ -1,7 +1,7 @@
 import type { Executor } from "@/db/client";
 import { getMemberByExternalId, getMemberById } from "@/db/queries/members";
 import { LoyaltyError } from "@/lib/loyalty/errors";
-import { summaryOfMember, type MemberSummary } from "@/lib/loyalty/members";
+import { summaryOfMember, type MemberSummary } from "@/lib/loyalty/members/ensure-member";
 import { getCacheStore, readThrough } from "./cache";
 import { memberGeneration, subscribeCacheInvalidation } from "./invalidation";
 import { MemoryStore } from "./memory-store";

@@ -1,7 +1,7 @@
 import type { Executor } from "@/db/client";
 import type { ApiKey } from "@/db/schema";
 import { env } from "@/lib/env";
-import { hasScope, type ApiScope } from "@/lib/loyalty/api-keys";
+import { hasScope, type ApiScope } from "@/lib/loyalty/access/api-keys";
 import { LoyaltyError } from "@/lib/loyalty/errors";
 import { apiKeyPolicy } from "@/lib/rate-limit/policies";
 import { rateLimits } from "@/lib/rate-limit/rate-limits";

@@ -1,6 +1,6 @@
 import type { Executor } from "@/db/client";
 import type { ApiKey } from "@/db/schema";
-import { authenticateApiKey, hashApiKey, isApiKeyUsable } from "@/lib/loyalty/api-keys";
+import { authenticateApiKey, hashApiKey, isApiKeyUsable } from "@/lib/loyalty/access/api-keys";
 
 /**
  * Valid keys are remembered in this process for a few seconds: at hundreds of requests a second

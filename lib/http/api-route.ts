@@ -1,6 +1,6 @@
 import { getDb, type Db } from "@/db/client";
 import type { ApiKey } from "@/db/schema";
-import type { ApiScope } from "@/lib/loyalty/api-keys";
+import type { ApiScope } from "@/lib/loyalty/access/api-keys";
 import { isLoyaltyError } from "@/lib/loyalty/errors";
 import { appMetrics } from "@/lib/metrics/registry";
 import { authenticateRequest } from "./api-key-auth";

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { multiLineText } from "@/lib/loyalty/input-bounds";
-import { MAX_REASON_LENGTH } from "@/lib/loyalty/reason";
+import { multiLineText } from "@/lib/loyalty/input/input-bounds";
+import { MAX_REASON_LENGTH } from "@/lib/loyalty/adjustments/check-reason";
 
 /** The request and response shapes of the privacy operations (docs/privacy.md), documented in the OpenAPI document. */
 

@@ -1,4 +1,4 @@
-import { CONTROL_MESSAGE, hasControlCharacters } from "@/lib/loyalty/input-bounds";
+import { CONTROL_MESSAGE, hasControlCharacters } from "@/lib/loyalty/input/input-bounds";
 import { ApiError } from "./api-error";
 
 /** Limits on a request body, in bytes: a batch of 1,000 events fits in 1 MB, anything else in 16 KB. */

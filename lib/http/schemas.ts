@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { TRANSACTION_TYPES } from "@/db/schema";
 import { MAX_PAGE_SIZE } from "@/db/queries/transactions";
-import { MAX_BATCH_EVENTS } from "@/lib/loyalty/accrual";
-import { EVENT_TYPES, externalIdSchema, loyaltyEventSchema, MAX_POINTS, referenceIdSchema } from "@/lib/loyalty/events";
-import { MAX_HOLD_TTL_SECONDS, MIN_HOLD_TTL_SECONDS } from "@/lib/loyalty/holds";
-import { boundedInstantSchema, singleLineText } from "@/lib/loyalty/input-bounds";
+import { MAX_BATCH_EVENTS } from "@/lib/loyalty/accrual/record-events";
+import { EVENT_TYPES, externalIdSchema, loyaltyEventSchema, MAX_POINTS, referenceIdSchema } from "@/lib/loyalty/accrual/event-input";
+import { MAX_HOLD_TTL_SECONDS, MIN_HOLD_TTL_SECONDS } from "@/lib/loyalty/redemption/hold-points";
+import { boundedInstantSchema, singleLineText } from "@/lib/loyalty/input/input-bounds";
 
 /**
  * The request and response shapes of the v1 API. Routes validate with the request schemas; the

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { Member, PointTransaction } from "@/db/schema";
-import type { EventResult } from "@/lib/loyalty/accrual";
+import type { EventResult } from "@/lib/loyalty/accrual/record-events";
 import type { eventResultSchema, memberSchema, transactionSchema } from "./schemas";
 
 /** What the API shows of stored rows: internal ids of members and bookkeeping columns stay inside. */

@@ -21,23 +21,23 @@ export interface ScheduledJob {
 const MINUTE = 60_000;
 
 export const DEV_JOBS: readonly ScheduledJob[] = [
-  { name: "expire-holds", everyMs: MINUTE, run: async (db, now) => (await import("@/lib/loyalty/hold-expiry")).expireHolds(db, { now }) },
-  { name: "vest-points", everyMs: 5 * MINUTE, run: async (db, now) => (await import("@/lib/loyalty/vesting")).vestPoints(db, { now }) },
-  { name: "expire-points", everyMs: 60 * MINUTE, run: async (db, now) => (await import("@/lib/loyalty/expiry")).expirePoints(db, { now }) },
+  { name: "expire-holds", everyMs: MINUTE, run: async (db, now) => (await import("@/lib/loyalty/jobs/expire-holds")).expireHolds(db, { now }) },
+  { name: "vest-points", everyMs: 5 * MINUTE, run: async (db, now) => (await import("@/lib/loyalty/jobs/vest-points")).vestPoints(db, { now }) },
+  { name: "expire-points", everyMs: 60 * MINUTE, run: async (db, now) => (await import("@/lib/loyalty/jobs/expire-points")).expirePoints(db, { now }) },
   {
     name: "expiry-reminders",
     everyMs: 60 * MINUTE,
-    run: async (db, now) => (await import("@/lib/loyalty/expiry-reminders")).queueExpiryReminders(db, { now }),
+    run: async (db, now) => (await import("@/lib/loyalty/jobs/queue-expiry-reminders")).queueExpiryReminders(db, { now }),
   },
   {
     name: "recalculate-tiers",
     everyMs: 60 * MINUTE,
-    run: async (db, now) => (await import("@/lib/loyalty/tier-recalculation")).recalculateTiers(db, { now }),
+    run: async (db, now) => (await import("@/lib/loyalty/jobs/recalculate-tiers")).recalculateTiers(db, { now }),
   },
   {
     name: "ledger-snapshot",
     everyMs: 24 * 60 * MINUTE,
-    run: async (db, now) => (await import("@/lib/loyalty/ledger-snapshot")).takeLedgerSnapshot(db, { now }),
+    run: async (db, now) => (await import("@/lib/loyalty/jobs/take-ledger-snapshot")).takeLedgerSnapshot(db, { now }),
   },
   { name: "prune-webhooks", everyMs: 24 * 60 * MINUTE, run: async (db, now) => (await import("@/lib/webhooks/prune")).pruneWebhooks(db, { now }) },
 ];

@@ -1,5 +1,5 @@
 import type { Db } from "@/db/client";
-import { queueExpiryReminders, type ExpiryReminderResult } from "@/lib/loyalty/expiry-reminders";
+import { queueExpiryReminders, type ExpiryReminderResult } from "@/lib/loyalty/jobs/queue-expiry-reminders";
 import { expiryReminderEmail } from "./expiry-reminder-email";
 import { mailerFromEnv, type Mailer } from "./mailer";
 

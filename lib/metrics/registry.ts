@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import { onAccrualBatch } from "@/lib/loyalty/measurements";
+import { onAccrualBatch } from "@/lib/loyalty/accrual/measurements";
 
 /**
  * The process's Prometheus metrics (prom-client), served by /api/metrics. One registry per

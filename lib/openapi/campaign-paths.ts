@@ -6,7 +6,7 @@ import {
   campaignListJsonSchema,
   createCampaignDocSchema,
   patchCampaignDocSchema,
-} from "@/lib/loyalty/campaign-json";
+} from "@/lib/loyalty/campaigns/campaign-json";
 import { registerApiPath } from "./document";
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });

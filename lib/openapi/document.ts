@@ -24,8 +24,8 @@ import {
   transactionPageSchema,
   transactionsQuerySchema,
 } from "@/lib/http/schemas";
-import type { ApiScope } from "@/lib/loyalty/api-keys";
-import { programChangeSchema } from "@/lib/loyalty/program-settings";
+import type { ApiScope } from "@/lib/loyalty/access/api-keys";
+import { programChangeSchema } from "@/lib/loyalty/program/change-program-settings";
 
 const catalogRewardSchema = z
   .object({

@@ -3,10 +3,10 @@ import type { Executor } from "@/db/client";
 import { heldPointsOf } from "@/db/queries/holds";
 import { expiringPoints, pastDuePoints, pendingPointsOf } from "@/db/queries/lots";
 import { loginCheckIns, members, pointBalances, tiers, type TierCode } from "@/db/schema";
-import { findActiveCampaigns } from "@/lib/loyalty/campaign-lookup";
-import { parsePgArray } from "@/lib/loyalty/campaign-row";
-import { getProgramSettings, getTiers } from "@/lib/loyalty/settings";
-import { readTierStanding, type TierStanding } from "@/lib/loyalty/tier-retention";
+import { findActiveCampaigns } from "@/lib/loyalty/campaigns/find-active-campaigns";
+import { parsePgArray } from "@/lib/loyalty/campaigns/campaign-row";
+import { getProgramSettings, getTiers } from "@/lib/loyalty/program/get-program-settings";
+import { readTierStanding, type TierStanding } from "@/lib/loyalty/members/read-tier-standing";
 import { tierProgress, type TierInfo, type TierProgress } from "./tier-progress";
 
 const DAY_MS = 86_400_000;

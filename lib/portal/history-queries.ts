@@ -2,7 +2,7 @@ import { and, desc, eq, gte, inArray, lt } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { pointTransactions, TRANSACTION_TYPES, type TransactionType } from "@/db/schema";
-import { boundedDay } from "@/lib/loyalty/input-bounds";
+import { boundedDay } from "@/lib/loyalty/input/input-bounds";
 
 export const HISTORY_PAGE_SIZE = 25;
 

@@ -1,12 +1,12 @@
 import type { Executor } from "@/db/client";
 import type { Role } from "@/db/schema";
 import { forgetApiKey } from "@/lib/http/api-key-cache";
-import { parseApiKeyInput, parseDuration } from "@/lib/loyalty/api-key-input";
-import { revokeApiKey, rotateApiKey } from "@/lib/loyalty/api-key-lifecycle";
-import { createApiKey } from "@/lib/loyalty/api-keys";
+import { parseApiKeyInput, parseDuration } from "@/lib/loyalty/access/api-key-input";
+import { revokeApiKey, rotateApiKey } from "@/lib/loyalty/access/api-key-lifecycle";
+import { createApiKey } from "@/lib/loyalty/access/api-keys";
 import { LoyaltyError } from "@/lib/loyalty/errors";
-import { runStaffForm } from "@/lib/loyalty/staff-form";
-import type { Actor } from "@/lib/loyalty/staff-permissions";
+import { runStaffForm } from "@/lib/forms/staff-form";
+import type { Actor } from "@/lib/loyalty/access/staff-permissions";
 import type { ApiKeyFormState } from "./api-key-form-state";
 
 type StaffUser = { id: string; roles: Role[] } | null;

@@ -1,4 +1,4 @@
-import type { StaffFormState } from "@/lib/loyalty/staff-form-state";
+import type { StaffFormState } from "@/lib/forms/staff-form-state";
 
 /**
  * The state of the API key page's forms (imported by client components: keep it free of server

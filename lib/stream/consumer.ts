@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Db } from "@/db/client";
-import type { LoyaltyEvent } from "@/lib/loyalty/events";
+import type { LoyaltyEvent } from "@/lib/loyalty/accrual/event-input";
 import { recordDeadLetters } from "./dead-letters";
 import { parseEntries, type RawEntry } from "./entries";
 import { ACCRUAL_GROUP, EVENTS_STREAM } from "./names";

@@ -1,4 +1,4 @@
-import { loyaltyEventSchema, type LoyaltyEvent } from "@/lib/loyalty/events";
+import { loyaltyEventSchema, type LoyaltyEvent } from "@/lib/loyalty/accrual/event-input";
 import { EVENT_FIELD } from "./names";
 
 export type RawEntry = [id: string, fields: string[] | null];

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { env } from "@/lib/env";
-import type { LoyaltyEventInput } from "@/lib/loyalty/events";
+import type { LoyaltyEventInput } from "@/lib/loyalty/accrual/event-input";
 import { EVENT_FIELD, EVENTS_STREAM } from "./names";
 import { eventShard, shardStream } from "./shards";
 

@@ -1,5 +1,5 @@
 import type { Executor } from "@/db/client";
-import { authorize, type Actor } from "@/lib/loyalty/staff-permissions";
+import { authorize, type Actor } from "@/lib/loyalty/access/staff-permissions";
 import { listDeadLetters, type DeadLetterEvent } from "./dead-letters";
 
 export const DEAD_LETTERS_PAGE_SIZE = 50;

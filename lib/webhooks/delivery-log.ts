@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
-import { writeAudit } from "@/lib/loyalty/audit";
+import { writeAudit } from "@/lib/loyalty/audit/audit-log";
 import { LoyaltyError } from "@/lib/loyalty/errors";
-import { authorize, type Actor } from "@/lib/loyalty/staff-permissions";
+import { authorize, type Actor } from "@/lib/loyalty/access/staff-permissions";
 import { webhookId } from "./deliver";
 
 export interface DeliveryLogEntry {

@@ -1,10 +1,10 @@
 import { desc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { webhookDeliveries, webhookEndpoints, type WebhookEndpoint } from "@/db/schema";
-import { writeAudit } from "@/lib/loyalty/audit";
+import { writeAudit } from "@/lib/loyalty/audit/audit-log";
 import { LoyaltyError } from "@/lib/loyalty/errors";
-import { actorLabel, authorize, type Actor } from "@/lib/loyalty/staff-permissions";
-import { parseInput as parseStaffInput } from "@/lib/loyalty/staff-validation";
+import { actorLabel, authorize, type Actor } from "@/lib/loyalty/access/staff-permissions";
+import { parseInput as parseStaffInput } from "@/lib/loyalty/input/parse-input";
 import { createEndpointSchema, type ChangeEndpointInput, type CreateEndpointInput } from "./endpoint-input";
 import { encryptWebhookSecret, newWebhookSecret } from "./secret";
 import { checkWebhookTarget, WebhookTargetRefused } from "./target";

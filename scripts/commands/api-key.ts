@@ -1,7 +1,7 @@
 import { env } from "@/lib/env";
-import { parseApiKeyInput, parseDuration } from "@/lib/loyalty/api-key-input";
-import { listApiKeys, MAX_ROTATION_GRACE_MS, revokeApiKey, rotateApiKey } from "@/lib/loyalty/api-key-lifecycle";
-import { API_SCOPES, createApiKey } from "@/lib/loyalty/api-keys";
+import { parseApiKeyInput, parseDuration } from "@/lib/loyalty/access/api-key-input";
+import { listApiKeys, MAX_ROTATION_GRACE_MS, revokeApiKey, rotateApiKey } from "@/lib/loyalty/access/api-key-lifecycle";
+import { API_SCOPES, createApiKey } from "@/lib/loyalty/access/api-keys";
 import { expectSubcommand, parseCommandArgs } from "../support/args";
 import { describeDatabase, ScriptError, withDatabase } from "../support/open-database";
 

@@ -8,16 +8,16 @@ const USAGE = "npm run cli -- jobs run expire|tiers|snapshot|reminders|vest|hold
 
 /** The same job functions the /api/cron/* routes call. */
 const JOBS: Record<string, (db: Db, now: Date) => Promise<unknown>> = {
-  expire: async (db, now) => (await import("@/lib/loyalty/expiry")).expirePoints(db, { now }),
+  expire: async (db, now) => (await import("@/lib/loyalty/jobs/expire-points")).expirePoints(db, { now }),
   tiers: async (db, now) =>
-    (await import("@/lib/loyalty/tier-recalculation")).recalculateTiers(db, {
+    (await import("@/lib/loyalty/jobs/recalculate-tiers")).recalculateTiers(db, {
       now,
       onProgress: (p) => process.stderr.write(`… batch ${p.batches}: ${p.membersChecked} members checked\n`),
     }),
-  snapshot: async (db, now) => (await import("@/lib/loyalty/ledger-snapshot")).takeLedgerSnapshot(db, { now }),
+  snapshot: async (db, now) => (await import("@/lib/loyalty/jobs/take-ledger-snapshot")).takeLedgerSnapshot(db, { now }),
   reminders: async (db, now) => (await import("@/lib/mail/expiry-reminder-job")).runExpiryReminders(db, { now }),
-  vest: async (db, now) => (await import("@/lib/loyalty/vesting")).vestPoints(db, { now }),
-  holds: async (db, now) => (await import("@/lib/loyalty/hold-expiry")).expireHolds(db, { now }),
+  vest: async (db, now) => (await import("@/lib/loyalty/jobs/vest-points")).vestPoints(db, { now }),
+  holds: async (db, now) => (await import("@/lib/loyalty/jobs/expire-holds")).expireHolds(db, { now }),
   "webhooks-prune": async (db, now) => (await import("@/lib/webhooks/prune")).pruneWebhooks(db, { now }),
 };
 

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { stringify } from "csv-stringify";
-import { importOpeningBalances, IMPORT_BATCH_SIZE, type ImportLine } from "@/lib/loyalty/opening-balance-import";
+import { importOpeningBalances, IMPORT_BATCH_SIZE, type ImportLine } from "@/lib/loyalty/accrual/import-opening-balances";
 import { ScriptError, describeDatabase, withDatabase } from "../support/open-database";
 
 export const IMPORT_OPTIONS = {

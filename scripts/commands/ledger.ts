@@ -1,5 +1,5 @@
-import { verifyChains } from "@/lib/loyalty/ledger-chain";
-import { verifyLedger } from "@/lib/loyalty/verify";
+import { verifyChains } from "@/lib/loyalty/jobs/verify-chains";
+import { verifyLedger } from "@/lib/loyalty/jobs/verify-ledger";
 import { expectSubcommand, parseCommandArgs } from "../support/args";
 import { ScriptError, describeDatabase, withDatabase } from "../support/open-database";
 import { IMPORT_OPTIONS, runImport } from "./ledger-import";

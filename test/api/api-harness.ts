@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { expect } from "vitest";
 import { queryRows, setDbHandle } from "@/db/client";
 import { setCacheStore } from "@/lib/cache/cache";
-import { API_SCOPES, createApiKey, MAX_RATE_LIMIT_PER_SECOND, type ApiScope } from "@/lib/loyalty/api-keys";
+import { API_SCOPES, createApiKey, MAX_RATE_LIMIT_PER_SECOND, type ApiScope } from "@/lib/loyalty/access/api-keys";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 /** A route handler as Next calls it: `(request, { params })`. */

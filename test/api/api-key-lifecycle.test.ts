@@ -4,11 +4,11 @@ import { apiKeys, auditLog } from "@/db/schema";
 import { ApiError } from "@/lib/http/api-error";
 import { authenticateRequest } from "@/lib/http/api-key-auth";
 import { API_KEY_CACHE_TTL_MS, forgetApiKey, forgetApiKeys } from "@/lib/http/api-key-cache";
-import { parseApiKeyInput, parseDuration } from "@/lib/loyalty/api-key-input";
-import { listApiKeys, revokeApiKey, rotateApiKey } from "@/lib/loyalty/api-key-lifecycle";
-import { authenticateApiKey, createApiKey } from "@/lib/loyalty/api-keys";
+import { parseApiKeyInput, parseDuration } from "@/lib/loyalty/access/api-key-input";
+import { listApiKeys, revokeApiKey, rotateApiKey } from "@/lib/loyalty/access/api-key-lifecycle";
+import { authenticateApiKey, createApiKey } from "@/lib/loyalty/access/api-keys";
 import { LoyaltyError } from "@/lib/loyalty/errors";
-import type { Actor } from "@/lib/loyalty/staff-permissions";
+import type { Actor } from "@/lib/loyalty/access/staff-permissions";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 const ADMIN: Actor = { kind: "user", id: "admin-1", roles: ["admin"] };

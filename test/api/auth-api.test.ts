@@ -7,7 +7,7 @@ import { POST as redeem } from "@/app/api/v1/members/[externalId]/redemptions/ro
 import { GET as listTransactions } from "@/app/api/v1/members/[externalId]/transactions/route";
 import { POST as createMember } from "@/app/api/v1/members/route";
 import { apiKeys } from "@/db/schema";
-import { API_SCOPES, createApiKey, type ApiScope } from "@/lib/loyalty/api-keys";
+import { API_SCOPES, createApiKey, type ApiScope } from "@/lib/loyalty/access/api-keys";
 import { call, createApiHarness, writtenRows, type ApiHarness } from "./api-harness";
 
 type Handler = Parameters<typeof call>[0];

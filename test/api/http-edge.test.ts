@@ -7,7 +7,7 @@ import { API_KEY_CACHE_TTL_MS } from "@/lib/http/api-key-cache";
 import { forgetApiKeyUse } from "@/lib/http/api-key-usage";
 import { readJsonBody } from "@/lib/http/read-json";
 import { errorResponse, json } from "@/lib/http/responses";
-import { createApiKey } from "@/lib/loyalty/api-keys";
+import { createApiKey } from "@/lib/loyalty/access/api-keys";
 import { LoyaltyError } from "@/lib/loyalty/errors";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 

@@ -14,7 +14,7 @@ import { setOpsRedis } from "@/lib/metrics/ops-redis";
 import { checkReadiness } from "@/lib/metrics/readiness";
 import { appMetrics } from "@/lib/metrics/registry";
 import { refreshScrapeGauges } from "@/lib/metrics/scrape";
-import { ensureMember } from "@/lib/loyalty/members";
+import { ensureMember } from "@/lib/loyalty/members/ensure-member";
 import { changeWebhookEndpoint, createWebhookEndpoint } from "@/lib/webhooks/endpoints";
 import { sql } from "drizzle-orm";
 import { REDIS_URL, uniqueStream } from "../scale/stream-support";

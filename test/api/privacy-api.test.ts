@@ -8,8 +8,8 @@ import { POST as createMember } from "@/app/api/v1/members/route";
 import { GET as openapiJson } from "@/app/api/v1/openapi.json/route";
 import { queryRows } from "@/db/client";
 import { erasureResultSchema, memberExportSchema } from "@/lib/http/privacy-schemas";
-import { verifyChains } from "@/lib/loyalty/ledger-chain";
-import { verifyLedger } from "@/lib/loyalty/verify";
+import { verifyChains } from "@/lib/loyalty/jobs/verify-chains";
+import { verifyLedger } from "@/lib/loyalty/jobs/verify-ledger";
 import { call, createApiHarness, expectError, writtenRows, type ApiHarness } from "./api-harness";
 
 const EMAIL = "Ottilie.Brandvold@example.net";

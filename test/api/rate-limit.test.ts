@@ -5,7 +5,7 @@ import { like } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { members } from "@/db/schema";
 import { env, resetEnvCache } from "@/lib/env";
-import { createApiKey } from "@/lib/loyalty/api-keys";
+import { createApiKey } from "@/lib/loyalty/access/api-keys";
 import { apiKeyPolicy } from "@/lib/rate-limit/policies";
 import { RateLimits, redisRateLimits, reservationSize, setRateLimits } from "@/lib/rate-limit/rate-limits";
 import { REDIS_URL } from "../scale/stream-support";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as postEvent } from "@/app/api/v1/events/route";
-import { ensureMember } from "@/lib/loyalty/members";
+import { ensureMember } from "@/lib/loyalty/members/ensure-member";
 import { createApiHarness, type ApiHarness } from "./api-harness";
 
 /**

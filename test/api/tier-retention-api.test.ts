@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { GET as getMember } from "@/app/api/v1/members/[externalId]/route";
 import { GET as getProgram, PATCH as patchProgram } from "@/app/api/v1/program/route";
 import { members } from "@/db/schema";
-import { ensureMember } from "@/lib/loyalty/members";
+import { ensureMember } from "@/lib/loyalty/members/ensure-member";
 import { call, createApiHarness, expectError, writtenRows, type ApiHarness } from "./api-harness";
 
 describe("tier retention over the REST API", () => {

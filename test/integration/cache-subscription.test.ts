@@ -8,9 +8,9 @@ import { memberGeneration, startCacheInvalidation } from "@/lib/cache/invalidati
 import { cachedMemberSummary } from "@/lib/cache/member-summary-cache";
 import { MemoryStore } from "@/lib/cache/memory-store";
 import { RedisStore } from "@/lib/cache/redis-store";
-import { recordEvents } from "@/lib/loyalty/accrual";
+import { recordEvents } from "@/lib/loyalty/accrual/record-events";
 import { resetEnvCache } from "@/lib/env";
-import { ensureMember } from "@/lib/loyalty/members";
+import { ensureMember } from "@/lib/loyalty/members/ensure-member";
 import { publishEvents } from "@/lib/stream/producer";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import { deadRedisUrl } from "../scale/redis-server";

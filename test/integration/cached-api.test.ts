@@ -8,7 +8,7 @@ import { GET as listTransactions } from "@/app/api/v1/members/[externalId]/trans
 import { pointBalances } from "@/db/schema";
 import { getCacheStore, setCacheStore } from "@/lib/cache/cache";
 import { RedisStore } from "@/lib/cache/redis-store";
-import { adjustPoints } from "@/lib/loyalty/adjustments";
+import { adjustPoints } from "@/lib/loyalty/adjustments/adjust-points";
 import { getMemberByExternalId } from "@/db/queries/members";
 import { resetEnvCache } from "@/lib/env";
 import { call, createApiHarness, type ApiHarness } from "../api/api-harness";

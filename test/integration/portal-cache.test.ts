@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { campaigns, pointBalances, pointTransactions } from "@/db/schema";
 import { setCacheStore } from "@/lib/cache/cache";
 import { MemoryStore } from "@/lib/cache/memory-store";
-import { createCampaign, pauseCampaign } from "@/lib/loyalty/campaigns";
+import { createCampaign, pauseCampaign } from "@/lib/loyalty/campaigns/change-campaigns";
 import { checkInForUser } from "@/lib/portal/actions/check-in";
 import { getCachedDashboard } from "@/lib/portal/cached-dashboard";
 import { memberHistoryPage } from "@/lib/portal/cached-history";
@@ -11,7 +11,7 @@ import { getDashboard } from "@/lib/portal/dashboard-queries";
 import { listMemberHistory } from "@/lib/portal/history-queries";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import { createMemberUser, earn } from "../portal/fixtures";
-import { marketing } from "../staff/support/actors";
+import { marketing } from "../loyalty/support/actors";
 
 /** The member portal's dashboard and first history page, read through the cache. */
 describe("portal reads through the cache", () => {

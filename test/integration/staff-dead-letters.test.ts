@@ -3,8 +3,8 @@ import { navLinksFor } from "@/app/(staff)/staff/nav-links";
 import { deadLetterEvents } from "@/db/schema";
 import { listDeadLettersForStaff } from "@/lib/stream/staff-dead-letters";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
-import { admin, marketing, member, nobody, support } from "../staff/support/actors";
-import { loyaltyErrorOf } from "../staff/support/errors";
+import { admin, marketing, member, nobody, support } from "../loyalty/support/actors";
+import { loyaltyErrorOf } from "../loyalty/support/errors";
 
 describe("dead letters in the staff console", () => {
   let t: TestDatabase;

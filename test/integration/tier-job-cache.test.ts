@@ -4,8 +4,8 @@ import { members } from "@/db/schema";
 import { setCacheStore } from "@/lib/cache/cache";
 import { cachedMemberSummary } from "@/lib/cache/member-summary-cache";
 import { MemoryStore } from "@/lib/cache/memory-store";
-import { ensureMember } from "@/lib/loyalty/members";
-import { recalculateTiers } from "@/lib/loyalty/tier-recalculation";
+import { ensureMember } from "@/lib/loyalty/members/ensure-member";
+import { recalculateTiers } from "@/lib/loyalty/jobs/recalculate-tiers";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 describe("nightly tier job and the cached member summary", () => {

@@ -6,8 +6,8 @@
 import { asc, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { earningCaps, earningRules } from "@/db/schema";
-import { createEarningCap, createEarningRule } from "@/lib/loyalty/earning-rules";
-import type { Actor } from "@/lib/loyalty/staff-permissions";
+import { createEarningCap, createEarningRule } from "@/lib/loyalty/program/earning-rules";
+import type { Actor } from "@/lib/loyalty/access/staff-permissions";
 import type { ModelCap, ModelEarningRule } from "./earning-model";
 import { DAY, iso } from "./model-time";
 import { EARNING_CAPS, EARNING_RULES } from "./scenario";

@@ -22,7 +22,7 @@ import { asc, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { campaigns, rewards } from "@/db/schema";
 import { ERROR_STATUS } from "@/lib/loyalty/errors";
-import { getProgramSettings, getTiers } from "@/lib/loyalty/settings";
+import { getProgramSettings, getTiers } from "@/lib/loyalty/program/get-program-settings";
 import { expand, sequenceArbitrary, type Command } from "./commands";
 import { memberSummary, type EventAnswer } from "./ledger-model";
 import { initialState, SCALE, type EarnType, type ModelConfig, type ModelState, type TierCode } from "./model-state";

@@ -3,12 +3,12 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
-import { recordEvent } from "@/lib/loyalty/accrual";
-import { verifyChains } from "@/lib/loyalty/ledger-chain";
-import { ensureMember } from "@/lib/loyalty/members";
-import { importOpeningBalances } from "@/lib/loyalty/opening-balance-import";
-import { redeemPoints } from "@/lib/loyalty/redemption";
-import { verifyLedger } from "@/lib/loyalty/verify";
+import { recordEvent } from "@/lib/loyalty/accrual/record-events";
+import { verifyChains } from "@/lib/loyalty/jobs/verify-chains";
+import { ensureMember } from "@/lib/loyalty/members/ensure-member";
+import { importOpeningBalances } from "@/lib/loyalty/accrual/import-opening-balances";
+import { redeemPoints } from "@/lib/loyalty/redemption/redeem-points";
+import { verifyLedger } from "@/lib/loyalty/jobs/verify-ledger";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import { importFile, type ImportModelOutcome, type ImportModelState } from "./opening-balance-model";
 

@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { members, referrals } from "@/db/schema";
-import { recordEvent } from "@/lib/loyalty/accrual";
-import { ensureMember } from "@/lib/loyalty/members";
-import { changeProgramSettings } from "@/lib/loyalty/program-settings";
-import { redeemPoints } from "@/lib/loyalty/redemption";
-import { createMemberWithReferral, getReferralLink } from "@/lib/loyalty/referrals";
-import { verifyLedger } from "@/lib/loyalty/verify";
+import { recordEvent } from "@/lib/loyalty/accrual/record-events";
+import { ensureMember } from "@/lib/loyalty/members/ensure-member";
+import { changeProgramSettings } from "@/lib/loyalty/program/change-program-settings";
+import { redeemPoints } from "@/lib/loyalty/redemption/redeem-points";
+import { createMemberWithReferral, getReferralLink } from "@/lib/loyalty/referrals/referral-codes";
+import { verifyLedger } from "@/lib/loyalty/jobs/verify-ledger";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import { addReferrer, newRefModel, purchase, redeem, refund, signUp, type RefModel } from "./referral-model";
 

@@ -9,7 +9,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import { getBalance } from "@/db/queries/balances";
-import { getMemberSummary } from "@/lib/loyalty/members";
+import { getMemberSummary } from "@/lib/loyalty/members/ensure-member";
 import { memberSummary } from "./ledger-model";
 import { holdState } from "./checkout-model";
 import type { ModelState, Row } from "./model-state";

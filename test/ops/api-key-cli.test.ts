@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { auditLog } from "@/db/schema";
-import { authenticateApiKey } from "@/lib/loyalty/api-keys";
+import { authenticateApiKey } from "@/lib/loyalty/access/api-keys";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import { runCli } from "./support/run-cli";
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { apiKeys, ledgerSnapshots, members } from "@/db/schema";
-import { authenticateApiKey } from "@/lib/loyalty/api-keys";
+import { authenticateApiKey } from "@/lib/loyalty/access/api-keys";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import { insertMember, insertPurchase } from "./support/ledger-fixtures";
 import { exited, holdEmbedded, runCli } from "./support/run-cli";

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, asc, eq } from "drizzle-orm";
 import { auditLog, members } from "@/db/schema";
 import { createStaffAccount } from "@/lib/auth/staff-accounts";
-import { recordEvents } from "@/lib/loyalty/accrual";
-import { ensureMember } from "@/lib/loyalty/members";
+import { recordEvents } from "@/lib/loyalty/accrual/record-events";
+import { ensureMember } from "@/lib/loyalty/members/ensure-member";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import { runCli } from "./support/run-cli";
 

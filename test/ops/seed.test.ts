@@ -9,8 +9,8 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/db/seed-data/demo-accounts";
 import { RealDataError, seedDemoData } from "@/db/seed";
 import { members, notifications, users } from "@/db/schema";
 import { verifyPassword } from "@/lib/auth/password";
-import { authenticateApiKey } from "@/lib/loyalty/api-keys";
-import { verifyLedger } from "@/lib/loyalty/verify";
+import { authenticateApiKey } from "@/lib/loyalty/access/api-keys";
+import { verifyLedger } from "@/lib/loyalty/jobs/verify-ledger";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 const NOW = new Date("2026-11-20T10:00:00Z");

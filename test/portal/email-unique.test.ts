@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { ensureMember } from "@/lib/loyalty/members";
+import { ensureMember } from "@/lib/loyalty/members/ensure-member";
 import { auditLog, users } from "@/db/schema";
 import { signUp, signUpSchema } from "@/lib/auth/sign-up";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";

@@ -1,8 +1,8 @@
 import type { Db } from "@/db/client";
 import { userRoles, users, type Role } from "@/db/schema";
 import { loadSessionUser, type SessionUser } from "@/lib/auth/session-user";
-import { recordEvent } from "@/lib/loyalty/accrual";
-import { ensureMember } from "@/lib/loyalty/members";
+import { recordEvent } from "@/lib/loyalty/accrual/record-events";
+import { ensureMember } from "@/lib/loyalty/members/ensure-member";
 
 let seq = 0;
 

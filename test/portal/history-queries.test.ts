@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { historyFilterSchema, listMemberHistory } from "@/lib/portal/history-queries";
-import { redeemPoints } from "@/lib/loyalty/redemption";
+import { redeemPoints } from "@/lib/loyalty/redemption/redeem-points";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import { createMemberUser, earn } from "./fixtures";
 

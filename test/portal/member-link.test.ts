@@ -5,7 +5,7 @@ import { MEMBER_LINK_TTL_MS, memberLinkIdentifier } from "@/lib/auth/member-link
 import { resendMemberLink } from "@/lib/auth/resend-member-link";
 import { signUp, signUpSchema } from "@/lib/auth/sign-up";
 import { verifyMemberLink } from "@/lib/auth/verify-member-link";
-import { ensureMember } from "@/lib/loyalty/members";
+import { ensureMember } from "@/lib/loyalty/members/ensure-member";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 const T0 = new Date("2026-03-01T12:00:00Z");

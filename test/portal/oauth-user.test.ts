@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { userRoles, users, verificationTokens } from "@/db/schema";
 import { memberLinkIdentifier } from "@/lib/auth/member-link-token";
 import { onOAuthUserCreated } from "@/lib/auth/oauth-user";
-import { ensureMember } from "@/lib/loyalty/members";
+import { ensureMember } from "@/lib/loyalty/members/ensure-member";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
 describe("a user created by the OIDC provider", () => {

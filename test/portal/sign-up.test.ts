@@ -5,7 +5,7 @@ import { hashMemberLinkToken, memberLinkIdentifier, MEMBER_LINK_TTL_MS } from "@
 import { verifyPassword } from "@/lib/auth/password";
 import { loadSessionUser } from "@/lib/auth/session-user";
 import { signUp, signUpSchema } from "@/lib/auth/sign-up";
-import { ensureMember } from "@/lib/loyalty/members";
+import { ensureMember } from "@/lib/loyalty/members/ensure-member";
 import { memberOf } from "@/lib/portal/actions/member-guard";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 

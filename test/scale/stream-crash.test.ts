@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Redis } from "ioredis";
 import { queryRows } from "@/db/client";
 import { pointBalances } from "@/db/schema";
-import { ensureMember } from "@/lib/loyalty/members";
+import { ensureMember } from "@/lib/loyalty/members/ensure-member";
 import { publishEvents } from "@/lib/stream/producer";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import { pendingCount, spawnWorker, testRedis, uniqueStream, waitFor } from "./stream-support";

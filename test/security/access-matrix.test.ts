@@ -11,11 +11,11 @@ import { setCacheStore } from "@/lib/cache/cache";
 import { resetEnvCache } from "@/lib/env";
 import { forgetApiKeys } from "@/lib/http/api-key-cache";
 import { ROUTE_METHODS } from "@/lib/http/methods";
-import { API_SCOPES, createApiKey } from "@/lib/loyalty/api-keys";
-import { requestAdjustment } from "@/lib/loyalty/approvals";
-import { createCampaign } from "@/lib/loyalty/campaigns";
-import { ensureMember } from "@/lib/loyalty/members";
-import { createReward } from "@/lib/loyalty/rewards";
+import { API_SCOPES, createApiKey } from "@/lib/loyalty/access/api-keys";
+import { requestAdjustment } from "@/lib/loyalty/adjustments/adjustment-requests";
+import { createCampaign } from "@/lib/loyalty/campaigns/change-campaigns";
+import { ensureMember } from "@/lib/loyalty/members/ensure-member";
+import { createReward } from "@/lib/loyalty/program/rewards";
 import { createMemberUser, earn } from "../portal/fixtures";
 import { APP, appTargets, callRoute, databaseFingerprint, inProcessSession, interrupt, urlPath, type RouteAnswer, type RouteHandler } from "../support/in-process-app";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
@@ -50,7 +50,7 @@ vi.mock("next/cache", async () => (await import("../support/in-process-app")).ca
 
 const CRON_SECRET = "matrix-cron-secret-0123456789abcdef";
 const METRICS_TOKEN = "matrix-metrics-token-0123456789abcdef";
-/** What the app says when it refuses a form for who is asking (lib/auth/session.ts, lib/loyalty/staff-form.ts, lib/portal/actions/member-guard.ts). */
+/** What the app says when it refuses a form for who is asking (lib/auth/session.ts, lib/forms/staff-form.ts, lib/portal/actions/member-guard.ts). */
 const FORM_REFUSAL = /^(Your session has ended\. Please sign in again\.|You are not allowed to do this\.|Only members can do this\.)$/;
 /** Where a refused page sends someone: sign in, or out of an area the account has no part in. */
 const PAGE_REFUSAL = /^(403|redirect:\/sign-in(\?.*)?|redirect:\/staff|redirect:\/check-email)$/;

@@ -1,4 +1,4 @@
-import { API_SCOPES, type ApiScope } from "@/lib/loyalty/api-keys";
+import { API_SCOPES, type ApiScope } from "@/lib/loyalty/access/api-keys";
 
 /**
  * Who may reach what: ONE table of every page, server action and route handler under app/, each
@@ -6,7 +6,7 @@ import { API_SCOPES, type ApiScope } from "@/lib/loyalty/api-keys";
  * lists the targets from the file system and asserts every cell; a target missing here fails it.
  *
  * Principals: the signed-in kinds (anonymous, a member, one account per staff role) for every
- * target, plus, for routes under /api, an API key per scope (lib/loyalty/api-keys.ts API_SCOPES),
+ * target, plus, for routes under /api, an API key per scope (lib/loyalty/access/api-keys.ts API_SCOPES),
  * the cron bearer (CRON_SECRET) and the metrics token (METRICS_TOKEN).
  */
 

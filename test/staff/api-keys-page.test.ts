@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createElement } from "react";
 import { renderToString } from "react-dom/server";
 import { setDbHandle } from "@/db/client";
-import { revokeApiKey, rotateApiKey } from "@/lib/loyalty/api-key-lifecycle";
-import { createApiKey } from "@/lib/loyalty/api-keys";
+import { revokeApiKey, rotateApiKey } from "@/lib/loyalty/access/api-key-lifecycle";
+import { createApiKey } from "@/lib/loyalty/access/api-keys";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import { createMemberUser } from "../portal/fixtures";
 

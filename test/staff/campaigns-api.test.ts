@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { setDbHandle } from "@/db/client";
 import { campaigns } from "@/db/schema";
-import { createApiKey } from "@/lib/loyalty/api-keys";
+import { createApiKey } from "@/lib/loyalty/access/api-keys";
 import { buildOpenApiDocument } from "@/lib/openapi/document";
 import { GET as list, POST as create } from "@/app/api/v1/campaigns/route";
 import { GET as getOne, PATCH as patch } from "@/app/api/v1/campaigns/[id]/route";

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
-import { recordEvents } from "@/lib/loyalty/accrual";
-import { ensureMember } from "@/lib/loyalty/members";
-import type { Actor } from "@/lib/loyalty/staff-permissions";
+import { recordEvents } from "@/lib/loyalty/accrual/record-events";
+import { ensureMember } from "@/lib/loyalty/members/ensure-member";
+import type { Actor } from "@/lib/loyalty/access/staff-permissions";
 import { deliverDueWebhooks } from "@/lib/webhooks/deliver";
 import { listWebhookDeliveries, redeliverWebhook } from "@/lib/webhooks/delivery-log";
 import { createWebhookEndpoint } from "@/lib/webhooks/endpoints";

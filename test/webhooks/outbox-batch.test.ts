@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
-import { recordEvents } from "@/lib/loyalty/accrual";
-import { ensureMember } from "@/lib/loyalty/members";
+import { recordEvents } from "@/lib/loyalty/accrual/record-events";
+import { ensureMember } from "@/lib/loyalty/members/ensure-member";
 import { createWebhookEndpoint, deleteWebhookEndpoint } from "@/lib/webhooks/endpoints";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 

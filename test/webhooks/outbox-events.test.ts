@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
-import { recordEvents } from "@/lib/loyalty/accrual";
-import { captureHold, createHold, voidHold } from "@/lib/loyalty/holds";
-import { ensureMember } from "@/lib/loyalty/members";
-import { redeemPoints } from "@/lib/loyalty/redemption";
+import { recordEvents } from "@/lib/loyalty/accrual/record-events";
+import { captureHold, createHold, voidHold } from "@/lib/loyalty/redemption/hold-points";
+import { ensureMember } from "@/lib/loyalty/members/ensure-member";
+import { redeemPoints } from "@/lib/loyalty/redemption/redeem-points";
 import { createWebhookEndpoint } from "@/lib/webhooks/endpoints";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 

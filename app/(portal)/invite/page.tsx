@@ -2,8 +2,8 @@ import { headers } from "next/headers";
 import { CopyButton } from "@/components/portal/copy-button";
 import { getDb } from "@/db/client";
 import { env } from "@/lib/env";
-import { getProgramSettings } from "@/lib/loyalty/settings";
-import { invitePageOf } from "@/lib/loyalty/referrals";
+import { getProgramSettings } from "@/lib/loyalty/program/get-program-settings";
+import { invitePageOf } from "@/lib/loyalty/referrals/referral-codes";
 import { requirePortalMember } from "@/lib/portal/current-member";
 
 export const metadata = { title: "Invite friends" };

@@ -2,7 +2,7 @@ import { getDb } from "@/db/client";
 import { getCurrentUser } from "@/lib/auth/session";
 import { otherMethods } from "@/lib/http/methods";
 import { json } from "@/lib/http/responses";
-import { exportFileName, exportOwnData } from "@/lib/loyalty/member-export";
+import { exportFileName, exportOwnData } from "@/lib/loyalty/members/export-member-data";
 
 export const dynamic = "force-dynamic";
 

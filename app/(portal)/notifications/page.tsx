@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { getDb } from "@/db/client";
-import { listNotifications } from "@/lib/loyalty/notifications";
+import { listNotifications } from "@/lib/loyalty/members/notifications";
 import { requirePortalMember } from "@/lib/portal/current-member";
 import { formatDate, formatDateTime, formatPoints } from "@/lib/portal/format";
 import { requestLocale } from "@/lib/portal/request-locale";

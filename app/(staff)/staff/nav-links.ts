@@ -1,5 +1,5 @@
 import type { Role } from "@/db/schema";
-import { rolesAllow, type Permission } from "@/lib/loyalty/staff-permissions";
+import { rolesAllow, type Permission } from "@/lib/loyalty/access/staff-permissions";
 
 const LINKS: readonly { href: string; label: string; permission?: Permission }[] = [
   { href: "/staff", label: "Overview" },

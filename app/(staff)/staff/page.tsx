@@ -4,10 +4,10 @@ import { requestApprovalReason, requestKind } from "@/components/staff/approval-
 import { dateTime, points, signedPoints } from "@/components/staff/format";
 import { PageHeader, StatCard } from "@/components/staff/page-header";
 import { getDb } from "@/db/client";
-import { listPendingAdjustments } from "@/lib/loyalty/approvals";
-import { listCampaigns } from "@/lib/loyalty/campaign-queries";
-import { liabilityAt } from "@/lib/loyalty/reports";
-import { can } from "@/lib/loyalty/staff-permissions";
+import { listPendingAdjustments } from "@/lib/loyalty/adjustments/adjustment-requests";
+import { listCampaigns } from "@/lib/loyalty/campaigns/list-campaigns";
+import { liabilityAt } from "@/lib/loyalty/reports/program-reports";
+import { can } from "@/lib/loyalty/access/staff-permissions";
 import { navLinksFor } from "./nav-links";
 import { requireStaff } from "./staff-session";
 

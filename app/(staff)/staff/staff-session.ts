@@ -1,7 +1,7 @@
 import { forbidden } from "next/navigation";
 import { getCurrentUser, requireUser, type SessionUser } from "@/lib/auth/session";
 import type { Role } from "@/db/schema";
-import { rolesAllow, type Actor, type Permission } from "@/lib/loyalty/staff-permissions";
+import { rolesAllow, type Actor, type Permission } from "@/lib/loyalty/access/staff-permissions";
 
 export const STAFF_ROLES: readonly Role[] = ["marketing", "support", "admin"];
 

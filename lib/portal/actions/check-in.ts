@@ -3,7 +3,7 @@ import type { Db } from "@/db/client";
 import { getMemberById } from "@/db/queries/members";
 import { loginCheckIns } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/session-user";
-import { recordEvent } from "@/lib/loyalty/accrual";
+import { recordEvent } from "@/lib/loyalty/accrual/record-events";
 import { isLoyaltyError } from "@/lib/loyalty/errors";
 import type { CheckInState } from "../check-in-state";
 import { utcDay } from "../dashboard-queries";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import type { SessionUser } from "@/lib/auth/session-user";
-import { markNotificationRead } from "@/lib/loyalty/notifications";
+import { markNotificationRead } from "@/lib/loyalty/members/notifications";
 import type { FormState } from "../form-state";
 import { memberOf } from "./member-guard";
 

@@ -6,7 +6,7 @@ import { getDb } from "@/db/client";
 import { memberLinkOrigin } from "@/lib/auth/link-origin";
 import { addStaffForm, newPasswordLinkForm, saveStaffRolesForm, type StaffFormInput } from "@/lib/auth/staff-account-forms";
 import { env } from "@/lib/env";
-import { formValues, type StaffFormState } from "@/lib/loyalty/staff-form";
+import { formValues, type StaffFormState } from "@/lib/forms/staff-form";
 import { actionUser } from "../staff-session";
 
 function input(form: FormData): StaffFormInput {

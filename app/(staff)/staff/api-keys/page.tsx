@@ -5,8 +5,8 @@ import { Badge, Table, Td } from "@/components/staff/table";
 import { Card } from "@/components/ui/card";
 import { getDb } from "@/db/client";
 import { env } from "@/lib/env";
-import { listApiKeys, type ApiKeyStatus } from "@/lib/loyalty/api-key-lifecycle";
-import { API_SCOPES } from "@/lib/loyalty/api-keys";
+import { listApiKeys, type ApiKeyStatus } from "@/lib/loyalty/access/api-key-lifecycle";
+import { API_SCOPES } from "@/lib/loyalty/access/api-keys";
 import { requireStaff } from "../staff-session";
 import { createApiKeyAction, revokeApiKeyAction, rotateApiKeyAction } from "./actions";
 

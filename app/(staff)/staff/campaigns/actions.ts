@@ -2,16 +2,16 @@
 
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/db/client";
-import { previewEarn } from "@/lib/loyalty/campaign-preview";
-import { instantIn } from "@/lib/loyalty/campaign-input";
-import { isInstantInRange } from "@/lib/loyalty/input-bounds";
-import { changeCampaign, createCampaign } from "@/lib/loyalty/campaigns";
+import { previewEarn } from "@/lib/loyalty/campaigns/preview-earn";
+import { instantIn } from "@/lib/loyalty/campaigns/campaign-input";
+import { isInstantInRange } from "@/lib/loyalty/input/input-bounds";
+import { changeCampaign, createCampaign } from "@/lib/loyalty/campaigns/change-campaigns";
 import { LoyaltyError } from "@/lib/loyalty/errors";
-import { formValues, runStaffForm, type StaffFormState } from "@/lib/loyalty/staff-form";
-import { parseMoneyToMinor } from "@/lib/loyalty/tier-settings";
+import { formValues, runStaffForm, type StaffFormState } from "@/lib/forms/staff-form";
+import { parseMoneyToMinor } from "@/lib/loyalty/program/tier-settings";
 import { money, multiplier } from "@/components/staff/format";
 import { actionUser } from "../staff-session";
-import { requireId } from "@/lib/loyalty/input-bounds";
+import { requireId } from "@/lib/loyalty/input/input-bounds";
 
 function campaignFields(form: FormData) {
   return {

@@ -10,7 +10,7 @@ import { StaffField, StaffSelect } from "@/components/staff/staff-field";
 import { Badge, Table, Td } from "@/components/staff/table";
 import { TimeZoneField } from "@/components/staff/time-zone-field";
 import { getDb } from "@/db/client";
-import { listCampaigns, type CampaignView } from "@/lib/loyalty/campaign-queries";
+import { listCampaigns, type CampaignView } from "@/lib/loyalty/campaigns/list-campaigns";
 import { requireStaff } from "../staff-session";
 import { campaignStateAction, createCampaignAction, previewCampaignAction } from "./actions";
 

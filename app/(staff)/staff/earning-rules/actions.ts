@@ -2,11 +2,11 @@
 
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/db/client";
-import { previewEarn } from "@/lib/loyalty/campaign-preview";
-import { createEarningCap, createEarningRule, retireEarningCap, retireEarningRule } from "@/lib/loyalty/earning-rules";
+import { previewEarn } from "@/lib/loyalty/campaigns/preview-earn";
+import { createEarningCap, createEarningRule, retireEarningCap, retireEarningRule } from "@/lib/loyalty/program/earning-rules";
 import { LoyaltyError } from "@/lib/loyalty/errors";
-import { positiveId } from "@/lib/loyalty/input-bounds";
-import { formValues, runStaffForm, type StaffFormState } from "@/lib/loyalty/staff-form";
+import { positiveId } from "@/lib/loyalty/input/input-bounds";
+import { formValues, runStaffForm, type StaffFormState } from "@/lib/forms/staff-form";
 import { actionUser } from "../staff-session";
 
 /**

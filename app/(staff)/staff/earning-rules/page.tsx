@@ -6,7 +6,7 @@ import { Card } from "@/components/ui/card";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { getDb } from "@/db/client";
 import { TIER_CODES } from "@/db/schema";
-import { listEarningRules, type EarningCapView, type EarningRuleView } from "@/lib/loyalty/earning-rules";
+import { listEarningRules, type EarningCapView, type EarningRuleView } from "@/lib/loyalty/program/earning-rules";
 import { requireStaff } from "../staff-session";
 import { createCapAction, createRuleAction, previewRuleAction, retireRuleAction } from "./actions";
 

@@ -4,9 +4,9 @@ import { Readable } from "node:stream";
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/db/client";
 import { LoyaltyError } from "@/lib/loyalty/errors";
-import { importOpeningBalances } from "@/lib/loyalty/opening-balance-import";
-import { CONSOLE_IMPORT_MAX_BYTES, importReportView, importSummary, type ImportFormState } from "@/lib/loyalty/opening-balance-view";
-import { formValues, runStaffForm } from "@/lib/loyalty/staff-form";
+import { importOpeningBalances } from "@/lib/loyalty/accrual/import-opening-balances";
+import { CONSOLE_IMPORT_MAX_BYTES, importReportView, importSummary, type ImportFormState } from "@/lib/loyalty/accrual/opening-balance-view";
+import { formValues, runStaffForm } from "@/lib/forms/staff-form";
 import { actionUser } from "../staff-session";
 
 /** Opening balances from an uploaded CSV (or pasted text), admins only (the service checks the role). */

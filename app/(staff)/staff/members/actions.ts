@@ -2,14 +2,14 @@
 
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/db/client";
-import { approveAdjustment, rejectAdjustment, requestAdjustment } from "@/lib/loyalty/approvals";
-import { formValues, runStaffForm, type StaffFormState } from "@/lib/loyalty/staff-form";
-import { reverseMemberTransaction } from "@/lib/loyalty/support";
+import { approveAdjustment, rejectAdjustment, requestAdjustment } from "@/lib/loyalty/adjustments/adjustment-requests";
+import { formValues, runStaffForm, type StaffFormState } from "@/lib/forms/staff-form";
+import { reverseMemberTransaction } from "@/lib/loyalty/members/support-console";
 import { approvalReason } from "@/components/staff/approval-reason";
 import { points, signedPoints } from "@/components/staff/format";
-import type { ApprovalPending } from "@/lib/loyalty/approval-queue";
+import type { ApprovalPending } from "@/lib/loyalty/adjustments/queue-for-approval";
 import { actionUser } from "../staff-session";
-import { requireId } from "@/lib/loyalty/input-bounds";
+import { requireId } from "@/lib/loyalty/input/input-bounds";
 
 function pendingMessage(outcome: ApprovalPending): string {
   return `${approvalReason(outcome.rule, outcome.need)}: request #${outcome.requestId} is waiting for an admin's approval.`;

@@ -4,9 +4,9 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
 import { LoyaltyError } from "@/lib/loyalty/errors";
-import { requireId } from "@/lib/loyalty/input-bounds";
-import { eraseMember } from "@/lib/loyalty/member-erasure";
-import { formValues, runStaffForm, type StaffFormState } from "@/lib/loyalty/staff-form";
+import { requireId } from "@/lib/loyalty/input/input-bounds";
+import { eraseMember } from "@/lib/loyalty/members/erase-member";
+import { formValues, runStaffForm, type StaffFormState } from "@/lib/forms/staff-form";
 import { erasedIdDigest } from "@/lib/privacy/erased-id-digest";
 import { actionUser } from "../staff-session";
 

@@ -5,9 +5,9 @@ import { Badge, Table, Td } from "@/components/staff/table";
 import { buttonClass } from "@/components/ui/button-class";
 import { getDb } from "@/db/client";
 import { isLoyaltyError } from "@/lib/loyalty/errors";
-import type { MemberSearchPage } from "@/lib/loyalty/member-search";
-import { searchMembers } from "@/lib/loyalty/support";
-import { pageParams, type RawParams } from "@/lib/loyalty/input-bounds";
+import type { MemberSearchPage } from "@/lib/loyalty/members/search-members";
+import { searchMembers } from "@/lib/loyalty/members/support-console";
+import { pageParams, type RawParams } from "@/lib/loyalty/input/input-bounds";
 import { IgnoredParams } from "@/components/ui/ignored-params";
 import { requireStaff } from "../staff-session";
 

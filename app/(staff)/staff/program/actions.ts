@@ -4,8 +4,8 @@ import { revalidatePath } from "next/cache";
 import { getDb } from "@/db/client";
 import { TIER_CODES } from "@/db/schema";
 import { isLoyaltyError, LoyaltyError } from "@/lib/loyalty/errors";
-import { changeProgramSettings } from "@/lib/loyalty/program-settings";
-import { formValues, runStaffForm, type StaffFormState } from "@/lib/loyalty/staff-form";
+import { changeProgramSettings } from "@/lib/loyalty/program/change-program-settings";
+import { formValues, runStaffForm, type StaffFormState } from "@/lib/forms/staff-form";
 import { actionUser } from "../staff-session";
 
 /** A whole number typed in the form, or the text itself so the schema names the field. */

@@ -4,7 +4,7 @@ import { StaffField, StaffTextarea } from "@/components/staff/staff-field";
 import { Card } from "@/components/ui/card";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { getDb } from "@/db/client";
-import { getProgramView } from "@/lib/loyalty/program-settings";
+import { getProgramView } from "@/lib/loyalty/program/change-program-settings";
 import { formatMoney } from "@/lib/portal/format";
 import { requireStaff } from "../staff-session";
 import { programAction } from "./actions";

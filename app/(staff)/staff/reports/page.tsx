@@ -6,9 +6,9 @@ import { dateTime, multiplier, percent, points, signedPoints } from "@/component
 import { PageHeader, StatCard } from "@/components/staff/page-header";
 import { Table, Td } from "@/components/staff/table";
 import { getDb } from "@/db/client";
-import { campaignReport, flowTotals, liabilityAt, membersPerTier, pointFlows } from "@/lib/loyalty/reports";
+import { campaignReport, flowTotals, liabilityAt, membersPerTier, pointFlows } from "@/lib/loyalty/reports/program-reports";
 import { requireStaff } from "../staff-session";
-import { pageParams, type RawParams } from "@/lib/loyalty/input-bounds";
+import { pageParams, type RawParams } from "@/lib/loyalty/input/input-bounds";
 import { IgnoredParams } from "@/components/ui/ignored-params";
 import { liabilityInstant, reportRange, unusableRangeParams } from "./report-range";
 

@@ -1,4 +1,4 @@
-import { boundedDay } from "@/lib/loyalty/input-bounds";
+import { boundedDay } from "@/lib/loyalty/input/input-bounds";
 
 const DAY_MS = 86_400_000;
 

@@ -2,11 +2,11 @@
 
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/db/client";
-import { createReward, setRewardActive, updateReward } from "@/lib/loyalty/rewards";
-import { formValues, runStaffForm, type StaffFormState } from "@/lib/loyalty/staff-form";
+import { createReward, setRewardActive, updateReward } from "@/lib/loyalty/program/rewards";
+import { formValues, runStaffForm, type StaffFormState } from "@/lib/forms/staff-form";
 import { actionUser } from "../staff-session";
-import { requireId } from "@/lib/loyalty/input-bounds";
-import { addCouponCodes, parseCodeList } from "@/lib/loyalty/coupon-rewards";
+import { requireId } from "@/lib/loyalty/input/input-bounds";
+import { addCouponCodes, parseCodeList } from "@/lib/loyalty/program/coupon-rewards";
 
 function rewardFields(values: Record<string, string>) {
   const { id: _id, codes: _codes, ...rest } = values;

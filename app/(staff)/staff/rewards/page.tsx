@@ -7,8 +7,8 @@ import { RowAction } from "@/components/staff/row-action";
 import { Badge, Table, Td } from "@/components/staff/table";
 import { getDb } from "@/db/client";
 import { poolSizes } from "@/db/queries/coupons";
-import { LOW_POOL } from "@/lib/loyalty/coupon-rewards";
-import { listRewards } from "@/lib/loyalty/rewards";
+import { LOW_POOL } from "@/lib/loyalty/program/coupon-rewards";
+import { listRewards } from "@/lib/loyalty/program/rewards";
 import { requireStaff } from "../staff-session";
 import { createRewardAction, toggleRewardAction } from "./actions";
 

@@ -3,8 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/db/client";
 import { LoyaltyError } from "@/lib/loyalty/errors";
-import { formValues, runStaffForm, type StaffFormState } from "@/lib/loyalty/staff-form";
-import { parseMoneyToMinor, previewTierSettings, updateTierSettings } from "@/lib/loyalty/tier-settings";
+import { formValues, runStaffForm, type StaffFormState } from "@/lib/forms/staff-form";
+import { parseMoneyToMinor, previewTierSettings, updateTierSettings } from "@/lib/loyalty/program/tier-settings";
 import { money } from "@/components/staff/format";
 import { actionUser } from "../staff-session";
 

@@ -6,7 +6,7 @@ import { PageHeader } from "@/components/staff/page-header";
 import { RecalculateButton } from "@/components/staff/recalculate-button";
 import { StaffField } from "@/components/staff/staff-field";
 import { getDb } from "@/db/client";
-import { listTierSettings } from "@/lib/loyalty/tier-settings";
+import { listTierSettings } from "@/lib/loyalty/program/tier-settings";
 import { requireStaff } from "../staff-session";
 import { tiersAction } from "./actions";
 

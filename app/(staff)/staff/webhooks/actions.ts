@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { LoyaltyError } from "@/lib/loyalty/errors";
-import { formValues, runStaffForm, type StaffFormState } from "@/lib/loyalty/staff-form";
+import { formValues, runStaffForm, type StaffFormState } from "@/lib/forms/staff-form";
 import { redeliverWebhook } from "@/lib/webhooks/delivery-log";
 import { createWebhookEndpointAsStaff } from "@/lib/webhooks/endpoints";
 import { actionUser } from "../staff-session";

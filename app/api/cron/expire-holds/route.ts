@@ -1,6 +1,6 @@
 import { cronRoute } from "@/lib/http/cron-route";
 import { otherMethods } from "@/lib/http/methods";
-import { expireHolds } from "@/lib/loyalty/hold-expiry";
+import { expireHolds } from "@/lib/loyalty/jobs/expire-holds";
 
 export const dynamic = "force-dynamic";
 export const maxDuration = 300;

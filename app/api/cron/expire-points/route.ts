@@ -1,5 +1,5 @@
 import { cronRoute } from "@/lib/http/cron-route";
-import { expirePoints } from "@/lib/loyalty/expiry";
+import { expirePoints } from "@/lib/loyalty/jobs/expire-points";
 import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";

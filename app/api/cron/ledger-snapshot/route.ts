@@ -1,5 +1,5 @@
 import { cronRoute } from "@/lib/http/cron-route";
-import { takeLedgerSnapshot } from "@/lib/loyalty/ledger-snapshot";
+import { takeLedgerSnapshot } from "@/lib/loyalty/jobs/take-ledger-snapshot";
 import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";

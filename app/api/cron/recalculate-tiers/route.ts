@@ -1,5 +1,5 @@
 import { cronRoute } from "@/lib/http/cron-route";
-import { recalculateTiers } from "@/lib/loyalty/tier-recalculation";
+import { recalculateTiers } from "@/lib/loyalty/jobs/recalculate-tiers";
 import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";

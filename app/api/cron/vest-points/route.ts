@@ -1,6 +1,6 @@
 import { cronRoute } from "@/lib/http/cron-route";
 import { otherMethods } from "@/lib/http/methods";
-import { vestPoints } from "@/lib/loyalty/vesting";
+import { vestPoints } from "@/lib/loyalty/jobs/vest-points";
 
 export const dynamic = "force-dynamic";
 export const maxDuration = 300;

@@ -4,10 +4,10 @@ import { readJsonBody } from "@/lib/http/read-json";
 import { json } from "@/lib/http/responses";
 import { queryInteger } from "@/lib/http/schemas";
 import { parseInput, searchParamsOf } from "@/lib/http/validate";
-import { apiActor } from "@/lib/loyalty/api-actor";
-import { campaignJson } from "@/lib/loyalty/campaign-json";
-import { getCampaign, listCampaigns } from "@/lib/loyalty/campaign-queries";
-import { createCampaign } from "@/lib/loyalty/campaigns";
+import { apiActor } from "@/lib/loyalty/access/api-actor";
+import { campaignJson } from "@/lib/loyalty/campaigns/campaign-json";
+import { getCampaign, listCampaigns } from "@/lib/loyalty/campaigns/list-campaigns";
+import { createCampaign } from "@/lib/loyalty/campaigns/change-campaigns";
 import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";

@@ -2,9 +2,9 @@ import { apiRoute } from "@/lib/http/api-route";
 import { otherMethods } from "@/lib/http/methods";
 import { readJsonBody } from "@/lib/http/read-json";
 import { json } from "@/lib/http/responses";
-import { apiActor } from "@/lib/loyalty/api-actor";
-import { isCapInput } from "@/lib/loyalty/earning-rule-input";
-import { createEarningCap, createEarningRule, listEarningRules } from "@/lib/loyalty/earning-rules";
+import { apiActor } from "@/lib/loyalty/access/api-actor";
+import { isCapInput } from "@/lib/loyalty/program/earning-rule-input";
+import { createEarningCap, createEarningRule, listEarningRules } from "@/lib/loyalty/program/earning-rules";
 
 export const dynamic = "force-dynamic";
 

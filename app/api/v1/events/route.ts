@@ -4,8 +4,8 @@ import { readJsonBody } from "@/lib/http/read-json";
 import { json } from "@/lib/http/responses";
 import { parseInput } from "@/lib/http/validate";
 import { eventResultView } from "@/lib/http/views";
-import { loyaltyEventSchema } from "@/lib/loyalty/events";
-import { recordEventGrouped } from "@/lib/loyalty/group-commit";
+import { loyaltyEventSchema } from "@/lib/loyalty/accrual/event-input";
+import { recordEventGrouped } from "@/lib/loyalty/accrual/group-commit";
 import { otherMethods } from "@/lib/http/methods";
 
 /**

@@ -5,7 +5,7 @@ import { json } from "@/lib/http/responses";
 import { createMemberSchema } from "@/lib/http/schemas";
 import { parseInput } from "@/lib/http/validate";
 import { memberView } from "@/lib/http/views";
-import { createMemberWithReferral } from "@/lib/loyalty/referrals";
+import { createMemberWithReferral } from "@/lib/loyalty/referrals/referral-codes";
 import { otherMethods } from "@/lib/http/methods";
 
 /**

@@ -2,8 +2,8 @@ import { apiRoute } from "@/lib/http/api-route";
 import { otherMethods } from "@/lib/http/methods";
 import { readJsonBody } from "@/lib/http/read-json";
 import { json } from "@/lib/http/responses";
-import { apiActor } from "@/lib/loyalty/api-actor";
-import { changeProgramSettings, getProgramView } from "@/lib/loyalty/program-settings";
+import { apiActor } from "@/lib/loyalty/access/api-actor";
+import { changeProgramSettings, getProgramView } from "@/lib/loyalty/program/change-program-settings";
 
 export const dynamic = "force-dynamic";
 

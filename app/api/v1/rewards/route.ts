@@ -5,9 +5,9 @@ import { readJsonBody } from "@/lib/http/read-json";
 import { json } from "@/lib/http/responses";
 import { queryInteger } from "@/lib/http/schemas";
 import { parseInput, searchParamsOf } from "@/lib/http/validate";
-import { apiActor } from "@/lib/loyalty/api-actor";
-import { catalogReward, catalogRewards, couponCodesSchema } from "@/lib/loyalty/coupon-rewards";
-import { createReward, listRewards } from "@/lib/loyalty/rewards";
+import { apiActor } from "@/lib/loyalty/access/api-actor";
+import { catalogReward, catalogRewards, couponCodesSchema } from "@/lib/loyalty/program/coupon-rewards";
+import { createReward, listRewards } from "@/lib/loyalty/program/rewards";
 
 export const dynamic = "force-dynamic";
 

@@ -5,14 +5,14 @@ import { PageHeader } from "@/components/staff/page-header";
 import { RewardForm } from "@/components/staff/reward-form";
 import { getDb } from "@/db/client";
 import { isLoyaltyError } from "@/lib/loyalty/errors";
-import { getReward } from "@/lib/loyalty/rewards";
+import { getReward } from "@/lib/loyalty/program/rewards";
 import { requireStaff } from "../../staff-session";
 import { addCouponCodesAction, updateRewardAction } from "../actions";
 import { ActionForm } from "@/components/staff/action-form";
 import { StaffTextarea } from "@/components/staff/staff-field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { poolSize } from "@/db/queries/coupons";
-import { LOW_POOL } from "@/lib/loyalty/coupon-rewards";
+import { LOW_POOL } from "@/lib/loyalty/program/coupon-rewards";
 
 export const metadata = { title: "Edit reward" };
 export const dynamic = "force-dynamic";

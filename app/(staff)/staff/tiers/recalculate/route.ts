@@ -1,7 +1,7 @@
 import { getDb } from "@/db/client";
 import { getCurrentUser } from "@/lib/auth/session";
-import { rolesAllow } from "@/lib/loyalty/staff-permissions";
-import { runTierRecalculation } from "@/lib/loyalty/tier-settings";
+import { rolesAllow } from "@/lib/loyalty/access/staff-permissions";
+import { runTierRecalculation } from "@/lib/loyalty/program/tier-settings";
 import { log } from "@/lib/log";
 import { json } from "@/lib/http/responses";
 import { timeJob } from "@/lib/metrics/registry";

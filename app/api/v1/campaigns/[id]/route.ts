@@ -3,10 +3,10 @@ import { apiRoute } from "@/lib/http/api-route";
 import { readJsonBody } from "@/lib/http/read-json";
 import { json } from "@/lib/http/responses";
 import { parseInput } from "@/lib/http/validate";
-import { apiActor } from "@/lib/loyalty/api-actor";
-import { campaignJson } from "@/lib/loyalty/campaign-json";
-import { getCampaign } from "@/lib/loyalty/campaign-queries";
-import { changeCampaign } from "@/lib/loyalty/campaigns";
+import { apiActor } from "@/lib/loyalty/access/api-actor";
+import { campaignJson } from "@/lib/loyalty/campaigns/campaign-json";
+import { getCampaign } from "@/lib/loyalty/campaigns/list-campaigns";
+import { changeCampaign } from "@/lib/loyalty/campaigns/change-campaigns";
 import { otherMethods } from "@/lib/http/methods";
 
 export const dynamic = "force-dynamic";

@@ -4,8 +4,8 @@ import { otherMethods } from "@/lib/http/methods";
 import { readJsonBody } from "@/lib/http/read-json";
 import { json } from "@/lib/http/responses";
 import { parseInput } from "@/lib/http/validate";
-import { apiActor } from "@/lib/loyalty/api-actor";
-import { changeEarningRule, retireEarningRule } from "@/lib/loyalty/earning-rules";
+import { apiActor } from "@/lib/loyalty/access/api-actor";
+import { changeEarningRule, retireEarningRule } from "@/lib/loyalty/program/earning-rules";
 
 export const dynamic = "force-dynamic";
 

@@ -4,8 +4,8 @@ import { json } from "@/lib/http/responses";
 import { batchRequestSchema, type batchItemSchema } from "@/lib/http/schemas";
 import { describeZodError, parseInput } from "@/lib/http/validate";
 import { eventResultView } from "@/lib/http/views";
-import { recordEvents } from "@/lib/loyalty/accrual";
-import { loyaltyEventSchema, type LoyaltyEvent } from "@/lib/loyalty/events";
+import { recordEvents } from "@/lib/loyalty/accrual/record-events";
+import { loyaltyEventSchema, type LoyaltyEvent } from "@/lib/loyalty/accrual/event-input";
 import type { z } from "zod";
 import { otherMethods } from "@/lib/http/methods";
 

@@ -4,9 +4,9 @@ import { otherMethods } from "@/lib/http/methods";
 import { readJsonBody } from "@/lib/http/read-json";
 import { json } from "@/lib/http/responses";
 import { parseInput } from "@/lib/http/validate";
-import { apiActor } from "@/lib/loyalty/api-actor";
-import { catalogReward, couponCodesSchema, patchReward } from "@/lib/loyalty/coupon-rewards";
-import { getReward } from "@/lib/loyalty/rewards";
+import { apiActor } from "@/lib/loyalty/access/api-actor";
+import { catalogReward, couponCodesSchema, patchReward } from "@/lib/loyalty/program/coupon-rewards";
+import { getReward } from "@/lib/loyalty/program/rewards";
 
 export const dynamic = "force-dynamic";
 

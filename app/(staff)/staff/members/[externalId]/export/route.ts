@@ -3,8 +3,8 @@ import { getCurrentUser } from "@/lib/auth/session";
 import { otherMethods } from "@/lib/http/methods";
 import { json } from "@/lib/http/responses";
 import { isLoyaltyError } from "@/lib/loyalty/errors";
-import { externalIdSchema } from "@/lib/loyalty/events";
-import { exportFileName, exportMemberData } from "@/lib/loyalty/member-export";
+import { externalIdSchema } from "@/lib/loyalty/accrual/event-input";
+import { exportFileName, exportMemberData } from "@/lib/loyalty/members/export-member-data";
 
 export const dynamic = "force-dynamic";
 

@@ -4,7 +4,7 @@ import { readJsonBody } from "@/lib/http/read-json";
 import { json } from "@/lib/http/responses";
 import { holdCaptureRequestSchema, holdParamsSchema } from "@/lib/http/schemas";
 import { parseInput } from "@/lib/http/validate";
-import { captureHold } from "@/lib/loyalty/holds";
+import { captureHold } from "@/lib/loyalty/redemption/hold-points";
 
 /**
  * 201 captured as a redemption of at most the held points (the rest released); 200 with the first

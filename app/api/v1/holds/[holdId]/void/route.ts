@@ -3,7 +3,7 @@ import { otherMethods } from "@/lib/http/methods";
 import { json } from "@/lib/http/responses";
 import { holdParamsSchema } from "@/lib/http/schemas";
 import { parseInput } from "@/lib/http/validate";
-import { voidHold } from "@/lib/loyalty/holds";
+import { voidHold } from "@/lib/loyalty/redemption/hold-points";
 
 /** 200 the hold released (again on a replay, duplicate: true); 409 conflict when it was captured; 404 hold_not_found. */
 export const POST = apiRoute<{ holdId: string }>("redemptions:write", async ({ db, actor, now }, params) => {

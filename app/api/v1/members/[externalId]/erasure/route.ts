@@ -5,8 +5,8 @@ import { readJsonBody } from "@/lib/http/read-json";
 import { json } from "@/lib/http/responses";
 import { memberParamsSchema } from "@/lib/http/schemas";
 import { parseInput } from "@/lib/http/validate";
-import { apiActor } from "@/lib/loyalty/api-actor";
-import { eraseMember } from "@/lib/loyalty/member-erasure";
+import { apiActor } from "@/lib/loyalty/access/api-actor";
+import { eraseMember } from "@/lib/loyalty/members/erase-member";
 import { erasedIdDigest } from "@/lib/privacy/erased-id-digest";
 
 export const dynamic = "force-dynamic";

@@ -3,8 +3,8 @@ import { otherMethods } from "@/lib/http/methods";
 import { json } from "@/lib/http/responses";
 import { memberParamsSchema } from "@/lib/http/schemas";
 import { parseInput } from "@/lib/http/validate";
-import { apiActor } from "@/lib/loyalty/api-actor";
-import { exportFileName, exportMemberData } from "@/lib/loyalty/member-export";
+import { apiActor } from "@/lib/loyalty/access/api-actor";
+import { exportFileName, exportMemberData } from "@/lib/loyalty/members/export-member-data";
 
 export const dynamic = "force-dynamic";
 

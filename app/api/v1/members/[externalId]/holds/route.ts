@@ -4,7 +4,7 @@ import { readJsonBody } from "@/lib/http/read-json";
 import { json } from "@/lib/http/responses";
 import { holdRequestSchema, memberParamsSchema } from "@/lib/http/schemas";
 import { parseInput } from "@/lib/http/validate";
-import { createHold } from "@/lib/loyalty/holds";
+import { createHold } from "@/lib/loyalty/redemption/hold-points";
 
 /**
  * 201 points held at checkout until expiresAt; 200 with the first hold when the referenceId is

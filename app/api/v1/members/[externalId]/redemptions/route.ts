@@ -3,7 +3,7 @@ import { readJsonBody } from "@/lib/http/read-json";
 import { json } from "@/lib/http/responses";
 import { memberParamsSchema, redemptionRequestSchema } from "@/lib/http/schemas";
 import { parseInput } from "@/lib/http/validate";
-import { redeemPoints } from "@/lib/loyalty/redemption";
+import { redeemPoints } from "@/lib/loyalty/redemption/redeem-points";
 import { otherMethods } from "@/lib/http/methods";
 
 /**

@@ -4,7 +4,7 @@ import { json } from "@/lib/http/responses";
 import { memberParamsSchema } from "@/lib/http/schemas";
 import { parseInput } from "@/lib/http/validate";
 import { env } from "@/lib/env";
-import { getReferralLink } from "@/lib/loyalty/referrals";
+import { getReferralLink } from "@/lib/loyalty/referrals/referral-codes";
 
 export const dynamic = "force-dynamic";
 

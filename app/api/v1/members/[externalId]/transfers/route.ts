@@ -4,7 +4,7 @@ import { readJsonBody } from "@/lib/http/read-json";
 import { json } from "@/lib/http/responses";
 import { memberParamsSchema, transferRequestSchema } from "@/lib/http/schemas";
 import { parseInput } from "@/lib/http/validate";
-import { transferPoints } from "@/lib/loyalty/transfers";
+import { transferPoints } from "@/lib/loyalty/transfers/transfer-points";
 
 /**
  * 201 transferred (the sender's redeemable points, keeping their expiry); 200 with the first result

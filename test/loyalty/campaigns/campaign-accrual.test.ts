@@ -72,6 +72,14 @@ describe("campaigns applied by accrual", () => {
     expect((await loyaltyErrorOf(previewEarn(t.db, support, { tier: "gold", at: "2026-06-01T00:00:00Z" }))).code).toBe("forbidden");
   });
 
+  it("refuses a preview instant outside 1970-9999 as invalid input (the fuzzer's year 1 reached PostgreSQL)", async () => {
+    for (const at of ["0001-01-01T00:00:00+14:00", "1969-12-31T23:59:59Z", "+010000-01-01T00:00:00Z"]) {
+      const error = await loyaltyErrorOf(previewEarn(t.db, marketing, { amountCents: 1_000, tier: "gold", at }));
+      expect(error.code, at).toBe("validation_failed");
+      expect(JSON.stringify(error), at).toContain("at");
+    }
+  });
+
   it("honours a New York window across midnight UTC and the spring-forward change, to the millisecond", async () => {
     // 20:00 EST on 7 March = 01:00Z on 8 March; 03:30 EDT on 8 March = 07:30Z (clocks skip 02:00–03:00).
     const night = await createCampaign(

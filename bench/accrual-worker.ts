@@ -48,7 +48,21 @@ export async function accrualThroughWorkers(
     const owned = shardStreams.map((_, shard) => shard).filter((shard) => shard % options.workers === i);
     return spawn(
       process.execPath,
-      ["--import", "tsx", "scripts/worker.ts", "--stream", stream, "--shards", owned.join(","), "--consumer", `bench-${i}`, "--batch", String(options.batch), "--block-ms", "200"],
+      [
+        "--import",
+        "tsx",
+        "scripts/worker.ts",
+        "--stream",
+        stream,
+        "--shards",
+        owned.join(","),
+        "--consumer",
+        `bench-${i}`,
+        "--batch",
+        String(options.batch),
+        "--block-ms",
+        "200",
+      ],
       {
         cwd: root,
         env: {

@@ -28,7 +28,9 @@ export async function benchAccrual() {
 
   await checkpoint(config.BENCH_ADMIN_URL);
   const direct = await pgbenchAccrual(config, { members, batch, clients: concurrency, seconds });
-  console.log(`  pgbench (direct SQL):        ${fmt(direct.eventsPerSecond)} events/s (${direct.tps.toFixed(1)} batches/s, ${direct.latencyMs.toFixed(0)} ms avg)`);
+  console.log(
+    `  pgbench (direct SQL):        ${fmt(direct.eventsPerSecond)} events/s (${direct.tps.toFixed(1)} batches/s, ${direct.latencyMs.toFixed(0)} ms avg)`,
+  );
 
   await checkpoint(config.BENCH_ADMIN_URL);
   const inProcess = await accrualInProcess(config, { members, seconds, batch, concurrency });

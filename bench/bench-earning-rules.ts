@@ -108,7 +108,9 @@ export async function benchEarningRules() {
     { name: "6 rules + 2 caps in force", setup: install },
   ];
   const seconds = config.BENCH_DURATION_S;
-  console.log(`earning rules: batches of ${config.BENCH_BATCH_SIZE} purchases with 3 lines, ${config.BENCH_CONCURRENCY} concurrent, ${seconds} s each, ${fmt(members)} members`);
+  console.log(
+    `earning rules: batches of ${config.BENCH_BATCH_SIZE} purchases with 3 lines, ${config.BENCH_CONCURRENCY} concurrent, ${seconds} s each, ${fmt(members)} members`,
+  );
   const figures = new Map<string, number[]>();
   try {
     for (let round = 1; round <= 2; round++) {
@@ -117,7 +119,9 @@ export async function benchEarningRules() {
         await checkpoint(config.BENCH_ADMIN_URL);
         const r = await run(url, members, seconds, config.BENCH_BATCH_SIZE, config.BENCH_CONCURRENCY);
         figures.set(v.name, [...(figures.get(v.name) ?? []), r.eventsPerSecond]);
-        console.log(`  round ${round}, ${v.name.padEnd(26)} ${fmt(r.eventsPerSecond)} events/s (batch p50 ${r.batchLatency.p50} ms, p95 ${r.batchLatency.p95} ms)`);
+        console.log(
+          `  round ${round}, ${v.name.padEnd(26)} ${fmt(r.eventsPerSecond)} events/s (batch p50 ${r.batchLatency.p50} ms, p95 ${r.batchLatency.p95} ms)`,
+        );
       }
     }
   } finally {

@@ -18,7 +18,10 @@ const importEnv = z.object({
   BENCH_IMPORT_ROWS: z.coerce.number().int().positive().default(1_000_000),
   /** Lots per member: a migration brings a few lots per member (5 by default: 200,000 members). */
   BENCH_IMPORT_LOTS_PER_MEMBER: z.coerce.number().int().positive().default(5),
-  BENCH_IMPORT_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("loyalty_bench_import"),
+  BENCH_IMPORT_DATABASE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .default("loyalty_bench_import"),
   /** Verify balances and hash chains after the import (a full pass: minutes for 1M rows). */
   BENCH_IMPORT_VERIFY: z.enum(["0", "1"]).default("1"),
 });
@@ -131,9 +134,10 @@ export async function benchImport() {
         `  importOpeningBalances: ${fmt(report.accepted)} of ${fmt(report.rows)} rows accepted (${fmt(report.expired)} booked as expired, ${fmt(report.membersCreated)} members created, ` +
           `${report.rejected} rejected) in ${seconds.toFixed(1)} s, ${fmt(rate)} rows/s, ratio to COPY ${(rate / (n / copySeconds)).toFixed(3)}`,
       );
-      const [ledger] = (await sql`SELECT count(*)::int AS rows, pg_size_pretty(pg_total_relation_size('point_transactions')) AS size FROM point_transactions`) as unknown as [
-        { rows: number; size: string },
-      ];
+      const [ledger] =
+        (await sql`SELECT count(*)::int AS rows, pg_size_pretty(pg_total_relation_size('point_transactions')) AS size FROM point_transactions`) as unknown as [
+          { rows: number; size: string },
+        ];
       console.log(`  ledger afterwards: ${fmt(ledger.rows)} rows (lots and their expiries), point_transactions ${ledger.size} with its indexes`);
 
       const dryStarted = performance.now();
@@ -145,7 +149,9 @@ export async function benchImport() {
         dryRun: true,
       });
       const drySeconds = (performance.now() - dryStarted) / 1000;
-      console.log(`  re-import as a dry run: ${fmt(dry.duplicates)} duplicates, ${dry.accepted} new, in ${drySeconds.toFixed(1)} s, ${fmt(dry.rows / drySeconds)} rows/s`);
+      console.log(
+        `  re-import as a dry run: ${fmt(dry.duplicates)} duplicates, ${dry.accepted} new, in ${drySeconds.toFixed(1)} s, ${fmt(dry.rows / drySeconds)} rows/s`,
+      );
 
       if (env.BENCH_IMPORT_VERIFY === "1") {
         const verifyStarted = performance.now();

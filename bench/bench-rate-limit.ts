@@ -37,7 +37,9 @@ export async function benchRateLimit(): Promise<void> {
   const memory = new RateLimits({ kind: "memory" });
   const redis = redisRateLimits(url, `bench:rl:${process.pid}:${Date.now()}:`);
   if (!(await redis.whenReady(2_000))) throw new Error(`Redis at ${url} did not answer`);
-  console.log(`Rate limiter at ${RATE} calls/s for ${SECONDS} s, key limit ${policy.points}/s (${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}, Node ${process.version})`);
+  console.log(
+    `Rate limiter at ${RATE} calls/s for ${SECONDS} s, key limit ${policy.points}/s (${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}, Node ${process.version})`,
+  );
   await openLoop(() => redis.consumeReserved(policy, "warm-up"));
   const paths: [string, () => Promise<unknown>][] = [
     ["none (the loop itself)", async () => {}],

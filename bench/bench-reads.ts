@@ -60,12 +60,18 @@ export async function benchReads() {
   await Promise.all(sample.map(memberId));
 
   const results = {
-    balanceDb: await measure("balance, database only (no cache)", (ext) => import("@/lib/loyalty/members/ensure-member").then((m) => m.getMemberSummary(handle.db, ext))),
+    balanceDb: await measure("balance, database only (no cache)", (ext) =>
+      import("@/lib/loyalty/members/ensure-member").then((m) => m.getMemberSummary(handle.db, ext)),
+    ),
     balanceCold: await measure("balance, cold cache (miss + fill)", (ext) => cachedMemberSummary(handle.db, ext)),
     balanceWarm: await measure("balance, warm cache (Redis hit)", (ext) => cachedMemberSummary(handle.db, ext)),
     historyDb: await measure("history page 1, database only", async (ext) => listTransactions(handle.db, { memberId: await memberId(ext), limit: 20 })),
-    historyCold: await measure("history page 1, cold cache (miss + fill)", async (ext) => cachedTransactionsPage(handle.db, { memberId: await memberId(ext), limit: 20 })),
-    historyWarm: await measure("history page 1, warm cache (Redis hit)", async (ext) => cachedTransactionsPage(handle.db, { memberId: await memberId(ext), limit: 20 })),
+    historyCold: await measure("history page 1, cold cache (miss + fill)", async (ext) =>
+      cachedTransactionsPage(handle.db, { memberId: await memberId(ext), limit: 20 }),
+    ),
+    historyWarm: await measure("history page 1, warm cache (Redis hit)", async (ext) =>
+      cachedTransactionsPage(handle.db, { memberId: await memberId(ext), limit: 20 }),
+    ),
   };
 
   console.log("explain: request-path queries (EXPLAIN ANALYZE, BUFFERS)");

@@ -24,11 +24,20 @@ async function healthy(base: string): Promise<boolean> {
 
 /** Newest modification time among the files a build is made from (git's tracked files). */
 function newestSourceMtime(): number {
-  const files = execFileSync("git", ["ls-files", "app", "components", "lib", "db", "auth.ts", "proxy.ts", "instrumentation.ts", "next.config.ts", "package-lock.json"], {
-    cwd: root,
-    encoding: "utf8",
-  });
-  return Math.max(...files.split("\n").filter(Boolean).map((f) => statSync(path.join(root, f)).mtimeMs));
+  const files = execFileSync(
+    "git",
+    ["ls-files", "app", "components", "lib", "db", "auth.ts", "proxy.ts", "instrumentation.ts", "next.config.ts", "package-lock.json"],
+    {
+      cwd: root,
+      encoding: "utf8",
+    },
+  );
+  return Math.max(
+    ...files
+      .split("\n")
+      .filter(Boolean)
+      .map((f) => statSync(path.join(root, f)).mtimeMs),
+  );
 }
 
 /** Builds the app into DIST_DIR unless a build newer than every source file is already there. */

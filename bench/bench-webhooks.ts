@@ -40,9 +40,16 @@ export async function benchWebhooks() {
         await setTriggers(v.triggers);
         await setEndpoint(v.endpoint);
         await checkpoint(config.BENCH_ADMIN_URL);
-        const r = await accrualInProcess(config, { members, seconds: config.BENCH_DURATION_S, batch: config.BENCH_BATCH_SIZE, concurrency: config.BENCH_CONCURRENCY });
+        const r = await accrualInProcess(config, {
+          members,
+          seconds: config.BENCH_DURATION_S,
+          batch: config.BENCH_BATCH_SIZE,
+          concurrency: config.BENCH_CONCURRENCY,
+        });
         figures.set(v.name, [...(figures.get(v.name) ?? []), r.eventsPerSecond]);
-        console.log(`  round ${round}, ${v.name.padEnd(30)} ${fmt(r.eventsPerSecond)} events/s (batch p50 ${r.batchLatency.p50} ms, p95 ${r.batchLatency.p95} ms)`);
+        console.log(
+          `  round ${round}, ${v.name.padEnd(30)} ${fmt(r.eventsPerSecond)} events/s (batch p50 ${r.batchLatency.p50} ms, p95 ${r.batchLatency.p95} ms)`,
+        );
       }
     }
   } finally {

@@ -19,7 +19,12 @@ export async function chainCost(databases: readonly string[]) {
     const config = { ...base, BENCH_DATABASE: database };
     const sql = rawSql(benchDatabaseUrl(config), 1);
     const [size] = await sql<{ rows: number }[]>`SELECT count(*)::float8 AS rows FROM point_transactions`;
-    console.log(`${database}: ${size!.rows} ledger rows, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}; ${await machineFacts(sql)}`);
+    console.log(
+      `${database}: ${size!.rows} ledger rows, load ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")}; ${await machineFacts(sql)}`,
+    );
     await sql.end();
     const options = { members: config.BENCH_MEMBERS, batch: config.BENCH_BATCH_SIZE, seconds: config.BENCH_DURATION_S };
     await checkpoint(config.BENCH_ADMIN_URL);

@@ -6,7 +6,10 @@ import { z } from "zod";
  */
 const benchEnvSchema = z.object({
   BENCH_ADMIN_URL: z.string().default("postgres://postgres@127.0.0.1:5432/postgres"),
-  BENCH_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("loyalty_bench"),
+  BENCH_DATABASE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .default("loyalty_bench"),
   BENCH_MEMBERS: z.coerce.number().int().positive().default(100_000),
   BENCH_TRANSACTIONS: z.coerce.number().int().positive().default(2_000_000),
   /** Seconds each sustained throughput run lasts (the figure is 60). */

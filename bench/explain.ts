@@ -33,17 +33,26 @@ export async function explainRequestPaths(sql: Sql): Promise<{ name: string; ok:
     ["member by externalId", `SELECT * FROM members WHERE external_id = '${ext}' LIMIT 1`],
     ["balance", `SELECT available_points, tier_spend_12m FROM point_balances WHERE member_id = ${id}`],
     ["past-due points", `SELECT coalesce(sum(remaining), 0) FROM point_transactions WHERE member_id = ${id} AND remaining > 0 AND expires_at <= now()`],
-    ["expiring soon", `SELECT sum(remaining), min(expires_at) FROM point_transactions WHERE member_id = ${id} AND remaining > 0 AND expires_at > now() AND expires_at <= now() + interval '30 days' GROUP BY date_trunc('day', expires_at AT TIME ZONE 'UTC')`],
+    [
+      "expiring soon",
+      `SELECT sum(remaining), min(expires_at) FROM point_transactions WHERE member_id = ${id} AND remaining > 0 AND expires_at > now() AND expires_at <= now() + interval '30 days' GROUP BY date_trunc('day', expires_at AT TIME ZONE 'UTC')`,
+    ],
     ["history first page", `SELECT * FROM point_transactions WHERE member_id = ${id} ORDER BY id DESC LIMIT 21`],
     ["history next page", `SELECT * FROM point_transactions WHERE member_id = ${id} AND id < ${cursorId} ORDER BY id DESC LIMIT 21`],
     ["history filtered by type", `SELECT * FROM point_transactions WHERE member_id = ${id} AND type IN ('redeem') ORDER BY id DESC LIMIT 21`],
-    ["open lots (FIFO)", `SELECT id, expires_at, remaining FROM point_transactions WHERE member_id = ANY('{${id}}'::bigint[]) AND remaining > 0 ORDER BY member_id, expires_at, id`],
+    [
+      "open lots (FIFO)",
+      `SELECT id, expires_at, remaining FROM point_transactions WHERE member_id = ANY('{${id}}'::bigint[]) AND remaining > 0 ORDER BY member_id, expires_at, id`,
+    ],
     ["batch: members by externalId", `SELECT * FROM members WHERE external_id IN (${ids.map((i) => `'m${i}'`).join(",")})`],
     ["batch: lock balances", `SELECT member_id, available_points FROM point_balances WHERE member_id IN (${ids.join(",")}) ORDER BY member_id FOR UPDATE`],
     ["batch: references", `SELECT * FROM point_transactions WHERE reference_type = 'purchase' AND reference_id IN (${ids.map((i) => `'p${i}'`).join(",")})`],
     ["active campaigns", `SELECT * FROM campaigns WHERE paused_at IS NULL AND archived_at IS NULL AND starts_at <= now() AND ends_at > now()`],
     // The nightly expiry job's per-batch lookup: once planned as a scan of every expire row.
-    ["job: prior expiries of 500 lots", `SELECT related_transaction_id, count(*) FROM point_transactions WHERE related_transaction_id IN (${ids.join(",")}) AND type = 'expire' GROUP BY 1`],
+    [
+      "job: prior expiries of 500 lots",
+      `SELECT related_transaction_id, count(*) FROM point_transactions WHERE related_transaction_id IN (${ids.join(",")}) AND type = 'expire' GROUP BY 1`,
+    ],
   ];
   const report = [];
   for (const [name, query] of queries) {

@@ -139,9 +139,7 @@ export async function generateData(): Promise<{ members: number; transactions: n
       yield [id, `m${id}`, `m${id}@example.com`, `Member ${id}`, tierOf(t.spend12m), new Date(createdAt[id]!).toISOString()].join("\t");
     }
   }
-  await timed("COPY members", () =>
-    copyInto(sql, "members", ["id", "external_id", "email", "name", "tier", "created_at"], memberLines()),
-  );
+  await timed("COPY members", () => copyInto(sql, "members", ["id", "external_id", "email", "name", "tier", "created_at"], memberLines()));
   function* balanceLines() {
     const at = new Date(now).toISOString();
     for (let id = 1; id <= members; id++) {

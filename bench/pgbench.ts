@@ -12,10 +12,26 @@ export async function pgbenchAccrual(
 ): Promise<{ tps: number; eventsPerSecond: number; latencyMs: number }> {
   const url = new URL(config.BENCH_ADMIN_URL);
   const args = [
-    "-h", url.hostname, "-p", url.port || "5432", "-U", decodeURIComponent(url.username || "postgres"),
-    "-n", "-c", String(options.clients), "-j", String(Math.min(options.clients, 2)), "-T", String(Math.round(options.seconds)),
-    "-D", `batch=${options.batch}`, "-D", `members=${options.members}`,
-    "-f", path.join(import.meta.dirname, "pgbench/accrual-batch.sql"), config.BENCH_DATABASE,
+    "-h",
+    url.hostname,
+    "-p",
+    url.port || "5432",
+    "-U",
+    decodeURIComponent(url.username || "postgres"),
+    "-n",
+    "-c",
+    String(options.clients),
+    "-j",
+    String(Math.min(options.clients, 2)),
+    "-T",
+    String(Math.round(options.seconds)),
+    "-D",
+    `batch=${options.batch}`,
+    "-D",
+    `members=${options.members}`,
+    "-f",
+    path.join(import.meta.dirname, "pgbench/accrual-batch.sql"),
+    config.BENCH_DATABASE,
   ];
   const output = await new Promise<string>((resolve, reject) => {
     const child = spawn("pgbench", args, { env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) } });

@@ -139,7 +139,13 @@ export async function killApp(sys: System): Promise<FaultRecord> {
   const restored = Date.now();
   await waitHealthy(sys.baseUrl);
   const acked = await firstAckAfter(sys, REST, restored);
-  return { kind: "app-sigkill", detail: "next start killed with SIGKILL, respawned", atMs: at - sys.startedAt, downMs: acked - at, afterRestoreMs: acked - restored };
+  return {
+    kind: "app-sigkill",
+    detail: "next start killed with SIGKILL, respawned",
+    atMs: at - sys.startedAt,
+    downMs: acked - at,
+    afterRestoreMs: acked - restored,
+  };
 }
 
 /** Sends one request of each write route while PostgreSQL is down; none may be applied. */
@@ -178,7 +184,8 @@ export async function restartPostgres(sys: System, mode: "fast" | "immediate", n
   await sys.pg.start();
   const restored = Date.now();
   const acked = await firstAckAfter(sys, REST, restored);
-  const detail = mode === "fast" ? "pg_ctl stop -m fast (sessions end with admin_shutdown), start" : "pg_ctl stop -m immediate (a crash: recovery on start), start";
+  const detail =
+    mode === "fast" ? "pg_ctl stop -m fast (sessions end with admin_shutdown), start" : "pg_ctl stop -m immediate (a crash: recovery on start), start";
   return { kind: "postgres-restart", detail, atMs: at - sys.startedAt, downMs: acked - at, afterRestoreMs: acked - restored };
 }
 

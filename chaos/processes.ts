@@ -84,7 +84,20 @@ export async function waitHealthy(baseUrl: string, timeoutMs = 60_000): Promise<
  * a restarted worker takes over its dead predecessor's shard within a second.
  */
 export function startWorker(env: Record<string, string>, extraArgs: string[], onLine: (line: string) => void): Supervised {
-  const args = ["--import", "tsx", "scripts/worker.ts", "--consumer", "chaos", "--block-ms", "200", "--lease-ms", "900", "--claim-idle-ms", "2000", ...extraArgs];
+  const args = [
+    "--import",
+    "tsx",
+    "scripts/worker.ts",
+    "--consumer",
+    "chaos",
+    "--block-ms",
+    "200",
+    "--lease-ms",
+    "900",
+    "--claim-idle-ms",
+    "2000",
+    ...extraArgs,
+  ];
   return supervise(process.execPath, args, { ...env, LOG_LEVEL: "info" }, onLine);
 }
 

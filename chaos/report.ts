@@ -58,9 +58,17 @@ export async function summarize(facts: RunFacts): Promise<{ checks: Check[]; fig
       ok: findings.mismatched.length === 0,
       detail: sample(findings.mismatched),
     },
-    { name: "verifyLedger(): cached balances, totals and lots equal the ledger", ok: findings.discrepancies === 0, detail: findings.discrepancies ? `${findings.discrepancies} discrepancies` : undefined },
+    {
+      name: "verifyLedger(): cached balances, totals and lots equal the ledger",
+      ok: findings.discrepancies === 0,
+      detail: findings.discrepancies ? `${findings.discrepancies} discrepancies` : undefined,
+    },
     { name: "`npm run cli -- ledger verify` exits 0", ok: facts.cliVerify.status === 0, detail: facts.cliVerify.output },
-    { name: "every redemption's lot allocations add up to its points", ok: findings.badAllocations === 0, detail: findings.badAllocations ? `${findings.badAllocations} redemptions` : undefined },
+    {
+      name: "every redemption's lot allocations add up to its points",
+      ok: findings.badAllocations === 0,
+      detail: findings.badAllocations ? `${findings.badAllocations} redemptions` : undefined,
+    },
     {
       name: `every balance equals the sum of its acknowledged operations (${findings.balancesChecked} members)`,
       ok: findings.balanceMismatches.length === 0 && findings.balancesChecked > 0,
@@ -72,7 +80,11 @@ export async function summarize(facts: RunFacts): Promise<{ checks: Check[]; fig
       ok: facts.outageAnswers.length > 0 && badOutage.length === 0,
       detail: badOutage.length ? JSON.stringify(badOutage.slice(0, 3)) : undefined,
     },
-    { name: "every client's operations were acknowledged after the faults (no manual help)", ok: facts.settled && unanswered === 0, detail: unanswered ? `${unanswered} unanswered` : undefined },
+    {
+      name: "every client's operations were acknowledged after the faults (no manual help)",
+      ok: facts.settled && unanswered === 0,
+      detail: unanswered ? `${unanswered} unanswered` : undefined,
+    },
     { name: "neither the app nor the worker crashed by itself", ok: facts.crashes.length === 0, detail: sample(facts.crashes) },
     { name: "the stream drained and nothing was dead-lettered", ok: facts.drained && facts.deadLetters === 0, detail: `dead letters ${facts.deadLetters}` },
     {
@@ -108,7 +120,10 @@ function figures(facts: RunFacts, findings: Findings): { text: string; markdown:
     const list = faults.filter((f) => f.kind === kind);
     return `${list.length} | ${list.map((f) => (f.downMs / 1000).toFixed(1)).join(", ")} | ${list.map((f) => (f.afterRestoreMs / 1000).toFixed(1)).join(", ")}`;
   };
-  const answers = [...stats.answers].sort().map(([k, n]) => `${k}: ${n}`).join(", ");
+  const answers = [...stats.answers]
+    .sort()
+    .map(([k, n]) => `${k}: ${n}`)
+    .join(", ");
   const run = facts.short ? "`npm run chaos -- --short`" : "`npm run chaos`";
   const markdown = [
     "## Faults",
@@ -129,8 +144,14 @@ function figures(facts: RunFacts, findings: Findings): { text: string; markdown:
     `Lost **${findings.lost.length}**, doubled **${findings.doubled.length}**, rows differing from their answer ${findings.mismatched.length}, ` +
       `ledger discrepancies ${findings.discrepancies}, balances differing from the acknowledged operations ${findings.balanceMismatches.length} of ${findings.balancesChecked}. ` +
       `While PostgreSQL was down, ${facts.outageAnswers.length} probe writes were answered ${[...new Set(facts.outageAnswers.map((a) => `${a.status} ${a.error}`))].join(", ")} with Retry-After and left nothing. ` +
-      `Worker kills left ${faults.filter((f) => f.pendingAtKill !== undefined).map((f) => f.pendingAtKill).join(" and ")} committed entries unacknowledged, replayed as duplicates. ` +
-      `While Redis was down the REST API acknowledged ${faults.filter((f) => f.restAcksWhileDown !== undefined).map((f) => f.restAcksWhileDown).join(" and ")} operations (the cache fails open).`,
+      `Worker kills left ${faults
+        .filter((f) => f.pendingAtKill !== undefined)
+        .map((f) => f.pendingAtKill)
+        .join(" and ")} committed entries unacknowledged, replayed as duplicates. ` +
+      `While Redis was down the REST API acknowledged ${faults
+        .filter((f) => f.restAcksWhileDown !== undefined)
+        .map((f) => f.restAcksWhileDown)
+        .join(" and ")} operations (the cache fails open).`,
     "",
     `Answers seen: ${answers}.`,
     "",
@@ -142,7 +163,9 @@ function figures(facts: RunFacts, findings: Findings): { text: string; markdown:
 /** Replaces (or appends) the "## Faults" section of RELIABILITY.md; other sections are left as they are. */
 export function writeReliabilitySection(markdown: string): void {
   const file = path.join(ROOT, "RELIABILITY.md");
-  const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "# Reliability\n\nMeasured figures of the ledger's proofs, each with its machine and date.\n\n";
+  const current = fs.existsSync(file)
+    ? fs.readFileSync(file, "utf8")
+    : "# Reliability\n\nMeasured figures of the ledger's proofs, each with its machine and date.\n\n";
   const start = current.search(/^## Faults\s*$/m);
   if (start === -1) {
     fs.writeFileSync(file, `${current.trimEnd()}\n\n${markdown}`);

@@ -60,7 +60,10 @@ function buildIsFresh(): boolean {
   if (getAppRoot() !== ROOT) return true; // a snapshot is rebuilt whenever HEAD moves
   const builtAt = fs.statSync(buildId).mtimeMs;
   const sources = ["app", "lib", "db", "components", "drizzle", "auth.ts", "proxy.ts", "instrumentation.ts", "next.config.ts", "package-lock.json"];
-  const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard", ...sources], { cwd: ROOT }).toString().split("\n").filter(Boolean);
+  const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard", ...sources], { cwd: ROOT })
+    .toString()
+    .split("\n")
+    .filter(Boolean);
   return files.every((file) => !fs.existsSync(path.join(ROOT, file)) || fs.statSync(path.join(ROOT, file)).mtimeMs < builtAt);
 }
 

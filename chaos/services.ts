@@ -40,7 +40,8 @@ export interface OwnPostgres {
 export async function createOwnPostgres(root: string, port: number): Promise<OwnPostgres> {
   const data = path.join(root, "pg");
   fs.mkdirSync(root, { recursive: true });
-  if (process.getuid?.() === 0) fs.chownSync(root, Number((await run("id", ["-u", "postgres"])).stdout.trim()), Number((await run("id", ["-g", "postgres"])).stdout.trim()));
+  if (process.getuid?.() === 0)
+    fs.chownSync(root, Number((await run("id", ["-u", "postgres"])).stdout.trim()), Number((await run("id", ["-g", "postgres"])).stdout.trim()));
   await run(...asPostgres(`${PG_BIN}/initdb`, ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]));
   const ctl = (args: string[]) => run(...asPostgres(`${PG_BIN}/pg_ctl`, ["-D", data, ...args]), { timeout: 60_000 });
   const options = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c max_connections=100`;

@@ -95,7 +95,11 @@ export async function seedDemoData(db: Db, options: { now?: Date; log?: (line: s
   log("Campaigns and rewards");
   await seedCatalog(db, now);
   await record(db, history.campaignPurchases, now);
-  await seedRedemptions(db, roster.map((m) => m.externalId), now);
+  await seedRedemptions(
+    db,
+    roster.map((m) => m.externalId),
+    now,
+  );
 
   await recalculateTiers(db, { now });
   await queueExpiryReminders(db, { now, mailer: null });
@@ -143,9 +147,7 @@ async function seedUsers(db: Db): Promise<void> {
 
 async function seedCatalog(db: Db, now: Date): Promise<void> {
   const names = [...DEMO_CAMPAIGNS.map((c) => c.name)];
-  const have = new Set(
-    (await db.select({ name: campaigns.name }).from(campaigns).where(inArray(campaigns.name, names))).map((c) => c.name),
-  );
+  const have = new Set((await db.select({ name: campaigns.name }).from(campaigns).where(inArray(campaigns.name, names))).map((c) => c.name));
   for (const campaign of DEMO_CAMPAIGNS) {
     if (have.has(campaign.name)) continue;
     const startsAt = new Date(now.getTime() + campaign.startsInDays * 86_400_000);

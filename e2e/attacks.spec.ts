@@ -18,7 +18,16 @@ test.describe("attacks, each refused", () => {
   test("an off-site callbackUrl never takes a signed-in user off-site", async ({ browser }) => {
     const page = await signedIn(browser, ACCOUNTS.member);
     // Tabs, newlines and backslashes, which browsers drop or read as "/", and encoded slashes.
-    const targets = ["https://evil.example/", "//evil.example", "/%09/evil.example", "/%0a/evil.example", "/\\evil.example", "/%5C%5Cevil.example", "/%2F%2Fevil.example", "http:evil.example"];
+    const targets = [
+      "https://evil.example/",
+      "//evil.example",
+      "/%09/evil.example",
+      "/%0a/evil.example",
+      "/\\evil.example",
+      "/%5C%5Cevil.example",
+      "/%2F%2Fevil.example",
+      "http:evil.example",
+    ];
     for (const target of targets) {
       await page.goto(`/sign-in?callbackUrl=${encodeURIComponent(target)}`);
       expect(new URL(page.url()).hostname, `callbackUrl=${target} → ${page.url()}`).toBe(ORIGIN_HOST);

@@ -32,7 +32,7 @@ async function preview(page: Page): Promise<{ points: number; multiplier: number
   await expect(answer).toBeVisible();
   const text = (await answer.textContent())!;
   const [, points, multiplier] = /^Earns (\d+) points \(multiplier ([\d.]+)/.exec(text)!;
-  const rules = [.../rules ([#\d, ]+)/.exec(text)?.[1]?.matchAll(/#(\d+)/g) ?? []].map((m) => Number(m[1]));
+  const rules = [...(/rules ([#\d, ]+)/.exec(text)?.[1]?.matchAll(/#(\d+)/g) ?? [])].map((m) => Number(m[1]));
   // Let the next preview's answer be told from this one.
   await page.reload();
   return { points: Number(points), multiplier: Number(multiplier), rules };

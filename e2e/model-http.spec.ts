@@ -25,7 +25,9 @@ test("the REST API agrees with the reference model on every answer and member su
   try {
     console.log(`model over HTTP: seed ${SEED} (MODEL_HTTP_SEED=${SEED} replays it), ${RUNS} sequences of up to ${STEPS} requests`);
     const stats = await runHttpModel(handle.db, { base: BASE_URL, key: apiKey, cron: CRON_SECRET }, { runs: RUNS, steps: STEPS, seed: SEED, shared: true });
-    console.log(`model over HTTP: ${stats.sequences} sequences, ${stats.requests} requests (${stats.memberReads} member reads) in ${stats.seconds.toFixed(1)} s; ops ${JSON.stringify(stats.ops)}`);
+    console.log(
+      `model over HTTP: ${stats.sequences} sequences, ${stats.requests} requests (${stats.memberReads} member reads) in ${stats.seconds.toFixed(1)} s; ops ${JSON.stringify(stats.ops)}`,
+    );
     expect(stats.sequences).toBe(RUNS);
   } finally {
     await handle.close();

@@ -35,7 +35,9 @@ test.describe.serial("staff console: opening-balance import", () => {
     await page.getByLabel("CSV file").setInputFiles(file);
     await page.getByLabel("Reason (for the audit log)").fill("Migration from OldLoyal");
     await page.getByRole("button", { name: "Import" }).click();
-    await expect(page.getByText("Dry run, nothing written: 2 of 3 rows (150 points; 1 already expired, 30 points) would be imported, 1 member to create.")).toBeVisible();
+    await expect(
+      page.getByText("Dry run, nothing written: 2 of 3 rows (150 points; 1 already expired, 30 points) would be imported, 1 member to create."),
+    ).toBeVisible();
     const lines = page.getByRole("region", { name: "Lines not imported" });
     await expect(lines.getByRole("row")).toHaveCount(2);
     await expect(lines.getByRole("row").nth(1)).toContainText(/4\s*rejected\s*points\s*points must be positive/);
@@ -81,7 +83,9 @@ test.describe.serial("staff console: opening-balance import", () => {
     await page.getByLabel("Or paste its lines (header first)").fill("externalId,points,earnedAt,reference,bonus\nx,1,2020-01-01,r,1");
     await page.getByLabel("Reason (for the audit log)").fill("Paste check");
     await page.getByRole("button", { name: "Import" }).click();
-    await expect(page.getByText('Nothing imported: line 1: unknown column "bonus": expected externalId, points, earnedAt, expiresAt, reference.')).toBeVisible();
+    await expect(
+      page.getByText('Nothing imported: line 1: unknown column "bonus": expected externalId, points, earnedAt, expiresAt, reference.'),
+    ).toBeVisible();
     await page.context().close();
   });
 });

@@ -39,10 +39,7 @@ test.describe.serial("member portal", () => {
     await screenshots(page, "sign-up");
   });
 
-  test("sign up with the email of a member the shop created: nothing of it is shown until the emailed link comes back", async ({
-    request,
-    browser,
-  }) => {
+  test("sign up with the email of a member the shop created: nothing of it is shown until the emailed link comes back", async ({ request, browser }) => {
     const api = new LoyaltyApi(request);
     await api.createMember(alice.externalId, alice.email, alice.name);
     await auth.signUp(alice.name, alice.email, password);

@@ -6,7 +6,10 @@ import { ACCOUNTS, signedIn } from "./support/staff-pages";
 const run = Date.now();
 
 test.describe("referrals (issue 13)", () => {
-  test("marketing sets the rewards; a member copies their invite link; a friend joins with the code, buys, and both are rewarded; support sees it", async ({ browser, request }) => {
+  test("marketing sets the rewards; a member copies their invite link; a friend joins with the code, buys, and both are rewarded; support sees it", async ({
+    browser,
+    request,
+  }) => {
     const api = new LoyaltyApi(request);
     try {
       // Marketing sets the rewards on the Programme page.

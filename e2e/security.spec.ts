@@ -104,17 +104,23 @@ test.describe("sign-in and edge attacks", () => {
 async function passwordLinkFor(address: string): Promise<string> {
   let link: string | undefined;
   await expect
-    .poll(() => {
-      if (!fs.existsSync(MAIL_DIR)) return undefined;
-      const mails = fs
-        .readdirSync(MAIL_DIR)
-        .sort()
-        .map((name) => JSON.parse(fs.readFileSync(path.join(MAIL_DIR, name), "utf8")) as { to: string[]; raw: string })
-        .filter((mail) => mail.to.includes(address.toLowerCase()))
-        .map((mail) => mail.raw.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))));
-      link = mails.at(-1)?.match(/https?:\/\/[^\s"<>]+\/set-password\?[^\s"<>]+/)?.[0]?.replace(/&amp;/g, "&");
-      return link;
-    }, { message: `a password email to ${address}` })
+    .poll(
+      () => {
+        if (!fs.existsSync(MAIL_DIR)) return undefined;
+        const mails = fs
+          .readdirSync(MAIL_DIR)
+          .sort()
+          .map((name) => JSON.parse(fs.readFileSync(path.join(MAIL_DIR, name), "utf8")) as { to: string[]; raw: string })
+          .filter((mail) => mail.to.includes(address.toLowerCase()))
+          .map((mail) => mail.raw.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))));
+        link = mails
+          .at(-1)
+          ?.match(/https?:\/\/[^\s"<>]+\/set-password\?[^\s"<>]+/)?.[0]
+          ?.replace(/&amp;/g, "&");
+        return link;
+      },
+      { message: `a password email to ${address}` },
+    )
     .toBeDefined();
   return link!;
 }

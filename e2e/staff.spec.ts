@@ -81,7 +81,10 @@ test.describe.serial("staff console journeys", () => {
     await expect(page.getByRole("row", { name: new RegExp(name) })).toContainText("240");
     // Leave the other specs the seed's campaigns only.
     page.once("dialog", (dialog) => void dialog.accept());
-    await page.getByRole("row", { name: new RegExp(name) }).getByRole("button", { name: "End now" }).click();
+    await page
+      .getByRole("row", { name: new RegExp(name) })
+      .getByRole("button", { name: "End now" })
+      .click();
     const past = page.getByRole("table", { name: "Ended and archived campaigns" });
     await expect(past.getByRole("row", { name: new RegExp(name) })).toContainText("ended");
     await page.context().close();

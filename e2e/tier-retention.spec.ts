@@ -79,10 +79,7 @@ test("a member in grace sees what to spend by when to keep Gold, and Gold's bene
     await expect(page.getByTestId("tier-benefits")).toContainText("Priority support");
     await page.context().close();
   } finally {
-    await handle.db
-      .update(members)
-      .set({ tier: memberBefore!.tier, tierGraceEndsAt: memberBefore!.tierGraceEndsAt })
-      .where(eq(members.externalId, MEMBER));
+    await handle.db.update(members).set({ tier: memberBefore!.tier, tierGraceEndsAt: memberBefore!.tierGraceEndsAt }).where(eq(members.externalId, MEMBER));
     await api(request, "patch", "/api/v1/program", {
       tierGraceDays: before.tierGraceDays,
       tiers: [{ code: "gold", earnMultiplier: goldBefore.earnMultiplier, benefits: goldBefore.benefits }],

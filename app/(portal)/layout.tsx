@@ -11,11 +11,7 @@ import { unreadNotificationCount } from "@/lib/portal/unread-count";
 export default async function PortalLayout({ children }: { children: React.ReactNode }) {
   const user = await requirePortalMember();
   const db = getDb();
-  const [locale, unread, summary] = await Promise.all([
-    requestLocale(),
-    unreadNotificationCount(db, user.memberId),
-    portalSummary(user.memberId),
-  ]);
+  const [locale, unread, summary] = await Promise.all([requestLocale(), unreadNotificationCount(db, user.memberId), portalSummary(user.memberId)]);
   return (
     <div className="min-h-screen">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:rounded focus:bg-white focus:p-2">
@@ -31,8 +27,7 @@ export default async function PortalLayout({ children }: { children: React.React
           </Link>
           <div className="flex items-center gap-3">
             <p className="text-sm text-slate-700">
-              <LiveBalance initial={summary?.availablePoints ?? 0} locale={locale} className="font-semibold text-slate-900" />{" "}
-              pts
+              <LiveBalance initial={summary?.availablePoints ?? 0} locale={locale} className="font-semibold text-slate-900" /> pts
             </p>
             <Link href="/account" className="inline-flex min-h-11 items-center rounded-lg px-3 text-sm font-medium text-slate-700 hover:bg-slate-100">
               Account

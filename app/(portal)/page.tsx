@@ -19,10 +19,7 @@ export default async function DashboardPage() {
   return (
     <div className="space-y-5">
       <h1 className="text-2xl font-bold text-slate-900">Hello{summary.name ? `, ${summary.name}` : ""}</h1>
-      <section
-        aria-labelledby="balance-heading"
-        className="rounded-2xl bg-gradient-to-br from-indigo-700 to-indigo-900 p-6 text-white shadow-md"
-      >
+      <section aria-labelledby="balance-heading" className="rounded-2xl bg-gradient-to-br from-indigo-700 to-indigo-900 p-6 text-white shadow-md">
         <h2 id="balance-heading" className="text-sm font-medium text-indigo-100">
           Available points
         </h2>
@@ -36,15 +33,17 @@ export default async function DashboardPage() {
         ) : null}
         {summary.pendingPoints > 0 ? (
           <p className="mt-1 text-sm text-indigo-100" data-testid="pending-points">
-            {formatPoints(summary.pendingPoints, locale)} more points are pending: they become available when the return window of
-            your purchase closes.
+            {formatPoints(summary.pendingPoints, locale)} more points are pending: they become available when the return window of your purchase closes.
           </p>
         ) : null}
         <div className="mt-4 flex flex-wrap gap-2">
           <Link href="/redeem" className={`${buttonClass("secondary")} !ring-0`}>
             Redeem points
           </Link>
-          <Link href="/history" className="inline-flex min-h-11 items-center rounded-lg px-4 text-sm font-semibold text-white underline-offset-2 hover:underline">
+          <Link
+            href="/history"
+            className="inline-flex min-h-11 items-center rounded-lg px-4 text-sm font-semibold text-white underline-offset-2 hover:underline"
+          >
             See history
           </Link>
         </div>

@@ -4,8 +4,20 @@ const DAY_MS = 86_400_000;
 const YEAR_MS = 365 * DAY_MS;
 
 export const TRANSACTION_COLUMNS = [
-  "id", "member_id", "type", "amount", "reference_type", "reference_id", "multiplier", "spend_amount",
-  "related_transaction_id", "created_by", "occurred_at", "created_at", "expires_at", "remaining",
+  "id",
+  "member_id",
+  "type",
+  "amount",
+  "reference_type",
+  "reference_id",
+  "multiplier",
+  "spend_amount",
+  "related_transaction_id",
+  "created_by",
+  "occurred_at",
+  "created_at",
+  "expires_at",
+  "remaining",
 ] as const;
 
 export interface MemberTotals {
@@ -52,7 +64,22 @@ export function memberHistory(
     for (const lot of lots) {
       if (lot.remaining > 0 && lot.expiresAt <= at) {
         const id = nextId();
-        push([id, memberId, "expire", -lot.remaining, "expiry", `x${lot.id}`, 1, null, lot.id, "job:expire", iso(lot.expiresAt), iso(lot.expiresAt), null, null]);
+        push([
+          id,
+          memberId,
+          "expire",
+          -lot.remaining,
+          "expiry",
+          `x${lot.id}`,
+          1,
+          null,
+          lot.id,
+          "job:expire",
+          iso(lot.expiresAt),
+          iso(lot.expiresAt),
+          null,
+          null,
+        ]);
         totals.available -= lot.remaining;
         lot.remaining = 0;
       }
@@ -101,7 +128,22 @@ export function memberHistory(
       referenceType = "referral";
     }
     const expiresAt = at + YEAR_MS;
-    const row = push([id, memberId, "earn", points, referenceType, `${referenceType[0]}${id}`, multiplier, spend, null, "api:bench", iso(at), iso(at), iso(expiresAt), points]);
+    const row = push([
+      id,
+      memberId,
+      "earn",
+      points,
+      referenceType,
+      `${referenceType[0]}${id}`,
+      multiplier,
+      spend,
+      null,
+      "api:bench",
+      iso(at),
+      iso(at),
+      iso(expiresAt),
+      points,
+    ]);
     lots.push({ id, remaining: points, expiresAt, row });
     totals.available += points;
     totals.earned += points;

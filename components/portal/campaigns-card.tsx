@@ -18,14 +18,11 @@ export function CampaignsCard({ campaigns, locale }: { campaigns: ActiveCampaign
         <ul className="space-y-3">
           {campaigns.map((c) => (
             <li key={c.id} className="flex items-start gap-3">
-              <span className="rounded-lg bg-indigo-700 px-2 py-1 text-sm font-bold text-white">
-                {formatMultiplier(c.multiplier, locale)}
-              </span>
+              <span className="rounded-lg bg-indigo-700 px-2 py-1 text-sm font-bold text-white">{formatMultiplier(c.multiplier, locale)}</span>
               <div className="text-sm">
                 <p className="font-semibold text-slate-900">{c.name}</p>
                 <p className="text-slate-600">
-                  On {c.eventTypes.length ? c.eventTypes.map((t) => EVENT_LABELS[t] ?? t).join(", ") : "everything"} · until{" "}
-                  {formatDate(c.endsAt, locale)}
+                  On {c.eventTypes.length ? c.eventTypes.map((t) => EVENT_LABELS[t] ?? t).join(", ") : "everything"} · until {formatDate(c.endsAt, locale)}
                 </p>
               </div>
             </li>

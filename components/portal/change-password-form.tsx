@@ -15,8 +15,24 @@ export function ChangePasswordForm() {
   return (
     <form action={action} className="space-y-4" noValidate>
       {error?.formError ? <Alert tone="error">{error.formError}</Alert> : null}
-      <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required error={error?.fieldErrors?.currentPassword} />
-      <Field label="New password" name="newPassword" type="password" autoComplete="new-password" required minLength={12} hint="At least 12 characters." error={error?.fieldErrors?.newPassword} />
+      <Field
+        label="Current password"
+        name="currentPassword"
+        type="password"
+        autoComplete="current-password"
+        required
+        error={error?.fieldErrors?.currentPassword}
+      />
+      <Field
+        label="New password"
+        name="newPassword"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={12}
+        hint="At least 12 characters."
+        error={error?.fieldErrors?.newPassword}
+      />
       <Field label="Repeat the new password" name="confirm" type="password" autoComplete="new-password" required error={error?.fieldErrors?.confirm} />
       <SubmitButton className="w-full" pendingLabel="Saving…">
         Change password

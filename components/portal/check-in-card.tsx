@@ -14,14 +14,11 @@ export function CheckInCard({ checkedInToday, streak }: { checkedInToday: boolea
   return (
     <Card title="Daily check-in">
       <p className="text-sm text-slate-700">
-        Current streak: <strong data-testid="streak">{shownStreak}</strong> {shownStreak === 1 ? "day" : "days"}. Every 7th day
-        in a row earns a bonus.
+        Current streak: <strong data-testid="streak">{shownStreak}</strong> {shownStreak === 1 ? "day" : "days"}. Every 7th day in a row earns a bonus.
       </p>
       <div className="mt-3 space-y-3">
         {state.status === "error" && state.formError ? <Alert tone="error">{state.formError}</Alert> : null}
-        {state.status === "success" ? (
-          <Alert tone="success">You earned {state.points} points. See you tomorrow!</Alert>
-        ) : null}
+        {state.status === "success" ? <Alert tone="success">You earned {state.points} points. See you tomorrow!</Alert> : null}
         <form action={action}>
           <SubmitButton disabled={done} pendingLabel="Checking in…">
             {done ? "Checked in today" : "Check in for today"}

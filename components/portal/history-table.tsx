@@ -13,12 +13,24 @@ export function HistoryTable({ rows, locale, now }: { rows: HistoryRow[]; locale
         <caption className="sr-only">Your transactions, newest first</caption>
         <thead className="hidden bg-slate-50 text-xs tracking-wide text-slate-600 uppercase sm:table-header-group">
           <tr>
-            <th scope="col" className="px-4 py-3">Date</th>
-            <th scope="col" className="px-4 py-3">Type</th>
-            <th scope="col" className="px-4 py-3">Reference</th>
-            <th scope="col" className="px-4 py-3 text-right">Multiplier</th>
-            <th scope="col" className="px-4 py-3 text-right">Points</th>
-            <th scope="col" className="px-4 py-3">Expires</th>
+            <th scope="col" className="px-4 py-3">
+              Date
+            </th>
+            <th scope="col" className="px-4 py-3">
+              Type
+            </th>
+            <th scope="col" className="px-4 py-3">
+              Reference
+            </th>
+            <th scope="col" className="px-4 py-3 text-right">
+              Multiplier
+            </th>
+            <th scope="col" className="px-4 py-3 text-right">
+              Points
+            </th>
+            <th scope="col" className="px-4 py-3">
+              Expires
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -35,9 +47,7 @@ export function HistoryTable({ rows, locale, now }: { rows: HistoryRow[]; locale
                 <span className="sm:hidden">Multiplier </span>
                 {formatMultiplier(row.multiplier, locale)}
               </td>
-              <td
-                className={`text-right font-semibold tabular-nums sm:px-4 sm:py-3 ${row.amount < 0 ? "text-red-700" : "text-emerald-700"}`}
-              >
+              <td className={`text-right font-semibold tabular-nums sm:px-4 sm:py-3 ${row.amount < 0 ? "text-red-700" : "text-emerald-700"}`}>
                 {formatSignedPoints(row.amount, locale)}
               </td>
               <td className="col-span-2 text-slate-600 sm:px-4 sm:py-3">

@@ -53,12 +53,15 @@ export function RedeemForm({ available, rewards, locale }: { available: number; 
           <div className="mb-4">
             <Alert tone="success">
               {state.duplicate ? "This redemption was already done: " : "Done! "}
-              {formatPoints(state.points, locale)} points redeemed{state.rewardName ? ` for ${state.rewardName}` : ""}. Your
-              new balance is {formatPoints(state.availablePoints, locale)} points.
+              {formatPoints(state.points, locale)} points redeemed{state.rewardName ? ` for ${state.rewardName}` : ""}. Your new balance is{" "}
+              {formatPoints(state.availablePoints, locale)} points.
               {state.couponCode ? (
                 <>
                   {" "}
-                  Your code: <code className="rounded bg-white px-1 font-mono" data-testid="coupon-code">{state.couponCode}</code>
+                  Your code:{" "}
+                  <code className="rounded bg-white px-1 font-mono" data-testid="coupon-code">
+                    {state.couponCode}
+                  </code>
                 </>
               ) : null}
             </Alert>

@@ -42,9 +42,7 @@ export function RewardPicker({
                 <span className="font-semibold text-slate-900">{r.name}</span>
                 {r.description ? <span className="mt-1 text-slate-600">{r.description}</span> : null}
                 <span className="mt-2 font-semibold text-indigo-800">{formatPoints(r.pointsCost, locale)} pts</span>
-                {r.stock !== null ? (
-                  <span className="text-xs text-slate-600">{soldOut ? "Out of stock" : `${r.stock} left`}</span>
-                ) : null}
+                {r.stock !== null ? <span className="text-xs text-slate-600">{soldOut ? "Out of stock" : `${r.stock} left`}</span> : null}
               </label>
             </li>
           );

@@ -27,7 +27,16 @@ export function SetPasswordForm({ user, token }: { user: string; token: string }
       {error?.formError ? <Alert tone="error">{error.formError}</Alert> : null}
       <input type="hidden" name="user" value={user} />
       <input type="hidden" name="token" value={token} />
-      <Field label="New password" name="password" type="password" autoComplete="new-password" required minLength={12} error={error?.fieldErrors?.password} hint="At least 12 characters." />
+      <Field
+        label="New password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={12}
+        error={error?.fieldErrors?.password}
+        hint="At least 12 characters."
+      />
       <Field label="Repeat the password" name="confirm" type="password" autoComplete="new-password" required error={error?.fieldErrors?.confirm} />
       <SubmitButton className="w-full" pendingLabel="Saving…">
         Set password

@@ -53,9 +53,7 @@ export function TwoFactorPanel({ enabled }: { enabled: boolean }) {
   }
   return (
     <form action={action} className="space-y-3" noValidate>
-      <p className="text-sm text-slate-600">
-        Add this key to your authenticator app (or open the link on your phone), then enter the code it shows.
-      </p>
+      <p className="text-sm text-slate-600">Add this key to your authenticator app (or open the link on your phone), then enter the code it shows.</p>
       <p className="rounded-lg bg-slate-100 p-2 font-mono text-sm break-all" data-testid="totp-secret">
         {confirming.secret}
       </p>

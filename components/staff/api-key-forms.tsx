@@ -53,10 +53,38 @@ export function NewApiKeyForm({ action, scopes, defaultRate }: { action: Action;
   return (
     <form ref={ref} action={formAction} aria-label="New API key" className="space-y-3" noValidate>
       <Outcome state={state} />
-      <Field key={`name-${values.name ?? ""}`} label="Name" name="name" required maxLength={100} density="compact" defaultValue={values.name} error={fieldError(state, "name")} hint="What the key is for, e.g. shop-checkout." />
-      <CheckboxGroup legend="Scopes" name="scopes" options={scopes.map((s) => ({ value: s, label: s }))} defaultValues={values.scopes?.split(",") ?? []} density="compact" error={fieldError(state, "scopes")} hint="Only what the client needs; none is given by default." />
+      <Field
+        key={`name-${values.name ?? ""}`}
+        label="Name"
+        name="name"
+        required
+        maxLength={100}
+        density="compact"
+        defaultValue={values.name}
+        error={fieldError(state, "name")}
+        hint="What the key is for, e.g. shop-checkout."
+      />
+      <CheckboxGroup
+        legend="Scopes"
+        name="scopes"
+        options={scopes.map((s) => ({ value: s, label: s }))}
+        defaultValues={values.scopes?.split(",") ?? []}
+        density="compact"
+        error={fieldError(state, "scopes")}
+        hint="Only what the client needs; none is given by default."
+      />
       <div className="grid gap-3 sm:grid-cols-2">
-        <Field key={`rate-${values.rateLimit ?? ""}`} label="Rate limit (requests/s)" name="rateLimit" inputMode="numeric" density="compact" defaultValue={values.rateLimit} placeholder={String(defaultRate)} error={fieldError(state, "rateLimit")} hint={`Empty: the default, ${defaultRate}/s.`} />
+        <Field
+          key={`rate-${values.rateLimit ?? ""}`}
+          label="Rate limit (requests/s)"
+          name="rateLimit"
+          inputMode="numeric"
+          density="compact"
+          defaultValue={values.rateLimit}
+          placeholder={String(defaultRate)}
+          error={fieldError(state, "rateLimit")}
+          hint={`Empty: the default, ${defaultRate}/s.`}
+        />
         <SelectField
           label="Expires"
           name="expiresIn"

@@ -53,7 +53,13 @@ export function CampaignForm({
         <StaffField label="Ends" name="endsAt" type="datetime-local" required defaultValue={campaign ? localInputValue(campaign.endsAt, zone) : undefined} />
         <TimeZoneField defaultValue={zone} />
       </div>
-      <StaffCheckboxGroup legend="Applies to events" name="eventTypes" options={EVENT_TYPES} defaultValues={campaign?.eventTypes} hint="None ticked: every event type." />
+      <StaffCheckboxGroup
+        legend="Applies to events"
+        name="eventTypes"
+        options={EVENT_TYPES}
+        defaultValues={campaign?.eventTypes}
+        hint="None ticked: every event type."
+      />
       <StaffCheckboxGroup legend="Applies to tiers" name="tiers" options={TIERS} defaultValues={campaign?.tiers} hint="None ticked: every tier." />
       <SubmitButton pendingLabel="Saving…">{submitLabel}</SubmitButton>
     </ActionForm>

@@ -48,11 +48,18 @@ export function RecalculateButton() {
       <div aria-live="polite" className="text-sm">
         {status.state === "running" ? (
           <div>
-            <div className="h-2 w-full overflow-hidden rounded-full bg-slate-200" role="progressbar" aria-label="Recalculation progress" aria-valuetext={`${status.progress?.membersChecked ?? 0} members checked`}>
+            <div
+              className="h-2 w-full overflow-hidden rounded-full bg-slate-200"
+              role="progressbar"
+              aria-label="Recalculation progress"
+              aria-valuetext={`${status.progress?.membersChecked ?? 0} members checked`}
+            >
               <div className="h-full w-1/3 animate-pulse rounded-full bg-indigo-600" />
             </div>
             <p className="mt-1 text-slate-700">
-              {status.progress ? `${status.progress.membersChecked.toLocaleString()} members checked, ${status.progress.upgraded} up, ${status.progress.downgraded} down…` : "Starting…"}
+              {status.progress
+                ? `${status.progress.membersChecked.toLocaleString()} members checked, ${status.progress.upgraded} up, ${status.progress.downgraded} down…`
+                : "Starting…"}
             </p>
           </div>
         ) : null}

@@ -22,9 +22,25 @@ export function RewardForm({
       <StaffField label="Image URL" name="imageUrl" type="url" placeholder="https://…" defaultValue={reward?.imageUrl ?? undefined} />
       <div className="grid gap-3 sm:grid-cols-2">
         <StaffField label="Points cost" name="pointsCost" inputMode="numeric" required defaultValue={reward ? String(reward.pointsCost) : undefined} />
-        <StaffField label="Stock" name="stock" inputMode="numeric" hint="Empty: unlimited." defaultValue={reward?.stock != null ? String(reward.stock) : undefined} />
-        <StaffField label="Available from (UTC)" name="startsAt" type="datetime-local" defaultValue={reward?.startsAt ? localInputValue(reward.startsAt, "UTC") : undefined} />
-        <StaffField label="Available until (UTC)" name="endsAt" type="datetime-local" defaultValue={reward?.endsAt ? localInputValue(reward.endsAt, "UTC") : undefined} />
+        <StaffField
+          label="Stock"
+          name="stock"
+          inputMode="numeric"
+          hint="Empty: unlimited."
+          defaultValue={reward?.stock != null ? String(reward.stock) : undefined}
+        />
+        <StaffField
+          label="Available from (UTC)"
+          name="startsAt"
+          type="datetime-local"
+          defaultValue={reward?.startsAt ? localInputValue(reward.startsAt, "UTC") : undefined}
+        />
+        <StaffField
+          label="Available until (UTC)"
+          name="endsAt"
+          type="datetime-local"
+          defaultValue={reward?.endsAt ? localInputValue(reward.endsAt, "UTC") : undefined}
+        />
       </div>
       <input type="hidden" name="timeZone" value="UTC" />
       {reward ? (

@@ -1,14 +1,6 @@
 "use client";
 
-import {
-  CheckboxGroup,
-  Field,
-  SelectField,
-  TextareaField,
-  type FieldProps,
-  type SelectFieldProps,
-  type TextareaFieldProps,
-} from "@/components/ui/field";
+import { CheckboxGroup, Field, SelectField, TextareaField, type FieldProps, type SelectFieldProps, type TextareaFieldProps } from "@/components/ui/field";
 import { useStaffFormState } from "./action-form";
 
 /**

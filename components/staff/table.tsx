@@ -3,7 +3,12 @@ export function Table({ caption, head, children, empty }: { caption: string; hea
   const hasRows = Array.isArray(children) ? children.length > 0 : Boolean(children);
   return (
     // Focusable and named so keyboard users can scroll a wide table (axe: scrollable-region-focusable).
-    <div role="region" aria-label={caption} tabIndex={0} className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm focus-visible:outline-2 focus-visible:outline-indigo-600">
+    <div
+      role="region"
+      aria-label={caption}
+      tabIndex={0}
+      className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm focus-visible:outline-2 focus-visible:outline-indigo-600"
+    >
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50">
@@ -48,7 +53,9 @@ const tones: Record<string, string> = {
 
 export function Badge({ children, tone }: { children: React.ReactNode; tone?: string }) {
   return (
-    <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${tones[tone ?? ""] ?? "bg-slate-100 text-slate-700 ring-slate-200"}`}>
+    <span
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${tones[tone ?? ""] ?? "bg-slate-100 text-slate-700 ring-slate-200"}`}
+    >
       {children}
     </span>
   );

@@ -5,9 +5,7 @@ export function IgnoredParams({ names }: { names: readonly string[] }) {
   if (names.length === 0) return null;
   return (
     <div className="mb-4" data-testid="ignored-params">
-      <Alert tone="info">
-        Ignored {names.join(", ")}: not a value this page can use.
-      </Alert>
+      <Alert tone="info">Ignored {names.join(", ")}: not a value this page can use.</Alert>
     </div>
   );
 }

@@ -19,12 +19,7 @@ export function SubmitButton({
 }) {
   const { pending } = useFormStatus();
   return (
-    <button
-      type="submit"
-      disabled={pending || disabled}
-      aria-disabled={pending || disabled}
-      className={`${buttonClass(variant)} ${className}`}
-    >
+    <button type="submit" disabled={pending || disabled} aria-disabled={pending || disabled} className={`${buttonClass(variant)} ${className}`}>
       {pending ? (pendingLabel ?? "Working…") : children}
     </button>
   );

@@ -82,4 +82,3 @@ export async function memberCoupons(ex: Executor, memberId: number, limit = 50) 
     .orderBy(desc(rewardCouponCodes.issuedAt), desc(rewardCouponCodes.id))
     .limit(limit);
 }
-

@@ -51,7 +51,15 @@ export interface CapUsageRow {
  */
 export async function capUsage(tx: Tx, externalIds: readonly string[], windows: Windows): Promise<CapUsageRow[]> {
   if (externalIds.length === 0) return [];
-  const rows = await queryRows<{ member_id: string | number; reference_type: string; d: string | null; w: string | null; m: string | null; awards: number; points: string | number }>(
+  const rows = await queryRows<{
+    member_id: string | number;
+    reference_type: string;
+    d: string | null;
+    w: string | null;
+    m: string | null;
+    awards: number;
+    points: string | number;
+  }>(
     tx,
     sql`SELECT member_id, reference_type, d, w, m, count(*)::int AS awards, sum(amount) AS points
         FROM (SELECT t.member_id, t.reference_type, t.amount,

@@ -39,13 +39,7 @@ export async function pendingRequestFor(ex: Executor, referenceType: string, ref
   const [row] = await ex
     .select()
     .from(adjustmentRequests)
-    .where(
-      and(
-        eq(adjustmentRequests.referenceType, referenceType),
-        eq(adjustmentRequests.referenceId, referenceId),
-        eq(adjustmentRequests.status, "pending"),
-      ),
-    )
+    .where(and(eq(adjustmentRequests.referenceType, referenceType), eq(adjustmentRequests.referenceId, referenceId), eq(adjustmentRequests.status, "pending")))
     .limit(1);
   return row ?? null;
 }

@@ -43,10 +43,7 @@ export async function setLotRemaining(tx: Tx, updates: ReadonlyMap<number, numbe
     WHERE t.id = v.id`);
 }
 
-export async function insertAllocations(
-  tx: Tx,
-  rows: readonly { transactionId: number; lotId: number; points: number }[],
-): Promise<void> {
+export async function insertAllocations(tx: Tx, rows: readonly { transactionId: number; lotId: number; points: number }[]): Promise<void> {
   const positive = rows.filter((r) => r.points > 0);
   if (positive.length === 0) return;
   await tx.insert(lotAllocations).values([...positive]);
@@ -82,12 +79,7 @@ export async function pastDuePoints(ex: Executor, memberId: number, now: Date): 
 }
 
 /** Open points expiring in (now, until], grouped by UTC day, each with the day's earliest expiry instant. */
-export async function expiringPoints(
-  ex: Executor,
-  memberId: number,
-  now: Date,
-  until: Date,
-): Promise<{ points: number; expiresAt: Date }[]> {
+export async function expiringPoints(ex: Executor, memberId: number, now: Date, until: Date): Promise<{ points: number; expiresAt: Date }[]> {
   const rows = await queryRows<{ points: string | number; expires_at: string | Date }>(
     ex,
     sql`SELECT sum(remaining) AS points, min(expires_at) AS expires_at FROM point_transactions

@@ -83,7 +83,10 @@ export async function referralsToDecide(
 /** Referees that already have a record (any status). */
 export async function refereesWithRecords(ex: Executor, refereeIds: readonly number[]): Promise<Set<number>> {
   if (refereeIds.length === 0) return new Set();
-  const rows = await ex.select({ id: referrals.refereeMemberId }).from(referrals).where(inArray(referrals.refereeMemberId, [...new Set(refereeIds)]));
+  const rows = await ex
+    .select({ id: referrals.refereeMemberId })
+    .from(referrals)
+    .where(inArray(referrals.refereeMemberId, [...new Set(refereeIds)]));
   return new Set(rows.map((r) => r.id));
 }
 
@@ -136,7 +139,10 @@ export async function listReferralsOf(ex: Executor, memberId: number, limit = 10
   const rows = await ex
     .select({ r: referrals, referrer: { externalId: members.externalId, name: members.name } })
     .from(referrals)
-    .innerJoin(members, sql`${members.id} = CASE WHEN ${referrals.referrerMemberId} = ${memberId} THEN ${referrals.refereeMemberId} ELSE ${referrals.referrerMemberId} END`)
+    .innerJoin(
+      members,
+      sql`${members.id} = CASE WHEN ${referrals.referrerMemberId} = ${memberId} THEN ${referrals.refereeMemberId} ELSE ${referrals.referrerMemberId} END`,
+    )
     .where(or(eq(referrals.referrerMemberId, memberId), eq(referrals.refereeMemberId, memberId)))
     .orderBy(sql`${referrals.createdAt} DESC`, asc(referrals.id))
     .limit(limit);

@@ -54,9 +54,7 @@ export async function givenBackSoFar(ex: Executor, creditIds: readonly number[])
           AND ((type = 'reverse' AND amount <= 0) OR type = 'expire')
         GROUP BY related_transaction_id`,
   );
-  return new Map(
-    rows.map((r) => [Number(r.related), { refundedCents: Number(r.refunded), removedCents: Number(r.removed), takenPoints: Number(r.taken) }]),
-  );
+  return new Map(rows.map((r) => [Number(r.related), { refundedCents: Number(r.refunded), removedCents: Number(r.removed), takenPoints: Number(r.taken) }]));
 }
 
 export const MAX_PAGE_SIZE = 100;
@@ -90,10 +88,7 @@ export function decodeCursor(cursor: string): number {
  * A member's history, newest first, keyset-paginated over (member_id, id desc), the order of the
  * index point_transactions_member_id_idx: each page is an index range scan, whatever its depth.
  */
-export async function listTransactions(
-  ex: Executor,
-  input: ListTransactionsInput,
-): Promise<{ items: PointTransaction[]; nextCursor: string | null }> {
+export async function listTransactions(ex: Executor, input: ListTransactionsInput): Promise<{ items: PointTransaction[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(Math.trunc(input.limit ?? 20), 1), MAX_PAGE_SIZE);
   const conditions: SQL[] = [eq(pointTransactions.memberId, input.memberId)];
   if (input.cursor) conditions.push(lt(pointTransactions.id, decodeCursor(input.cursor)));

@@ -54,7 +54,9 @@ export const pointHolds = pgTable(
       .on(t.expiresAt)
       .where(sql`${t.status} = 'active' and ${t.expiryRecordedAt} is null`),
     // A member's live holds, read under the balance lock by every redemption and hold.
-    index("point_holds_member_active_idx").on(t.memberId, t.expiresAt).where(sql`${t.status} = 'active'`),
+    index("point_holds_member_active_idx")
+      .on(t.memberId, t.expiresAt)
+      .where(sql`${t.status} = 'active'`),
   ],
 );
 

@@ -1,19 +1,5 @@
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  check,
-  date,
-  index,
-  integer,
-  jsonb,
-  numeric,
-  pgEnum,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  unique,
-} from "drizzle-orm/pg-core";
+import { bigint, check, date, index, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, text, timestamp, unique } from "drizzle-orm/pg-core";
 import { members } from "./members";
 import { campaigns, rewards } from "./program";
 
@@ -93,10 +79,7 @@ export const pointTransactions = pgTable(
     unique("point_transactions_reference_uq").on(t.referenceType, t.referenceId),
     // A zero-point purchase or refund (e.g. 0.99 spent at 1 point per unit) is still kept, as a memo of
     // its spend (tier spend, cumulative refunds) and so that its reference stays idempotent.
-    check(
-      "point_transactions_amount_non_zero",
-      sql`${t.amount} <> 0 or (${t.type} in ('earn', 'reverse') and ${t.spendAmount} is not null)`,
-    ),
+    check("point_transactions_amount_non_zero", sql`${t.amount} <> 0 or (${t.type} in ('earn', 'reverse') and ${t.spendAmount} is not null)`),
     // Lots: every earn credit, a positive adjustment, and the part of a reversal that cannot go back
     // to the lots it came from. Debits are negative and never lots.
     check(
@@ -127,7 +110,9 @@ export const pointTransactions = pgTable(
     index("point_transactions_related_idx")
       .on(t.relatedTransactionId)
       .where(sql`${t.relatedTransactionId} is not null`),
-    index("point_transactions_campaign_idx").on(t.campaignId).where(sql`${t.campaignId} is not null`),
+    index("point_transactions_campaign_idx")
+      .on(t.campaignId)
+      .where(sql`${t.campaignId} is not null`),
     // Earning caps (db/queries/earning-rules.ts, capUsage): a batch's members' awards in the caps'
     // periods, as an index-only range scan per member instead of a heap fetch of every row they have.
     index("point_transactions_member_awards_idx")

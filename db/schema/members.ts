@@ -30,9 +30,13 @@ export const members = pgTable(
     index("members_name_lower_idx").using("btree", sql`lower(${t.name}) text_pattern_ops`),
     check("members_external_id_length", sql`char_length(${t.externalId}) between 1 and 200`),
     // Tier recalculation visits non-bronze members even without recent spend (they may decay).
-    index("members_non_bronze_idx").on(t.id).where(sql`${t.tier} <> 'bronze'`),
+    index("members_non_bronze_idx")
+      .on(t.id)
+      .where(sql`${t.tier} <> 'bronze'`),
     // A repeated erasure request finds the erased member by the digest of the id it named.
-    index("members_erased_id_digest_idx").on(t.erasedIdDigest).where(sql`${t.erasedIdDigest} is not null`),
+    index("members_erased_id_digest_idx")
+      .on(t.erasedIdDigest)
+      .where(sql`${t.erasedIdDigest} is not null`),
   ],
 );
 
@@ -67,7 +71,11 @@ export const pointBalances = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   // Tier recalculation must find members whose spend is leaving the window without a full scan.
-  (t) => [index("point_balances_tier_spend_idx").on(t.memberId).where(sql`${t.hasTierSpend}`)],
+  (t) => [
+    index("point_balances_tier_spend_idx")
+      .on(t.memberId)
+      .where(sql`${t.hasTierSpend}`),
+  ],
 );
 
 export type Member = typeof members.$inferSelect;

@@ -1,20 +1,5 @@
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  boolean,
-  check,
-  date,
-  index,
-  integer,
-  jsonb,
-  pgEnum,
-  pgTable,
-  smallint,
-  text,
-  timestamp,
-  unique,
-  uniqueIndex,
-} from "drizzle-orm/pg-core";
+import { bigint, boolean, check, date, index, integer, jsonb, pgEnum, pgTable, smallint, text, timestamp, unique, uniqueIndex } from "drizzle-orm/pg-core";
 import { members } from "./members";
 import { pointTransactions } from "./ledger";
 import { tierCode } from "./program";
@@ -43,7 +28,9 @@ export const apiKeys = pgTable(
   },
   (t) => [
     // `api-key revoke NAME` must name one key: a name is reused only once its key is revoked (or retiring).
-    uniqueIndex("api_keys_active_name_uq").on(t.name).where(sql`${t.revokedAt} is null`),
+    uniqueIndex("api_keys_active_name_uq")
+      .on(t.name)
+      .where(sql`${t.revokedAt} is null`),
     check("api_keys_rate_limit_positive", sql`${t.rateLimitPerSecond} is null or ${t.rateLimitPerSecond} > 0`),
   ],
 );
@@ -72,7 +59,9 @@ export const auditLog = pgTable(
   },
   (t) => [
     index("audit_log_created_idx").on(t.createdAt.desc(), t.id.desc()),
-    index("audit_log_member_idx").on(t.memberId, t.id.desc()).where(sql`${t.memberId} is not null`),
+    index("audit_log_member_idx")
+      .on(t.memberId, t.id.desc())
+      .where(sql`${t.memberId} is not null`),
     index("audit_log_actor_idx").on(t.actor, t.id.desc()),
   ],
 );
@@ -99,7 +88,9 @@ export const notifications = pgTable(
   (t) => [
     unique("notifications_reminder_uq").on(t.memberId, t.kind, t.thresholdDays, t.expiresOn),
     index("notifications_member_idx").on(t.memberId, t.id.desc()),
-    index("notifications_unsent_idx").on(t.id).where(sql`${t.emailedAt} is null`),
+    index("notifications_unsent_idx")
+      .on(t.id)
+      .where(sql`${t.emailedAt} is null`),
   ],
 );
 
@@ -160,9 +151,13 @@ export const adjustmentRequests = pgTable(
           or (${t.referenceType} = 'reversal' and ${t.relatedTransactionId} is not null and ${t.referenceId} = ${t.relatedTransactionId}::text)`,
     ),
     check("adjustment_requests_approval_rule", sql`${t.approvalRule} in ('member_threshold', 'daily_cap', 'redemption_reversal')`),
-    index("adjustment_requests_pending_idx").on(t.createdAt).where(sql`${t.status} = 'pending'`),
+    index("adjustment_requests_pending_idx")
+      .on(t.createdAt)
+      .where(sql`${t.status} = 'pending'`),
     // A reference is reserved by at most one pending request.
-    uniqueIndex("adjustment_requests_pending_reference_uq").on(t.referenceType, t.referenceId).where(sql`${t.status} = 'pending'`),
+    uniqueIndex("adjustment_requests_pending_reference_uq")
+      .on(t.referenceType, t.referenceId)
+      .where(sql`${t.status} = 'pending'`),
     // Four-eyes sums leave out ledger rows an approved request posted (NOT EXISTS … status = 'approved').
     index("adjustment_requests_reference_idx").on(t.referenceType, t.referenceId),
   ],

@@ -1,18 +1,5 @@
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  boolean,
-  check,
-  index,
-  integer,
-  numeric,
-  pgEnum,
-  pgTable,
-  smallint,
-  text,
-  timestamp,
-  unique,
-} from "drizzle-orm/pg-core";
+import { bigint, boolean, check, index, integer, numeric, pgEnum, pgTable, smallint, text, timestamp, unique } from "drizzle-orm/pg-core";
 
 export const tierCode = pgEnum("tier_code", ["bronze", "silver", "gold"]);
 export const TIER_CODES = tierCode.enumValues;
@@ -85,7 +72,10 @@ export const tiers = pgTable(
     /** Tier earn bonus applied to purchase points, e.g. 1.25; 1 = no bonus. */
     earnMultiplier: numeric({ precision: 4, scale: 2, mode: "number" }).notNull().default(1),
     /** Text benefits shown to members of the tier, one line each (at most 10 of 200 characters). */
-    benefits: text().array().notNull().default(sql`'{}'`),
+    benefits: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -108,23 +98,32 @@ export const campaigns = pgTable(
     /** IANA zone the staff member scheduled in; startsAt/endsAt are stored as instants. */
     timeZone: text().notNull().default("UTC"),
     /** Empty array = every event type. */
-    eventTypes: campaignEventType().array().notNull().default(sql`'{}'`),
+    eventTypes: campaignEventType()
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
     /** Empty array = every tier. */
-    tiers: tierCode().array().notNull().default(sql`'{}'`),
+    tiers: tierCode()
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
     /** Empty array = every line; else only the lines of these categories earn the multiplier (docs/ledger.md, Earning rules). */
-    categories: text().array().notNull().default(sql`'{}'`),
+    categories: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
     /** Empty array = every channel; else only events from these channels. */
-    channels: text().array().notNull().default(sql`'{}'`),
+    channels: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
     pausedAt: timestamp({ withTimezone: true }),
     archivedAt: timestamp({ withTimezone: true }),
     createdBy: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    check("campaigns_multiplier_range", sql`${t.multiplier} > 1 and ${t.multiplier} <= 10`),
-    check("campaigns_window", sql`${t.endsAt} > ${t.startsAt}`),
-  ],
+  (t) => [check("campaigns_multiplier_range", sql`${t.multiplier} > 1 and ${t.multiplier} <= 10`), check("campaigns_window", sql`${t.endsAt} > ${t.startsAt}`)],
 );
 
 /**
@@ -139,10 +138,19 @@ export const earningRules = pgTable(
     id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     name: text().notNull(),
     /** Empty arrays: no SKU or category condition (the rule covers every line). */
-    skus: text().array().notNull().default(sql`'{}'`),
-    categories: text().array().notNull().default(sql`'{}'`),
+    skus: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
+    categories: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
     /** Empty: every channel (and events without one). */
-    channels: text().array().notNull().default(sql`'{}'`),
+    channels: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
     /** The purchase's amountCents must be at least this. */
     minSpendCents: bigint({ mode: "number" }),
     /** Points per whole currency unit of the matching lines, instead of the programme's; 0 excludes them. */
@@ -252,9 +260,13 @@ export const rewardCouponCodes = pgTable(
     unique("reward_coupon_codes_transaction_uq").on(t.transactionId),
     check("reward_coupon_codes_issued", sql`(${t.transactionId} is null) = (${t.issuedAt} is null) and (${t.transactionId} is null) = (${t.memberId} is null)`),
     // The pool: codes not given yet, in upload order.
-    index("reward_coupon_codes_pool_idx").on(t.rewardId, t.id).where(sql`${t.transactionId} is null`),
+    index("reward_coupon_codes_pool_idx")
+      .on(t.rewardId, t.id)
+      .where(sql`${t.transactionId} is null`),
     // A member's wallet.
-    index("reward_coupon_codes_member_idx").on(t.memberId, t.issuedAt).where(sql`${t.memberId} is not null`),
+    index("reward_coupon_codes_member_idx")
+      .on(t.memberId, t.issuedAt)
+      .where(sql`${t.memberId} is not null`),
   ],
 );
 export type RewardCouponCode = typeof rewardCouponCodes.$inferSelect;

@@ -28,7 +28,9 @@ export const webhookEndpoints = pgTable(
   (t) => [
     check("webhook_endpoints_url_shape", sql`${t.url} ~ '^https?://' and char_length(${t.url}) <= 2000`),
     // The outbox triggers' "is anyone listening" probe and their fan-out join.
-    index("webhook_endpoints_enabled_idx").on(t.id).where(sql`${t.enabled}`),
+    index("webhook_endpoints_enabled_idx")
+      .on(t.id)
+      .where(sql`${t.enabled}`),
   ],
 );
 
@@ -74,12 +76,16 @@ export const webhookDeliveries = pgTable(
     unique("webhook_deliveries_event_endpoint_uq").on(t.eventId, t.endpointId),
     check("webhook_deliveries_attempts", sql`${t.attempts} >= 0`),
     // The claim: WHERE status = 'pending' AND next_attempt_at <= now() ORDER BY next_attempt_at.
-    index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index("webhook_deliveries_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
     // The delivery log of one endpoint, newest first; an endpoint's deliveries deleted with it.
     index("webhook_deliveries_endpoint_idx").on(t.endpointId, t.id.desc()),
     // Pruning (lib/webhooks/prune.ts): finished deliveries by their last attempt. Pending rows are
     // not in it, so the outbox trigger's inserts do not touch it.
-    index("webhook_deliveries_finished_idx").on(t.lastAttemptAt).where(sql`${t.status} <> 'pending'`),
+    index("webhook_deliveries_finished_idx")
+      .on(t.lastAttemptAt)
+      .where(sql`${t.status} <> 'pending'`),
   ],
 );
 

@@ -57,7 +57,12 @@ export class LoyaltyApi {
 
   /** A purchase at the shop's clock, answered with the new ledger row's id and points. */
   purchaseNow(memberExternalId: string, referenceId: string, amountCents: number) {
-    return this.call<{ transactionId: number; points: number }>("post", "/api/v1/events", { type: "purchase", memberExternalId, referenceId, amountCents }, 201);
+    return this.call<{ transactionId: number; points: number }>(
+      "post",
+      "/api/v1/events",
+      { type: "purchase", memberExternalId, referenceId, amountCents },
+      201,
+    );
   }
 
   transactions(memberExternalId: string, limit = 5) {
@@ -68,7 +73,12 @@ export class LoyaltyApi {
   }
 
   hold(memberExternalId: string, points: number, referenceId: string, ttlSeconds = 900) {
-    return this.call<{ holdId: number; points: number }>("post", `/api/v1/members/${encodeURIComponent(memberExternalId)}/holds`, { points, referenceId, ttlSeconds }, 201);
+    return this.call<{ holdId: number; points: number }>(
+      "post",
+      `/api/v1/members/${encodeURIComponent(memberExternalId)}/holds`,
+      { points, referenceId, ttlSeconds },
+      201,
+    );
   }
 
   voidHold(holdId: number) {

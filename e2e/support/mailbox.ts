@@ -26,11 +26,14 @@ function mailsTo(address: string): string[] {
 export async function verificationLinkFor(address: string): Promise<string> {
   let link: string | undefined;
   await expect
-    .poll(() => {
-      const newest = mailsTo(address).at(-1);
-      link = newest?.match(/https?:\/\/[^\s"<>]+\/verify-email\?token=[A-Za-z0-9_-]+/)?.[0];
-      return link;
-    }, { message: `a verification email to ${address}` })
+    .poll(
+      () => {
+        const newest = mailsTo(address).at(-1);
+        link = newest?.match(/https?:\/\/[^\s"<>]+\/verify-email\?token=[A-Za-z0-9_-]+/)?.[0];
+        return link;
+      },
+      { message: `a verification email to ${address}` },
+    )
     .toBeDefined();
   return link!;
 }

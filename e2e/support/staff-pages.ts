@@ -67,6 +67,9 @@ export class WebhookPages {
 
   /** The delivery log's rows that went to `url`. */
   deliveriesTo(url: string) {
-    return this.page.getByRole("table", { name: /Delivery log/ }).locator("tbody tr").filter({ hasText: url });
+    return this.page
+      .getByRole("table", { name: /Delivery log/ })
+      .locator("tbody tr")
+      .filter({ hasText: url });
   }
 }

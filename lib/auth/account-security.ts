@@ -19,11 +19,7 @@ export type ChangePasswordResult = { ok: true } | { ok: false; reason: "wrong_pa
  * checked, so two concurrent changes cannot both win; it bumps the session version, which ends
  * every existing session of the account, this one included (the caller signs this device in again).
  */
-export async function changePassword(
-  db: Db,
-  userId: string,
-  input: { currentPassword: string; newPassword: string },
-): Promise<ChangePasswordResult> {
+export async function changePassword(db: Db, userId: string, input: { currentPassword: string; newPassword: string }): Promise<ChangePasswordResult> {
   newPasswordSchema.parse(input.newPassword);
   const [user] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId));
   if (!user?.passwordHash) return { ok: false, reason: "no_password" };
@@ -45,7 +41,13 @@ export async function changePassword(
 export async function signOutEverywhere(db: Db, userId: string): Promise<void> {
   await db.transaction(async (tx) => {
     const version = await endAllSessions(tx, userId);
-    await writeAudit(tx, { actor: `user:${userId}`, action: "user.sign_out_everywhere", targetType: "user", targetId: userId, after: { sessionVersion: version } });
+    await writeAudit(tx, {
+      actor: `user:${userId}`,
+      action: "user.sign_out_everywhere",
+      targetType: "user",
+      targetId: userId,
+      after: { sessionVersion: version },
+    });
   });
 }
 

@@ -8,7 +8,12 @@ import { verifySecondFactor } from "./two-factor";
 import type { SignInThrottle } from "./sign-in-throttle";
 
 export const credentialsSchema = z.object({
-  email: z.string().trim().toLowerCase().pipe(z.email({ message: "Enter a valid email address." })).pipe(z.string().max(254)),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.email({ message: "Enter a valid email address." }))
+    .pipe(z.string().max(254)),
   password: z.string().min(1, "Enter your password.").max(200, "That password is too long."),
   /** The second factor (TOTP or a recovery code) of an account that has one; absent on the first try. */
   code: z.string().trim().max(32).optional(),
@@ -25,12 +30,7 @@ export type CredentialsResult =
 const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$JqY01gMrqs12etT83qzWbg$63CKT0Sm3G9sLXcf2gzhfAvpRIyBV2PEbJ3jZ2F925g";
 
 /** Email + password check, throttled per account and per client address. */
-export async function verifyCredentials(
-  ex: Executor,
-  throttle: SignInThrottle,
-  input: unknown,
-  ip: string,
-): Promise<CredentialsResult> {
+export async function verifyCredentials(ex: Executor, throttle: SignInThrottle, input: unknown, ip: string): Promise<CredentialsResult> {
   const parsed = credentialsSchema.safeParse(input);
   if (!parsed.success) return { ok: false, reason: "invalid" };
   const { email, password } = parsed.data;
@@ -39,8 +39,17 @@ export async function verifyCredentials(
   // budget refuses them all before any reaches the hash.
   const verdict = await throttle.attempt(ip, email);
   if (!verdict.allowed) {
-    const known = await ex.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${email}`).limit(1);
-    await auditSignIn(ex, email, ip, { outcome: "throttled", userId: known[0]?.id ?? null, budget: verdict.budget, retryAfterSeconds: verdict.retryAfterSeconds });
+    const known = await ex
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.email}) = ${email}`)
+      .limit(1);
+    await auditSignIn(ex, email, ip, {
+      outcome: "throttled",
+      userId: known[0]?.id ?? null,
+      budget: verdict.budget,
+      retryAfterSeconds: verdict.retryAfterSeconds,
+    });
     return { ok: false, reason: "throttled", retryAfterSeconds: verdict.retryAfterSeconds };
   }
 
@@ -73,5 +82,8 @@ export async function verifyCredentials(
  */
 async function rehash(ex: Executor, userId: string, checked: string, password: string): Promise<void> {
   const passwordHash = await hashPassword(password);
-  await ex.update(users).set({ passwordHash }).where(and(eq(users.id, userId), eq(users.passwordHash, checked)));
+  await ex
+    .update(users)
+    .set({ passwordHash })
+    .where(and(eq(users.id, userId), eq(users.passwordHash, checked)));
 }

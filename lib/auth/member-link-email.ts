@@ -8,8 +8,7 @@ export interface MemberLinkEmailContent {
   expiresAt: Date;
 }
 
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /** Says plainly what clicking does, so someone who did not sign up knows to ignore it. */
 export function memberLinkEmail(content: MemberLinkEmailContent): MailMessage {

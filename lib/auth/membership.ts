@@ -18,7 +18,12 @@ export async function findUnclaimedMember(tx: Tx, email: string | null): Promise
     .where(
       and(
         sql`lower(${members.email}) = ${email.trim().toLowerCase()}`,
-        notExists(tx.select({ one: sql`1` }).from(users).where(eq(users.memberId, members.id))),
+        notExists(
+          tx
+            .select({ one: sql`1` })
+            .from(users)
+            .where(eq(users.memberId, members.id)),
+        ),
       ),
     )
     .orderBy(members.id)
@@ -57,10 +62,7 @@ export async function auditMemberLink(tx: Tx, userId: string, memberId: number, 
   await writeAudit(tx, { actor: `user:${userId}`, action: "member.link", targetType: "user", targetId: userId, memberId, after: { memberId, via } });
 }
 
-export type MembershipStart =
-  | { status: "enrolled"; memberId: number }
-  | { status: "pending"; token: string; expiresAt: Date }
-  | { status: "pending_unsent" };
+export type MembershipStart = { status: "enrolled"; memberId: number } | { status: "pending"; token: string; expiresAt: Date } | { status: "pending_unsent" };
 
 /**
  * What a new user gets. An email that matches an existing member's only proves someone typed it:

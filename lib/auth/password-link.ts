@@ -23,12 +23,7 @@ export const newPasswordSchema = z
   .max(MAX_PASSWORD_LENGTH, `Use at most ${MAX_PASSWORD_LENGTH} characters.`);
 
 /** Replaces any earlier link of this user: only the newest works. */
-export async function issuePasswordLink(
-  tx: Tx,
-  userId: string,
-  now: Date,
-  ttlMs: number = PASSWORD_LINK_TTL_MS,
-): Promise<{ token: string; expiresAt: Date }> {
+export async function issuePasswordLink(tx: Tx, userId: string, now: Date, ttlMs: number = PASSWORD_LINK_TTL_MS): Promise<{ token: string; expiresAt: Date }> {
   const identifier = passwordLinkIdentifier(userId);
   const { raw, hash } = newMemberLinkToken();
   const expiresAt = new Date(now.getTime() + ttlMs);

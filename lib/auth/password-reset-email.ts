@@ -5,8 +5,7 @@ import { mailerFromEnv, type MailMessage } from "@/lib/mail/mailer";
 import { memberLinkOrigin } from "./link-origin";
 import { passwordLinkUrl } from "./password-link";
 
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 export function passwordResetEmail(content: { to: string; name: string | null; url: string }): MailMessage {
   const greeting = content.name ? `Hello ${content.name},` : "Hello,";

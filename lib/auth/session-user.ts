@@ -45,7 +45,6 @@ export async function loadSessionUser(ex: Executor, userId: string, sessionVersi
   };
 }
 
-
 export function hasAnyRole(user: Pick<SessionUser, "roles">, roles: readonly Role[]): boolean {
   return roles.some((r) => user.roles.includes(r));
 }

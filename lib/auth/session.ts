@@ -25,9 +25,7 @@ export async function requireUser(): Promise<SessionUser> {
   return user;
 }
 
-export type AuthorizeResult =
-  | { ok: true; user: SessionUser }
-  | { ok: false; status: 401 | 403; formError: string };
+export type AuthorizeResult = { ok: true; user: SessionUser } | { ok: false; status: 401 | 403; formError: string };
 
 /** Server actions: never throws or redirects, so the action can return `{status: 'error', formError}`. */
 export async function authorize(...roles: Role[]): Promise<AuthorizeResult> {

@@ -31,9 +31,7 @@ export const KNOWN_ADDRESS_TTL_S = 20 * 24 * 60 * 60;
 export const ACCOUNT_FAILURES = BUDGETS.account_address.points;
 export const IP_FAILURES = BUDGETS.address.points;
 
-export type ThrottleVerdict =
-  | { allowed: true; attempt: SignInAttempt }
-  | { allowed: false; budget: Budget; retryAfterSeconds: number };
+export type ThrottleVerdict = { allowed: true; attempt: SignInAttempt } | { allowed: false; budget: Budget; retryAfterSeconds: number };
 
 export interface SignInAttempt {
   /** The password was right: the attempt is handed back, the pair's failures cleared and the address remembered. */

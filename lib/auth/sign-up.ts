@@ -15,7 +15,12 @@ export const signUpSchema = z.object({
     .min(1, "Enter your name.")
     .max(100, "Use at most 100 characters.")
     .refine((name) => !hasControlCharacters(name), "Use letters, digits and punctuation only."),
-  email: z.string().trim().toLowerCase().max(254, "That email is too long.").pipe(z.email({ message: "Enter a valid email address." })),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(254, "That email is too long.")
+    .pipe(z.email({ message: "Enter a valid email address." })),
   password: z
     .string()
     .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)

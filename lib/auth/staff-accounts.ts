@@ -125,7 +125,11 @@ export async function createStaffAccount(
   const passwordHash = input.password == null ? null : await hashPassword(checkNewPassword(input.password));
   try {
     return await db.transaction(async (tx) => {
-      const [taken] = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${email}`).limit(1);
+      const [taken] = await tx
+        .select({ id: users.id })
+        .from(users)
+        .where(sql`lower(${users.email}) = ${email}`)
+        .limit(1);
       if (taken) throw emailTaken(email);
       const [user] = await tx.insert(users).values({ email, name, passwordHash }).returning({ id: users.id });
       await tx.insert(userRoles).values(roles.map((role) => ({ userId: user!.id, role, grantedAt: now })));
@@ -185,12 +189,7 @@ async function changeRoles(
   authorizeManager(manager);
   return db.transaction(async (tx) => {
     // Admin rows first, in one order, whoever is the target: a revocation of admin counts the others safely.
-    const admins = await tx
-      .select({ userId: userRoles.userId })
-      .from(userRoles)
-      .where(eq(userRoles.role, "admin"))
-      .orderBy(userRoles.userId)
-      .for("update");
+    const admins = await tx.select({ userId: userRoles.userId }).from(userRoles).where(eq(userRoles.role, "admin")).orderBy(userRoles.userId).for("update");
     const user = await lockTarget(tx, target);
     const before = await rolesOf(tx, user.id);
     const { grant, revoke } = change(before);
@@ -200,7 +199,10 @@ async function changeRoles(
       throw new LoyaltyError("conflict", "This is the last administrator: grant admin to someone else first.", { field: "roles" });
     }
     if (granted.length > 0) {
-      await tx.insert(userRoles).values(granted.map((role) => ({ userId: user.id, role, grantedAt: now }))).onConflictDoNothing();
+      await tx
+        .insert(userRoles)
+        .values(granted.map((role) => ({ userId: user.id, role, grantedAt: now })))
+        .onConflictDoNothing();
     }
     if (revoked.length > 0) {
       await tx.delete(userRoles).where(and(eq(userRoles.userId, user.id), inArray(userRoles.role, revoked)));
@@ -309,26 +311,36 @@ export async function listStaffAccounts(
         ex
           .select({ one: sql`1` })
           .from(verificationTokens)
-          .where(
-            and(
-              eq(verificationTokens.identifier, sql`${passwordLinkIdentifier("")} || ${users.id}`),
-              gt(verificationTokens.expires, now),
-            ),
-          ),
+          .where(and(eq(verificationTokens.identifier, sql`${passwordLinkIdentifier("")} || ${users.id}`), gt(verificationTokens.expires, now))),
       ).mapWith(Boolean),
       createdAt: users.createdAt,
     })
     .from(users)
-    .where(exists(ex.select({ one: sql`1` }).from(userRoles).where(and(eq(userRoles.userId, users.id), inArray(userRoles.role, roleFilter)))))
+    .where(
+      exists(
+        ex
+          .select({ one: sql`1` })
+          .from(userRoles)
+          .where(and(eq(userRoles.userId, users.id), inArray(userRoles.role, roleFilter))),
+      ),
+    )
     .orderBy(users.email);
   if (rows.length === 0) return [];
   const roleRows = await ex
     .select({ userId: userRoles.userId, role: userRoles.role })
     .from(userRoles)
-    .where(inArray(userRoles.userId, rows.map((r) => r.id)));
+    .where(
+      inArray(
+        userRoles.userId,
+        rows.map((r) => r.id),
+      ),
+    );
   return rows.map((r) => ({
     ...r,
     passwordSet: Boolean(r.passwordSet),
-    roles: roleRows.filter((x) => x.userId === r.id).map((x) => x.role).sort(),
+    roles: roleRows
+      .filter((x) => x.userId === r.id)
+      .map((x) => x.role)
+      .sort(),
   }));
 }

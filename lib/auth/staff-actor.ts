@@ -12,7 +12,11 @@ import { parseStaffEmail } from "./staff-accounts";
  */
 export async function staffActorByEmail(ex: Executor, email: string): Promise<Actor> {
   const address = parseStaffEmail(email);
-  const [user] = await ex.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${address}`).limit(1);
+  const [user] = await ex
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`lower(${users.email}) = ${address}`)
+    .limit(1);
   if (!user) throw new LoyaltyError("not_found", `No staff account with the email ${address}.`, { field: "actor" });
   const roles = (await ex.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.userId, user.id))).map((r) => r.role);
   return { kind: "user", id: user.id, roles };

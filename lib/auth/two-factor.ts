@@ -79,7 +79,10 @@ export async function beginEnrolment(db: Db, userId: string): Promise<EnrolmentS
   if (!user) throw new Error(`user ${userId} not found`);
   if (user.enabledAt) return { status: "already_enabled" };
   const secret = generateSecret();
-  await db.update(users).set({ totpSecret: encryptTotpSecret(secret) }).where(and(eq(users.id, userId), isNull(users.totpEnabledAt)));
+  await db
+    .update(users)
+    .set({ totpSecret: encryptTotpSecret(secret) })
+    .where(and(eq(users.id, userId), isNull(users.totpEnabledAt)));
   return { status: "started", secret, uri: generateURI({ issuer: TOTP_ISSUER, label: user.email ?? userId, secret }) };
 }
 
@@ -102,7 +105,13 @@ export async function confirmEnrolment(db: Db, userId: string, code: string, now
       .where(and(eq(users.id, userId), isNull(users.totpEnabledAt), eq(users.totpSecret, user!.secret!)))
       .returning({ id: users.id });
     if (updated.length === 0) return { ok: false, reason: "no_enrolment" } as const;
-    await writeAudit(tx, { actor: `user:${userId}`, action: "user.totp_enable", targetType: "user", targetId: userId, after: { recoveryCodes: RECOVERY_CODE_COUNT } });
+    await writeAudit(tx, {
+      actor: `user:${userId}`,
+      action: "user.totp_enable",
+      targetType: "user",
+      targetId: userId,
+      after: { recoveryCodes: RECOVERY_CODE_COUNT },
+    });
     return { ok: true, recoveryCodes: codes } as const;
   });
 }
@@ -146,10 +155,7 @@ export async function disableTwoFactor(db: Db, userId: string, code: string, now
   return db.transaction(async (tx) => {
     const check = await verifySecondFactor(tx, userId, code, now);
     if (!check.ok) return false;
-    await tx
-      .update(users)
-      .set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null, totpRecoveryCodes: null })
-      .where(eq(users.id, userId));
+    await tx.update(users).set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null, totpRecoveryCodes: null }).where(eq(users.id, userId));
     await writeAudit(tx, { actor: `user:${userId}`, action: "user.totp_disable", targetType: "user", targetId: userId, after: { via: check.via } });
     return true;
   });

@@ -24,22 +24,13 @@ export async function verifyMemberLink(db: Db, userId: string, rawToken: unknown
   return db.transaction(async (tx) => {
     const [token] = await tx
       .delete(verificationTokens)
-      .where(
-        and(
-          eq(verificationTokens.identifier, memberLinkIdentifier(userId)),
-          eq(verificationTokens.token, hashMemberLinkToken(rawToken)),
-        ),
-      )
+      .where(and(eq(verificationTokens.identifier, memberLinkIdentifier(userId)), eq(verificationTokens.token, hashMemberLinkToken(rawToken))))
       .returning({ expires: verificationTokens.expires });
     if (!token) return { ok: false, reason: "invalid" } as const;
     // The expired token stays deleted: returning (not throwing) commits that.
     if (token.expires.getTime() <= now.getTime()) return { ok: false, reason: "expired" } as const;
 
-    const [user] = await tx
-      .select({ email: users.email, memberId: users.memberId })
-      .from(users)
-      .where(eq(users.id, userId))
-      .for("update");
+    const [user] = await tx.select({ email: users.email, memberId: users.memberId }).from(users).where(eq(users.id, userId)).for("update");
     if (!user) return { ok: false, reason: "invalid" } as const;
     if (user.memberId !== null) return { ok: true, memberId: user.memberId } as const;
 

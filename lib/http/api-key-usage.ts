@@ -24,12 +24,7 @@ export async function recordApiKeyUse(db: Executor, apiKey: Pick<ApiKey, "id" | 
     await db
       .update(apiKeys)
       .set({ lastUsedAt: now })
-      .where(
-        and(
-          eq(apiKeys.id, apiKey.id),
-          or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(threshold))),
-        ),
-      );
+      .where(and(eq(apiKeys.id, apiKey.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(threshold)))));
   } catch (error) {
     log().warn({ err: error, apiKeyId: apiKey.id }, "could not record API key use");
   }

@@ -23,10 +23,7 @@ function allowHeader(allowed: readonly RouteMethod[]): string {
 export function otherMethods(...allowed: RouteMethod[]): Record<RouteMethod | "OPTIONS", Handler> {
   const allow = allowHeader(allowed);
   const refuse: Handler = async (request) => {
-    const response = errorResponse(
-      new ApiError("method_not_allowed", `${request.method} is not allowed here; use ${allow}`),
-      request,
-    );
+    const response = errorResponse(new ApiError("method_not_allowed", `${request.method} is not allowed here; use ${allow}`), request);
     response.headers.set("allow", allow);
     return response;
   };

@@ -14,11 +14,7 @@ function tooLarge(maxBytes: number): ApiError {
  * Content-Length cannot make us buffer more), then parses it as JSON and refuses control
  * characters and deep nesting (assertPlainJson).
  */
-export async function readJsonBody(
-  request: Request,
-  maxBytes: number = DEFAULT_BODY_LIMIT,
-  options: { checkText?: boolean } = {},
-): Promise<unknown> {
+export async function readJsonBody(request: Request, maxBytes: number = DEFAULT_BODY_LIMIT, options: { checkText?: boolean } = {}): Promise<unknown> {
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
 

@@ -32,17 +32,10 @@ export function errorResponse(error: unknown, request?: Request): Response {
   const known = toErrorBody(error);
   if (known) {
     const headers: Record<string, string> =
-      known.status === 401
-        ? { "www-authenticate": 'Bearer realm="loyalty"' }
-        : known.status === 503
-          ? { "retry-after": String(RETRY_AFTER_SECONDS) }
-          : {};
+      known.status === 401 ? { "www-authenticate": 'Bearer realm="loyalty"' } : known.status === 503 ? { "retry-after": String(RETRY_AFTER_SECONDS) } : {};
     return json(known.body, known.status, headers);
   }
-  log().error(
-    { err: error, method: request?.method, path: request ? new URL(request.url).pathname : undefined },
-    "unexpected error in API route",
-  );
+  log().error({ err: error, method: request?.method, path: request ? new URL(request.url).pathname : undefined }, "unexpected error in API route");
   return json({ error: "internal_error", message: "An unexpected error occurred" } satisfies ErrorBody, 500);
 }
 

@@ -91,13 +91,17 @@ export const memberSummarySchema = z
     expiringSoon: z.array(z.object({ points: z.number().int(), expiresAt: timestamp })),
     tierRetention: z
       .object({
-        retainUntil: timestamp.nullable().meta({ description: "End of the tier's grace: kept until then; null when the tier's threshold is met (no grace running)" }),
+        retainUntil: timestamp
+          .nullable()
+          .meta({ description: "End of the tier's grace: kept until then; null when the tier's threshold is met (no grace running)" }),
         spendNeeded: z.number().int().meta({ description: "In grace: spend (minor units) still needed before retainUntil to keep the tier; 0 otherwise" }),
         nextTier: tier.nullable(),
         spendToNextTier: z.number().int().meta({ description: "Spend (minor units) still needed in the window to reach nextTier; 0 at the top" }),
       })
       .meta({ description: "docs/ledger.md, Tier retention and benefits" }),
-    tierEarnMultiplier: z.number().meta({ description: "The tier's earn multiplier on purchases (the tier bonus), combined with the best campaign by multiplication" }),
+    tierEarnMultiplier: z
+      .number()
+      .meta({ description: "The tier's earn multiplier on purchases (the tier bonus), combined with the best campaign by multiplication" }),
     tierBenefits: z.array(z.string()).meta({ description: "The tier's benefits, as shown to members" }),
   })
   .meta({ id: "MemberSummary" });
@@ -121,16 +125,11 @@ export const eventResultSchema = z
 /** Each event of a batch is validated on its own, so a bad one fails alone. */
 export const batchRequestSchema = z
   .object({
-    events: z
-      .array(z.unknown())
-      .min(1, "must contain at least one event")
-      .max(MAX_BATCH_EVENTS, `must contain at most ${MAX_BATCH_EVENTS} events`),
+    events: z.array(z.unknown()).min(1, "must contain at least one event").max(MAX_BATCH_EVENTS, `must contain at most ${MAX_BATCH_EVENTS} events`),
   })
   .strict();
 
-export const batchRequestDocSchema = z
-  .object({ events: z.array(eventSchema).min(1).max(MAX_BATCH_EVENTS) })
-  .meta({ id: "EventBatchRequest" });
+export const batchRequestDocSchema = z.object({ events: z.array(eventSchema).min(1).max(MAX_BATCH_EVENTS) }).meta({ id: "EventBatchRequest" });
 
 export const batchItemSchema = z
   .union([
@@ -258,7 +257,12 @@ export const transferResultSchema = z
 const typeList = z
   .string()
   .max(200)
-  .transform((s) => s.split(",").map((t) => t.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(",")
+      .map((t) => t.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.enum(TRANSACTION_TYPES)).min(1));
 
 export const transactionsQuerySchema = z
@@ -285,14 +289,10 @@ export const transactionSchema = z
     createdAt: timestamp,
     expiresAt: timestamp.nullable(),
     remaining: z.number().int().nullable().meta({ description: "Earn lots: points not yet used or expired" }),
-    vestsAt: timestamp
-      .nullable()
-      .meta({ description: "A purchase's lot in its return window: its points are pending until then (programme pendingDays)" }),
+    vestsAt: timestamp.nullable().meta({ description: "A purchase's lot in its return window: its points are pending until then (programme pendingDays)" }),
   })
   .meta({ id: "Transaction" });
 
-export const transactionPageSchema = z
-  .object({ items: z.array(transactionSchema), nextCursor: z.string().nullable() })
-  .meta({ id: "TransactionPage" });
+export const transactionPageSchema = z.object({ items: z.array(transactionSchema), nextCursor: z.string().nullable() }).meta({ id: "TransactionPage" });
 
 export { EVENT_TYPES };

@@ -44,8 +44,7 @@ export function commonSecurityHeaders(production: boolean): Header[] {
  * JSON and the plain API reference page (/api/docs, one inline <style>, no script): nothing may
  * load, run or frame them.
  */
-export const API_CONTENT_SECURITY_POLICY =
-  "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 export interface PagePolicyOptions {
   nonce: string;

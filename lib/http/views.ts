@@ -5,10 +5,7 @@ import type { eventResultSchema, memberSchema, transactionSchema } from "./schem
 
 /** What the API shows of stored rows: internal ids of members and bookkeeping columns stay inside. */
 
-export function memberView(
-  member: Member,
-  totals: { totalEarned: number; totalRedeemed: number } | null,
-): z.input<typeof memberSchema> {
+export function memberView(member: Member, totals: { totalEarned: number; totalRedeemed: number } | null): z.input<typeof memberSchema> {
   return {
     externalId: member.externalId,
     email: member.email,

@@ -108,5 +108,8 @@ let started: DevScheduler | undefined;
 export function startDevJobsIfEmbedded(): void {
   if (started || !shouldScheduleDevJobs(env())) return;
   started = startDevScheduler();
-  log().info({ jobs: DEV_JOBS.map((j) => `${j.name} every ${j.everyMs / MINUTE} min`) }, "dev scheduler: running the periodic jobs in this process (embedded database)");
+  log().info(
+    { jobs: DEV_JOBS.map((j) => `${j.name} every ${j.everyMs / MINUTE} min`) },
+    "dev scheduler: running the periodic jobs in this process (embedded database)",
+  );
 }

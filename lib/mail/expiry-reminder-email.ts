@@ -9,8 +9,7 @@ export interface ExpiryReminderContent {
   thresholdDays: number;
 }
 
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /** The reminder email: plain text first, a minimal HTML twin; names are escaped, never trusted. */
 export function expiryReminderEmail(content: ExpiryReminderContent): MailMessage {

@@ -44,10 +44,7 @@ async function probeRedis(redis: Redis | undefined): Promise<Probe> {
 /** Both probes at once; ready when the database is up and Redis is up or not configured. */
 export async function checkReadiness(sources: { db?: Db; redis?: Redis | null } = {}): Promise<Readiness> {
   const redis = sources.redis === undefined ? opsRedis() : (sources.redis ?? undefined);
-  const [database, redisProbe] = await Promise.all([
-    probeDatabase(sources.db ?? getDb()),
-    probeRedis(redis),
-  ]);
+  const [database, redisProbe] = await Promise.all([probeDatabase(sources.db ?? getDb()), probeRedis(redis)]);
   const ready = database === "up" && redisProbe !== "down";
   return { status: ready ? "ready" : "not_ready", database, redis: redisProbe };
 }

@@ -1,12 +1,7 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { errorSchema } from "@/lib/http/schemas";
-import {
-  campaignJsonSchema,
-  campaignListJsonSchema,
-  createCampaignDocSchema,
-  patchCampaignDocSchema,
-} from "@/lib/loyalty/campaigns/campaign-json";
+import { campaignJsonSchema, campaignListJsonSchema, createCampaignDocSchema, patchCampaignDocSchema } from "@/lib/loyalty/campaigns/campaign-json";
 import { registerApiPath } from "./document";
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });

@@ -138,7 +138,9 @@ function registerCorePaths(registry: OpenAPIRegistry): void {
       201: json(eventResultSchema, "Recorded"),
       200: json(eventResultSchema, "Replay of a recorded referenceId: the first result, duplicate: true"),
       404: error("Unknown member"),
-      409: error("reference_conflict: the referenceId was used for another member; idempotency_conflict: it was used with another payload (field names what differs)"),
+      409: error(
+        "reference_conflict: the referenceId was used for another member; idempotency_conflict: it was used with another payload (field names what differs)",
+      ),
       422: error("A refund whose original purchase is unknown or already fully refunded"),
     },
   });
@@ -163,7 +165,9 @@ function registerCorePaths(registry: OpenAPIRegistry): void {
       201: json(redemptionResultSchema, "Redeemed"),
       200: json(redemptionResultSchema, "Replay of a recorded referenceId: the first result, duplicate: true"),
       404: error("Unknown member (member_not_found) or reward (reward_not_found)"),
-      409: error("insufficient_points, out_of_stock, reference_conflict (the referenceId was used for another member) or idempotency_conflict (it was used with other points or reward)"),
+      409: error(
+        "insufficient_points, out_of_stock, reference_conflict (the referenceId was used for another member) or idempotency_conflict (it was used with other points or reward)",
+      ),
       422: error("reward_unavailable: the reward is inactive or outside its availability window"),
     },
   });
@@ -196,7 +200,9 @@ function registerCorePaths(registry: OpenAPIRegistry): void {
       201: json(holdCaptureSchema, "Captured"),
       200: json(holdCaptureSchema, "Replay of the capture (same referenceId and points): duplicate: true"),
       404: error("Unknown hold (hold_not_found)"),
-      409: error("hold_expired; conflict (voided, or captured under another referenceId); insufficient_points (a refund or reversal took held points); idempotency_conflict"),
+      409: error(
+        "hold_expired; conflict (voided, or captured under another referenceId); insufficient_points (a refund or reversal took held points); idempotency_conflict",
+      ),
     },
   });
   registerApiPath(registry, "redemptions:write", {

@@ -1,7 +1,13 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { errorSchema } from "@/lib/http/schemas";
-import { earningCapFieldsSchema, earningCapPatchSchema, earningRuleFieldsSchema, earningRulePatchSchema, retireSchema } from "@/lib/loyalty/program/earning-rule-input";
+import {
+  earningCapFieldsSchema,
+  earningCapPatchSchema,
+  earningRuleFieldsSchema,
+  earningRulePatchSchema,
+  retireSchema,
+} from "@/lib/loyalty/program/earning-rule-input";
 import { registerApiPath } from "./document";
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });

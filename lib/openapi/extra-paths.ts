@@ -8,4 +8,9 @@ import { registerWebhookPaths } from "./webhook-paths";
  * Operations documented by other parts of the API (campaigns…): each registers its paths with
  * `registerApiPath` from ./document, from the same zod schemas its routes validate with.
  */
-export const extraApiPaths: Array<(registry: OpenAPIRegistry) => void> = [registerCampaignPaths, registerWebhookPaths, registerPrivacyPaths, registerEarningRulePaths];
+export const extraApiPaths: Array<(registry: OpenAPIRegistry) => void> = [
+  registerCampaignPaths,
+  registerWebhookPaths,
+  registerPrivacyPaths,
+  registerEarningRulePaths,
+];

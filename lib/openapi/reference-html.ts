@@ -35,9 +35,7 @@ ${body ? `<p>Body: <a href="#schema-${escapeHtml(body)}">${escapeHtml(body)}</a>
 
 /** A plain, dependency-free reference page rendered from the OpenAPI document (no CDN, no script). */
 export function renderReferenceHtml(doc: OpenAPIObject): string {
-  const operations = Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
-    METHODS.filter((m) => item[m]).map((m) => operationHtml(m, path, item[m]!)),
-  );
+  const operations = Object.entries(doc.paths ?? {}).flatMap(([path, item]) => METHODS.filter((m) => item[m]).map((m) => operationHtml(m, path, item[m]!)));
   const schemas = Object.entries(doc.components?.schemas ?? {})
     .map(([name, schema]) => `<h3 id="schema-${escapeHtml(name)}">${escapeHtml(name)}</h3><pre>${escapeHtml(JSON.stringify(schema, null, 2))}</pre>`)
     .join("\n");

@@ -2,15 +2,7 @@ import type { Executor } from "@/db/client";
 import { readThrough } from "@/lib/cache/cache";
 import { cachedActiveCampaigns } from "@/lib/cache/campaigns-cache";
 import { memberGeneration, subscribeCacheInvalidation } from "@/lib/cache/invalidation";
-import {
-  assembleDashboard,
-  readCheckIn,
-  readMemberStanding,
-  orderLiveCampaigns,
-  readTiers,
-  type CampaignRow,
-  type Dashboard,
-} from "./dashboard-queries";
+import { assembleDashboard, readCheckIn, readMemberStanding, orderLiveCampaigns, readTiers, type CampaignRow, type Dashboard } from "./dashboard-queries";
 
 const STANDING_TTL_MS = 30 * 1000;
 

@@ -8,11 +8,7 @@ import { HISTORY_PAGE_SIZE, listMemberHistory, type HistoryFilter, type HistoryR
  * comes from the 60-second first-page cache the API uses too, dropped when the member's next
  * transaction commits. Deeper or filtered pages are keyset range scans read from the database.
  */
-export async function memberHistoryPage(
-  ex: Executor,
-  memberId: number,
-  filter: HistoryFilter,
-): Promise<{ items: HistoryRow[]; nextCursor: number | null }> {
+export async function memberHistoryPage(ex: Executor, memberId: number, filter: HistoryFilter): Promise<{ items: HistoryRow[]; nextCursor: number | null }> {
   if (filter.cursor || filter.type || filter.from || filter.to) return listMemberHistory(ex, memberId, filter);
   const page = await cachedTransactionsPage(ex, { memberId, limit: HISTORY_PAGE_SIZE });
   return {

@@ -7,9 +7,7 @@ export type FormError<Field extends string = string> = {
 };
 
 export type FormState<Field extends string = string, Success extends object = object> =
-  | { status: "idle" }
-  | FormError<Field>
-  | ({ status: "success" } & Success);
+  { status: "idle" } | FormError<Field> | ({ status: "success" } & Success);
 
 export const IDLE = { status: "idle" } as const;
 

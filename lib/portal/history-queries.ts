@@ -15,7 +15,11 @@ const day = z.iso
 
 /** The history page's query string. Bad values are dropped rather than failing the page. */
 export const historyFilterSchema = z.object({
-  type: z.enum(TRANSACTION_TYPES).optional().or(z.literal("").transform(() => undefined)).catch(undefined),
+  type: z
+    .enum(TRANSACTION_TYPES)
+    .optional()
+    .or(z.literal("").transform(() => undefined))
+    .catch(undefined),
   from: day.catch(undefined),
   to: day.catch(undefined),
   cursor: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().catch(undefined),

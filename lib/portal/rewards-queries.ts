@@ -24,13 +24,7 @@ export async function listCatalogRewards(ex: Executor, now: Date, limit = 50): P
       stock: rewards.stock,
     })
     .from(rewards)
-    .where(
-      and(
-        eq(rewards.active, true),
-        or(isNull(rewards.startsAt), lte(rewards.startsAt, now)),
-        or(isNull(rewards.endsAt), gt(rewards.endsAt, now)),
-      ),
-    )
+    .where(and(eq(rewards.active, true), or(isNull(rewards.startsAt), lte(rewards.startsAt, now)), or(isNull(rewards.endsAt), gt(rewards.endsAt, now))))
     .orderBy(asc(rewards.pointsCost), asc(rewards.id))
     .limit(limit);
 }

@@ -27,9 +27,7 @@ export class RateLimits {
   private readonly limiters = new Map<string, RateLimiterAbstract>();
   private readonly reserves = new Map<string, Reserve>();
 
-  constructor(
-    private readonly store: { kind: "memory" } | { kind: "redis"; client: Redis; prefix: string },
-  ) {}
+  constructor(private readonly store: { kind: "memory" } | { kind: "redis"; client: Redis; prefix: string }) {}
 
   get kind(): "memory" | "redis" {
     return this.store.kind;

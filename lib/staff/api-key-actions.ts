@@ -16,7 +16,10 @@ export function apiKeyFormValues(form: FormData): Record<string, string> {
   const text = (name: string) => (typeof form.get(name) === "string" ? String(form.get(name)) : "");
   return {
     name: text("name"),
-    scopes: form.getAll("scopes").filter((v): v is string => typeof v === "string").join(","),
+    scopes: form
+      .getAll("scopes")
+      .filter((v): v is string => typeof v === "string")
+      .join(","),
     rateLimit: text("rateLimit"),
     expiresIn: text("expiresIn"),
     id: text("id"),

@@ -7,8 +7,7 @@ import { ACCRUAL_GROUP, EVENTS_STREAM } from "./names";
 
 /** What the accrual service answers per event (the shape of `recordEvents`). */
 export type ApplyResult =
-  | { ok: true; status: number; result: unknown }
-  | { ok: false; status: number; error: { error: string; message: string; field?: string } };
+  { ok: true; status: number; result: unknown } | { ok: false; status: number; error: { error: string; message: string; field?: string } };
 
 export type ApplyEvents = (events: LoyaltyEvent[]) => Promise<ApplyResult[]>;
 
@@ -67,18 +66,12 @@ export function createStreamConsumer(options: ConsumerOptions) {
   }
 
   async function readOwnPending(): Promise<RawEntry[]> {
-    const reply = (await redis.xreadgroup("GROUP", group, consumer, "COUNT", batchSize, "STREAMS", stream, "0")) as
-      | [string, RawEntry[]][]
-      | null;
+    const reply = (await redis.xreadgroup("GROUP", group, consumer, "COUNT", batchSize, "STREAMS", stream, "0")) as [string, RawEntry[]][] | null;
     return reply?.[0]?.[1] ?? [];
   }
 
   async function claimAbandoned(): Promise<RawEntry[]> {
-    const [, entries] = (await redis.xautoclaim(stream, group, consumer, claimIdleMs, "0", "COUNT", batchSize)) as [
-      string,
-      RawEntry[],
-      ...unknown[],
-    ];
+    const [, entries] = (await redis.xautoclaim(stream, group, consumer, claimIdleMs, "0", "COUNT", batchSize)) as [string, RawEntry[], ...unknown[]];
     return entries ?? [];
   }
 
@@ -101,9 +94,8 @@ export function createStreamConsumer(options: ConsumerOptions) {
   }
 
   async function readNew(blockMs: number): Promise<RawEntry[]> {
-    const reply = (await redis.xreadgroup(
-      "GROUP", group, consumer, "COUNT", batchSize, "BLOCK", blockMs, "STREAMS", stream, ">",
-    )) as [string, RawEntry[]][] | null;
+    const reply = (await redis.xreadgroup("GROUP", group, consumer, "COUNT", batchSize, "BLOCK", blockMs, "STREAMS", stream, ">")) as
+      [string, RawEntry[]][] | null;
     return reply?.[0]?.[1] ?? [];
   }
 

@@ -31,7 +31,16 @@ export async function recordDeadLetters(
     .onConflictDoNothing({ target: deadLetterEvents.streamId });
   const pipeline = redis.pipeline();
   for (const l of letters) {
-    pipeline.xadd(options.deadLetterStream ?? DEAD_LETTER_STREAM, "*", "streamId", l.streamId, "reason", l.reason, "payload", JSON.stringify(l.payload ?? null));
+    pipeline.xadd(
+      options.deadLetterStream ?? DEAD_LETTER_STREAM,
+      "*",
+      "streamId",
+      l.streamId,
+      "reason",
+      l.reason,
+      "payload",
+      JSON.stringify(l.payload ?? null),
+    );
   }
   await pipeline.exec();
 }

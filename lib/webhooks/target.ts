@@ -23,10 +23,7 @@ const RANGES: ReadonlyArray<readonly [string, ReadonlyArray<string>]> = [
   ["carrier-grade NAT", ["100.64.0.0/10"]],
   ["link-local", ["169.254.0.0/16", "fe80::/10"]],
   ["multicast", ["224.0.0.0/4", "ff00::/8"]],
-  [
-    "reserved",
-    ["192.0.0.0/24", "192.0.2.0/24", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "240.0.0.0/4", "100::/64", "2001:db8::/32", "fec0::/10"],
-  ],
+  ["reserved", ["192.0.0.0/24", "192.0.2.0/24", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "240.0.0.0/4", "100::/64", "2001:db8::/32", "fec0::/10"]],
   // Addresses that carry an IPv4 address inside (IPv4-compatible, NAT64, 6to4, Teredo): refused
   // whole rather than decoded, a webhook receiver has no reason to be reached through one.
   ["IPv6 transition", ["::/96", "64:ff9b::/96", "64:ff9b:1::/48", "2002::/16", "2001::/32"]],

@@ -45,10 +45,7 @@ async function create(values: { name?: string; scopes?: string; "rate-limit"?: s
     throw new ScriptError(`--scopes is required (comma-separated, among ${API_SCOPES.join(", ")}).\nUsage: ${USAGE}`);
   }
   const now = new Date();
-  const input = parseApiKeyInput(
-    { name: values.name ?? "", scopes: values.scopes, rateLimit: values["rate-limit"], expiresIn: values["expires-in"] },
-    now,
-  );
+  const input = parseApiKeyInput({ name: values.name ?? "", scopes: values.scopes, rateLimit: values["rate-limit"], expiresIn: values["expires-in"] }, now);
   const { key, apiKey } = await withDatabase(({ db }) => createApiKey(db, input, { actor: "cli", now }));
   console.log(`Created API key "${apiKey.name}" (id ${apiKey.id}) on the ${describeDatabase()}.`);
   console.log(`Scopes: ${apiKey.scopes.join(", ")}`);
@@ -78,7 +75,13 @@ async function list(): Promise<number> {
   ]);
   const head = ["id", "name", "prefix", "status", "scopes", "req/s", "expires", "last used"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const row of [head, ...rows]) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd());
+  for (const row of [head, ...rows])
+    console.log(
+      row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    );
   console.log("* the program default (API_KEY_RATE_LIMIT)");
   return 0;
 }
@@ -91,7 +94,8 @@ async function revoke(ref: string): Promise<number> {
 
 async function rotate(ref: string, grace: string | undefined): Promise<number> {
   const graceMs = grace === undefined ? 0 : parseDuration(grace);
-  if (graceMs === null || graceMs > MAX_ROTATION_GRACE_MS) throw new ScriptError(`--grace must be a duration like 30m, 1h or 2d (at most 7d).\nUsage: ${USAGE}`);
+  if (graceMs === null || graceMs > MAX_ROTATION_GRACE_MS)
+    throw new ScriptError(`--grace must be a duration like 30m, 1h or 2d (at most 7d).\nUsage: ${USAGE}`);
   const { key, apiKey, previous } = await withDatabase(({ db }) => rotateApiKey(db, ref, { actor: "cli", graceMs }));
   console.log(`Rotated API key "${apiKey.name}": new id ${apiKey.id}, same scopes (${apiKey.scopes.join(", ")}) and rate limit.`);
   console.log(

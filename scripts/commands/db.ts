@@ -28,9 +28,7 @@ export async function run(args: string[]): Promise<number> {
       throw error;
     }
   });
-  console.log(
-    `${result.created ? "Seeded" : "Demo data already present; checked"} ${result.members} demo members on the ${describeDatabase()}.`,
-  );
+  console.log(`${result.created ? "Seeded" : "Demo data already present; checked"} ${result.members} demo members on the ${describeDatabase()}.`);
   console.log(demoAccountsText("http://localhost:3000"));
   if (result.apiKey) console.log(apiKeyText(result.apiKey));
   return 0;

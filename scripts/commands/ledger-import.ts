@@ -36,7 +36,12 @@ export async function runImport(
   const out = values.report ? stringify({ header: true, columns: ["line", "outcome", "code", "field", "message"] }) : null;
   const done =
     out && values.report
-      ? new Promise<void>((resolve, reject) => out.pipe(fs.createWriteStream(values.report!)).on("finish", () => resolve()).on("error", reject))
+      ? new Promise<void>((resolve, reject) =>
+          out
+            .pipe(fs.createWriteStream(values.report!))
+            .on("finish", () => resolve())
+            .on("error", reject),
+        )
       : null;
   const started = performance.now();
   const report = await withDatabase(({ db }) =>

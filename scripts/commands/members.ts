@@ -114,14 +114,11 @@ async function runImportMembers(positionals: string[], values: Values): Promise<
       onBatch: (r) => process.stderr.write(`… ${r.created + r.existing} rows written\n`),
     }),
   );
-  const problems = [
-    ...report.invalid.map((p) => ({ ...p, kind: "invalid" })),
-    ...report.duplicates.map((p) => ({ ...p, kind: "duplicate" })),
-  ].sort((a, b) => a.line - b.line);
+  const problems = [...report.invalid.map((p) => ({ ...p, kind: "invalid" })), ...report.duplicates.map((p) => ({ ...p, kind: "duplicate" }))].sort(
+    (a, b) => a.line - b.line,
+  );
   for (const p of problems.slice(0, SHOW_PROBLEMS)) console.log(`line ${p.line}: ${p.kind}: ${p.message}`);
   if (problems.length > SHOW_PROBLEMS) console.log(`… and ${problems.length - SHOW_PROBLEMS} more`);
-  console.log(
-    `created ${report.created}, existing ${report.existing}, invalid ${report.invalid.length}, duplicate ${report.duplicates.length}`,
-  );
+  console.log(`created ${report.created}, existing ${report.existing}, invalid ${report.invalid.length}, duplicate ${report.duplicates.length}`);
   return report.invalid.length > 0 ? 2 : 0;
 }

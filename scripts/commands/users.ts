@@ -31,7 +31,9 @@ async function readPassword(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write("Password (the input is shown; end with Enter, then Ctrl-D): ");
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
 }
 
 function origin(): string {

@@ -2,11 +2,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ScriptError } from "./open-database";
 
 /** node:util parseArgs, with its errors turned into one-line script errors. */
-export function parseCommandArgs<T extends NonNullable<ParseArgsConfig["options"]>>(
-  args: string[],
-  options: T,
-  usage: string,
-) {
+export function parseCommandArgs<T extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: T, usage: string) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {

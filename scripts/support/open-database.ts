@@ -35,10 +35,7 @@ export async function openDatabase(options: { migrateEmbedded?: boolean; owner?:
 }
 
 /** Runs a script body with a database, closing it whatever happens (PGlite must be closed cleanly). */
-export async function withDatabase<T>(
-  run: (handle: DbHandle) => Promise<T>,
-  options?: { migrateEmbedded?: boolean; owner?: boolean },
-): Promise<T> {
+export async function withDatabase<T>(run: (handle: DbHandle) => Promise<T>, options?: { migrateEmbedded?: boolean; owner?: boolean }): Promise<T> {
   const handle = await openDatabase(options);
   try {
     return await run(handle);

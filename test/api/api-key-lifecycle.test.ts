@@ -17,7 +17,10 @@ const SUPPORT: Actor = { kind: "user", id: "support-1", roles: ["support", "mark
 const withKey = (key: string) => new Request("http://localhost/api/v1/members/x", { headers: { authorization: `Bearer ${key}` } });
 
 async function refusal(promise: Promise<unknown>): Promise<{ code: string; status: number; field?: string }> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error instanceof ApiError || error instanceof LoyaltyError).toBe(true);
   const e = error as ApiError | LoyaltyError;
   return { code: e.code, status: e.status, field: e.field };
@@ -31,7 +34,11 @@ describe("API key lifecycle", () => {
   afterAll(() => t.drop());
   beforeEach(() => forgetApiKeys());
 
-  const auditOf = (targetId: number) => t.db.select().from(auditLog).where(eq(auditLog.targetId, String(targetId)));
+  const auditOf = (targetId: number) =>
+    t.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.targetId, String(targetId)));
 
   it("creates a key with exactly the scopes, rate limit and expiry asked for, audited with the actor and no secret", async () => {
     const now = new Date();
@@ -71,7 +78,9 @@ describe("API key lifecycle", () => {
   });
 
   it("parses durations in minutes, hours, days and weeks only", () => {
-    expect([parseDuration("30m"), parseDuration("12h"), parseDuration("90d"), parseDuration("2w")]).toEqual([1_800_000, 43_200_000, 7_776_000_000, 1_209_600_000]);
+    expect([parseDuration("30m"), parseDuration("12h"), parseDuration("90d"), parseDuration("2w")]).toEqual([
+      1_800_000, 43_200_000, 7_776_000_000, 1_209_600_000,
+    ]);
     for (const bad of ["", "90", "d", "-1d", "1.5d", "1y", "0h"]) expect([bad, parseDuration(bad)]).toEqual([bad, null]);
   });
 
@@ -81,7 +90,10 @@ describe("API key lifecycle", () => {
     expect((await authenticateRequest(t.db, withKey(key), "members:read", now)).id).toBe(apiKey.id);
     // Within the cache's TTL of the last lookup, but past the expiry.
     const past = new Date(apiKey.expiresAt!.getTime() + 1);
-    await t.db.update(apiKeys).set({ expiresAt: new Date(now.getTime() + 1_000) }).where(eq(apiKeys.id, apiKey.id));
+    await t.db
+      .update(apiKeys)
+      .set({ expiresAt: new Date(now.getTime() + 1_000) })
+      .where(eq(apiKeys.id, apiKey.id));
     forgetApiKeys();
     await authenticateRequest(t.db, withKey(key), "members:read", now); // remembered with the 1 s expiry
     expect(await refusal(authenticateRequest(t.db, withKey(key), "members:read", new Date(now.getTime() + 1_001)))).toMatchObject({ status: 401 });

@@ -26,9 +26,31 @@ const operations: Operation[] = [
   { name: "POST members", handler: createMember, scope: "members:write", path: "/api/v1/members", body: { externalId: "cust-new" }, okStatus: 201 },
   { name: "GET member", handler: getMember, scope: "members:read", path: "/api/v1/members/cust-a", params, okStatus: 200 },
   { name: "GET transactions", handler: listTransactions, scope: "members:read", path: "/api/v1/members/cust-a/transactions", params, okStatus: 200 },
-  { name: "POST events", handler: recordEvent, scope: "events:write", path: "/api/v1/events", body: { type: "review", memberExternalId: "cust-a", referenceId: "rev-1" }, okStatus: 201 },
-  { name: "POST events/batch", handler: recordBatch, scope: "events:write", path: "/api/v1/events/batch", body: { events: [{ type: "review", memberExternalId: "cust-a", referenceId: "rev-2" }] }, okStatus: 200 },
-  { name: "POST redemptions", handler: redeem, scope: "redemptions:write", path: "/api/v1/members/cust-a/redemptions", params, body: { points: 1, referenceId: "red-1" }, okStatus: 201 },
+  {
+    name: "POST events",
+    handler: recordEvent,
+    scope: "events:write",
+    path: "/api/v1/events",
+    body: { type: "review", memberExternalId: "cust-a", referenceId: "rev-1" },
+    okStatus: 201,
+  },
+  {
+    name: "POST events/batch",
+    handler: recordBatch,
+    scope: "events:write",
+    path: "/api/v1/events/batch",
+    body: { events: [{ type: "review", memberExternalId: "cust-a", referenceId: "rev-2" }] },
+    okStatus: 200,
+  },
+  {
+    name: "POST redemptions",
+    handler: redeem,
+    scope: "redemptions:write",
+    path: "/api/v1/members/cust-a/redemptions",
+    params,
+    body: { points: 1, referenceId: "red-1" },
+    okStatus: 201,
+  },
 ];
 
 describe("API key authentication and scopes on every v1 route", () => {

@@ -40,8 +40,7 @@ describe.each(jobs)("GET /api/cron/%s", (job, handler) => {
     else process.env.CRON_SECRET = secret;
     resetEnvCache();
   };
-  const run = (authorization?: string) =>
-    call(handler, `/api/cron/${job}`, { headers: authorization ? { authorization } : {} });
+  const run = (authorization?: string) => call(handler, `/api/cron/${job}`, { headers: authorization ? { authorization } : {} });
 
   it("refuses every call while CRON_SECRET is unset, even one presenting an empty or 'undefined' secret", async () => {
     setSecret(undefined);

@@ -31,8 +31,14 @@ describe("/api/v1/earning-rules (issue 13)", () => {
       key: h.key,
       body: { name: "No points on gift cards", categories: ["gift-cards"], pointsPerCurrencyUnit: 0, reason: "finance asked" },
     });
-    expect(rule).toMatchObject({ status: 201, body: { name: "No points on gift cards", categories: ["gift-cards"], skus: [], pointsPerCurrencyUnit: 0, status: "active" } });
-    const cap = await call(createRule, "/api/v1/earning-rules", { key: h.key, body: { name: "Three reviews a week", eventType: "review", maxAwardsPerMember: 3, period: "week" } });
+    expect(rule).toMatchObject({
+      status: 201,
+      body: { name: "No points on gift cards", categories: ["gift-cards"], skus: [], pointsPerCurrencyUnit: 0, status: "active" },
+    });
+    const cap = await call(createRule, "/api/v1/earning-rules", {
+      key: h.key,
+      body: { name: "Three reviews a week", eventType: "review", maxAwardsPerMember: 3, period: "week" },
+    });
     expect(cap).toMatchObject({ status: 201, body: { eventType: "review", maxAwardsPerMember: 3, maxPoints: null, period: "week", status: "active" } });
     const pointsCap = await call(createRule, "/api/v1/earning-rules", { key: h.key, body: { name: "5,000 a month", maxPoints: 5_000, period: "month" } });
     expect(pointsCap).toMatchObject({ status: 201, body: { eventType: null, maxPoints: 5_000 } });
@@ -47,17 +53,37 @@ describe("/api/v1/earning-rules (issue 13)", () => {
     expect(listed.body.caps.map((c) => c.id)).toEqual([cap.body.id, pointsCap.body.id]);
 
     const id = String(scheduled.body.id);
-    const changed = await call(patchRule, `/api/v1/earning-rules/${id}`, { key: h.key, method: "PATCH", params: { id }, body: { bonusPoints: 300, reason: "bigger" } });
+    const changed = await call(patchRule, `/api/v1/earning-rules/${id}`, {
+      key: h.key,
+      method: "PATCH",
+      params: { id },
+      body: { bonusPoints: 300, reason: "bigger" },
+    });
     expect(changed).toMatchObject({ status: 200, body: { bonusPoints: 300 } });
     // In force, only the name and the end may change.
     const started = String(rule.body.id);
-    expectError(await call(patchRule, `/api/v1/earning-rules/${started}`, { key: h.key, method: "PATCH", params: { id: started }, body: { pointsPerCurrencyUnit: 1 } }), 422, "unprocessable", "pointsPerCurrencyUnit");
-    const retired = await call(retireRule, `/api/v1/earning-rules/${started}`, { key: h.key, method: "DELETE", params: { id: started }, body: { reason: "sold out" } });
+    expectError(
+      await call(patchRule, `/api/v1/earning-rules/${started}`, { key: h.key, method: "PATCH", params: { id: started }, body: { pointsPerCurrencyUnit: 1 } }),
+      422,
+      "unprocessable",
+      "pointsPerCurrencyUnit",
+    );
+    const retired = await call(retireRule, `/api/v1/earning-rules/${started}`, {
+      key: h.key,
+      method: "DELETE",
+      params: { id: started },
+      body: { reason: "sold out" },
+    });
     expect(retired).toMatchObject({ status: 200, body: { status: "retired" } });
     expect((await call(retireRule, `/api/v1/earning-rules/${started}`, { key: h.key, method: "DELETE", params: { id: started } })).body).toEqual(retired.body);
     const capId = String(cap.body.id);
-    expect(await call(patchCap, `/api/v1/earning-rules/caps/${capId}`, { key: h.key, method: "PATCH", params: { id: capId }, body: { name: "3 reviews weekly" } })).toMatchObject({ status: 200, body: { name: "3 reviews weekly" } });
-    expect(await call(retireCap, `/api/v1/earning-rules/caps/${capId}`, { key: h.key, method: "DELETE", params: { id: capId } })).toMatchObject({ status: 200, body: { status: "retired" } });
+    expect(
+      await call(patchCap, `/api/v1/earning-rules/caps/${capId}`, { key: h.key, method: "PATCH", params: { id: capId }, body: { name: "3 reviews weekly" } }),
+    ).toMatchObject({ status: 200, body: { name: "3 reviews weekly" } });
+    expect(await call(retireCap, `/api/v1/earning-rules/caps/${capId}`, { key: h.key, method: "DELETE", params: { id: capId } })).toMatchObject({
+      status: 200,
+      body: { status: "retired" },
+    });
 
     const audit = await queryRows<{ action: string; actor: string; reason: string | null; before: unknown; after: { name: string } | null }>(
       h.t.db,
@@ -104,8 +130,18 @@ describe("/api/v1/earning-rules (issue 13)", () => {
 
   it("refuses bad ids, malformed JSON and unknown rules without changing anything", async () => {
     const before = await ruleRows(h);
-    expectError(await call(patchRule, "/api/v1/earning-rules/abc", { key: h.key, method: "PATCH", params: { id: "abc" }, body: { name: "x" } }), 400, "validation_failed", "id");
-    expectError(await call(patchRule, "/api/v1/earning-rules/999999", { key: h.key, method: "PATCH", params: { id: "999999" }, body: { name: "x" } }), 404, "not_found", "id");
+    expectError(
+      await call(patchRule, "/api/v1/earning-rules/abc", { key: h.key, method: "PATCH", params: { id: "abc" }, body: { name: "x" } }),
+      400,
+      "validation_failed",
+      "id",
+    );
+    expectError(
+      await call(patchRule, "/api/v1/earning-rules/999999", { key: h.key, method: "PATCH", params: { id: "999999" }, body: { name: "x" } }),
+      404,
+      "not_found",
+      "id",
+    );
     expectError(await call(retireCap, "/api/v1/earning-rules/caps/999999", { key: h.key, method: "DELETE", params: { id: "999999" } }), 404, "not_found", "id");
     expect((await call(createRule, "/api/v1/earning-rules", { key: h.key, body: "{not json" })).status).toBe(400);
     expect(await ruleRows(h)).toEqual(before);

@@ -53,7 +53,11 @@ describe("POST /api/v1/events", () => {
   });
 
   it("records referral, review and login events with their fixed points", async () => {
-    for (const [type, points] of [["referral", 500], ["review", 50], ["login", 10]] as const) {
+    for (const [type, points] of [
+      ["referral", 500],
+      ["review", 50],
+      ["login", 10],
+    ] as const) {
       const result = await send({ type, memberExternalId: "cust-ev", referenceId: `${type}-1` });
       expect([type, result.status, result.body.points]).toEqual([type, 201, points]);
     }
@@ -80,7 +84,13 @@ describe("POST /api/v1/events", () => {
     ["an absurd amount (over 10^12)", purchase("bad-5", { amountCents: 1e12 + 1 }), 400, "validation_failed", "amountCents"],
     ["an amount as a string", purchase("bad-6", { amountCents: "100" }), 400, "validation_failed", "amountCents"],
     ["a purchase without amount", purchase("bad-7", { amountCents: undefined }), 400, "validation_failed", "amountCents"],
-    ["a refund without its original", { type: "refund", memberExternalId: "cust-ev", referenceId: "bad-8", amountCents: 100 }, 400, "validation_failed", "originalReferenceId"],
+    [
+      "a refund without its original",
+      { type: "refund", memberExternalId: "cust-ev", referenceId: "bad-8", amountCents: 100 },
+      400,
+      "validation_failed",
+      "originalReferenceId",
+    ],
     ["a future occurredAt", purchase("bad-9", { occurredAt: future }), 422, "unprocessable", "occurredAt"],
     ["a malformed occurredAt", purchase("bad-10", { occurredAt: "yesterday" }), 400, "validation_failed", "occurredAt"],
     ["a 10 KB referenceId", purchase("r".repeat(10_240)), 400, "validation_failed", "referenceId"],

@@ -13,8 +13,7 @@ import { call, createApiHarness, writtenRows, type ApiHarness } from "./api-harn
 describe("checkout holds over REST", () => {
   let h: ApiHarness;
   const holdsCount = async () => Number((await queryRows<{ n: number }>(h.t.db, sql`SELECT count(*)::int AS n FROM point_holds`))[0]!.n);
-  const place = (body: unknown, externalId = "cust-h") =>
-    call(hold, `/api/v1/members/${externalId}/holds`, { key: h.key, body, params: { externalId } });
+  const place = (body: unknown, externalId = "cust-h") => call(hold, `/api/v1/members/${externalId}/holds`, { key: h.key, body, params: { externalId } });
   const summary = async () => (await call(getMember, "/api/v1/members/cust-h", { key: h.key, params: { externalId: "cust-h" } })).body;
 
   beforeAll(async () => {

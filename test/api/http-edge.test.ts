@@ -16,7 +16,10 @@ function post(body: BodyInit, headers: Record<string, string> = {}): Request {
 }
 
 async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ApiError);
   return error as ApiError;
 }
@@ -93,8 +96,7 @@ describe("authenticateRequest", () => {
   });
   afterAll(() => t.drop());
 
-  const withKey = (key?: string) =>
-    new Request("http://localhost/api/v1/members/x", { headers: key ? { authorization: `Bearer ${key}` } : {} });
+  const withKey = (key?: string) => new Request("http://localhost/api/v1/members/x", { headers: key ? { authorization: `Bearer ${key}` } : {} });
 
   it("refuses a missing, malformed, unknown or revoked key with 401", async () => {
     const { key, apiKey } = await createApiKey(t.db, { name: "revoked", scopes: ["members:read"] });
@@ -135,8 +137,7 @@ describe("authenticateRequest", () => {
   it("records lastUsedAt at most once a minute per key", async () => {
     forgetApiKeyUse();
     const { key, apiKey } = await createApiKey(t.db, { name: "busy", scopes: ["members:read"] });
-    const lastUsed = async () =>
-      (await t.db.select({ at: apiKeys.lastUsedAt }).from(apiKeys).where(eq(apiKeys.id, apiKey.id)))[0]!.at;
+    const lastUsed = async () => (await t.db.select({ at: apiKeys.lastUsedAt }).from(apiKeys).where(eq(apiKeys.id, apiKey.id)))[0]!.at;
     const t0 = new Date("2030-01-01T00:00:00Z");
     await authenticateRequest(t.db, withKey(key), "members:read", t0);
     expect(await lastUsed()).toEqual(t0);

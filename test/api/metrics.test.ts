@@ -86,7 +86,11 @@ describe("/api/metrics", () => {
 
   it("serves a route without dynamic segments, whose params Next.js resolves to undefined", async () => {
     const response = await createMember(
-      new Request("http://localhost/api/v1/members", { method: "POST", headers: { authorization: `Bearer ${h.key}`, "content-type": "application/json" }, body: JSON.stringify({ externalId: "cust-m0" }) }),
+      new Request("http://localhost/api/v1/members", {
+        method: "POST",
+        headers: { authorization: `Bearer ${h.key}`, "content-type": "application/json" },
+        body: JSON.stringify({ externalId: "cust-m0" }),
+      }),
       { params: Promise.resolve(undefined as never) },
     );
     expect(response.status).toBe(201);

@@ -16,9 +16,7 @@ function routesOnDisk(dir = V1): string[] {
     const route = `/api/v1/${path.relative(V1, dir)}`.replace(/\[([^\]]+)\]/g, "{$1}");
     if (route === "/api/v1/openapi.json") return [];
     const source = fs.readFileSync(full, "utf8");
-    return METHODS.filter((m) => new RegExp(`export (const ${m}\\b|(async )?function ${m}\\b)`).test(source)).map(
-      (m) => `${m.toLowerCase()} ${route}`,
-    );
+    return METHODS.filter((m) => new RegExp(`export (const ${m}\\b|(async )?function ${m}\\b)`).test(source)).map((m) => `${m.toLowerCase()} ${route}`);
   });
 }
 
@@ -37,9 +35,7 @@ describe("GET /api/v1/openapi.json", () => {
     const doc = JSON.parse(await response.text());
     expect(doc.openapi).toBe("3.1.0");
 
-    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, item]) =>
-      Object.keys(item).map((m) => `${m} ${p}`),
-    );
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, item]) => Object.keys(item).map((m) => `${m} ${p}`));
     const onDisk = routesOnDisk();
     expect(onDisk).toEqual(expect.arrayContaining(["post /api/v1/members", "post /api/v1/events/batch", "get /api/v1/members/{externalId}/transactions"]));
     expect(documented.sort()).toEqual(onDisk.sort());

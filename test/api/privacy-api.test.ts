@@ -17,7 +17,10 @@ const NAME = "Ottilie Brandvold";
 const ID = "shop-ob-5521";
 
 async function memberRow(h: ApiHarness) {
-  const [row] = await queryRows<Record<string, unknown>>(h.t.db, sql`SELECT id, external_id, email, name, erased_at FROM members WHERE external_id = ${ID} OR external_id LIKE 'erased:%'`);
+  const [row] = await queryRows<Record<string, unknown>>(
+    h.t.db,
+    sql`SELECT id, external_id, email, name, erased_at FROM members WHERE external_id = ${ID} OR external_id LIKE 'erased:%'`,
+  );
   return row;
 }
 
@@ -37,7 +40,10 @@ describe("GET /api/v1/members/{externalId}/export and POST …/erasure", () => {
       h.keyWith(["members:write", "events:write", "redemptions:write"]),
     ]);
     expect((await call(createMember, "/api/v1/members", { key: h.key, body: { externalId: ID, email: EMAIL, name: NAME } })).status).toBe(201);
-    const earn = await call(postEvent, "/api/v1/events", { key: h.key, body: { type: "purchase", memberExternalId: ID, referenceId: "ob-order-1", amountCents: 4_200 } });
+    const earn = await call(postEvent, "/api/v1/events", {
+      key: h.key,
+      body: { type: "purchase", memberExternalId: ID, referenceId: "ob-order-1", amountCents: 4_200 },
+    });
     expect(earn.status).toBe(201);
   });
   afterAll(() => h.close());
@@ -60,8 +66,18 @@ describe("GET /api/v1/members/{externalId}/export and POST …/erasure", () => {
     const before = await writtenRows(h.t);
     expectError(await call(exportRoute, `/api/v1/members/${ID}/export`, { key: readKey, params: { externalId: ID } }), 403, "forbidden");
     expectError(await call(exportRoute, `/api/v1/members/${ID}/export`, { params: { externalId: ID } }), 401, "unauthorized");
-    expectError(await call(exportRoute, "/api/v1/members/a%20b/export", { key: exportKey, params: { externalId: "a b" } }), 400, "validation_failed", "externalId");
-    expectError(await call(exportRoute, "/api/v1/members/nobody/export", { key: exportKey, params: { externalId: "nobody" } }), 404, "member_not_found", "externalId");
+    expectError(
+      await call(exportRoute, "/api/v1/members/a%20b/export", { key: exportKey, params: { externalId: "a b" } }),
+      400,
+      "validation_failed",
+      "externalId",
+    );
+    expectError(
+      await call(exportRoute, "/api/v1/members/nobody/export", { key: exportKey, params: { externalId: "nobody" } }),
+      404,
+      "member_not_found",
+      "externalId",
+    );
     expect(await writtenRows(h.t)).toEqual(before);
   });
 
@@ -88,13 +104,22 @@ describe("GET /api/v1/members/{externalId}/export and POST …/erasure", () => {
       expectError(await call(eraseRoute, `/api/v1/members/${ID}/erasure`, { key, params: { externalId: ID }, body: { reason: "asked" } }), 403, "forbidden");
     }
     expectError(await call(eraseRoute, `/api/v1/members/${ID}/erasure`, { params: { externalId: ID }, body: { reason: "asked" } }), 401, "unauthorized");
-    expectError(await call(eraseRoute, "/api/v1/members/nobody/erasure", { key: eraseKey, params: { externalId: "nobody" }, body: { reason: "asked" } }), 404, "member_not_found", "externalId");
+    expectError(
+      await call(eraseRoute, "/api/v1/members/nobody/erasure", { key: eraseKey, params: { externalId: "nobody" }, body: { reason: "asked" } }),
+      404,
+      "member_not_found",
+      "externalId",
+    );
     expectError(await call(eraseGet, `/api/v1/members/${ID}/erasure`, { key: eraseKey, params: { externalId: ID }, method: "GET" }), 405, "method_not_allowed");
     expect([await writtenRows(h.t), await memberRow(h)]).toEqual(before);
   });
 
   it("erases (200), answers a repeat with the same result and alreadyErased, and the old external id is gone", async () => {
-    const first = await call(eraseRoute, `/api/v1/members/${ID}/erasure`, { key: eraseKey, params: { externalId: ID }, body: { reason: "Erasure request, ticket 4410" } });
+    const first = await call(eraseRoute, `/api/v1/members/${ID}/erasure`, {
+      key: eraseKey,
+      params: { externalId: ID },
+      body: { reason: "Erasure request, ticket 4410" },
+    });
     expect(first.status).toBe(200);
     const result = erasureResultSchema.parse(first.body);
     expect(result).toMatchObject({ externalId: `erased:${result.memberId}`, alreadyErased: false, balance: 42 });
@@ -104,14 +129,24 @@ describe("GET /api/v1/members/{externalId}/export and POST …/erasure", () => {
     const again = await call(eraseRoute, `/api/v1/members/${ID}/erasure`, { key: eraseKey, params: { externalId: ID }, body: { reason: "retry" } });
     expect(again.status).toBe(200);
     expect(again.body).toEqual({ ...first.body, alreadyErased: true, auditEntriesRedacted: 0, sessionsEnded: 0, holdsVoided: 0, notificationsDeleted: 0 });
-    const byTombstone = await call(eraseRoute, `/api/v1/members/${result.externalId}/erasure`, { key: eraseKey, params: { externalId: result.externalId }, body: { reason: "retry" } });
+    const byTombstone = await call(eraseRoute, `/api/v1/members/${result.externalId}/erasure`, {
+      key: eraseKey,
+      params: { externalId: result.externalId },
+      body: { reason: "retry" },
+    });
     expect(byTombstone.body).toEqual(again.body);
     expect(await writtenRows(h.t)).toEqual(afterFirst);
 
     expectError(await call(getMember, `/api/v1/members/${ID}`, { key: h.key, params: { externalId: ID } }), 404, "member_not_found");
-    const event = await call(postEvent, "/api/v1/events", { key: h.key, body: { type: "purchase", memberExternalId: result.externalId, referenceId: "ob-order-2", amountCents: 1_000 } });
+    const event = await call(postEvent, "/api/v1/events", {
+      key: h.key,
+      body: { type: "purchase", memberExternalId: result.externalId, referenceId: "ob-order-2", amountCents: 1_000 },
+    });
     expectError(event, 404, "member_not_found", "memberExternalId");
-    const exported = await call<Record<string, unknown>>(exportRoute, `/api/v1/members/${result.externalId}/export`, { key: exportKey, params: { externalId: result.externalId } });
+    const exported = await call<Record<string, unknown>>(exportRoute, `/api/v1/members/${result.externalId}/export`, {
+      key: exportKey,
+      params: { externalId: result.externalId },
+    });
     expect(exported.status).toBe(200);
     const text = JSON.stringify(exported.body).toLowerCase();
     for (const needle of [EMAIL, NAME, ID]) expect(text).not.toContain(needle.toLowerCase());

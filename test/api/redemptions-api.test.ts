@@ -12,8 +12,7 @@ describe("POST /api/v1/members/{externalId}/redemptions", () => {
   let h: ApiHarness;
   const send = (body: unknown, externalId = "cust-r") =>
     call(redeem, `/api/v1/members/${externalId}/redemptions`, { key: h.key, body, params: { externalId } });
-  const available = async () =>
-    (await call(getMember, "/api/v1/members/cust-r", { key: h.key, params: { externalId: "cust-r" } })).body.availablePoints;
+  const available = async () => (await call(getMember, "/api/v1/members/cust-r", { key: h.key, params: { externalId: "cust-r" } })).body.availablePoints;
 
   beforeAll(async () => {
     h = await createApiHarness();
@@ -98,7 +97,12 @@ describe("POST /api/v1/members/{externalId}/redemptions", () => {
         body: { type: "purchase", memberExternalId: "cust-w", referenceId: "o-w", amountCents: 100_000 },
       });
       const insert = async (values: Partial<typeof rewards.$inferInsert>) =>
-        (await h.t.db.insert(rewards).values({ name: "Reward", pointsCost: 250, ...values }).returning({ id: rewards.id }))[0]!.id;
+        (
+          await h.t.db
+            .insert(rewards)
+            .values({ name: "Reward", pointsCost: 250, ...values })
+            .returning({ id: rewards.id })
+        )[0]!.id;
       lastItem = await insert({ name: "Last mug", stock: 1 });
       inactive = await insert({ name: "Retired tote", active: false });
       ended = await insert({ name: "Summer voucher", endsAt: new Date(NOW - 86_400_000) });
@@ -110,7 +114,10 @@ describe("POST /api/v1/members/{externalId}/redemptions", () => {
       expect(result.status).toBe(201);
       expect(redemptionResultSchema.parse(result.body)).toMatchObject({ points: 250, availablePoints: 750, duplicate: false });
       expect(await stockOf(lastItem)).toBe(0);
-      const [row] = await h.t.db.select().from(pointTransactions).where(eq(pointTransactions.id, result.body.transactionId as number));
+      const [row] = await h.t.db
+        .select()
+        .from(pointTransactions)
+        .where(eq(pointTransactions.id, result.body.transactionId as number));
       expect(row).toMatchObject({ type: "redeem", amount: -250, rewardId: lastItem, referenceId: "rw-1" });
       // A replay answers the first result and takes nothing more.
       const replay = await sendAs({ rewardId: lastItem, referenceId: "rw-1" });

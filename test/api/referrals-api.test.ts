@@ -28,7 +28,10 @@ describe("referrals over the REST API", () => {
   afterAll(() => h.close());
 
   it("GET /api/v1/members/{externalId}/referral answers {code, link}, the same code every time", async () => {
-    const first = await call<{ code: string; link: string }>(getReferral, "/api/v1/members/api-referrer/referral", { key: h.key, params: { externalId: "api-referrer" } });
+    const first = await call<{ code: string; link: string }>(getReferral, "/api/v1/members/api-referrer/referral", {
+      key: h.key,
+      params: { externalId: "api-referrer" },
+    });
     expect(first.status).toBe(200);
     expect(first.body.code).toMatch(/^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$/);
     expect(first.body.link).toBe(`http://localhost/sign-up?ref=${first.body.code}`);
@@ -37,7 +40,9 @@ describe("referrals over the REST API", () => {
     expect(again.body).toEqual(first.body);
     expectError(await call(getReferral, "/api/v1/members/nobody/referral", { key: h.key, params: { externalId: "nobody" } }), 404, "member_not_found");
     expectError(await call(getReferral, "/api/v1/members/a b/referral", { key: h.key, params: { externalId: "a b" } }), 400, "validation_failed", "externalId");
-    expect((await call(postReferral, "/api/v1/members/api-referrer/referral", { key: h.key, params: { externalId: "api-referrer" }, body: {} })).status).toBe(405);
+    expect((await call(postReferral, "/api/v1/members/api-referrer/referral", { key: h.key, params: { externalId: "api-referrer" }, body: {} })).status).toBe(
+      405,
+    );
   });
 
   it("needs members:read for the link and members:write to create with a code", async () => {
@@ -50,7 +55,10 @@ describe("referrals over the REST API", () => {
     const created = await call(createMember, "/api/v1/members", { key: h.key, body: { externalId: "api-friend-1", referralCode: code.toLowerCase() } });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ externalId: "api-friend-1", referral: { status: "pending" } });
-    const bought = await call(postEvent, "/api/v1/events", { key: h.key, body: { type: "purchase", memberExternalId: "api-friend-1", referenceId: "api-f1-p1", amountCents: 1000 } });
+    const bought = await call(postEvent, "/api/v1/events", {
+      key: h.key,
+      body: { type: "purchase", memberExternalId: "api-friend-1", referenceId: "api-f1-p1", amountCents: 1000 },
+    });
     expect(bought.status).toBe(201);
     expect(bought.body).toMatchObject({ points: 10, referral: { status: "rewarded", referrerPoints: 500, refereePoints: 250 } });
     // An existing member with a code: kept as refused.
@@ -68,13 +76,19 @@ describe("referrals over the REST API", () => {
     expect(bought.body).toMatchObject({ referral: { status: "rewarded" } });
     const before = await everything(h);
     expectError(
-      await call(postEvent, "/api/v1/events", { key: h.key, body: { type: "review", memberExternalId: "api-friend-2", referenceId: "api-f2-r", referralCode: code } }),
+      await call(postEvent, "/api/v1/events", {
+        key: h.key,
+        body: { type: "review", memberExternalId: "api-friend-2", referenceId: "api-f2-r", referralCode: code },
+      }),
       400,
       "validation_failed",
       "referralCode",
     );
     expectError(
-      await call(postEvent, "/api/v1/events", { key: h.key, body: { type: "purchase", memberExternalId: "api-friend-2", referenceId: "api-f2-p2", amountCents: 100, referralCode: 7 } }),
+      await call(postEvent, "/api/v1/events", {
+        key: h.key,
+        body: { type: "purchase", memberExternalId: "api-friend-2", referenceId: "api-f2-p2", amountCents: 100, referralCode: 7 },
+      }),
       400,
       "validation_failed",
       "referralCode",

@@ -11,12 +11,20 @@ describe("the rewards catalog API", () => {
   afterAll(() => h.close());
 
   it("creates a coupon with its pool (201), lists it, adds codes and changes it with PATCH", async () => {
-    const created = await call(createReward, "/api/v1/rewards", { key: h.key, body: { name: "5 off", pointsCost: 500, kind: "coupon", codes: ["X-1", "X-2"] } });
+    const created = await call(createReward, "/api/v1/rewards", {
+      key: h.key,
+      body: { name: "5 off", pointsCost: 500, kind: "coupon", codes: ["X-1", "X-2"] },
+    });
     expect(created).toMatchObject({ status: 201, body: { name: "5 off", kind: "coupon", poolSize: 2, stock: null } });
     const id = String(created.body.id);
     const listed = await call(listRewards, "/api/v1/rewards", { key: h.key });
     expect(listed.body.items).toEqual([expect.objectContaining({ id: created.body.id, poolSize: 2 })]);
-    const patched = await call(patchReward, `/api/v1/rewards/${id}`, { key: h.key, method: "PATCH", params: { id }, body: { pointsCost: 450, codes: ["X-2", "X-3"] } });
+    const patched = await call(patchReward, `/api/v1/rewards/${id}`, {
+      key: h.key,
+      method: "PATCH",
+      params: { id },
+      body: { pointsCost: 450, codes: ["X-2", "X-3"] },
+    });
     expect(patched).toMatchObject({ status: 200, body: { pointsCost: 450, poolSize: 3, name: "5 off" } });
     expect((await call(getReward, `/api/v1/rewards/${id}`, { key: h.key, params: { id } })).body).toMatchObject({ pointsCost: 450 });
   });

@@ -58,6 +58,10 @@ describe("tier retention over the REST API", () => {
 
     await ensureMember(h.t.db, { externalId: "plain-1" });
     const plain = await call(getMember, "/api/v1/members/plain-1", { key: h.key, params: { externalId: "plain-1" } });
-    expect(plain.body).toMatchObject({ tier: "bronze", tierRetention: { retainUntil: null, spendNeeded: 0, nextTier: "silver", spendToNextTier: 50_000 }, tierBenefits: [] });
+    expect(plain.body).toMatchObject({
+      tier: "bronze",
+      tierRetention: { retainUntil: null, spendNeeded: 0, nextTier: "silver", spendToNextTier: 50_000 },
+      tierBenefits: [],
+    });
   });
 });

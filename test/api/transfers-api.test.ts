@@ -10,7 +10,8 @@ describe("POST /api/v1/members/{externalId}/transfers", () => {
   let h: ApiHarness;
   const send = (body: unknown, externalId = "cust-t1") =>
     call(transfer, `/api/v1/members/${externalId}/transfers`, { key: h.key, body, params: { externalId } });
-  const available = async (externalId: string) => (await call(getMember, `/api/v1/members/${externalId}`, { key: h.key, params: { externalId } })).body.availablePoints;
+  const available = async (externalId: string) =>
+    (await call(getMember, `/api/v1/members/${externalId}`, { key: h.key, params: { externalId } })).body.availablePoints;
 
   beforeAll(async () => {
     h = await createApiHarness();

@@ -60,7 +60,10 @@ describe("account actions", () => {
   });
   beforeEach(async () => {
     setRateLimits(new RateLimits({ kind: "memory" }));
-    const [row] = await t.db.insert(users).values({ email: `acct${n++}@example.com`, passwordHash: await hashPassword(OLD) }).returning();
+    const [row] = await t.db
+      .insert(users)
+      .values({ email: `acct${n++}@example.com`, passwordHash: await hashPassword(OLD) })
+      .returning();
     userId = row!.id;
     session.userId = userId;
     session.forwardedFor = `127.0.${n}.9`;
@@ -89,7 +92,9 @@ describe("account actions", () => {
     expect(await outcome(() => changePasswordAction(IDLE, change(OLD)))).toMatchObject({ status: "error", formError: expect.stringContaining("session") });
     session.userId = userId;
     for (let i = 0; i < 5; i++) {
-      expect(await outcome(() => changePasswordAction(IDLE, change(`wrong ${i} password`)))).toMatchObject({ fieldErrors: { currentPassword: expect.any(String) } });
+      expect(await outcome(() => changePasswordAction(IDLE, change(`wrong ${i} password`)))).toMatchObject({
+        fieldErrors: { currentPassword: expect.any(String) },
+      });
     }
     expect(await outcome(() => changePasswordAction(IDLE, change(OLD)))).toMatchObject({ formError: expect.stringContaining("Too many") });
     // From another address the right current password works (the tight budget is per account and address).
@@ -99,14 +104,21 @@ describe("account actions", () => {
     expect(await verifyPassword("a brand new passphrase", user!.passwordHash!)).toBe(true);
     expect(user!.sessionVersion).toBe(1);
     expect(session.signIns).toMatchObject([{ redirectTo: "/account?changed=1" }]);
-    expect(await t.db.select().from(auditLog).where(and(eq(auditLog.targetId, userId), eq(auditLog.action, "user.password_change")))).toHaveLength(1);
+    expect(
+      await t.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.targetId, userId), eq(auditLog.action, "user.password_change"))),
+    ).toHaveLength(1);
   });
 
   it("change password: the two new passwords must match and be 12 characters", async () => {
     expect(await changePasswordAction(IDLE, form({ currentPassword: OLD, newPassword: "short", confirm: "short" }))).toMatchObject({
       fieldErrors: { newPassword: expect.any(String) },
     });
-    expect(await changePasswordAction(IDLE, form({ currentPassword: OLD, newPassword: "a brand new passphrase", confirm: "another one entirely" }))).toMatchObject({
+    expect(
+      await changePasswordAction(IDLE, form({ currentPassword: OLD, newPassword: "a brand new passphrase", confirm: "another one entirely" })),
+    ).toMatchObject({
       fieldErrors: { confirm: expect.any(String) },
     });
   });

@@ -33,7 +33,7 @@ describe("logs carry no secrets or personal data", () => {
     );
     expect(error).toBeInstanceOf(Error);
     const thrown = `${(error as Error).message}\n${(error as Error).stack}`;
-    expect(thrown).toContain("Failed query: insert into \"users\"");
+    expect(thrown).toContain('Failed query: insert into "users"');
     expect(thrown).not.toMatch(/\$argon2id|victim@example\.com|Boom Boom/);
     expect((error as { code?: string }).code).toBe("23514");
 

@@ -4,7 +4,13 @@ import { resetEnvCache } from "@/lib/env";
 import { API_CONTENT_SECURITY_POLICY, commonSecurityHeaders, newNonce, pageContentSecurityPolicy } from "@/lib/http/security-headers";
 import nextConfig from "../../next.config";
 
-const directives = (policy: string) => new Map(policy.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+const directives = (policy: string) =>
+  new Map(
+    policy
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name!, values]),
+  );
 
 describe("security headers", () => {
   it("every path gets nosniff, a referrer policy, a permissions policy and no framing; HSTS only in production", async () => {

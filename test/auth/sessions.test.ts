@@ -17,7 +17,10 @@ describe("sessions end at once", () => {
   let n = 0;
   async function user(roles: Array<"member" | "support" | "admin"> = ["member"]) {
     const email = `s${n++}@example.com`;
-    const [row] = await t.db.insert(users).values({ email, name: "S", passwordHash: await hashPassword(OLD) }).returning();
+    const [row] = await t.db
+      .insert(users)
+      .values({ email, name: "S", passwordHash: await hashPassword(OLD) })
+      .returning();
     await t.db.insert(userRoles).values(roles.map((role) => ({ userId: row!.id, role })));
     return { id: row!.id, email };
   }
@@ -41,7 +44,12 @@ describe("sessions end at once", () => {
     await signOutEverywhere(t.db, u.id);
     expect(await loadSessionUser(t.db, u.id, cookie)).toBeNull();
     expect(await loadSessionUser(t.db, u.id, await issue(u.id))).toMatchObject({ id: u.id });
-    expect(await t.db.select().from(auditLog).where(and(eq(auditLog.targetId, u.id), eq(auditLog.action, "user.sign_out_everywhere")))).toHaveLength(1);
+    expect(
+      await t.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.targetId, u.id), eq(auditLog.action, "user.sign_out_everywhere"))),
+    ).toHaveLength(1);
   });
 
   it("ten concurrent 'sign out everywhere' each bump the version (no lost update)", async () => {

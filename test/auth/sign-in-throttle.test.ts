@@ -25,7 +25,10 @@ describe("sign-in throttle", () => {
   /** A fresh account per test, so the budgets and audit entries of one test are its own. */
   async function account(): Promise<string> {
     const email = `owner${n++}-${crypto.randomUUID().slice(0, 8)}@example.com`;
-    const [row] = await t.db.insert(users).values({ email, name: "Owner", passwordHash: await hashPassword(PASSWORD) }).returning();
+    const [row] = await t.db
+      .insert(users)
+      .values({ email, name: "Owner", passwordHash: await hashPassword(PASSWORD) })
+      .returning();
     userId = row!.id;
     return email;
   }
@@ -71,9 +74,7 @@ describe("sign-in throttle", () => {
     it("concurrent right passwords all succeed and leave the budgets as they were", async () => {
       const email = await account();
       const throttle = makeThrottle();
-      const results = await Promise.all(
-        Array.from({ length: 8 }, () => verifyCredentials(t.db, throttle, { email, password: PASSWORD }, "203.0.113.30")),
-      );
+      const results = await Promise.all(Array.from({ length: 8 }, () => verifyCredentials(t.db, throttle, { email, password: PASSWORD }, "203.0.113.30")));
       // Each takes an attempt before the check; more than the pair's 5 in flight at once may be held back, never let through wrongly.
       expect(results.every((r) => r.ok || r.reason === "throttled")).toBe(true);
       expect(results.filter((r) => r.ok).length).toBeGreaterThanOrEqual(BUDGETS.account_address.points);

@@ -27,7 +27,10 @@ describe("TOTP second factor", () => {
   /** A staff account with two-factor on; its secret and recovery codes. */
   async function enrolled() {
     const email = `mfa${n++}@example.com`;
-    const [row] = await t.db.insert(users).values({ email, passwordHash: await hashPassword(PASSWORD) }).returning();
+    const [row] = await t.db
+      .insert(users)
+      .values({ email, passwordHash: await hashPassword(PASSWORD) })
+      .returning();
     await t.db.insert(userRoles).values([{ userId: row!.id, role: "support" }]);
     const started = await beginEnrolment(t.db, row!.id);
     if (started.status !== "started") throw new Error("not started");
@@ -51,11 +54,19 @@ describe("TOTP second factor", () => {
     expect(u.uri).toMatch(/^otpauth:\/\/totp\/.*secret=/);
     expect(u.recoveryCodes).toHaveLength(RECOVERY_CODE_COUNT);
     expect(row!.totpRecoveryCodes!.some((h) => u.recoveryCodes.includes(h))).toBe(false);
-    expect(await t.db.select().from(auditLog).where(and(eq(auditLog.targetId, u.id), eq(auditLog.action, "user.totp_enable")))).toHaveLength(1);
+    expect(
+      await t.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.targetId, u.id), eq(auditLog.action, "user.totp_enable"))),
+    ).toHaveLength(1);
   });
 
   it("enrolment is only on once a code from the app confirms it", async () => {
-    const [row] = await t.db.insert(users).values({ email: `pending${n++}@example.com`, passwordHash: await hashPassword(PASSWORD) }).returning();
+    const [row] = await t.db
+      .insert(users)
+      .values({ email: `pending${n++}@example.com`, passwordHash: await hashPassword(PASSWORD) })
+      .returning();
     const started = await beginEnrolment(t.db, row!.id);
     if (started.status !== "started") throw new Error("not started");
     expect(await confirmEnrolment(t.db, row!.id, "000000")).toMatchObject({ ok: false });
@@ -76,8 +87,14 @@ describe("TOTP second factor", () => {
     // The same code again (a replay, or someone looking over a shoulder): refused.
     expect(await sign(code)).toEqual({ ok: false, reason: "second_factor" });
     // The wrong password with a right code stays "invalid".
-    expect(await verifyCredentials(t.db, throttle, { email: u.email, password: "wrong password", code }, "203.0.113.2")).toEqual({ ok: false, reason: "invalid" });
-    const failures = await t.db.select().from(auditLog).where(and(eq(auditLog.targetId, u.email), eq(auditLog.action, "auth.sign_in_failed")));
+    expect(await verifyCredentials(t.db, throttle, { email: u.email, password: "wrong password", code }, "203.0.113.2")).toEqual({
+      ok: false,
+      reason: "invalid",
+    });
+    const failures = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, u.email), eq(auditLog.action, "auth.sign_in_failed")));
     expect(failures.map((f) => (f.after as { secondFactor?: string }).secondFactor)).toEqual(["missing", "wrong", "wrong", undefined]);
   });
 
@@ -120,7 +137,10 @@ describe("TOTP second factor", () => {
   });
 
   it("STAFF_MFA=required holds staff roles back until two-factor is on", async () => {
-    const [row] = await t.db.insert(users).values({ email: `nomfa${n++}@example.com` }).returning();
+    const [row] = await t.db
+      .insert(users)
+      .values({ email: `nomfa${n++}@example.com` })
+      .returning();
     await t.db.insert(userRoles).values([
       { userId: row!.id, role: "member" },
       { userId: row!.id, role: "admin" },

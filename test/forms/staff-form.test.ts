@@ -40,7 +40,9 @@ describe("staff form actions", () => {
   });
 
   it("passes the user's roles to the service as its actor", async () => {
-    const state = await runStaffForm(user, { q: "1" }, async (actor) => `${actor.kind}:${can(actor, "members:support")}:${can(actor, "audit:read")}`, { keepValues: true });
+    const state = await runStaffForm(user, { q: "1" }, async (actor) => `${actor.kind}:${can(actor, "members:support")}:${can(actor, "audit:read")}`, {
+      keepValues: true,
+    });
     expect(state).toMatchObject({ status: "success", message: "user:true:false", values: { q: "1" } });
   });
 });
@@ -53,7 +55,17 @@ describe("staff navigation", () => {
     // Admins open every section there is.
     expect(new Set(hrefs(["admin"]))).toEqual(new Set(hrefs(["admin", "marketing", "support"])));
     expect(hrefs(["admin"])).toEqual(
-      expect.arrayContaining(["/staff/campaigns", "/staff/rewards", "/staff/tiers", "/staff/program", "/staff/earning-rules", "/staff/members", "/staff/audit", "/staff/reports", "/staff/api-keys"]),
+      expect.arrayContaining([
+        "/staff/campaigns",
+        "/staff/rewards",
+        "/staff/tiers",
+        "/staff/program",
+        "/staff/earning-rules",
+        "/staff/members",
+        "/staff/audit",
+        "/staff/reports",
+        "/staff/api-keys",
+      ]),
     );
     expect(hrefs(["admin"])).toContain("/staff/accounts");
     expect([...hrefs(["support", "marketing"]), ...hrefs(["member"])]).not.toContain("/staff/accounts");

@@ -36,12 +36,20 @@ describe("CSV member import with hostile cells", () => {
       fc.asyncProperty(
         fc.array(
           fc.oneof(
-            fc.record({ hostile: fc.constant(false), externalId: printableId, email: fc.constant(""), name: unicode.map((s) => s.replace(/[\r\n"]/g, "")).filter((s) => !hasControlCharacters(s) && s.trim() !== "") }),
+            fc.record({
+              hostile: fc.constant(false),
+              externalId: printableId,
+              email: fc.constant(""),
+              name: unicode.map((s) => s.replace(/[\r\n"]/g, "")).filter((s) => !hasControlCharacters(s) && s.trim() !== ""),
+            }),
             fc.record({
               hostile: fc.constant(true),
               externalId: fc.oneof(printableId, cellControl, fc.constantFrom("", "a b", "x".repeat(201))),
               email: fc.oneof(fc.constant(""), cellControl, fc.constantFrom("not-an-email", `${"a".repeat(330)}@example.com`)),
-              name: fc.oneof(cellControl, fc.tuple(fc.integer({ min: 201, max: 400 }), fc.constantFrom("x", "é", "日")).map(([n, c]) => c.repeat(n))),
+              name: fc.oneof(
+                cellControl,
+                fc.tuple(fc.integer({ min: 201, max: 400 }), fc.constantFrom("x", "é", "日")).map(([n, c]) => c.repeat(n)),
+              ),
             }),
           ),
           { minLength: 1, maxLength: 40 },
@@ -49,7 +57,10 @@ describe("CSV member import with hostile cells", () => {
         async (rows) => {
           run++;
           // Unique ids per run and row, so a fine row is created (not "existing") and counted.
-          const lines = rows.map((r, i) => ({ ...r, externalId: r.hostile && hasControlCharacters(r.externalId) ? r.externalId : `${r.externalId}-${run}-${i}`.slice(0, 200) }));
+          const lines = rows.map((r, i) => ({
+            ...r,
+            externalId: r.hostile && hasControlCharacters(r.externalId) ? r.externalId : `${r.externalId}-${run}-${i}`.slice(0, 200),
+          }));
           const csv = ["externalId,email,name", ...lines.map((r) => [r.externalId, r.email, r.name].map(csvCell).join(","))].join("\n");
           const [before] = await queryRows<{ n: number }>(t.db, sql`SELECT count(*)::int AS n FROM members`);
           const report = await importMembersCsv(t.db, Readable.from([csv]), { actor: "fuzz", source: "fuzz.csv", batchSize: 7 });
@@ -66,7 +77,10 @@ describe("CSV member import with hostile cells", () => {
       ),
       { numRuns: RUNS },
     );
-    const [stored] = await queryRows<{ n: number }>(t.db, sql`SELECT count(*)::int AS n FROM members WHERE name ~ '[[:cntrl:]]' OR external_id ~ '[[:cntrl:]]'`);
+    const [stored] = await queryRows<{ n: number }>(
+      t.db,
+      sql`SELECT count(*)::int AS n FROM members WHERE name ~ '[[:cntrl:]]' OR external_id ~ '[[:cntrl:]]'`,
+    );
     expect(stored!.n).toBe(0);
   });
 });
@@ -86,13 +100,29 @@ describe("stream entries with hostile payloads", () => {
     hostileEvent.map((e) => JSON.stringify(e)),
     fc.string({ maxLength: 40 }),
     controlText,
-    fc.constantFrom('{"type":"review","memberExternalId":"m\\u0000","referenceId":"r"}', '{"a":"\\ud800"}', '{"__proto__":{"type":"review"},"constructor":1}', "\u0000", "{"),
+    fc.constantFrom(
+      '{"type":"review","memberExternalId":"m\\u0000","referenceId":"r"}',
+      '{"a":"\\ud800"}',
+      '{"__proto__":{"type":"review"},"constructor":1}',
+      "\u0000",
+      "{",
+    ),
   );
 
   it("never throws; every valid event is within bounds and every poison payload can be stored as jsonb", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.tuple(fc.nat(), fc.oneof(entryText.map((text) => [EVENT_FIELD, text]), fc.constant(null), fc.constant(["other", "x"]))), { minLength: 1, maxLength: 20 }),
+        fc.array(
+          fc.tuple(
+            fc.nat(),
+            fc.oneof(
+              entryText.map((text) => [EVENT_FIELD, text]),
+              fc.constant(null),
+              fc.constant(["other", "x"]),
+            ),
+          ),
+          { minLength: 1, maxLength: 20 },
+        ),
         async (raw) => {
           const entries: RawEntry[] = raw.map(([n, fields], i) => [`${n}-${i}`, fields as string[] | null]);
           const parsed = parseEntries(entries);

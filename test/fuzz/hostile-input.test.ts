@@ -74,7 +74,10 @@ const actionFiles = filesUnder(APP, (n) => n.endsWith(".ts")).filter((f) => /^["
 
 /** The URL path a route or page file serves, with its dynamic segments filled in from `params`. */
 function urlPath(file: string, params: Record<string, string | string[]> = {}): string {
-  const segments = file.split("/").slice(0, -1).filter((s) => !/^\(.*\)$/.test(s));
+  const segments = file
+    .split("/")
+    .slice(0, -1)
+    .filter((s) => !/^\(.*\)$/.test(s));
   return (
     "/" +
     segments
@@ -164,7 +167,9 @@ async function fuzz<T>(target: string, arbitrary: fc.Arbitrary<T>, check: (value
   await fc.assert(
     fc.asyncProperty(arbitrary, async (value) => {
       await check(value);
-      expect(errorLog.mock.calls.length, `an unexpected error was logged: ${JSON.stringify(errorLog.mock.calls.at(-1)?.[0])?.slice(0, 500)}`).toBe(errorsBefore);
+      expect(errorLog.mock.calls.length, `an unexpected error was logged: ${JSON.stringify(errorLog.mock.calls.at(-1)?.[0])?.slice(0, 500)}`).toBe(
+        errorsBefore,
+      );
     }),
     { numRuns: RUNS, seed: SEED, endOnFailure: true },
   );
@@ -172,10 +177,18 @@ async function fuzz<T>(target: string, arbitrary: fc.Arbitrary<T>, check: (value
 }
 
 function isTypedError(body: unknown): boolean {
-  return !!body && typeof body === "object" && typeof (body as { error?: unknown }).error === "string" && typeof (body as { message?: unknown }).message === "string";
+  return (
+    !!body && typeof body === "object" && typeof (body as { error?: unknown }).error === "string" && typeof (body as { message?: unknown }).message === "string"
+  );
 }
 
-async function send(handler: (r: Request, c: { params: Promise<unknown> }) => Promise<Response>, file: string, method: string, payload: RoutePayload & { path?: string }, auth?: "api-key" | "cron") {
+async function send(
+  handler: (r: Request, c: { params: Promise<unknown> }) => Promise<Response>,
+  file: string,
+  method: string,
+  payload: RoutePayload & { path?: string },
+  auth?: "api-key" | "cron",
+) {
   // What an HTTP client can put in a header at all: no NUL, CR or LF, nothing beyond Latin-1.
   const headers: Record<string, string> = Object.fromEntries(
     Object.entries(payload.headers ?? {}).map(([k, v]) => [k, v.replace(/[\u0000\r\n]|[^\u0000-\u00ff]/g, "?")]),
@@ -208,9 +221,18 @@ async function send(handler: (r: Request, c: { params: Promise<unknown> }) => Pr
 
 describe("hostile input: every route, action and page under app/ is covered", () => {
   it("has a fuzz spec for every file found on disk", () => {
-    expect(routeFiles.filter((f) => !ROUTES[f]), "routes without a fuzz spec").toEqual([]);
-    expect(pageFiles.filter((f) => !PAGES[f]), "pages without a fuzz spec").toEqual([]);
-    expect(actionFiles.filter((f) => !ACTIONS[f]), "server-action files without a fuzz spec").toEqual([]);
+    expect(
+      routeFiles.filter((f) => !ROUTES[f]),
+      "routes without a fuzz spec",
+    ).toEqual([]);
+    expect(
+      pageFiles.filter((f) => !PAGES[f]),
+      "pages without a fuzz spec",
+    ).toEqual([]);
+    expect(
+      actionFiles.filter((f) => !ACTIONS[f]),
+      "server-action files without a fuzz spec",
+    ).toEqual([]);
     // A spec may come before its file (another change that has not landed yet): only a file without
     // a spec is a gap.
   });
@@ -228,17 +250,21 @@ describe.each(routeFiles.filter((f) => ROUTES[f]))("route %s", (file) => {
     }
     signIn(spec.session);
     const unserved = ROUTE_METHODS.filter((m) => !spec.methods[m as keyof typeof spec.methods]);
-    await fuzz(`${file} unserved methods`, fc.tuple(fc.constantFrom(...(unserved.length ? unserved : ["GET"])), fc.jsonValue({ maxDepth: 2 })), async ([method, body]) => {
-      const answer = await send(mod[method]!, file, method, { body, path: file === "api/[...path]/route.ts" ? "/api/nope" : undefined }, spec.auth);
-      tally(`${file} (other methods)`, answer.status);
-      if (file === "api/[...path]/route.ts") {
-        expect(answer.status).toBe(404);
-      } else {
-        expect(answer.status, `${method} ${file}: ${answer.text.slice(0, 200)}`).toBe(405);
-        expect(answer.headers.get("allow")).toMatch(/OPTIONS/);
-      }
-      expect(isTypedError(answer.body), answer.text.slice(0, 200)).toBe(true);
-    });
+    await fuzz(
+      `${file} unserved methods`,
+      fc.tuple(fc.constantFrom(...(unserved.length ? unserved : ["GET"])), fc.jsonValue({ maxDepth: 2 })),
+      async ([method, body]) => {
+        const answer = await send(mod[method]!, file, method, { body, path: file === "api/[...path]/route.ts" ? "/api/nope" : undefined }, spec.auth);
+        tally(`${file} (other methods)`, answer.status);
+        if (file === "api/[...path]/route.ts") {
+          expect(answer.status).toBe(404);
+        } else {
+          expect(answer.status, `${method} ${file}: ${answer.text.slice(0, 200)}`).toBe(405);
+          expect(answer.headers.get("allow")).toMatch(/OPTIONS/);
+        }
+        expect(isTypedError(answer.body), answer.text.slice(0, 200)).toBe(true);
+      },
+    );
   });
 
   for (const [method, arbitrary] of Object.entries(spec.methods)) {
@@ -379,7 +405,10 @@ describe("hostile input findings kept as regressions", () => {
   it("/staff/members/%E0%A4%A and an id with a NUL are not found (a malformed escape threw)", async () => {
     signIn("admin");
     for (const externalId of ["%E0%A4%A", "a%00b"]) {
-      const error = await render("(staff)/staff/members/[externalId]/page.tsx", {}, { externalId }).then(() => null, (e: unknown) => e);
+      const error = await render("(staff)/staff/members/[externalId]/page.tsx", {}, { externalId }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(interrupt(error)).toBe("404");
     }
   });
@@ -387,7 +416,11 @@ describe("hostile input findings kept as regressions", () => {
   it("the console export answers 400 naming a year-0000 day or a NUL member (was 500)", async () => {
     signIn("admin");
     const { GET } = (await import(path.join(APP, "(staff)/staff/reports/export/route.ts"))) as { GET: (r: Request) => Promise<Response> };
-    for (const [query, field] of [["table=flows&from=0000-01-01", "from"], ["table=liability&at=0000-01-01", "at"], [`table=statement&member=${urlEncode("a\u0000b")}`, "member"]] as const) {
+    for (const [query, field] of [
+      ["table=flows&from=0000-01-01", "from"],
+      ["table=liability&at=0000-01-01", "at"],
+      [`table=statement&member=${urlEncode("a\u0000b")}`, "member"],
+    ] as const) {
       const response = await GET(new Request(`http://localhost/staff/reports/export?${query}`));
       expect([response.status, ((await response.json()) as { field?: string }).field]).toEqual([400, field]);
     }
@@ -396,13 +429,18 @@ describe("hostile input findings kept as regressions", () => {
   it("the tier recalculation refuses a malformed Origin with 403 (new URL() threw: 500)", async () => {
     signIn("admin");
     const { POST } = (await import(path.join(APP, "(staff)/staff/tiers/recalculate/route.ts"))) as { POST: (r: Request) => Promise<Response> };
-    const response = await POST(new Request("http://localhost/staff/tiers/recalculate", { method: "POST", headers: { origin: "null-ish", host: "localhost" } }));
+    const response = await POST(
+      new Request("http://localhost/staff/tiers/recalculate", { method: "POST", headers: { origin: "null-ish", host: "localhost" } }),
+    );
     expect(response.status).toBe(403);
   });
 
   it("staff forms refuse a NUL byte and a non-numeric id with a field error, not 'Something went wrong'", async () => {
     signIn("admin");
-    const members = (await import(path.join(APP, "(staff)/staff/members/actions.ts"))) as Record<string, (s: unknown, f: FormData) => Promise<{ status: string; formError?: string; fieldErrors?: Record<string, string[]> }>>;
+    const members = (await import(path.join(APP, "(staff)/staff/members/actions.ts"))) as Record<
+      string,
+      (s: unknown, f: FormData) => Promise<{ status: string; formError?: string; fieldErrors?: Record<string, string[]> }>
+    >;
     const campaigns = (await import(path.join(APP, "(staff)/staff/campaigns/actions.ts"))) as typeof members;
     const form = (fields: Record<string, string>) => {
       const f = new FormData();
@@ -417,13 +455,19 @@ describe("hostile input findings kept as regressions", () => {
     expect(huge.fieldErrors, JSON.stringify(huge)).toHaveProperty("memberId");
     const far = await campaigns.previewCampaignAction!({ status: "idle" }, form({ amount: "80.00", at: "0000-01-01T00:00:00Z" }));
     expect(far.fieldErrors).toHaveProperty("at");
-    const tooFar = await campaigns.createCampaignAction!({ status: "idle" }, form({ name: "Far", multiplier: "2", startsAt: "2027-01-01T00:00", endsAt: "9999-12-31T23:59" }));
+    const tooFar = await campaigns.createCampaignAction!(
+      { status: "idle" },
+      form({ name: "Far", multiplier: "2", startsAt: "2027-01-01T00:00", endsAt: "9999-12-31T23:59" }),
+    );
     expect(tooFar.fieldErrors).toHaveProperty("endsAt");
   });
 
   it("a reward window from year 0000 is a field error (it reached the INSERT: 'Something went wrong')", async () => {
     signIn("admin");
-    const rewards = (await import(path.join(APP, "(staff)/staff/rewards/actions.ts"))) as Record<string, (s: unknown, f: FormData) => Promise<{ status: string; fieldErrors?: Record<string, string[]> }>>;
+    const rewards = (await import(path.join(APP, "(staff)/staff/rewards/actions.ts"))) as Record<
+      string,
+      (s: unknown, f: FormData) => Promise<{ status: string; fieldErrors?: Record<string, string[]> }>
+    >;
     const f = new FormData();
     for (const [k, v] of Object.entries({ name: "Mug", pointsCost: "500", startsAt: "0000-01-01T00:00:00Z", endsAt: "2027-01-01T00:00" })) f.append(k, v);
     const state = await rewards.createRewardAction!({ status: "idle" }, f);
@@ -432,7 +476,10 @@ describe("hostile input findings kept as regressions", () => {
 
   it("sign-up refuses a name with a NUL byte with a message (the users insert failed: 500)", async () => {
     signIn("none");
-    const { signUpAction } = (await import(path.join(APP, "(auth)/sign-up/sign-up-action.ts"))) as Record<string, (s: unknown, f: FormData) => Promise<{ status: string; fieldErrors?: Record<string, string> }>>;
+    const { signUpAction } = (await import(path.join(APP, "(auth)/sign-up/sign-up-action.ts"))) as Record<
+      string,
+      (s: unknown, f: FormData) => Promise<{ status: string; fieldErrors?: Record<string, string> }>
+    >;
     const f = new FormData();
     f.append("name", "Ada\u0000");
     f.append("email", "ada-nul@example.com");

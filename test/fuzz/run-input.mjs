@@ -26,7 +26,11 @@ const started = Date.now();
 const result = spawnSync("npx", ["vitest", "run", "test/fuzz/", "--testTimeout", String(600_000)], { stdio: "inherit", env });
 if (fs.existsSync(report)) {
   const data = JSON.parse(fs.readFileSync(report, "utf8"));
-  Object.assign(data, { seconds: Math.round((Date.now() - started) / 1000), date: new Date().toISOString(), machine: `${os.cpus().length} cores, Node ${process.version}` });
+  Object.assign(data, {
+    seconds: Math.round((Date.now() - started) / 1000),
+    date: new Date().toISOString(),
+    machine: `${os.cpus().length} cores, Node ${process.version}`,
+  });
   fs.writeFileSync(report, JSON.stringify(data, null, 2));
   console.log(`${data.total} payloads, ${data.targets.length} targets, ${data.seconds} s; report: ${path.relative(process.cwd(), report)}`);
 }

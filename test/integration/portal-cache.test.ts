@@ -64,11 +64,25 @@ describe("portal reads through the cache", () => {
     expect(await names()).toEqual([]);
 
     // Written behind the cache's back: not seen while the cached list lives.
-    await t.db.insert(campaigns).values({ name: "Hidden 3x", multiplier: 3, startsAt: new Date(now.getTime() - 60_000), endsAt: new Date(now.getTime() + 86_400_000), eventTypes: ["purchase"] });
+    await t.db.insert(campaigns).values({
+      name: "Hidden 3x",
+      multiplier: 3,
+      startsAt: new Date(now.getTime() - 60_000),
+      endsAt: new Date(now.getTime() + 86_400_000),
+      eventTypes: ["purchase"],
+    });
     expect(await names()).toEqual([]);
 
-    const doubled = await createCampaign(t.db, { name: "Double", multiplier: 2, startsAt: window(0), endsAt: window(7), eventTypes: ["purchase"] }, { actor: marketing, now });
-    await createCampaign(t.db, { name: "Gold only", multiplier: 5, startsAt: window(0), endsAt: window(7), eventTypes: ["purchase"], tiers: ["gold"] }, { actor: marketing, now });
+    const doubled = await createCampaign(
+      t.db,
+      { name: "Double", multiplier: 2, startsAt: window(0), endsAt: window(7), eventTypes: ["purchase"] },
+      { actor: marketing, now },
+    );
+    await createCampaign(
+      t.db,
+      { name: "Gold only", multiplier: 5, startsAt: window(0), endsAt: window(7), eventTypes: ["purchase"], tiers: ["gold"] },
+      { actor: marketing, now },
+    );
     expect(await names()).toEqual(["Hidden 3x", "Double"]);
 
     await pauseCampaign(t.db, doubled.id, { actor: marketing, now });

@@ -27,11 +27,7 @@ describe("dead letters in the staff console", () => {
     expect(first.items[0]!.createdAt).toBeInstanceOf(Date);
     const second = await listDeadLettersForStaff(t.db, admin, { limit: 2, cursor: first.nextCursor });
     const third = await listDeadLettersForStaff(t.db, admin, { limit: 2, cursor: second.nextCursor });
-    expect([...second.items, ...third.items].map((l) => l.payload)).toMatchObject([
-      { referenceId: "o-2" },
-      { referenceId: "o-1" },
-      { referenceId: "o-0" },
-    ]);
+    expect([...second.items, ...third.items].map((l) => l.payload)).toMatchObject([{ referenceId: "o-2" }, { referenceId: "o-1" }, { referenceId: "o-0" }]);
     expect(third.nextCursor).toBeNull();
     expect((await listDeadLettersForStaff(t.db, admin)).items).toHaveLength(5);
   });

@@ -4,18 +4,7 @@
  * members (§ Transfers), the vesting job (§ Pending points) and the programme's return window.
  */
 import { redeem, type BalanceAnswer, type Refusal } from "./ledger-model";
-import {
-  addRow,
-  availablePoints,
-  heldPoints,
-  isLiveHold,
-  redeemableLots,
-  repayDebt,
-  SCALE,
-  takeFromLots,
-  type Hold,
-  type ModelState,
-} from "./model-state";
+import { addRow, availablePoints, heldPoints, isLiveHold, redeemableLots, repayDebt, SCALE, takeFromLots, type Hold, type ModelState } from "./model-state";
 import { DAY } from "./model-time";
 
 const MAX_POINTS = 1_000_000_000;
@@ -192,11 +181,14 @@ export function transfer(state: ModelState, input: TransferInput): TransferAnswe
   const seen = state.byKey.get(key);
   if (seen) {
     if (seen.member !== input.from) return refuse("reference_conflict", "referenceId");
-    if (JSON.stringify(seen.request) !== JSON.stringify(request)) return refuse("idempotency_conflict", -seen.amount !== input.points ? "points" : "toMemberExternalId");
+    if (JSON.stringify(seen.request) !== JSON.stringify(request))
+      return refuse("idempotency_conflict", -seen.amount !== input.points ? "points" : "toMemberExternalId");
     return { ok: true, transaction: key, points: input.points, to: input.to, available: availablePoints(state, input.from), duplicate: true };
   }
   if (input.points > state.config.transferMaxPoints) return refuse("limit_exceeded", "points");
-  const sentToday = state.rows.filter((r) => r.member === input.from && r.key.startsWith("transfer:") && r.occurredAt > state.now - DAY).reduce((s, r) => s - r.amount, 0);
+  const sentToday = state.rows
+    .filter((r) => r.member === input.from && r.key.startsWith("transfer:") && r.occurredAt > state.now - DAY)
+    .reduce((s, r) => s - r.amount, 0);
   if (sentToday + input.points > state.config.transferDailyMaxPoints) return refuse("limit_exceeded", "points");
   const redeemable = redeemableLots(state, input.from).reduce((s, l) => s + l.remaining!, 0) - heldPoints(state, input.from);
   if (from.balance <= 0 || input.points > redeemable) return refuse("insufficient_points", "points");
@@ -209,7 +201,16 @@ export function transfer(state: ModelState, input: TransferInput): TransferAnswe
     to.balance,
   );
   taken.forEach((t, i) =>
-    addRow(state, { ...base, key: `transfer_in:${input.ref}:${i + 1}`, member: input.to, amount: t.points, related: key, expiresAt: t.lot.expiresAt, remaining: kept[i]!, vestsAt: null }),
+    addRow(state, {
+      ...base,
+      key: `transfer_in:${input.ref}:${i + 1}`,
+      member: input.to,
+      amount: t.points,
+      related: key,
+      expiresAt: t.lot.expiresAt,
+      remaining: kept[i]!,
+      vestsAt: null,
+    }),
   );
   from.balance -= input.points;
   to.balance += input.points;

@@ -67,18 +67,32 @@ const cents = fc.oneof(
   { weight: 3, arbitrary: fc.integer({ min: 20_000, max: 150_000 }) },
 );
 /** Days back from now: mostly none, sometimes beyond the 12 months (points born already expired). */
-const back = fc.option(fc.oneof(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 330, max: 420 }), fc.integer({ min: 360, max: 400 })), { nil: undefined, freq: 2 });
+const back = fc.option(fc.oneof(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 330, max: 420 }), fc.integer({ min: 360, max: 400 })), {
+  nil: undefined,
+  freq: 2,
+});
 
 /** true about one time in twelve. */
 const rarely = fc.oneof({ weight: 11, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
 
 const eventCommand: fc.Arbitrary<EventCommand> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ c: fc.constant("purchase" as const), m: member, ref: fc.nat(11), cents, back }, { requiredKeys: ["c", "m", "ref", "cents"] }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({ c: fc.constant("purchase" as const), m: member, ref: fc.nat(11), cents, back }, { requiredKeys: ["c", "m", "ref", "cents"] }),
+  },
   // § Earning rules and caps: order lines from the catalog (cents split by weight) and a channel.
   {
     weight: 3,
     arbitrary: fc.record(
-      { c: fc.constant("purchase" as const), m: member, ref: fc.nat(11), cents, back, lines: fc.array(fc.record({ s: fc.nat(CATALOG.length - 1), w: fc.integer({ min: 0, max: 5 }) }), { minLength: 1, maxLength: 4 }), ch: fc.nat(CHANNELS.length) },
+      {
+        c: fc.constant("purchase" as const),
+        m: member,
+        ref: fc.nat(11),
+        cents,
+        back,
+        lines: fc.array(fc.record({ s: fc.nat(CATALOG.length - 1), w: fc.integer({ min: 0, max: 5 }) }), { minLength: 1, maxLength: 4 }),
+        ch: fc.nat(CHANNELS.length),
+      },
       { requiredKeys: ["c", "m", "ref", "cents", "lines"] },
     ),
   },
@@ -98,8 +112,17 @@ const eventCommand: fc.Arbitrary<EventCommand> = fc.oneof(
       { requiredKeys: ["c", "pick", "ref", "share"] },
     ),
   },
-  { weight: 1, arbitrary: fc.record({ c: fc.constantFrom("referral" as const, "review" as const), m: member, ref: fc.nat(5), back }, { requiredKeys: ["c", "m", "ref"] }) },
-  { weight: 3, arbitrary: fc.record({ c: fc.constant("login" as const), m: member, ref: fc.nat(40), back: fc.integer({ min: 1, max: 3 }) }, { requiredKeys: ["c", "m", "ref"] }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ c: fc.constantFrom("referral" as const, "review" as const), m: member, ref: fc.nat(5), back }, { requiredKeys: ["c", "m", "ref"] }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record(
+      { c: fc.constant("login" as const), m: member, ref: fc.nat(40), back: fc.integer({ min: 1, max: 3 }) },
+      { requiredKeys: ["c", "m", "ref"] },
+    ),
+  },
   { weight: 1, arbitrary: fc.record({ c: fc.constant("future" as const), m: member, ref: fc.nat(11), minutes: fc.constantFrom(2, 4, 6, 60) }) },
 );
 
@@ -172,7 +195,10 @@ export function commandArbitrary(options: GeneratorOptions = {}): fc.Arbitrary<C
         reason: fc.nat(1),
       }),
     },
-    { weight: 3, arbitrary: fc.record({ c: fc.constant("reverse" as const), pick: fc.nat(), caller: fc.nat(2), unknown: rarely }, { requiredKeys: ["c", "pick"] }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({ c: fc.constant("reverse" as const), pick: fc.nat(), caller: fc.nat(2), unknown: rarely }, { requiredKeys: ["c", "pick"] }),
+    },
     {
       weight: 3,
       arbitrary: fc.record({
@@ -204,18 +230,43 @@ export function commandArbitrary(options: GeneratorOptions = {}): fc.Arbitrary<C
  * sometimes holds the same command twice (the same reference, racing itself).
  */
 const racyCommand: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ c: fc.constant("redeem" as const), m: fc.constantFrom(0, 0, 1), ref: fc.nat(8), points: fc.integer({ min: 20, max: 200 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ c: fc.constant("redeem" as const), m: fc.constantFrom(0, 0, 1), ref: fc.nat(8), points: fc.integer({ min: 20, max: 200 }) }),
+  },
   { weight: 2, arbitrary: fc.record({ c: fc.constant("redeem" as const), m: fc.constantFrom(0, 1), ref: fc.nat(8), reward: fc.constantFrom(0, 2) }) },
-  { weight: 3, arbitrary: fc.record({ c: fc.constant("purchase" as const), m: fc.constantFrom(0, 0, 1), ref: fc.nat(11), cents: fc.integer({ min: 100, max: 60_000 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ c: fc.constant("purchase" as const), m: fc.constantFrom(0, 0, 1), ref: fc.nat(11), cents: fc.integer({ min: 100, max: 60_000 }) }),
+  },
   { weight: 3, arbitrary: fc.record({ c: fc.constant("refund" as const), pick: fc.nat(), ref: fc.nat(11), share: fc.integer({ min: 300, max: 1000 }) }) },
-  { weight: 2, arbitrary: fc.record({ c: fc.constant("adjust" as const), m: fc.constant(0), ref: fc.nat(8), points: fc.integer({ min: -300, max: -20 }), neg: fc.boolean(), reason: fc.constant(0) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      c: fc.constant("adjust" as const),
+      m: fc.constant(0),
+      ref: fc.nat(8),
+      points: fc.integer({ min: -300, max: -20 }),
+      neg: fc.boolean(),
+      reason: fc.constant(0),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ c: fc.constant("login" as const), m: fc.constant(0), ref: fc.nat(40) }) },
   { weight: 2, arbitrary: fc.record({ c: fc.constant("reverse" as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ c: fc.constant("replay" as const), pick: fc.nat(), change: fc.constantFrom("none" as const, "amount" as const) }) },
   { weight: 1, arbitrary: fc.constantFrom({ c: "expire" as const }, { c: "tiers" as const }) },
   // Transfers both ways between m0 and m1 (the two balance locks, in member-id order), holds and their
   // captures racing the redemptions for the same points, the last coupon codes.
-  { weight: 2, arbitrary: fc.record({ c: fc.constant("transfer" as const), m: fc.constantFrom(0, 1), to: fc.constantFrom(0, 1), ref: fc.nat(4), share: fc.integer({ min: 200, max: 700 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      c: fc.constant("transfer" as const),
+      m: fc.constantFrom(0, 1),
+      to: fc.constantFrom(0, 1),
+      ref: fc.nat(4),
+      share: fc.integer({ min: 200, max: 700 }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ c: fc.constant("hold" as const), m: fc.constant(0), ref: fc.nat(4), share: fc.integer({ min: 200, max: 700 }) }) },
   { weight: 1, arbitrary: fc.record({ c: fc.constant("capture" as const), pick: fc.nat(), ref: fc.nat(8) }) },
   { weight: 1, arbitrary: fc.record({ c: fc.constant("redeem" as const), m: fc.constantFrom(0, 1), ref: fc.nat(8), reward: fc.constant(4) }) },
@@ -226,7 +277,11 @@ export const parallelArbitrary: fc.Arbitrary<Command> = fc
   .map(([items, twin]) => ({ c: "parallel" as const, items: twin ? [items[0]!, ...items.slice(0, -1)] : items }));
 
 export const concurrentSequenceArbitrary = (steps: number) =>
-  fc.array(fc.oneof({ weight: 2, arbitrary: commandArbitrary() }, { weight: 3, arbitrary: parallelArbitrary }), { minLength: 1, maxLength: steps, size: "max" });
+  fc.array(fc.oneof({ weight: 2, arbitrary: commandArbitrary() }, { weight: 3, arbitrary: parallelArbitrary }), {
+    minLength: 1,
+    maxLength: steps,
+    size: "max",
+  });
 
 /** Half the sequences start with a return window, so their purchases are pending from the first. */
 const opening = fc.option(fc.record({ c: fc.constant("pending" as const), days: fc.constantFrom(3, 14) }), { nil: undefined, freq: 2 });
@@ -279,11 +334,18 @@ function resolveEvent(cmd: EventCommand, state: ModelState): EventInput {
     case "login":
       return { type: "login", member: memberName(state, cmd.m), ref: `${state.ns}login-${cmd.ref}`, occurredAt: past(cmd.back) };
     case "future":
-      return { type: "purchase", member: memberName(state, cmd.m), ref: `${state.ns}o-${cmd.ref}`, amountCents: 1000, occurredAt: iso(state.now + cmd.minutes * MINUTE) };
+      return {
+        type: "purchase",
+        member: memberName(state, cmd.m),
+        ref: `${state.ns}o-${cmd.ref}`,
+        amountCents: 1000,
+        occurredAt: iso(state.now + cmd.minutes * MINUTE),
+      };
     case "refund": {
       const purchases = state.rows.filter((r) => r.key.startsWith("purchase:"));
       const purchase = purchases.length > 0 ? purchases[cmd.pick % purchases.length]! : undefined;
-      if (!purchase) return { type: "refund", member: memberName(state, 0), ref: `${state.ns}refund-${cmd.ref}`, amountCents: 100, originalRef: `${state.ns}o-none` };
+      if (!purchase)
+        return { type: "refund", member: memberName(state, 0), ref: `${state.ns}refund-${cmd.ref}`, amountCents: 100, originalRef: `${state.ns}o-none` };
       const refunded = state.rows.filter((r) => r.related === purchase.key && r.key.startsWith("refund:")).reduce((s, r) => s - r.spend!, 0);
       const amountCents = cmd.rest ? Math.max(1, purchase.spend! - refunded) : Math.max(1, Math.floor((purchase.spend! * cmd.share) / 1000));
       const items = cmd.byLines ? returnedLines(state, purchase, cmd.share) : undefined;
@@ -334,7 +396,10 @@ function returnedLines(state: ModelState, purchase: { key: string; lines?: { sku
  */
 export function expand(cmd: Command, state: ModelState): (Op | ((state: ModelState, sent: readonly Op[]) => Op))[] {
   if (cmd.c === "checkout") {
-    const hold = resolve({ c: "hold", m: cmd.m, ref: cmd.ref, share: cmd.share, ...(cmd.ttl !== undefined ? { ttl: cmd.ttl } : {}) }, state, []) as Extract<Op, { kind: "hold" }>;
+    const hold = resolve({ c: "hold", m: cmd.m, ref: cmd.ref, share: cmd.share, ...(cmd.ttl !== undefined ? { ttl: cmd.ttl } : {}) }, state, []) as Extract<
+      Op,
+      { kind: "hold" }
+    >;
     const capture = (s: ModelState): Op => {
       const held = s.holds.find((h) => h.key === `hold:${hold.ref}`);
       const points = cmd.captureShare === undefined || !held ? undefined : Math.max(1, Math.floor((held.points * cmd.captureShare) / 1000));
@@ -364,7 +429,14 @@ export function resolve(cmd: Command, state: ModelState, sent: readonly Op[]): O
     case "redeem":
       return { kind: "redeem", member: memberName(state, cmd.m), ref: `${state.ns}r-${cmd.ref}`, points: cmd.points, reward: cmd.reward };
     case "adjust":
-      return { kind: "adjust", member: memberName(state, cmd.m), ref: `${state.ns}a-${cmd.ref}`, points: cmd.points, reason: ["goodwill", "correction"][cmd.reason]!, allowNegativeBalance: cmd.neg };
+      return {
+        kind: "adjust",
+        member: memberName(state, cmd.m),
+        ref: `${state.ns}a-${cmd.ref}`,
+        points: cmd.points,
+        reason: ["goodwill", "correction"][cmd.reason]!,
+        allowNegativeBalance: cmd.neg,
+      };
     case "reverse": {
       const rows = state.rows;
       const target = cmd.unknown || rows.length === 0 ? null : rows[cmd.pick % rows.length]!.key;
@@ -379,7 +451,13 @@ export function resolve(cmd: Command, state: ModelState, sent: readonly Op[]): O
       return { kind: "advance", ms: cmd.ms };
     case "hold": {
       const name = spender(state, cmd.m);
-      return { kind: "hold", member: name, ref: `${state.ns}h-${cmd.ref}`, points: shareOf(state, name, cmd.share), ...(cmd.ttl !== undefined ? { ttlSeconds: cmd.ttl } : {}) };
+      return {
+        kind: "hold",
+        member: name,
+        ref: `${state.ns}h-${cmd.ref}`,
+        points: shareOf(state, name, cmd.share),
+        ...(cmd.ttl !== undefined ? { ttlSeconds: cmd.ttl } : {}),
+      };
     }
     case "capture":
     case "void": {
@@ -413,7 +491,13 @@ export function resolve(cmd: Command, state: ModelState, sent: readonly Op[]): O
 
 function replayOf(cmd: Extract<Command, { c: "replay" }>, state: ModelState, sent: readonly Op[]): Op | null {
   const candidates = sent.filter(
-    (o) => (o.kind === "events" && o.events.length === 1) || o.kind === "redeem" || o.kind === "adjust" || o.kind === "hold" || o.kind === "capture" || o.kind === "transfer",
+    (o) =>
+      (o.kind === "events" && o.events.length === 1) ||
+      o.kind === "redeem" ||
+      o.kind === "adjust" ||
+      o.kind === "hold" ||
+      o.kind === "capture" ||
+      o.kind === "transfer",
   );
   if (candidates.length === 0) return null;
   const op = structuredClone(candidates[cmd.pick % candidates.length]!);

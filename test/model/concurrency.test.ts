@@ -24,16 +24,22 @@ describe("the ledger under concurrent commands, against its reference model", ()
   });
   afterAll(() => t.drop());
 
-  it(`ends, after every group issued at once, as some serial order of it would (${RUNS} sequences of up to ${STEPS} steps)`, { timeout: 24 * 60 * 60_000 }, async () => {
-    const stats: RunStats = { steps: 0, ops: {} };
-    const started = Date.now();
-    await fc.assert(
-      fc.asyncProperty(concurrentSequenceArbitrary(STEPS), async (commands) => {
-        await runSequence(t.db, fixtures, commands, { stats, exclude: KNOWN_FINDINGS, parallel: pools });
-      }),
-      { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}), endOnFailure: process.env.MODEL_NO_SHRINK === "1" },
-    );
-    console.log(`model, concurrent: ${RUNS} sequences, ${stats.steps} steps in ${((Date.now() - started) / 1000).toFixed(1)} s; ops ${JSON.stringify(stats.ops)}; skipped ${JSON.stringify(stats.skipped ?? {})}`);
-    expect(stats.ops["parallel(2)"] ?? 0).toBeGreaterThan(0);
-  });
+  it(
+    `ends, after every group issued at once, as some serial order of it would (${RUNS} sequences of up to ${STEPS} steps)`,
+    { timeout: 24 * 60 * 60_000 },
+    async () => {
+      const stats: RunStats = { steps: 0, ops: {} };
+      const started = Date.now();
+      await fc.assert(
+        fc.asyncProperty(concurrentSequenceArbitrary(STEPS), async (commands) => {
+          await runSequence(t.db, fixtures, commands, { stats, exclude: KNOWN_FINDINGS, parallel: pools });
+        }),
+        { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}), endOnFailure: process.env.MODEL_NO_SHRINK === "1" },
+      );
+      console.log(
+        `model, concurrent: ${RUNS} sequences, ${stats.steps} steps in ${((Date.now() - started) / 1000).toFixed(1)} s; ops ${JSON.stringify(stats.ops)}; skipped ${JSON.stringify(stats.skipped ?? {})}`,
+      );
+      expect(stats.ops["parallel(2)"] ?? 0).toBeGreaterThan(0);
+    },
+  );
 });

@@ -25,7 +25,10 @@ export function tagsBefore(op: Op, state: ModelState): string[] {
   }
   if (op.kind === "advance" && op.ms >= 365 * 86_400_000) tags.push("clock jump over 12 months");
   if (op.kind === "transfer" && (state.members.get(op.to)?.balance ?? 0) < 0) tags.push("transfer to a member in debt");
-  if ((op.kind === "redeem" || op.kind === "transfer" || op.kind === "hold") && [...state.rows].some((r) => r.remaining! > 0 && r.vestsAt != null && r.vestsAt > state.now)) {
+  if (
+    (op.kind === "redeem" || op.kind === "transfer" || op.kind === "hold") &&
+    [...state.rows].some((r) => r.remaining! > 0 && r.vestsAt != null && r.vestsAt > state.now)
+  ) {
     tags.push(`${op.kind} while points are pending`);
   }
   if (op.kind === "reverse" && op.target?.startsWith("purchase:") && state.rows.some((r) => r.related === op.target && r.key.startsWith("refund:"))) {
@@ -61,7 +64,8 @@ export function tagsAfter(op: Op, answer: Answer, state: ModelState): string[] {
     else if (answer.answer.duplicate) tags.push(`${op.kind} replay answered as a duplicate`);
     else if (answer.kind === "hold") tags.push(`${op.kind} done`);
     else if (answer.kind === "transfer") tags.push("transfer done");
-    if (answer.kind === "balance" && answer.answer.ok && answer.answer.couponCode) tags.push(answer.answer.couponCode.endsWith("-*") ? "coupon code generated" : "coupon code from the pool");
+    if (answer.kind === "balance" && answer.answer.ok && answer.answer.couponCode)
+      tags.push(answer.answer.couponCode.endsWith("-*") ? "coupon code generated" : "coupon code from the pool");
   } else if (answer.kind === "vest" && answer.lotsVested > 0) tags.push("vesting job recorded lots");
   else if (answer.kind === "expire" && answer.lotsExpired > 0) tags.push("expiry job expired lots");
   else if (answer.kind === "tiers" && answer.upgraded + answer.downgraded > 0) tags.push("tier job moved members");

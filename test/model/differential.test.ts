@@ -29,7 +29,9 @@ describe("the ledger against its reference model", () => {
       }),
       { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}), endOnFailure: process.env.MODEL_NO_SHRINK === "1" },
     );
-    console.log(`model: ${RUNS} sequences, ${stats.steps} steps in ${((Date.now() - started) / 1000).toFixed(1)} s; ops ${JSON.stringify(stats.ops)}; skipped ${JSON.stringify(stats.skipped ?? {})}\nreached ${JSON.stringify(stats.reached ?? {}, null, 1)}`);
+    console.log(
+      `model: ${RUNS} sequences, ${stats.steps} steps in ${((Date.now() - started) / 1000).toFixed(1)} s; ops ${JSON.stringify(stats.ops)}; skipped ${JSON.stringify(stats.skipped ?? {})}\nreached ${JSON.stringify(stats.reached ?? {}, null, 1)}`,
+    );
     expect(stats.steps).toBeGreaterThan(0);
   });
 });

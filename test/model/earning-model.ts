@@ -40,11 +40,20 @@ export interface LineWeight {
 }
 
 const ruleInForce = (r: ModelEarningRule, at: number, channel: string | undefined, cents: number) =>
-  r.startsAt <= at && (r.endsAt === null || at < r.endsAt) && (r.channels.length === 0 || (channel !== undefined && r.channels.includes(channel))) && (r.minSpendCents === null || cents >= r.minSpendCents);
+  r.startsAt <= at &&
+  (r.endsAt === null || at < r.endsAt) &&
+  (r.channels.length === 0 || (channel !== undefined && r.channels.includes(channel))) &&
+  (r.minSpendCents === null || cents >= r.minSpendCents);
 
 /** 3 the SKU is named, 2 the category, 1 the rule names no SKU nor category, 0 no match. */
 const names = (r: ModelEarningRule, sku: string | null, category: string | null) =>
-  sku !== null && r.skus.includes(sku) ? 3 : category !== null && r.categories.includes(category) ? 2 : r.skus.length === 0 && r.categories.length === 0 ? 1 : 0;
+  sku !== null && r.skus.includes(sku)
+    ? 3
+    : category !== null && r.categories.includes(category)
+      ? 2
+      : r.skus.length === 0 && r.categories.length === 0
+        ? 1
+        : 0;
 
 /** Best campaign for a line: event type, tier, instant, the event's channel, the line's category; highest multiplier, tie → lowest number. */
 function lineCampaign(state: ModelState, tier: TierCode, at: number, channel: string | undefined, category: string | null) {
@@ -70,7 +79,9 @@ function lineCampaign(state: ModelState, tier: TierCode, at: number, channel: st
 export function purchaseEarn(state: ModelState, input: { cents: number; items?: ModelLine[]; channel?: string; tier: TierCode; at: number }) {
   const rules = (state.config.earningRules ?? []).filter((r) => ruleInForce(r, input.at, input.channel, input.cents));
   const tierTt = state.config.tiers.find((t) => t.code === input.tier)!.multiplierTt;
-  const lines = input.items ? input.items.map((l) => ({ sku: l.sku as string | null, category: l.category ?? null, cents: l.amountCents })) : [{ sku: null, category: null, cents: input.cents }];
+  const lines = input.items
+    ? input.items.map((l) => ({ sku: l.sku as string | null, category: l.category ?? null, cents: l.amountCents }))
+    : [{ sku: null, category: null, cents: input.cents }];
   const groups = new Map<string, { rate: number; tt: number; cents: number }>();
   const weights: LineWeight[] = [];
   let best: { tt: number; campaign: number | null } | null = null;
@@ -167,7 +178,10 @@ export function refundDebit(
   for (const [i, item] of items.entries()) {
     const line = purchase.lines.find((l) => l.sku === item.sku);
     if (!line) return { code: "unprocessable", field: `items.${i}.sku` };
-    const before = byLines.flatMap((r) => r.returned!).filter((l) => l.sku === item.sku).reduce((s, l) => s + l.cents, 0);
+    const before = byLines
+      .flatMap((r) => r.returned!)
+      .filter((l) => l.sku === item.sku)
+      .reduce((s, l) => s + l.cents, 0);
     if (before + item.amountCents > line.cents) return { code: "refund_exceeds_purchase", field: `items.${i}.amountCents` };
     returned.push({ sku: item.sku, cents: item.amountCents, weight: line.cents === 0 ? 0n : (weightOf(line) * BigInt(item.amountCents)) / BigInt(line.cents) });
   }

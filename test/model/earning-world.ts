@@ -63,6 +63,12 @@ export async function readEarningConfig(db: Db): Promise<{ earningRules: ModelEa
       startsAt: r.startsAt.getTime(),
       endsAt: r.endsAt?.getTime() ?? null,
     })),
-    caps: caps.map((c) => ({ eventType: c.eventType, maxAwards: c.maxAwardsPerMember, maxPoints: c.maxPoints, period: c.period, startsAt: c.startsAt.getTime() })),
+    caps: caps.map((c) => ({
+      eventType: c.eventType,
+      maxAwards: c.maxAwardsPerMember,
+      maxPoints: c.maxPoints,
+      period: c.period,
+      startsAt: c.startsAt.getTime(),
+    })),
   };
 }

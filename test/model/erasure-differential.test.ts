@@ -31,7 +31,10 @@ type Step =
   | { kind: "ensure"; member: number };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant("purchase" as const), member: fc.nat(1), ref: fc.nat(5), amountCents: fc.constantFrom(1_000, 2_500) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant("purchase" as const), member: fc.nat(1), ref: fc.nat(5), amountCents: fc.constantFrom(1_000, 2_500) }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("redeem" as const), member: fc.nat(1), ref: fc.nat(3), points: fc.constantFrom(5, 30) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("erase" as const), member: fc.nat(1) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("ensure" as const), member: fc.nat(1) }) },
@@ -46,7 +49,11 @@ async function system(db: Db, step: Step, name: string, ns: string, tombIds: Map
   };
   switch (step.kind) {
     case "purchase": {
-      const [o] = await recordEvents(db, [{ type: "purchase", memberExternalId: name, referenceId: `${ns}p${step.ref}`, amountCents: step.amountCents }], ACTOR);
+      const [o] = await recordEvents(
+        db,
+        [{ type: "purchase", memberExternalId: name, referenceId: `${ns}p${step.ref}`, amountCents: step.amountCents }],
+        ACTOR,
+      );
       return o!.ok ? { ok: true, points: o!.result.points, duplicate: o!.result.duplicate } : { ok: false, code: o!.error.error };
     }
     case "redeem":
@@ -55,10 +62,13 @@ async function system(db: Db, step: Step, name: string, ns: string, tombIds: Map
         code,
       );
     case "erase":
-      return eraseMember(db, { kind: "system", name: "model" }, { externalId: name, reason: "model: data request" }, { digest: erasedIdDigest, now: NOW }).then((r): Said => {
-        if (!r.alreadyErased) tombIds.set(tomb(), r.memberId);
-        return { ok: true, alreadyErased: r.alreadyErased };
-      }, code);
+      return eraseMember(db, { kind: "system", name: "model" }, { externalId: name, reason: "model: data request" }, { digest: erasedIdDigest, now: NOW }).then(
+        (r): Said => {
+          if (!r.alreadyErased) tombIds.set(tomb(), r.memberId);
+          return { ok: true, alreadyErased: r.alreadyErased };
+        },
+        code,
+      );
     case "ensure":
       return { ok: true, created: (await ensureMember(db, { externalId: name })).created };
   }

@@ -28,7 +28,15 @@ const whole = (name, text) => {
 };
 const runs = whole("runs", values.runs);
 if (values.http) {
-  const args = ["test/model/http-run.mjs", "--runs", runs, "--steps", whole("steps", values.steps), ...(values.seed !== undefined ? ["--seed", String(Number(values.seed))] : []), ...(values.build ? ["--build"] : [])];
+  const args = [
+    "test/model/http-run.mjs",
+    "--runs",
+    runs,
+    "--steps",
+    whole("steps", values.steps),
+    ...(values.seed !== undefined ? ["--seed", String(Number(values.seed))] : []),
+    ...(values.build ? ["--build"] : []),
+  ];
   console.log(`model-based runs over HTTP: ${runs} sequences of up to ${values.steps} requests`);
   const result = spawnSync("node", args, { stdio: "inherit", env: { ...process.env, ...(values["no-shrink"] ? { MODEL_NO_SHRINK: "1" } : {}) } });
   process.exit(result.status ?? 1);
@@ -42,6 +50,8 @@ const env = {
   ...(values.seed !== undefined ? { MODEL_SEED: String(Number(values.seed)) } : {}),
   ...(values["no-shrink"] ? { MODEL_NO_SHRINK: "1" } : {}),
 };
-console.log(`model-based runs: ${env.MODEL_RUNS} sequences of up to ${env.MODEL_STEPS} steps, ${env.MODEL_CONCURRENT_RUNS} concurrent of up to ${env.MODEL_CONCURRENT_STEPS}`);
+console.log(
+  `model-based runs: ${env.MODEL_RUNS} sequences of up to ${env.MODEL_STEPS} steps, ${env.MODEL_CONCURRENT_RUNS} concurrent of up to ${env.MODEL_CONCURRENT_STEPS}`,
+);
 const result = spawnSync("npx", ["vitest", "run", "test/model/differential.test.ts", "test/model/concurrency.test.ts"], { stdio: "inherit", env });
 process.exit(result.status ?? 1);

@@ -85,7 +85,12 @@ export async function readModelConfig(db: Db, rewardIds: readonly number[]): Pro
     getProgramSettings(db),
     getTiers(db),
     db.select().from(campaigns).orderBy(asc(campaigns.id)),
-    rewardIds.length === 0 ? Promise.resolve([]) : db.select().from(rewards).where(inArray(rewards.id, [...rewardIds])),
+    rewardIds.length === 0
+      ? Promise.resolve([])
+      : db
+          .select()
+          .from(rewards)
+          .where(inArray(rewards.id, [...rewardIds])),
   ]);
   const rewardById = new Map(rewardRows.map((r) => [r.id, r]));
   const earning = await readEarningConfig(db);
@@ -170,7 +175,8 @@ class HttpSequence {
   eventOf(r: { status: number; body: Record<string, unknown> }, expected: EventAnswer) {
     const body = r.body;
     if (r.status >= 400) return HttpSequence.refusalOf(r);
-    if (expected.ok && expected.transaction && typeof body.transactionId === "number" && !this.ids.has(body.transactionId)) this.ids.set(body.transactionId, expected.transaction);
+    if (expected.ok && expected.transaction && typeof body.transactionId === "number" && !this.ids.has(body.transactionId))
+      this.ids.set(body.transactionId, expected.transaction);
     return {
       ok: true,
       status: r.status,
@@ -226,7 +232,9 @@ class HttpSequence {
             state: b.state,
             available: b.availablePoints,
             duplicate: b.duplicate,
-            ...(b.transactionId !== undefined ? { transaction: this.key(b.transactionId), capturedPoints: b.capturedPoints, releasedPoints: b.releasedPoints } : {}),
+            ...(b.transactionId !== undefined
+              ? { transaction: this.key(b.transactionId), capturedPoints: b.capturedPoints, releasedPoints: b.releasedPoints }
+              : {}),
           };
     // 201 for a new hold or capture, 200 for a replay and for a void (the route's answers).
     const created = op.kind !== "void" && model.ok && !model.duplicate;
@@ -250,7 +258,11 @@ class HttpSequence {
         compare(200, r.status, "POST /api/v1/events/batch status");
         expected.outcomes.forEach((model, i) => {
           const got = results[i];
-          compare(expectedEvent(model), got ? this.eventOf({ status: got.status, body: got.result ?? got.error ?? {} }, model) : null, `POST /api/v1/events/batch results.${i}`);
+          compare(
+            expectedEvent(model),
+            got ? this.eventOf({ status: got.status, body: got.result ?? got.error ?? {} }, model) : null,
+            `POST /api/v1/events/batch results.${i}`,
+          );
         });
       }
     } else if (op.kind === "redeem" && expected.kind === "balance") {
@@ -272,7 +284,9 @@ class HttpSequence {
               points: r.body.points,
               available: r.body.availablePoints,
               duplicate: r.body.duplicate,
-              ...(r.body.couponCode !== undefined ? { couponCode: typeof r.body.couponCode === "string" ? comparableCode(r.body.couponCode) : r.body.couponCode } : {}),
+              ...(r.body.couponCode !== undefined
+                ? { couponCode: typeof r.body.couponCode === "string" ? comparableCode(r.body.couponCode) : r.body.couponCode }
+                : {}),
             };
       compare(model.ok ? { ...model, status: model.duplicate ? 200 : 201 } : HttpSequence.refusal(model), got, "POST redemptions");
     } else if ((op.kind === "hold" || op.kind === "capture" || op.kind === "void") && expected.kind === "hold") {
@@ -284,7 +298,15 @@ class HttpSequence {
       const got =
         r.status >= 400
           ? HttpSequence.refusalOf(r)
-          : { ok: true, status: r.status, transaction: this.key(r.body.transactionId), points: r.body.points, to: r.body.toMemberExternalId, available: r.body.availablePoints, duplicate: r.body.duplicate };
+          : {
+              ok: true,
+              status: r.status,
+              transaction: this.key(r.body.transactionId),
+              points: r.body.points,
+              to: r.body.toMemberExternalId,
+              available: r.body.availablePoints,
+              duplicate: r.body.duplicate,
+            };
       compare(model.ok ? { ...model, status: model.duplicate ? 200 : 201 } : HttpSequence.refusal(model), got, "POST transfers");
     } else if (op.kind === "pending") {
       const r = await this.send("PATCH", "/api/v1/program", { pendingDays: op.days });
@@ -344,7 +366,9 @@ const eventBody = (e: Extract<Op, { kind: "events" }>["events"][number]) => ({
 
 /** The fixtures and the model's configuration for a run against `db`. */
 async function httpWorld(db: Db, shared: boolean, started: number): Promise<{ fixtures: Fixtures; config: ModelConfig }> {
-  const rewardIds = shared ? await createModelRewards(db, new Date(started), `Model ${started.toString(36)}: `) : (await prepareDatabase(db, started)).rewardIds;
+  const rewardIds = shared
+    ? await createModelRewards(db, new Date(started), `Model ${started.toString(36)}: `)
+    : (await prepareDatabase(db, started)).rewardIds;
   const { config, campaignIds } = await readModelConfig(db, rewardIds);
   return {
     config,
@@ -386,7 +410,11 @@ export async function runHttpModel(db: Db, target: HttpTarget, options: HttpRunO
             stats.ops[kind] = (stats.ops[kind] ?? 0) + 1;
             const diffs = await sequence.step(op);
             if (diffs.length > 0) {
-              throw new Error([`HTTP answers disagree with the model at ${JSON.stringify(op)}:`, ...diffs.map((d) => `  ${d}`), `commands: ${JSON.stringify(commands)}`].join("\n"));
+              throw new Error(
+                [`HTTP answers disagree with the model at ${JSON.stringify(op)}:`, ...diffs.map((d) => `  ${d}`), `commands: ${JSON.stringify(commands)}`].join(
+                  "\n",
+                ),
+              );
             }
           }
         }

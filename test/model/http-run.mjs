@@ -7,7 +7,14 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 
-const { values } = parseArgs({ options: { build: { type: "boolean", default: false }, runs: { type: "string", default: "30" }, steps: { type: "string", default: "25" }, seed: { type: "string" } } });
+const { values } = parseArgs({
+  options: {
+    build: { type: "boolean", default: false },
+    runs: { type: "string", default: "30" },
+    steps: { type: "string", default: "25" },
+    seed: { type: "string" },
+  },
+});
 const port = process.env.MODEL_HTTP_PORT ?? "3107";
 const admin = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const database = `loyalty_model_http_${process.pid}`;
@@ -32,7 +39,27 @@ let server;
 let status = 1;
 try {
   execFileSync("npm", ["run", "--silent", "db:migrate"], { stdio: "inherit", env });
-  const created = execFileSync("npm", ["run", "--silent", "cli", "--", "api-key", "create", "--name", "model-http", "--scopes", "events:write,members:read,members:write,redemptions:write,campaigns:read,program:write", "--rate-limit", "10000"], { env }).toString().trim().split("\n");
+  const created = execFileSync(
+    "npm",
+    [
+      "run",
+      "--silent",
+      "cli",
+      "--",
+      "api-key",
+      "create",
+      "--name",
+      "model-http",
+      "--scopes",
+      "events:write,members:read,members:write,redemptions:write,campaigns:read,program:write",
+      "--rate-limit",
+      "10000",
+    ],
+    { env },
+  )
+    .toString()
+    .trim()
+    .split("\n");
   const key = created[created.length - 1];
   server = spawn("npx", ["next", "start", "-p", port], { env, stdio: "inherit", detached: true });
   const deadline = Date.now() + 120_000;
@@ -45,7 +72,16 @@ try {
   }
   const result = spawnSync("npx", ["vitest", "run", "test/model/http.test.ts"], {
     stdio: "inherit",
-    env: { ...env, MODEL_HTTP_URL: `http://localhost:${port}`, MODEL_HTTP_KEY: key, MODEL_HTTP_CRON_SECRET: env.CRON_SECRET, MODEL_HTTP_DATABASE_URL: env.DATABASE_URL, MODEL_HTTP_RUNS: values.runs, MODEL_HTTP_STEPS: values.steps, ...(values.seed !== undefined ? { MODEL_SEED: values.seed } : {}) },
+    env: {
+      ...env,
+      MODEL_HTTP_URL: `http://localhost:${port}`,
+      MODEL_HTTP_KEY: key,
+      MODEL_HTTP_CRON_SECRET: env.CRON_SECRET,
+      MODEL_HTTP_DATABASE_URL: env.DATABASE_URL,
+      MODEL_HTTP_RUNS: values.runs,
+      MODEL_HTTP_STEPS: values.steps,
+      ...(values.seed !== undefined ? { MODEL_SEED: values.seed } : {}),
+    },
   });
   status = result.status ?? 1;
 } finally {

@@ -26,8 +26,14 @@ describe.skipIf(!BASE || !KEY || !CRON || !DATABASE_URL)("the REST API of a runn
 
   it(`agrees on every answer and member summary (${RUNS} sequences of up to ${STEPS} requests, seed ${SEED})`, { timeout: 24 * 60 * 60_000 }, async () => {
     console.log(`model over HTTP: seed ${SEED}`);
-    const stats = await runHttpModel(handle.db, { base: BASE!, key: KEY!, cron: CRON! }, { runs: RUNS, steps: STEPS, seed: SEED, shared: false, noShrink: process.env.MODEL_NO_SHRINK === "1" });
-    console.log(`model over HTTP: ${stats.sequences} sequences, ${stats.requests} requests (${stats.memberReads} of them member reads) in ${stats.seconds.toFixed(1)} s; ops ${JSON.stringify(stats.ops)}`);
+    const stats = await runHttpModel(
+      handle.db,
+      { base: BASE!, key: KEY!, cron: CRON! },
+      { runs: RUNS, steps: STEPS, seed: SEED, shared: false, noShrink: process.env.MODEL_NO_SHRINK === "1" },
+    );
+    console.log(
+      `model over HTTP: ${stats.sequences} sequences, ${stats.requests} requests (${stats.memberReads} of them member reads) in ${stats.seconds.toFixed(1)} s; ops ${JSON.stringify(stats.ops)}`,
+    );
     expect(stats.requests).toBeGreaterThan(0);
   });
 });

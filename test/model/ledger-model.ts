@@ -81,9 +81,7 @@ export interface ReverseInput {
   reason: string;
   callerRef?: string;
 }
-export type ReverseAnswer =
-  | { ok: true; transaction: string; reversed: string; points: number; available: number; duplicate: boolean }
-  | Refusal;
+export type ReverseAnswer = { ok: true; transaction: string; reversed: string; points: number; available: number; duplicate: boolean } | Refusal;
 
 const MAX_POINTS = 1_000_000_000;
 const FUTURE_SKEW = 5 * MINUTE;
@@ -198,7 +196,15 @@ export function recordEvent(state: ModelState, e: EventInput): EventAnswer {
     const combinedTt = earned.multiplierTt;
     const campaign = earned.campaign;
     const points = capAward(state, e.member, "purchase", at, earned.points);
-    const fields = { ...base, type: "earn" as const, amount: points, spend: cents, multiplierTt: combinedTt, campaign, ...(earned.lines ? { lines: earned.lines } : {}) };
+    const fields = {
+      ...base,
+      type: "earn" as const,
+      amount: points,
+      spend: cents,
+      multiplierTt: combinedTt,
+      campaign,
+      ...(earned.lines ? { lines: earned.lines } : {}),
+    };
     // § Pending points: pending until occurredAt + pendingDays days when that is still ahead (else at once).
     const vestsAt = state.pendingDays > 0 && at + state.pendingDays * DAY > state.now ? at + state.pendingDays * DAY : null;
     // A purchase worth 0 points is still written, as an amount-0 memo row (no lot).
@@ -210,7 +216,13 @@ export function recordEvent(state: ModelState, e: EventInput): EventAnswer {
 
   if (e.type === "referral" || e.type === "review") {
     const { campaign, tt } = bestCampaign(state, e.type, member.tier, at);
-    const points = capAward(state, e.member, e.type, at, Math.floor(((e.type === "referral" ? state.config.referralPoints : state.config.reviewPoints) * tt) / SCALE));
+    const points = capAward(
+      state,
+      e.member,
+      e.type,
+      at,
+      Math.floor(((e.type === "referral" ? state.config.referralPoints : state.config.reviewPoints) * tt) / SCALE),
+    );
     // A capped referral or review writes nothing (§ Earning rules and caps).
     if (points === 0) return { ok: true, status: 200, transaction: null, points: 0, multiplierTt: SCALE, campaign: null, duplicate: false };
     const row = creditLot(state, { ...base, type: "earn", amount: points, spend: null, multiplierTt: tt, campaign });
@@ -227,7 +239,13 @@ export function recordEvent(state: ModelState, e: EventInput): EventAnswer {
     const streak = (member.checkIns.get(dayBefore(day))?.streak ?? 0) + 1;
     const { loginPoints, loginStreakBonusPoints, loginStreakLength } = state.config;
     const { campaign, tt } = bestCampaign(state, "login", member.tier, at);
-    const points = capAward(state, e.member, "login", at, Math.floor(((loginPoints + (streak % loginStreakLength === 0 ? loginStreakBonusPoints : 0)) * tt) / SCALE));
+    const points = capAward(
+      state,
+      e.member,
+      "login",
+      at,
+      Math.floor(((loginPoints + (streak % loginStreakLength === 0 ? loginStreakBonusPoints : 0)) * tt) / SCALE),
+    );
     // A capped login keeps its check-in and streak, and writes no row.
     if (points === 0) {
       member.checkIns.set(day, { streak, row: null });
@@ -295,7 +313,14 @@ export function redeem(state: ModelState, input: RedeemInput, capturing?: Hold):
     ]);
     if (verdict !== "duplicate") return verdict;
     const code = state.coupons.get(key);
-    return { ok: true, transaction: key, points: -seen.amount, available: availablePoints(state, input.member), duplicate: true, ...(code ? { couponCode: code } : {}) };
+    return {
+      ok: true,
+      transaction: key,
+      points: -seen.amount,
+      available: availablePoints(state, input.member),
+      duplicate: true,
+      ...(code ? { couponCode: code } : {}),
+    };
   }
   let points = input.points!;
   if (input.reward !== undefined) {
@@ -371,7 +396,19 @@ export function adjust(state: ModelState, input: AdjustInput): BalanceAnswer {
     if (verdict !== "duplicate") return verdict;
     return { ok: true, transaction: key, points: seen.amount, available: availablePoints(state, input.member), duplicate: true };
   }
-  const row = { key, member: input.member, type: "adjust" as const, amount: input.points, spend: null, related: null, multiplierTt: SCALE, campaign: null, reward: null, occurredAt: state.now, request: req };
+  const row = {
+    key,
+    member: input.member,
+    type: "adjust" as const,
+    amount: input.points,
+    spend: null,
+    related: null,
+    multiplierTt: SCALE,
+    campaign: null,
+    reward: null,
+    occurredAt: state.now,
+    request: req,
+  };
   if (input.points > 0) {
     creditLot(state, row);
   } else {
@@ -470,7 +507,20 @@ export function expirePoints(state: ModelState): { lotsExpired: number; pointsEx
     const n = state.rows.filter((r) => r.type === "expire" && r.related === lot.key).length + 1;
     const key = `expiry:${lot.key}#${n}`;
     const amount = lot.remaining!;
-    addRow(state, { key, member: lot.member, type: "expire", amount: -amount, spend: null, related: lot.key, multiplierTt: SCALE, campaign: null, reward: null, occurredAt: lot.expiresAt!, expiresAt: null, remaining: null });
+    addRow(state, {
+      key,
+      member: lot.member,
+      type: "expire",
+      amount: -amount,
+      spend: null,
+      related: lot.key,
+      multiplierTt: SCALE,
+      campaign: null,
+      reward: null,
+      occurredAt: lot.expiresAt!,
+      expiresAt: null,
+      remaining: null,
+    });
     state.allocations.push({ debit: key, lot: lot.key, points: amount });
     lot.remaining = 0;
     state.members.get(lot.member)!.balance -= amount;

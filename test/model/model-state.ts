@@ -175,9 +175,7 @@ export function initialState(config: ModelConfig, now: number, members: readonly
     config,
     ns,
     now,
-    members: new Map(
-      members.map((m) => [m, { tier: config.tiers[0]!.code, balance: 0, totalEarned: 0, totalRedeemed: 0, tierSpend: 0, checkIns: new Map() }]),
-    ),
+    members: new Map(members.map((m) => [m, { tier: config.tiers[0]!.code, balance: 0, totalEarned: 0, totalRedeemed: 0, tierSpend: 0, checkIns: new Map() }])),
     rows: [],
     byKey: new Map(),
     allocations: [],
@@ -212,7 +210,8 @@ export const pastDue = (state: ModelState, member: string) =>
 /** Pending: a purchase's lot still in its return window (docs/ledger.md, Pending points). */
 export const isPending = (lot: Row, at: number) => lot.vestsAt != null && lot.vestsAt > at;
 /** Open lots the member may redeem, hold or transfer now: unexpired and vested. */
-export const redeemableLots = (state: ModelState, member: string) => openLots(state, member).filter((l) => l.expiresAt! > state.now && !isPending(l, state.now));
+export const redeemableLots = (state: ModelState, member: string) =>
+  openLots(state, member).filter((l) => l.expiresAt! > state.now && !isPending(l, state.now));
 export const pendingPoints = (state: ModelState, member: string) =>
   openLots(state, member)
     .filter((l) => isPending(l, state.now))

@@ -83,7 +83,16 @@ async function systemState(db: Db, ns: string) {
     sql`SELECT m.external_id, b.available_points::int AS balance, b.total_earned::int AS earned
         FROM members m JOIN point_balances b ON b.member_id = m.id WHERE m.external_id LIKE ${`${ns}%`} ORDER BY 1`,
   );
-  const lots = await queryRows<{ reference_id: string; external_id: string; amount: number; remaining: number; occurred_at: Date; expires_at: Date; expire_amount: number | null; expired_at: Date | null }>(
+  const lots = await queryRows<{
+    reference_id: string;
+    external_id: string;
+    amount: number;
+    remaining: number;
+    occurred_at: Date;
+    expires_at: Date;
+    expire_amount: number | null;
+    expired_at: Date | null;
+  }>(
     db,
     sql`SELECT t.reference_id, m.external_id, t.amount::int, t.remaining::int, t.occurred_at, t.expires_at, e.amount::int AS expire_amount, e.occurred_at AS expired_at
         FROM point_transactions t JOIN members m ON m.id = t.member_id
@@ -92,7 +101,16 @@ async function systemState(db: Db, ns: string) {
   );
   return {
     members: members.map((m) => [m.external_id, m.balance, m.earned]),
-    lots: lots.map((l) => [l.reference_id, l.external_id, l.amount, l.remaining, new Date(l.occurred_at).getTime(), new Date(l.expires_at).getTime(), l.expire_amount, l.expired_at ? new Date(l.expired_at).getTime() : null]),
+    lots: lots.map((l) => [
+      l.reference_id,
+      l.external_id,
+      l.amount,
+      l.remaining,
+      new Date(l.occurred_at).getTime(),
+      new Date(l.expires_at).getTime(),
+      l.expire_amount,
+      l.expired_at ? new Date(l.expired_at).getTime() : null,
+    ]),
   };
 }
 
@@ -135,7 +153,11 @@ describe("opening-balance import against its reference model", () => {
           const ctx = { actor: "test:model", now: NOW };
           await recordEvent(t.db, { type: "purchase", memberExternalId: id, referenceId: `${ns}p${i}`, amountCents: debt * 100 }, ctx);
           await redeemPoints(t.db, { memberId: member.id, points: debt, referenceId: `${ns}x${i}` }, ctx);
-          await recordEvent(t.db, { type: "refund", memberExternalId: id, referenceId: `${ns}f${i}`, originalReferenceId: `${ns}p${i}`, amountCents: debt * 100 }, ctx);
+          await recordEvent(
+            t.db,
+            { type: "refund", memberExternalId: id, referenceId: `${ns}f${i}`, originalReferenceId: `${ns}p${i}`, amountCents: debt * 100 },
+            ctx,
+          );
           model.members.set(id, { balance: -debt, totalEarned: 0 });
         }
         const header = ["externalId", "points", "earnedAt", "expiresAt", "reference"];

@@ -28,8 +28,19 @@ const referrerIdx = fc.constantFrom(0, 0, 1);
 const refereeIdx = fc.integer({ min: 0, max: 4 });
 // Weighted so that a referrer often reaches the monthly limit and spends its reward before a refund.
 const op = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant("signup" as const), referee: refereeIdx, referrer: referrerIdx, sameEmail: fc.constantFrom(false, false, false, true) }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant("purchase" as const), member: refereeIdx, units: fc.integer({ min: 1, max: 30 }), code: fc.option(referrerIdx) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("signup" as const),
+      referee: refereeIdx,
+      referrer: referrerIdx,
+      sameEmail: fc.constantFrom(false, false, false, true),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant("purchase" as const), member: refereeIdx, units: fc.integer({ min: 1, max: 30 }), code: fc.option(referrerIdx) }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("refund" as const), member: refereeIdx }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("redeem" as const), referrer: referrerIdx, points: fc.constantFrom(50, 250, 400) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("review" as const), member: refereeIdx }) },
@@ -85,7 +96,18 @@ describe("referrals: PostgreSQL against the model", () => {
             }
             const ref = `${ns}p${++n}`;
             const code = o.code === null ? undefined : codes[o.code];
-            await recordEvent(t.db, { type: "purchase", memberExternalId: who, referenceId: ref, amountCents: o.units * 100, occurredAt: new Date(now).toISOString(), ...(code ? { referralCode: code } : {}) }, ctx());
+            await recordEvent(
+              t.db,
+              {
+                type: "purchase",
+                memberExternalId: who,
+                referenceId: ref,
+                amountCents: o.units * 100,
+                occurredAt: new Date(now).toISOString(),
+                ...(code ? { referralCode: code } : {}),
+              },
+              ctx(),
+            );
             purchase(model, who, ref, o.units, now, o.code === null ? undefined : referrers[o.code]);
             purchases.set(who, [...(purchases.get(who) ?? []), { ref, points: o.units }]);
           } else if (o.kind === "refund") {
@@ -93,7 +115,18 @@ describe("referrals: PostgreSQL against the model", () => {
             const first = purchases.get(who)?.[0];
             const m = model.members.get(who);
             if (!first || !m || m.purchases[0]?.refunded) continue;
-            await recordEvent(t.db, { type: "refund", memberExternalId: who, referenceId: `${ns}x${++n}`, originalReferenceId: first.ref, amountCents: first.points * 100, occurredAt: new Date(now).toISOString() }, ctx());
+            await recordEvent(
+              t.db,
+              {
+                type: "refund",
+                memberExternalId: who,
+                referenceId: `${ns}x${++n}`,
+                originalReferenceId: first.ref,
+                amountCents: first.points * 100,
+                occurredAt: new Date(now).toISOString(),
+              },
+              ctx(),
+            );
             refund(model, who, first.ref, first.points, now);
           } else if (o.kind === "redeem") {
             const who = referrers[o.referrer]!;
@@ -114,14 +147,37 @@ describe("referrals: PostgreSQL against the model", () => {
           .innerJoin(members, eq(members.id, referrals.refereeMemberId))
           .where(sql`${members.externalId} LIKE ${`${ns}%`}`);
         const system = Object.fromEntries(
-          rows.map(({ r, referee: id }) => [id, { status: r.status, reason: r.refusalReason, referrerPoints: r.referrerPoints, refereePoints: r.refereePoints, referrerPointsReversed: r.referrerPointsReversed, refereePointsReversed: r.refereePointsReversed }]),
+          rows.map(({ r, referee: id }) => [
+            id,
+            {
+              status: r.status,
+              reason: r.refusalReason,
+              referrerPoints: r.referrerPoints,
+              refereePoints: r.refereePoints,
+              referrerPointsReversed: r.referrerPointsReversed,
+              refereePointsReversed: r.refereePointsReversed,
+            },
+          ]),
         );
         const expected = Object.fromEntries(
-          [...model.records].map(([id, r]) => [id, { status: r.status, reason: r.reason, referrerPoints: r.referrerPoints, refereePoints: r.refereePoints, referrerPointsReversed: r.referrerPointsReversed, refereePointsReversed: r.refereePointsReversed }]),
+          [...model.records].map(([id, r]) => [
+            id,
+            {
+              status: r.status,
+              reason: r.reason,
+              referrerPoints: r.referrerPoints,
+              refereePoints: r.refereePoints,
+              referrerPointsReversed: r.referrerPointsReversed,
+              refereePointsReversed: r.refereePointsReversed,
+            },
+          ]),
         );
         expect(system).toEqual(expected);
         for (const r of referrers) {
-          const [b] = await queryRows<{ p: string }>(t.db, sql`SELECT b.available_points AS p FROM point_balances b JOIN members m ON m.id = b.member_id WHERE m.external_id = ${r}`);
+          const [b] = await queryRows<{ p: string }>(
+            t.db,
+            sql`SELECT b.available_points AS p FROM point_balances b JOIN members m ON m.id = b.member_id WHERE m.external_id = ${r}`,
+          );
           expect({ r, balance: Number(b!.p) }).toEqual({ r, balance: model.members.get(r)!.balance });
         }
       }),

@@ -47,7 +47,14 @@ export function normalize(raw: RawAnswer, ids: Ids, world: World): Answer {
       const r = raw.result;
       return {
         kind: "balance",
-        answer: { ok: true, transaction: key(r.transactionId)!, points: r.points, available: r.availablePoints, duplicate: r.duplicate, ...(r.couponCode ? { couponCode: comparableCode(r.couponCode) } : {}) },
+        answer: {
+          ok: true,
+          transaction: key(r.transactionId)!,
+          points: r.points,
+          available: r.availablePoints,
+          duplicate: r.duplicate,
+          ...(r.couponCode ? { couponCode: comparableCode(r.couponCode) } : {}),
+        },
       };
     }
     case "hold": {
@@ -68,11 +75,31 @@ export function normalize(raw: RawAnswer, ids: Ids, world: World): Answer {
     }
     case "transfer": {
       const r = raw.result;
-      return { kind: "transfer", answer: { ok: true, transaction: key(r.transactionId)!, points: r.points, to: r.toMemberExternalId, available: r.availablePoints, duplicate: r.duplicate } };
+      return {
+        kind: "transfer",
+        answer: {
+          ok: true,
+          transaction: key(r.transactionId)!,
+          points: r.points,
+          to: r.toMemberExternalId,
+          available: r.availablePoints,
+          duplicate: r.duplicate,
+        },
+      };
     }
     case "reverse": {
       const r = raw.result;
-      return { kind: "reverse", answer: { ok: true, transaction: key(r.transactionId)!, reversed: key(r.reversedTransactionId)!, points: r.points, available: r.availablePoints, duplicate: r.duplicate } };
+      return {
+        kind: "reverse",
+        answer: {
+          ok: true,
+          transaction: key(r.transactionId)!,
+          reversed: key(r.reversedTransactionId)!,
+          points: r.points,
+          available: r.availablePoints,
+          duplicate: r.duplicate,
+        },
+      };
     }
     case "refused": {
       const answer = { ok: false as const, code: raw.code, ...(raw.field ? { field: raw.field } : {}) };

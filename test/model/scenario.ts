@@ -75,10 +75,11 @@ export const EARNING_RULES: {
 ];
 
 /** Caps: two reviews a member a week; 4,000 purchase points a member a day. */
-export const EARNING_CAPS: { name: string; eventType?: EarnType; maxAwards?: number; maxPoints?: number; period: "day" | "week" | "month"; fromDay: number }[] = [
-  { name: "Two reviews a week", eventType: "review", maxAwards: 2, period: "week", fromDay: 0 },
-  { name: "4,000 purchase points a day", eventType: "purchase", maxPoints: 4_000, period: "day", fromDay: 0 },
-];
+export const EARNING_CAPS: { name: string; eventType?: EarnType; maxAwards?: number; maxPoints?: number; period: "day" | "week" | "month"; fromDay: number }[] =
+  [
+    { name: "Two reviews a week", eventType: "review", maxAwards: 2, period: "week", fromDay: 0 },
+    { name: "4,000 purchase points a day", eventType: "purchase", maxPoints: 4_000, period: "day", fromDay: 0 },
+  ];
 
 interface RewardSpec {
   name: string;
@@ -137,7 +138,13 @@ export const modelConfig = (start: number): ModelConfig => ({
     startsAt: start + r.fromDay * DAY,
     endsAt: r.toDay === undefined ? null : start + r.toDay * DAY,
   })),
-  caps: EARNING_CAPS.map((c) => ({ eventType: c.eventType ?? null, maxAwards: c.maxAwards ?? null, maxPoints: c.maxPoints ?? null, period: c.period, startsAt: start + c.fromDay * DAY })),
+  caps: EARNING_CAPS.map((c) => ({
+    eventType: c.eventType ?? null,
+    maxAwards: c.maxAwards ?? null,
+    maxPoints: c.maxPoints ?? null,
+    period: c.period,
+    startsAt: start + c.fromDay * DAY,
+  })),
   ...TRANSFER_LIMITS,
   rewards: REWARDS.map((r) => ({ cost: r.pointsCost, stock: r.stock, active: r.active, kind: r.kind, codes: r.codes, prefix: r.codePrefix })),
 });

@@ -33,36 +33,76 @@ export const SEEDS: Seed[] = [
     found:
       "issue 9: purchase 13 months ago (100 points), purchase today (30), expiry job, full refund of the old purchase: " +
       "the balance became -70 and the 12-month spend 0. Expired points count as given back first: the refund debits 0.",
-    commands: [leaveCampaign, hundred(1, 396), { c: "purchase", m: 0, ref: 2, cents: 3_000 }, { c: "tiers" }, { c: "expire" }, { c: "refund", pick: 0, ref: 1, share: 1000 }, { c: "tiers" }],
+    commands: [
+      leaveCampaign,
+      hundred(1, 396),
+      { c: "purchase", m: 0, ref: 2, cents: 3_000 },
+      { c: "tiers" },
+      { c: "expire" },
+      { c: "refund", pick: 0, ref: 1, share: 1000 },
+      { c: "tiers" },
+    ],
     expect: { m0: { balance: 30, availablePoints: 30, tierSpend12m: 3_000 } },
   },
   {
     name: "a replay with another amount",
     found: "issue 9: a reference replayed with another amount was answered as a duplicate (200); it is 409 idempotency_conflict, field amountCents",
-    commands: [{ c: "purchase", m: 0, ref: 1, cents: 5_000 }, { c: "replay", pick: 0, change: "amount" }, { c: "replay", pick: 0, change: "none" }],
+    commands: [
+      { c: "purchase", m: 0, ref: 1, cents: 5_000 },
+      { c: "replay", pick: 0, change: "amount" },
+      { c: "replay", pick: 0, change: "none" },
+    ],
   },
   {
     name: "docs/ledger.md: 60 redeemed, the other 40 expired, refunded in two halves",
     found: "the document's example: the halves debit 10 and 50, in all 60, the points the member used",
-    commands: [leaveCampaign, hundred(1), { c: "redeem", m: 0, ref: 1, points: 60 }, { c: "advance", ms: 365 * DAY }, { c: "expire" }, { c: "refund", pick: 0, ref: 1, share: 500 }, { c: "refund", pick: 0, ref: 2, share: 500, rest: true }],
+    commands: [
+      leaveCampaign,
+      hundred(1),
+      { c: "redeem", m: 0, ref: 1, points: 60 },
+      { c: "advance", ms: 365 * DAY },
+      { c: "expire" },
+      { c: "refund", pick: 0, ref: 1, share: 500 },
+      { c: "refund", pick: 0, ref: 2, share: 500, rest: true },
+    ],
     expect: { m0: { balance: -60, totalEarned: 40, totalRedeemed: 60 } },
   },
   {
     name: "docs/ledger.md: half refunded, the other half expired, the rest refunded",
     found: "the document's example: the last refund debits 0",
-    commands: [leaveCampaign, hundred(1), { c: "refund", pick: 0, ref: 1, share: 500 }, { c: "advance", ms: 365 * DAY }, { c: "expire" }, { c: "refund", pick: 0, ref: 2, share: 500, rest: true }],
+    commands: [
+      leaveCampaign,
+      hundred(1),
+      { c: "refund", pick: 0, ref: 1, share: 500 },
+      { c: "advance", ms: 365 * DAY },
+      { c: "expire" },
+      { c: "refund", pick: 0, ref: 2, share: 500, rest: true },
+    ],
     expect: { m0: { balance: 0, totalEarned: 50 } },
   },
   {
     name: "docs/ledger.md: reversed by staff, then refunded",
     found: "the document's example: the refund is accepted with 0 points, and its replay is a duplicate; the spend left the window once",
-    commands: [leaveCampaign, hundred(1), { c: "reverse", pick: 0 }, { c: "refund", pick: 0, ref: 1, share: 1000 }, { c: "replay", pick: 1, change: "none" }, { c: "tiers" }],
+    commands: [
+      leaveCampaign,
+      hundred(1),
+      { c: "reverse", pick: 0 },
+      { c: "refund", pick: 0, ref: 1, share: 1000 },
+      { c: "replay", pick: 1, change: "none" },
+      { c: "tiers" },
+    ],
     expect: { m0: { balance: 0, tierSpend12m: 0, totalEarned: 0 } },
   },
   {
     name: "a negative balance is paid back by the next credit",
     found: "a refund after the points were redeemed takes the balance below zero; the next purchase's lot keeps only what is left after the debt",
-    commands: [leaveCampaign, hundred(1), { c: "redeem", m: 0, ref: 1, points: 100 }, { c: "refund", pick: 0, ref: 1, share: 1000 }, { c: "purchase", m: 0, ref: 2, cents: 3_000 }],
+    commands: [
+      leaveCampaign,
+      hundred(1),
+      { c: "redeem", m: 0, ref: 1, points: 100 },
+      { c: "refund", pick: 0, ref: 1, share: 1000 },
+      { c: "purchase", m: 0, ref: 2, cents: 3_000 },
+    ],
     expect: { m0: { balance: -70, availablePoints: -70 } },
   },
   {
@@ -81,12 +121,16 @@ export const SEEDS: Seed[] = [
   {
     name: "a 7-day login streak, and a skipped day that restarts it",
     found: "10 points a day, +50 on the 7th consecutive UTC day; a gap starts again at 1",
-    commands: [{ c: "streak", m: 0, days: 8 }, { c: "streak", m: 1, days: 9, gap: 3 }],
+    commands: [
+      { c: "streak", m: 0, days: 8 },
+      { c: "streak", m: 1, days: 9, gap: 3 },
+    ],
     expect: { m0: { balance: 130 }, m1: { balance: 80 } },
   },
   {
     name: "tier bonus after the tier job, and the fall after 12 months",
-    found: "silver from 500.00 in the window (after the job only); silver earns 1.25× on top of the 2× campaign; 13 months later the job finds the member below silver and the 7-day grace starts; at its end the job moves the member back to bronze",
+    found:
+      "silver from 500.00 in the window (after the job only); silver earns 1.25× on top of the 2× campaign; 13 months later the job finds the member below silver and the 7-day grace starts; at its end the job moves the member back to bronze",
     commands: [
       { c: "purchase", m: 0, ref: 1, cents: 60_000, back: 1 },
       { c: "tiers" },
@@ -127,15 +171,37 @@ export const SEEDS: Seed[] = [
   {
     name: "concurrent: two redemptions race for the same points",
     found: "one is answered, the other insufficient_points; no overdraft",
-    commands: [hundred(1), { c: "parallel", items: [{ c: "redeem", m: 0, ref: 1, points: 60 }, { c: "redeem", m: 0, ref: 2, points: 60 }] }],
+    commands: [
+      hundred(1),
+      {
+        c: "parallel",
+        items: [
+          { c: "redeem", m: 0, ref: 1, points: 60 },
+          { c: "redeem", m: 0, ref: 2, points: 60 },
+        ],
+      },
+    ],
     expect: { m0: { balance: 40, totalRedeemed: 60 } },
   },
   {
     name: "concurrent: one reference racing itself, and a double reversal",
-    found: "the same purchase sent twice at once is recorded once (201) and answered as a duplicate once (200); two reversals of one row: one is refused already_reversed",
+    found:
+      "the same purchase sent twice at once is recorded once (201) and answered as a duplicate once (200); two reversals of one row: one is refused already_reversed",
     commands: [
-      { c: "parallel", items: [{ c: "purchase", m: 0, ref: 5, cents: 2_000 }, { c: "purchase", m: 0, ref: 5, cents: 2_000 }] },
-      { c: "parallel", items: [{ c: "reverse", pick: 0 }, { c: "reverse", pick: 0 }] },
+      {
+        c: "parallel",
+        items: [
+          { c: "purchase", m: 0, ref: 5, cents: 2_000 },
+          { c: "purchase", m: 0, ref: 5, cents: 2_000 },
+        ],
+      },
+      {
+        c: "parallel",
+        items: [
+          { c: "reverse", pick: 0 },
+          { c: "reverse", pick: 0 },
+        ],
+      },
     ],
     expect: { m0: { balance: 0 } },
   },
@@ -145,7 +211,14 @@ export const SEEDS: Seed[] = [
       "shrunk from a concurrent run (a harness fault, not the system's): equal expiry instants are consumed in id order, " +
       "so the serial order that explains a group must also explain the order of the member's rows",
     commands: [
-      { c: "parallel", items: [{ c: "login", m: 0, ref: 0 }, { c: "purchase", m: 0, ref: 0, cents: 9_435 }, { c: "refund", pick: 0, ref: 0, share: 300 }] },
+      {
+        c: "parallel",
+        items: [
+          { c: "login", m: 0, ref: 0 },
+          { c: "purchase", m: 0, ref: 0, cents: 9_435 },
+          { c: "refund", pick: 0, ref: 0, share: 300 },
+        ],
+      },
       { c: "redeem", m: 0, ref: 1, reward: 0 },
     ],
   },
@@ -161,7 +234,11 @@ export const SEEDS: Seed[] = [
     found:
       "F2: a reversed reward redemption put the item back in stock while docs/ledger.md said it is not; " +
       "the document now says it is (stock + 1), and the model restocks",
-    commands: [{ c: "purchase", m: 0, ref: 1, cents: 100_000 }, { c: "redeem", m: 0, ref: 1, reward: 0 }, { c: "reverse", pick: 1 }],
+    commands: [
+      { c: "purchase", m: 0, ref: 1, cents: 100_000 },
+      { c: "redeem", m: 0, ref: 1, reward: 0 },
+      { c: "reverse", pick: 1 },
+    ],
   },
   {
     name: "F4: one expiry run over lots of one member that straddle its batches",
@@ -183,7 +260,11 @@ export const SEEDS: Seed[] = [
     found:
       "F5: a reversal answered availablePoints 0 where the member summary said -100 (a 500-point referral, a hold of 100, the referral " +
       "reversed by staff): answers left out held and pending points. docs/ledger.md now gives every answer the summary's figure",
-    commands: [{ c: "referral", m: 0, ref: 0 }, { c: "hold", m: 0, ref: 0, share: 200 }, { c: "reverse", pick: 0 }],
+    commands: [
+      { c: "referral", m: 0, ref: 0 },
+      { c: "hold", m: 0, ref: 0, share: 200 },
+      { c: "reverse", pick: 0 },
+    ],
     expect: { m0: { balance: 0, heldPoints: 100, availablePoints: -100 } },
   },
   {

@@ -83,11 +83,15 @@ export interface Ids {
 /** A generated coupon code (`<prefix>-` and 10 characters of lib's alphabet) as the model writes it, `<prefix>-*`. */
 export const comparableCode = (code: string) => code.replace(/^(.+)-[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{10}$/, "$1-*");
 
-function rowView(r: Omit<RowView, "multiplierTt" | "campaign" | "occurredAt"> & { key: string; multiplierTt: number; campaign: number | null; occurredAt: string }): RowView {
+function rowView(
+  r: Omit<RowView, "multiplierTt" | "campaign" | "occurredAt"> & { key: string; multiplierTt: number; campaign: number | null; occurredAt: string },
+): RowView {
   return { ...baseRowView(r), vestsAt: r.vestsAt };
 }
 
-function baseRowView(r: Omit<RowView, "multiplierTt" | "campaign" | "occurredAt" | "vestsAt"> & { key: string; multiplierTt: number; campaign: number | null; occurredAt: string }) {
+function baseRowView(
+  r: Omit<RowView, "multiplierTt" | "campaign" | "occurredAt" | "vestsAt"> & { key: string; multiplierTt: number; campaign: number | null; occurredAt: string },
+) {
   const answersMultiplier = r.type === "earn" || r.key.startsWith("refund:");
   return {
     member: r.member,
@@ -110,16 +114,15 @@ export function modelSnapshot(state: ModelState): Snapshot {
     members[name] = {
       ...s,
       expiringSoon: s.expiringSoon.map((e) => `${e.points}@${iso(e.expiresAt)}`),
-      checkIns: [...state.members.get(name)!.checkIns]
-        .map(([day, c]) => `${day}:${c.streak}:${c.row}`)
-        .sort(),
+      checkIns: [...state.members.get(name)!.checkIns].map(([day, c]) => `${day}:${c.streak}:${c.row}`).sort(),
       order: state.rows.filter((r) => r.member === name).map((r) => r.key),
     };
   }
   const rows: Record<string, RowView> = {};
   for (const r of state.rows) rows[r.key] = rowView(fromModelRow(r));
   const holds: Record<string, HoldView> = {};
-  for (const h of state.holds) holds[h.key] = { member: h.member, points: h.points, expiresAt: iso(h.expiresAt), state: holdState(h, state.now), capture: h.capture };
+  for (const h of state.holds)
+    holds[h.key] = { member: h.member, points: h.points, expiresAt: iso(h.expiresAt), state: holdState(h, state.now), capture: h.capture };
   return {
     members,
     rows,
@@ -146,15 +149,33 @@ export async function systemSnapshot(db: Db, world: World, now: number): Promise
   type TxRow = Record<
     "id" | "member_id" | "amount" | "multiplier" | "campaign_id" | "reward_id" | "spend_amount" | "related_transaction_id" | "remaining",
     string | number | null
-  > & { type: string; reference_type: string; reference_id: string; occurred_at: string | Date; expires_at: string | Date | null; vests_at: string | Date | null };
-  type HoldRow = { id: string | number; member_id: string | number; reference_id: string; points: number; expires_at: string | Date; status: string; capture_transaction_id: string | number | null };
+  > & {
+    type: string;
+    reference_type: string;
+    reference_id: string;
+    occurred_at: string | Date;
+    expires_at: string | Date | null;
+    vests_at: string | Date | null;
+  };
+  type HoldRow = {
+    id: string | number;
+    member_id: string | number;
+    reference_id: string;
+    points: number;
+    expires_at: string | Date;
+    status: string;
+    capture_transaction_id: string | number | null;
+  };
   const [txRows, allocations, checkIns, stock, holdRows, vestingRows, codeRows, ...perMember] = await Promise.all([
     queryRows<TxRow>(
       db,
       sql`SELECT id, member_id, type, amount, reference_type, reference_id, multiplier, campaign_id, reward_id, spend_amount,
                  related_transaction_id, occurred_at, expires_at, remaining, vests_at FROM point_transactions ORDER BY id`,
     ),
-    queryRows<{ transaction_id: string | number; lot_id: string | number; points: string | number }>(db, sql`SELECT transaction_id, lot_id, points FROM lot_allocations`),
+    queryRows<{ transaction_id: string | number; lot_id: string | number; points: string | number }>(
+      db,
+      sql`SELECT transaction_id, lot_id, points FROM lot_allocations`,
+    ),
     queryRows<{ member_id: string | number; day: string; streak: number; transaction_id: string | number | null }>(
       db,
       sql`SELECT member_id, to_char(day, 'YYYY-MM-DD') AS day, streak, transaction_id FROM login_check_ins`,
@@ -162,7 +183,10 @@ export async function systemSnapshot(db: Db, world: World, now: number): Promise
     queryRows<{ id: string | number; stock: number | null }>(db, sql`SELECT id, stock FROM rewards`),
     queryRows<HoldRow>(db, sql`SELECT id, member_id, reference_id, points, expires_at, status, capture_transaction_id FROM point_holds ORDER BY id`),
     queryRows<{ lot_id: string | number; points: string | number }>(db, sql`SELECT lot_id, points FROM lot_vestings`),
-    queryRows<{ reward_id: string | number; code: string; transaction_id: string | number | null }>(db, sql`SELECT reward_id, code, transaction_id FROM reward_coupon_codes`),
+    queryRows<{ reward_id: string | number; code: string; transaction_id: string | number | null }>(
+      db,
+      sql`SELECT reward_id, code, transaction_id FROM reward_coupon_codes`,
+    ),
     ...MEMBERS.flatMap((name) => [getMemberSummary(db, name, new Date(now)), getBalance(db, world.memberIds.get(name)!)]),
   ]);
 
@@ -202,7 +226,13 @@ export async function systemSnapshot(db: Db, world: World, now: number): Promise
     const expiresAt = new Date(h.expires_at);
     const state = h.status !== "active" ? h.status : expiresAt.getTime() > now ? "active" : "expired";
     const capture = num(h.capture_transaction_id);
-    holds[key] = { member: world.memberNames.get(Number(h.member_id)) ?? `?${h.member_id}`, points: Number(h.points), expiresAt: expiresAt.toISOString(), state, capture: capture === null ? null : (keyOf.get(capture) ?? `?${capture}`) };
+    holds[key] = {
+      member: world.memberNames.get(Number(h.member_id)) ?? `?${h.member_id}`,
+      points: Number(h.points),
+      expiresAt: expiresAt.toISOString(),
+      state,
+      capture: capture === null ? null : (keyOf.get(capture) ?? `?${capture}`),
+    };
   }
 
   const members: Record<string, MemberView> = {};

@@ -56,7 +56,16 @@ export async function prepareDatabase(db: Db, start = START): Promise<Fixtures> 
   for (const c of CAMPAIGNS) {
     const created = await createCampaign(
       db,
-      { name: c.name, multiplier: c.multiplier, startsAt: iso(start + c.fromDay * DAY), endsAt: iso(start + c.toDay * DAY), eventTypes: c.eventTypes, tiers: c.tiers, categories: c.categories ?? [], channels: c.channels ?? [] },
+      {
+        name: c.name,
+        multiplier: c.multiplier,
+        startsAt: iso(start + c.fromDay * DAY),
+        endsAt: iso(start + c.toDay * DAY),
+        eventTypes: c.eventTypes,
+        tiers: c.tiers,
+        categories: c.categories ?? [],
+        channels: c.channels ?? [],
+      },
       { actor: staff, now },
     );
     if (c.paused) await pauseCampaign(db, created.id, { actor: staff, now });
@@ -92,7 +101,13 @@ export async function resetRewards(db: Db, rewardIds: readonly number[], ns = ""
     await db.execute(sql`UPDATE rewards SET stock = ${r.stock} WHERE id = ${rewardIds[i]!}`);
     if (r.kind !== "coupon") continue;
     await db.execute(sql`DELETE FROM reward_coupon_codes WHERE reward_id = ${rewardIds[i]!} AND transaction_id IS NULL`);
-    if (r.codes.length > 0) await addCouponCodes(db, staff, rewardIds[i]!, r.codes.map((c) => `${ns}${c}`));
+    if (r.codes.length > 0)
+      await addCouponCodes(
+        db,
+        staff,
+        rewardIds[i]!,
+        r.codes.map((c) => `${ns}${c}`),
+      );
   }
 }
 
@@ -128,7 +143,11 @@ export type RawAnswer =
   | { kind: "balance"; result: { transactionId: number; points: number; availablePoints: number; duplicate: boolean; couponCode?: string } }
   | { kind: "reverse"; result: { transactionId: number; reversedTransactionId: number; points: number; availablePoints: number; duplicate: boolean } }
   | { kind: "refused"; as: "balance" | "reverse" | "hold" | "transfer"; code: string; field?: string }
-  | { kind: "hold"; result: Awaited<ReturnType<typeof createHold>> & Partial<Pick<Awaited<ReturnType<typeof captureHold>>, "transactionId" | "capturedPoints" | "releasedPoints">> }
+  | {
+      kind: "hold";
+      result: Awaited<ReturnType<typeof createHold>> &
+        Partial<Pick<Awaited<ReturnType<typeof captureHold>>, "transactionId" | "capturedPoints" | "releasedPoints">>;
+    }
   | { kind: "transfer"; result: Awaited<ReturnType<typeof transferPoints>> }
   | { kind: "vest"; lotsVested: number; pointsVested: number; membersAffected: number }
   | { kind: "pending" }
@@ -139,31 +158,36 @@ export type RawAnswer =
 /** Reversal targets name a row key, captures and voids a hold key; the snapshot before the step gives the system's id for it. */
 export async function applyToSystem(db: Db, world: World, op: Op, now: number, idOf: (key: string) => number | undefined): Promise<RawAnswer> {
   const ctx = { actor: ACTOR, now: new Date(now) };
-  const refused = (as: "balance" | "reverse" | "hold" | "transfer") => (error: unknown): RawAnswer => {
-    if (!isLoyaltyError(error)) throw error;
-    return { kind: "refused", as, code: error.code, ...(error.field ? { field: error.field } : {}) };
-  };
+  const refused =
+    (as: "balance" | "reverse" | "hold" | "transfer") =>
+    (error: unknown): RawAnswer => {
+      if (!isLoyaltyError(error)) throw error;
+      return { kind: "refused", as, code: error.code, ...(error.field ? { field: error.field } : {}) };
+    };
   switch (op.kind) {
     case "events": {
-      const events = op.events.map(
-        (e): LoyaltyEvent => ({
-          type: e.type,
-          memberExternalId: e.member,
-          referenceId: e.ref,
-          ...(e.amountCents !== undefined ? { amountCents: e.amountCents } : {}),
-          ...(e.originalRef !== undefined ? { originalReferenceId: e.originalRef } : {}),
-          ...(e.occurredAt !== undefined ? { occurredAt: e.occurredAt } : {}),
-          ...(e.items !== undefined ? { items: e.items } : {}),
-          ...(e.channel !== undefined ? { channel: e.channel } : {}),
-        }),
-      );
+      const events = op.events.map((e): LoyaltyEvent => ({
+        type: e.type,
+        memberExternalId: e.member,
+        referenceId: e.ref,
+        ...(e.amountCents !== undefined ? { amountCents: e.amountCents } : {}),
+        ...(e.originalRef !== undefined ? { originalReferenceId: e.originalRef } : {}),
+        ...(e.occurredAt !== undefined ? { occurredAt: e.occurredAt } : {}),
+        ...(e.items !== undefined ? { items: e.items } : {}),
+        ...(e.channel !== undefined ? { channel: e.channel } : {}),
+      }));
       return { kind: "events", outcomes: await recordEvents(db, events, ctx) };
     }
     case "redeem": {
       const rewardId = op.reward === undefined ? undefined : (world.rewardIds[op.reward] ?? 9_000_000 + op.reward);
       return redeemPoints(
         db,
-        { memberExternalId: op.member, referenceId: op.ref, ...(op.points !== undefined ? { points: op.points } : {}), ...(rewardId !== undefined ? { rewardId } : {}) },
+        {
+          memberExternalId: op.member,
+          referenceId: op.ref,
+          ...(op.points !== undefined ? { points: op.points } : {}),
+          ...(rewardId !== undefined ? { rewardId } : {}),
+        },
         ctx,
       ).then((result): RawAnswer => ({ kind: "balance", result }), refused("balance"));
     }
@@ -190,10 +214,11 @@ export async function applyToSystem(db: Db, world: World, op: Op, now: number, i
     case "advance":
       return { kind: "advance" };
     case "hold":
-      return createHold(db, { memberExternalId: op.member, points: op.points, referenceId: op.ref, ...(op.ttlSeconds !== undefined ? { ttlSeconds: op.ttlSeconds } : {}) }, ctx).then(
-        (result): RawAnswer => ({ kind: "hold", result }),
-        refused("hold"),
-      );
+      return createHold(
+        db,
+        { memberExternalId: op.member, points: op.points, referenceId: op.ref, ...(op.ttlSeconds !== undefined ? { ttlSeconds: op.ttlSeconds } : {}) },
+        ctx,
+      ).then((result): RawAnswer => ({ kind: "hold", result }), refused("hold"));
     case "capture": {
       const holdId = (op.hold === null ? undefined : idOf(op.hold)) ?? 9_000_000_000;
       return captureHold(db, { holdId, referenceId: op.ref, ...(op.points !== undefined ? { points: op.points } : {}) }, ctx).then(

@@ -35,10 +35,17 @@ const review = fc
   .constantFrom(1, DAY, GRACE - 1, GRACE - 1, GRACE, GRACE, GRACE + 1, 10 * DAY, 30 * DAY)
   .map((ms): Command[] => [{ c: "advance", ms }, { c: "tiers" }]);
 const sequence: fc.Arbitrary<Command[]> = fc
-  .array(fc.oneof({ weight: 3, arbitrary: purchase.map((c): Command[] => [c, { c: "tiers" }]) }, { weight: 1, arbitrary: refund.map((c): Command[] => [c]) }, { weight: 6, arbitrary: review }), {
-    minLength: 3,
-    maxLength: 20,
-  })
+  .array(
+    fc.oneof(
+      { weight: 3, arbitrary: purchase.map((c): Command[] => [c, { c: "tiers" }]) },
+      { weight: 1, arbitrary: refund.map((c): Command[] => [c]) },
+      { weight: 6, arbitrary: review },
+    ),
+    {
+      minLength: 3,
+      maxLength: 20,
+    },
+  )
   .map((blocks) => blocks.flat());
 
 /** What one model run of the commands reached: reviews that kept a tier in grace, and drops at or after a grace's end. */

@@ -110,38 +110,30 @@ describe("npm run cli (against the embedded database)", () => {
   });
   afterAll(() => fs.rmSync(path.dirname(dir), { recursive: true, force: true }));
 
-  it(
-    "refuses while another process holds the folder, and works once it let go",
-    async () => {
-      const holder = await holdEmbedded(dir);
-      try {
-        const refused = await runCli(["api-key", "create", "--name", "while-held", "--scopes", "members:read"], { PGLITE_DIR: dir });
-        expect(refused.code).toBe(1);
-        expect(refused.stderr).toContain(`The embedded database in ${dir} is in use by process ${holder.pid}`);
-        expect(refused.stdout).not.toMatch(/lk_/);
-      } finally {
-        holder.kill("SIGTERM");
-        await exited(holder);
-      }
-      expect(fs.existsSync(`${dir}.lock`)).toBe(false);
-      const after = await runCli(["api-key", "create", "--name", "after", "--scopes", "members:read"], { PGLITE_DIR: dir });
-      expect(after.stderr).toBe("");
-      expect(lastLine(after.stdout)).toMatch(KEY_LINE);
-    },
-    240_000,
-  );
-
-  it(
-    "takes over the lock a killed process left behind",
-    async () => {
-      const holder = await holdEmbedded(dir);
-      holder.kill("SIGKILL");
+  it("refuses while another process holds the folder, and works once it let go", async () => {
+    const holder = await holdEmbedded(dir);
+    try {
+      const refused = await runCli(["api-key", "create", "--name", "while-held", "--scopes", "members:read"], { PGLITE_DIR: dir });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`The embedded database in ${dir} is in use by process ${holder.pid}`);
+      expect(refused.stdout).not.toMatch(/lk_/);
+    } finally {
+      holder.kill("SIGTERM");
       await exited(holder);
-      expect(fs.existsSync(`${dir}.lock`)).toBe(true);
-      const run = await runCli(["ledger", "verify"], { PGLITE_DIR: dir });
-      expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/0 members checked on the embedded database/);
-    },
-    240_000,
-  );
+    }
+    expect(fs.existsSync(`${dir}.lock`)).toBe(false);
+    const after = await runCli(["api-key", "create", "--name", "after", "--scopes", "members:read"], { PGLITE_DIR: dir });
+    expect(after.stderr).toBe("");
+    expect(lastLine(after.stdout)).toMatch(KEY_LINE);
+  }, 240_000);
+
+  it("takes over the lock a killed process left behind", async () => {
+    const holder = await holdEmbedded(dir);
+    holder.kill("SIGKILL");
+    await exited(holder);
+    expect(fs.existsSync(`${dir}.lock`)).toBe(true);
+    const run = await runCli(["ledger", "verify"], { PGLITE_DIR: dir });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/0 members checked on the embedded database/);
+  }, 240_000);
 });

@@ -38,7 +38,9 @@ describe("npm run cli -- ledger import (against PostgreSQL)", () => {
   it("--dry-run prints what it would import, exits 2 for the rejected line, and writes nothing", async () => {
     const run = await runCli(["ledger", "import", path.join(dir, "old-programme.csv"), "--dry-run"], env);
     expect(run.stdout).toContain("line 4: rejected (validation_failed): points must be a whole number");
-    expect(run.stdout).toMatch(/Dry run \(nothing written\): would import 3 of 4 rows .*: 165 points, of which 1 lots \(30 points\) already expired; 2 members to create; 0 duplicates, 0 conflicts, 1 rejected/);
+    expect(run.stdout).toMatch(
+      /Dry run \(nothing written\): would import 3 of 4 rows .*: 165 points, of which 1 lots \(30 points\) already expired; 2 members to create; 0 duplicates, 0 conflicts, 1 rejected/,
+    );
     expect(run.code).toBe(2);
     expect(await ledgerRows()).toBe(0);
     expect((await queryRows<{ n: number }>(t.db, sql`SELECT count(*)::int AS n FROM members`))[0]!.n).toBe(0);

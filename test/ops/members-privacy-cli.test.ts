@@ -34,7 +34,11 @@ describe("npm run cli -- members export|erase (against PostgreSQL)", () => {
   });
 
   const entries = (action: string) =>
-    t.db.select().from(auditLog).where(and(eq(auditLog.action, action), eq(auditLog.memberId, memberId))).orderBy(asc(auditLog.id));
+    t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, action), eq(auditLog.memberId, memberId)))
+      .orderBy(asc(auditLog.id));
 
   it("export writes the member's data to --out, audited as the staff account via cli, and never overwrites a file", async () => {
     const out = path.join(dir, "crm-cli-9.json");

@@ -74,10 +74,7 @@ describe("seedDemoData", () => {
     expect(booked).toMatchObject({ off: 0, expiries_off: 0, now_rows_off: 0 });
     expect(booked.days).toBeGreaterThan(300);
 
-    const kinds = await queryRows<{ kind: string }>(
-      t.db,
-      sql`SELECT DISTINCT type || ':' || reference_type AS kind FROM point_transactions ORDER BY 1`,
-    );
+    const kinds = await queryRows<{ kind: string }>(t.db, sql`SELECT DISTINCT type || ':' || reference_type AS kind FROM point_transactions ORDER BY 1`);
     expect(kinds.map((k) => k.kind)).toEqual([
       "earn:login",
       "earn:purchase",

@@ -104,7 +104,10 @@ describe("npm run cli -- users (against PostgreSQL)", () => {
     const user = (await userByEmail("sam@example.com"))!;
     expect(userId).toBe(user.id);
     expect(user.passwordHash).toBeNull();
-    const stored = await t.db.select().from(verificationTokens).where(eq(verificationTokens.identifier, `password-set:${user.id}`));
+    const stored = await t.db
+      .select()
+      .from(verificationTokens)
+      .where(eq(verificationTokens.identifier, `password-set:${user.id}`));
     expect(stored).toHaveLength(1);
     expect(stored[0]!.token).not.toBe(token);
     expect(stored[0]!.token).toMatch(/^[0-9a-f]{64}$/);

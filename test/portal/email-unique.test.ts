@@ -7,9 +7,7 @@ import { auditLog, users } from "@/db/schema";
 import { signUp, signUpSchema } from "@/lib/auth/sign-up";
 import { createTestDatabase, type TestDatabase } from "../support/test-database";
 
-const MIGRATION = fs
-  .readdirSync(path.resolve(import.meta.dirname, "../../drizzle"))
-  .find((f) => f.endsWith("_users_email_lower_unique.sql"))!;
+const MIGRATION = fs.readdirSync(path.resolve(import.meta.dirname, "../../drizzle")).find((f) => f.endsWith("_users_email_lower_unique.sql"))!;
 const statements = fs
   .readFileSync(path.resolve(import.meta.dirname, "../../drizzle", MIGRATION), "utf8")
   .split("--> statement-breakpoint")
@@ -35,11 +33,26 @@ describe("users.email is unique whatever its letter case", () => {
     await t.db.execute(sql`DROP INDEX users_email_lower_uq`);
     const { member } = await ensureMember(t.db, { externalId: "dup-member", email: "dup@example.com" });
     const at = (s: string) => new Date(`2026-01-0${s}T00:00:00Z`);
-    const [oldest] = await t.db.insert(users).values({ email: "Dup@example.com", createdAt: at("1") }).returning();
-    const [verified] = await t.db.insert(users).values({ email: "dup@EXAMPLE.com", emailVerified: at("3"), createdAt: at("2") }).returning();
-    const [linked] = await t.db.insert(users).values({ email: "DUP@example.com", memberId: member.id, createdAt: at("4") }).returning();
-    const [early] = await t.db.insert(users).values({ email: "Two@example.com", createdAt: at("1") }).returning();
-    const [late] = await t.db.insert(users).values({ email: "two@example.com", createdAt: at("5") }).returning();
+    const [oldest] = await t.db
+      .insert(users)
+      .values({ email: "Dup@example.com", createdAt: at("1") })
+      .returning();
+    const [verified] = await t.db
+      .insert(users)
+      .values({ email: "dup@EXAMPLE.com", emailVerified: at("3"), createdAt: at("2") })
+      .returning();
+    const [linked] = await t.db
+      .insert(users)
+      .values({ email: "DUP@example.com", memberId: member.id, createdAt: at("4") })
+      .returning();
+    const [early] = await t.db
+      .insert(users)
+      .values({ email: "Two@example.com", createdAt: at("1") })
+      .returning();
+    const [late] = await t.db
+      .insert(users)
+      .values({ email: "two@example.com", createdAt: at("5") })
+      .returning();
 
     const dedupe = statements.find((s) => s.includes("WITH ranked"))!;
     const index = statements.find((s) => s.startsWith('CREATE UNIQUE INDEX "users_email_lower_uq"'))!;

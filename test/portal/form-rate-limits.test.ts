@@ -87,7 +87,8 @@ describe("rate limits of sign-up, the resend link and tier recalculation", () =>
   it("tier recalculation from the console: 3 per quarter hour per staff user, then 429 with Retry-After", async () => {
     const staff = await createMemberUser(t.db, ["marketing"]);
     session.userId = staff.id;
-    const post = () => recalculate(new Request("http://localhost/staff/tiers/recalculate", { method: "POST", headers: { origin: "http://localhost", host: "localhost" } }));
+    const post = () =>
+      recalculate(new Request("http://localhost/staff/tiers/recalculate", { method: "POST", headers: { origin: "http://localhost", host: "localhost" } }));
     for (let i = 0; i < 3; i++) {
       const response = await post();
       expect(response.status).toBe(200);

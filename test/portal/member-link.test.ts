@@ -51,7 +51,12 @@ describe("member link by emailed token", () => {
 
     // Single use: the token is gone.
     expect(await verifyMemberLink(t.db, p.userId, p.token, later(2000))).toEqual({ ok: false, reason: "invalid" });
-    expect(await t.db.select().from(verificationTokens).where(eq(verificationTokens.identifier, memberLinkIdentifier(p.userId)))).toHaveLength(0);
+    expect(
+      await t.db
+        .select()
+        .from(verificationTokens)
+        .where(eq(verificationTokens.identifier, memberLinkIdentifier(p.userId))),
+    ).toHaveLength(0);
   });
 
   it("refuses an expired token and spends it", async () => {

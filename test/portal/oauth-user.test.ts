@@ -32,6 +32,11 @@ describe("a user created by the OIDC provider", () => {
     const u = await oauthUser("sso-existing@example.com");
     expect(u).toMatchObject({ memberId: null, roles: ["member"] });
     // The link is sent when they ask for it on /check-email.
-    expect(await t.db.select().from(verificationTokens).where(eq(verificationTokens.identifier, memberLinkIdentifier(u.id)))).toHaveLength(0);
+    expect(
+      await t.db
+        .select()
+        .from(verificationTokens)
+        .where(eq(verificationTokens.identifier, memberLinkIdentifier(u.id))),
+    ).toHaveLength(0);
   });
 });

@@ -35,5 +35,4 @@ describe("formatting", () => {
     expect(pickLocale("not a locale!!, *")).toBe("en-US");
     expect(pickLocale(null)).toBe("en-US");
   });
-
 });

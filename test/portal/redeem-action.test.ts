@@ -15,7 +15,11 @@ describe("redeemForUser", () => {
   afterAll(() => t.drop());
 
   async function redemptionsOf(memberId: number) {
-    return t.db.select().from(pointTransactions).where(eq(pointTransactions.memberId, memberId)).then((rows) => rows.filter((r) => r.type === "redeem"));
+    return t.db
+      .select()
+      .from(pointTransactions)
+      .where(eq(pointTransactions.memberId, memberId))
+      .then((rows) => rows.filter((r) => r.type === "redeem"));
   }
 
   it("refuses a signed-out visitor and a user who is not a member, writing nothing", async () => {
@@ -79,10 +83,7 @@ describe("redeemForUser", () => {
     const user = await createMemberUser(t.db);
     await earn(t.db, user.externalId, 100_00);
     const attempt = { mode: "points", points: "60", idempotencyKey: key() };
-    const [a, b] = await Promise.all([
-      redeemForUser(t.db, user, attempt, new Date()),
-      redeemForUser(t.db, user, attempt, new Date()),
-    ]);
+    const [a, b] = await Promise.all([redeemForUser(t.db, user, attempt, new Date()), redeemForUser(t.db, user, attempt, new Date())]);
     expect([a.status, b.status]).toEqual(["success", "success"]);
     const duplicates = [a, b].map((r) => r.status === "success" && r.duplicate).sort();
     expect(duplicates).toEqual([false, true]);

@@ -29,7 +29,12 @@ describe("signUp", () => {
     const [balance] = await t.db.select().from(pointBalances).where(eq(pointBalances.memberId, result.memberId));
     expect(balance?.availablePoints).toBe(0);
     // Nothing to verify: no token was issued.
-    expect(await t.db.select().from(verificationTokens).where(eq(verificationTokens.identifier, memberLinkIdentifier(result.userId)))).toHaveLength(0);
+    expect(
+      await t.db
+        .select()
+        .from(verificationTokens)
+        .where(eq(verificationTokens.identifier, memberLinkIdentifier(result.userId))),
+    ).toHaveLength(0);
   });
 
   it("does not link an existing member by email: it issues a hashed, short-lived token and grants nothing", async () => {
@@ -44,13 +49,21 @@ describe("signUp", () => {
     expect(session).toMatchObject({ memberId: null, roles: ["member"] });
     expect(memberOf(session)).toMatchObject({ ok: false, error: { formError: "Only members can do this." } });
 
-    const tokens = await t.db.select().from(verificationTokens).where(eq(verificationTokens.identifier, memberLinkIdentifier(result.userId)));
+    const tokens = await t.db
+      .select()
+      .from(verificationTokens)
+      .where(eq(verificationTokens.identifier, memberLinkIdentifier(result.userId)));
     expect(tokens).toHaveLength(1);
     expect(tokens[0]!.token).toBe(hashMemberLinkToken(result.token));
     expect(tokens[0]!.token).not.toContain(result.token);
     // No other user holds the member either, and no second member was enrolled for the email.
     expect(await t.db.select().from(users).where(eq(users.memberId, member.id))).toHaveLength(0);
-    expect(await t.db.select().from(members).where(sql`lower(${members.email}) = 'owen@example.com'`)).toHaveLength(1);
+    expect(
+      await t.db
+        .select()
+        .from(members)
+        .where(sql`lower(${members.email}) = 'owen@example.com'`),
+    ).toHaveLength(1);
 
     const again = await signUp(t.db, signUpSchema.parse({ name: "Owen", email: "OWEN@example.com", password: "password-two-2" }));
     expect(again).toEqual({ ok: false, reason: "email_taken" });
@@ -71,7 +84,10 @@ describe("signUp", () => {
     const rows = await t.db.select().from(users).where(eq(users.email, "race@example.com"));
     expect(rows).toHaveLength(1);
     // The losers' enrolments were rolled back with them: one member for that email.
-    const enrolled = await t.db.select().from(members).where(sql`lower(${members.email}) = 'race@example.com'`);
+    const enrolled = await t.db
+      .select()
+      .from(members)
+      .where(sql`lower(${members.email}) = 'race@example.com'`);
     expect(enrolled).toHaveLength(1);
   });
 

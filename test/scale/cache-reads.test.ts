@@ -34,8 +34,7 @@ describe("cached reads over the real database", () => {
   const earn = (externalId: string, ref: string, amountCents = 10_000) =>
     recordEvents(t.db, [{ type: "purchase", memberExternalId: externalId, referenceId: ref, amountCents }], { actor: "api:test" });
   // Behind the app's back (no after-commit notification): only a cache miss can see it.
-  const tamper = (memberId: number, points: number) =>
-    t.db.update(pointBalances).set({ availablePoints: points }).where(eq(pointBalances.memberId, memberId));
+  const tamper = (memberId: number, points: number) => t.db.update(pointBalances).set({ availablePoints: points }).where(eq(pointBalances.memberId, memberId));
 
   for (const kind of ["memory", "redis"] as const) {
     const makeStore = async (): Promise<CacheStore> => {

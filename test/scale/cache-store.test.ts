@@ -83,8 +83,7 @@ function sharedBehaviour(name: string, makeStore: () => CacheStore) {
     it("never stores a value loaded before an invalidation under the new generation", async () => {
       const dep = `member:${Math.random()}`;
       let balance = 1;
-      const read = (load: () => Promise<{ balance: number }>) =>
-        readThrough({ key: `r:${dep}`, ttlMs: 30_000, dependsOn: [dep], load }, store);
+      const read = (load: () => Promise<{ balance: number }>) => readThrough({ key: `r:${dep}`, ttlMs: 30_000, dependsOn: [dep], load }, store);
       // The reader loads the old balance, then the write commits and invalidates before it stores.
       const slow = read(async () => {
         const seen = { balance };

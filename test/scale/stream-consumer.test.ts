@@ -33,11 +33,21 @@ describe("stream consumer", () => {
   function consumerFor(stream: string, overrides: Partial<Parameters<typeof createStreamConsumer>[0]> = {}) {
     streams.push(stream);
     return createStreamConsumer({
-      db: t.db, redis, stream, deadLetterStream: `${stream}:dead`, consumer: "c1", apply, blockMs: 100, ...overrides,
+      db: t.db,
+      redis,
+      stream,
+      deadLetterStream: `${stream}:dead`,
+      consumer: "c1",
+      apply,
+      blockMs: 100,
+      ...overrides,
     });
   }
   const purchase = (ref: string, amountCents = 12_345): LoyaltyEvent => ({
-    type: "purchase", memberExternalId: "stream-m1", referenceId: ref, amountCents,
+    type: "purchase",
+    memberExternalId: "stream-m1",
+    referenceId: ref,
+    amountCents,
   });
   async function rowsFor(refs: string[]) {
     return queryRows<{ reference_id: string; amount: string }>(
@@ -83,7 +93,10 @@ describe("stream consumer", () => {
     expect((await rowsFor(["p1", "p2", "p3"])).map((r) => r.reference_id)).toEqual(["p3"]);
 
     const { items } = await listDeadLetters(t.db, { limit: 10 });
-    const reasons = items.filter((i) => i.streamId.startsWith(stream)).map((i) => i.reason.split(":")[0]).sort();
+    const reasons = items
+      .filter((i) => i.streamId.startsWith(stream))
+      .map((i) => i.reason.split(":")[0])
+      .sort();
     expect(reasons).toEqual(["invalid_json", "member_not_found", "validation_failed"]);
     expect(await redis.xlen(`${stream}:dead`)).toBe(3);
   });
@@ -130,7 +143,10 @@ describe("stream consumer", () => {
     const outcome = await consumer.runOnce();
     expect(outcome).toMatchObject({ read: 3, applied: 3, retried: 0 });
     expect(await pendingCount(redis, stream)).toBe(0);
-    expect((await rowsFor(["r1", "r2"])).map((r) => [r.reference_id, Number(r.amount)])).toEqual([["r1", 123], ["r2", 123]]);
+    expect((await rowsFor(["r1", "r2"])).map((r) => [r.reference_id, Number(r.amount)])).toEqual([
+      ["r1", 123],
+      ["r2", 123],
+    ]);
     const after = (await t.db.select().from(pointBalances).where(eq(pointBalances.memberId, memberId)))[0]!.availablePoints;
     expect(after - before).toBe(246);
   });
@@ -158,9 +174,7 @@ describe("stream consumer", () => {
       apply: async (events) => {
         const results = await apply(events.filter((e) => e.referenceId !== "flaky"));
         return events.map((e) =>
-          e.referenceId === "flaky"
-            ? { ok: false as const, status: 503, error: { error: "unavailable", message: "try later" } }
-            : results.shift()!,
+          e.referenceId === "flaky" ? { ok: false as const, status: 503, error: { error: "unavailable", message: "try later" } } : results.shift()!,
         );
       },
     });

@@ -112,14 +112,16 @@ describe("a shard whose lease is lost", () => {
   });
 
   const refs = async () =>
-    (await queryRows<{ reference_id: string }>(t.db, sql`SELECT reference_id FROM point_transactions ORDER BY reference_id`)).map(
-      (r) => r.reference_id,
-    );
+    (await queryRows<{ reference_id: string }>(t.db, sql`SELECT reference_id FROM point_transactions ORDER BY reference_id`)).map((r) => r.reference_id);
   const purchase = (ref: string) => ({ type: "purchase", memberExternalId: "lease-m1", referenceId: ref, amountCents: 1_000 });
 
   it("stops being read before the next batch, and is read again once the lease is won back", { timeout: 30_000 }, async () => {
     const consumer = createStreamConsumer({
-      db: t.db, redis: reader, stream, consumer: "c1", blockMs: 100,
+      db: t.db,
+      redis: reader,
+      stream,
+      consumer: "c1",
+      blockMs: 100,
       apply: (events) => recordEvents(t.db, events, { actor: "job:test" }),
     });
     const lease = createLease(redis, { key, owner: "c1-owner", ttlMs: 600 });

@@ -59,7 +59,7 @@ describe("per-member ordering through stream shards", () => {
 
   /** Every entry of the stream read and acknowledged (applied or dead-lettered). */
   async function drained(stream: string): Promise<boolean> {
-    const [group] = ((await redis.xinfo("GROUPS", stream).catch(() => [])) as unknown[][]);
+    const [group] = (await redis.xinfo("GROUPS", stream).catch(() => [])) as unknown[][];
     if (!group) return false;
     const field = (name: string) => Number(group[group.indexOf(name) + 1]);
     return field("lag") === 0 && field("pending") === 0;
@@ -76,7 +76,13 @@ describe("per-member ordering through stream shards", () => {
       const connection = testRedis();
       connections.push(connection);
       const consumer = createStreamConsumer({
-        db: handle.db, redis: connection, consumer: name, stream, deadLetterStream: `${base}:dead`, batchSize: 25, blockMs: 100,
+        db: handle.db,
+        redis: connection,
+        consumer: name,
+        stream,
+        deadLetterStream: `${base}:dead`,
+        batchSize: 25,
+        blockMs: 100,
         apply: (events) => recordEvents(handle.db, events, { actor: "job:test" }),
         afterCommit: (count) => void committedByShard.set(shard, (committedByShard.get(shard) ?? 0) + count),
       });
@@ -222,7 +228,12 @@ describe("per-member ordering through stream shards", () => {
       // Had w2 read the new entries before w1's pending purchase, the refund would be a dead letter.
       expect(await deadLettersOf(base)).toEqual([]);
       expect(await refs()).toEqual(["take-p1", "take-q1", "take-r1"]);
-      expect(await balancesOf([m1!, m2!])).toEqual(new Map([[m1!, 50], [m2!, 30]]));
+      expect(await balancesOf([m1!, m2!])).toEqual(
+        new Map([
+          [m1!, 50],
+          [m2!, 30],
+        ]),
+      );
       expect(await redis.get(shardLeaseKey(stream, "accrual"))).toBeNull(); // released on SIGTERM
     },
   );

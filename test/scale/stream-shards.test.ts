@@ -64,7 +64,10 @@ describe("stream shards", () => {
 
     it("appends each event to its member's shard, in publishing order", async () => {
       const events = Array.from({ length: 40 }, (_, i) => ({
-        type: "purchase", memberExternalId: `pub-${i % 10}`, referenceId: `pub-ref-${i}`, amountCents: 100,
+        type: "purchase",
+        memberExternalId: `pub-${i % 10}`,
+        referenceId: `pub-ref-${i}`,
+        amountCents: 100,
       }));
       await publishEvents(redis, [...events, { type: "purchase", referenceId: "no-member" }], { stream: base, shards: 4 });
       expect(await redis.exists(base)).toBe(0);

@@ -17,19 +17,19 @@ import { createCampaign } from "@/lib/loyalty/campaigns/change-campaigns";
 import { ensureMember } from "@/lib/loyalty/members/ensure-member";
 import { createReward } from "@/lib/loyalty/program/rewards";
 import { createMemberUser, earn } from "../portal/fixtures";
-import { APP, appTargets, callRoute, databaseFingerprint, inProcessSession, interrupt, urlPath, type RouteAnswer, type RouteHandler } from "../support/in-process-app";
-import { createTestDatabase, type TestDatabase } from "../support/test-database";
 import {
-  ACTIONS,
-  PAGES,
-  principalsFor,
-  ROUTES,
-  type Allow,
-  type Fixtures,
-  type Principal,
-  type RouteCell,
-  type RouteMethodName,
-} from "./access-table";
+  APP,
+  appTargets,
+  callRoute,
+  databaseFingerprint,
+  inProcessSession,
+  interrupt,
+  urlPath,
+  type RouteAnswer,
+  type RouteHandler,
+} from "../support/in-process-app";
+import { createTestDatabase, type TestDatabase } from "../support/test-database";
+import { ACTIONS, PAGES, principalsFor, ROUTES, type Allow, type Fixtures, type Principal, type RouteCell, type RouteMethodName } from "./access-table";
 
 /**
  * Issue 10, Proof: the role × action matrix. Every page, server action and route handler found
@@ -80,7 +80,10 @@ function ordered(principals: Principal[], allow: Allow): Principal[] {
 }
 
 async function staffUser(roles: Role[], email: string): Promise<string> {
-  const [user] = await t.db.insert(users).values({ email, name: email.split("@")[0] }).returning({ id: users.id });
+  const [user] = await t.db
+    .insert(users)
+    .values({ email, name: email.split("@")[0] })
+    .returning({ id: users.id });
   await t.db.insert(userRoles).values(roles.map((role) => ({ userId: user!.id, role })));
   return user!.id;
 }
@@ -109,12 +112,21 @@ beforeAll(async () => {
   const earned = await earn(t.db, "matrix-target-member", 100_000);
   const campaign = await createCampaign(
     t.db,
-    { name: "Matrix seed campaign", multiplier: "2", startsAt: new Date(Date.now() + 20 * 86_400_000).toISOString(), endsAt: new Date(Date.now() + 21 * 86_400_000).toISOString() },
+    {
+      name: "Matrix seed campaign",
+      multiplier: "2",
+      startsAt: new Date(Date.now() + 20 * 86_400_000).toISOString(),
+      endsAt: new Date(Date.now() + 21 * 86_400_000).toISOString(),
+    },
     { actor: system },
   );
   const reward = await createReward(t.db, { name: "Matrix seed reward", pointsCost: 100, stock: 10, active: true }, { actor: system });
   const pendingOf = async (ref: string) => {
-    const outcome = await requestAdjustment(t.db, { kind: "user", id: requester, roles: ["support"] }, { memberId: target.id, points: 20_000, reason: "Matrix: big", referenceId: ref });
+    const outcome = await requestAdjustment(
+      t.db,
+      { kind: "user", id: requester, roles: ["support"] },
+      { memberId: target.id, points: 20_000, reason: "Matrix: big", referenceId: ref },
+    );
     if (outcome.status !== "pending") throw new Error(`expected a pending request, got ${JSON.stringify(outcome)}`);
     return outcome.requestId;
   };
@@ -145,7 +157,8 @@ afterAll(async () => {
   const allowed = ran.filter((r) => r.allowed).length;
   console.log(`access matrix: ${ran.length} cells (${allowed} allowed, ${ran.length - allowed} refused)`);
   const outcomes = new Map<string, number>();
-  for (const r of ran) outcomes.set(`${r.allowed ? "allowed" : "refused"} → ${r.outcome}`, (outcomes.get(`${r.allowed ? "allowed" : "refused"} → ${r.outcome}`) ?? 0) + 1);
+  for (const r of ran)
+    outcomes.set(`${r.allowed ? "allowed" : "refused"} → ${r.outcome}`, (outcomes.get(`${r.allowed ? "allowed" : "refused"} → ${r.outcome}`) ?? 0) + 1);
   for (const [k, v] of [...outcomes].sort()) console.log(`  ${k.padEnd(50)} ${v}`);
   setDbHandle(undefined);
   await setCacheStore(undefined)?.close();
@@ -157,7 +170,10 @@ afterAll(async () => {
 /** Runs one cell: `call` answers with an outcome label; a refused cell must also write nothing. */
 async function cell(target: string, principal: Principal, allowed: boolean, call: () => Promise<string>, check: (outcome: string) => void) {
   // An allowed "sign out everywhere" or password change ended the principal's sessions: start each cell signed in again.
-  await t.db.update(users).set({ sessionVersion: 0 }).where(inArray(users.id, Object.values(sessionUsers)));
+  await t.db
+    .update(users)
+    .set({ sessionVersion: 0 })
+    .where(inArray(users.id, Object.values(sessionUsers)));
   const before = allowed ? null : await databaseFingerprint(t.db);
   const outcome = await call();
   ran.push({ target, principal, allowed, outcome });
@@ -171,17 +187,37 @@ async function cell(target: string, principal: Principal, allowed: boolean, call
 
 describe("the access table covers every target on disk", () => {
   it("lists every page, route handler and server-action file, and nothing that is gone", () => {
-    expect(pageFiles.filter((f) => !PAGES[f]), "pages missing from the access table").toEqual([]);
-    expect(routeFiles.filter((f) => !ROUTES[f]), "routes missing from the access table").toEqual([]);
-    expect(actionFiles.filter((f) => !ACTIONS[f]), "server-action files missing from the access table").toEqual([]);
-    expect(Object.keys(PAGES).filter((f) => !pageFiles.includes(f)), "pages in the table that are gone").toEqual([]);
-    expect(Object.keys(ROUTES).filter((f) => !routeFiles.includes(f)), "routes in the table that are gone").toEqual([]);
-    expect(Object.keys(ACTIONS).filter((f) => !actionFiles.includes(f)), "action files in the table that are gone").toEqual([]);
+    expect(
+      pageFiles.filter((f) => !PAGES[f]),
+      "pages missing from the access table",
+    ).toEqual([]);
+    expect(
+      routeFiles.filter((f) => !ROUTES[f]),
+      "routes missing from the access table",
+    ).toEqual([]);
+    expect(
+      actionFiles.filter((f) => !ACTIONS[f]),
+      "server-action files missing from the access table",
+    ).toEqual([]);
+    expect(
+      Object.keys(PAGES).filter((f) => !pageFiles.includes(f)),
+      "pages in the table that are gone",
+    ).toEqual([]);
+    expect(
+      Object.keys(ROUTES).filter((f) => !routeFiles.includes(f)),
+      "routes in the table that are gone",
+    ).toEqual([]);
+    expect(
+      Object.keys(ACTIONS).filter((f) => !actionFiles.includes(f)),
+      "action files in the table that are gone",
+    ).toEqual([]);
   });
 
   it.each(actionFiles)("%s: every exported function is in the table", async (file) => {
     const mod = (await import(path.join(APP, file))) as Record<string, unknown>;
-    const exported = Object.keys(mod).filter((k) => typeof mod[k] === "function").sort();
+    const exported = Object.keys(mod)
+      .filter((k) => typeof mod[k] === "function")
+      .sort();
     expect(exported).toEqual(Object.keys(ACTIONS[file] ?? {}).sort());
   });
 });
@@ -234,8 +270,7 @@ describe.each(actionFiles.filter((f) => ACTIONS[f]))("server actions of %s", (fi
           for (const [k, v] of Object.entries(fields)) for (const value of Array.isArray(v) ? v : [v]) form.append(k, value);
           try {
             const state = (spec.returns === "state" ? await mod[name]!({ status: "idle" }, form) : await mod[name]!(form)) as
-              | { status: string; formError?: string }
-              | undefined;
+              { status: string; formError?: string } | undefined;
             if (spec.returns === "void") return "returned";
             return state?.status === "error" ? `error: ${state.formError ?? "(fields)"}` : (state?.status ?? "undefined");
           } catch (error) {
@@ -278,7 +313,9 @@ async function send(file: string, method: string, principal: Principal, request:
 }
 
 const isAuthRefusal = (answer: RouteAnswer, publicRoute = false) =>
-  answer.status === 401 || answer.status === 403 || (!publicRoute && answer.status >= 300 && answer.status < 400 && /\/sign-in(\?|$)/.test(answer.headers.get("location") ?? ""));
+  answer.status === 401 ||
+  answer.status === 403 ||
+  (!publicRoute && answer.status >= 300 && answer.status < 400 && /\/sign-in(\?|$)/.test(answer.headers.get("location") ?? ""));
 
 describe.each(routeFiles.filter((f) => ROUTES[f]))("route %s", (file) => {
   const row = ROUTES[file]!;

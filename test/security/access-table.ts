@@ -152,28 +152,58 @@ export const ACTIONS: Record<string, Record<string, ActionCell>> = {
     signOutEverywhereAction: { allow: SIGNED_IN, returns: "void", allowedOutcome: /^redirect:\/sign-in/ },
     twoFactorAction: { allow: SIGNED_IN, returns: "state", form: () => ({ intent: "confirm", code: "000000" }) },
   },
-  "(auth)/forgot-password/forgot-password-action.ts": { forgotPasswordAction: { allow: "everyone", returns: "state", form: () => ({ email: "matrix-admin@example.com" }) } },
+  "(auth)/forgot-password/forgot-password-action.ts": {
+    forgotPasswordAction: { allow: "everyone", returns: "state", form: () => ({ email: "matrix-admin@example.com" }) },
+  },
   "(auth)/set-password/set-password-action.ts": {
-    setPasswordAction: { allow: "everyone", returns: "state", form: (fx) => ({ user: fx.staffUserId, token: "a".repeat(43), password: "correct horse battery staple", confirm: "correct horse battery staple" }) },
+    setPasswordAction: {
+      allow: "everyone",
+      returns: "state",
+      form: (fx) => ({ user: fx.staffUserId, token: "a".repeat(43), password: "correct horse battery staple", confirm: "correct horse battery staple" }),
+    },
   },
   "(auth)/sign-in/oidc-sign-in-action.ts": { oidcSignInAction: { allow: "everyone", returns: "void", form: () => ({ callbackUrl: "/" }) } },
   "(auth)/sign-in/sign-in-action.ts": {
-    signInAction: { allow: "everyone", returns: "state", form: (fx) => ({ email: `nobody-${fx.n()}@example.com`, password: "not the password at all", callbackUrl: "/" }) },
+    signInAction: {
+      allow: "everyone",
+      returns: "state",
+      form: (fx) => ({ email: `nobody-${fx.n()}@example.com`, password: "not the password at all", callbackUrl: "/" }),
+    },
   },
   "(auth)/sign-out-action.ts": { signOutAction: { allow: "everyone", returns: "void" } },
   "(auth)/sign-up/sign-up-action.ts": {
-    signUpAction: { allow: "everyone", returns: "state", form: (fx) => ({ name: "Ada", email: `matrix-${fx.n()}@example.com`, password: "correct horse battery staple" }) },
+    signUpAction: {
+      allow: "everyone",
+      returns: "state",
+      form: (fx) => ({ name: "Ada", email: `matrix-${fx.n()}@example.com`, password: "correct horse battery staple" }),
+    },
   },
   "(portal)/check-in-action.ts": { checkInAction: { allow: MEMBER, returns: "state" } },
-  "(portal)/notifications/mark-read-action.ts": { markReadAction: { allow: MEMBER, returns: "void", form: (fx) => ({ notificationId: String(fx.notificationId) }) } },
-  "(portal)/redeem/redeem-action.ts": { redeemAction: { allow: MEMBER, returns: "state", form: (fx) => ({ mode: "points", points: "10", idempotencyKey: `matrix-${fx.n()}` }) } },
+  "(portal)/notifications/mark-read-action.ts": {
+    markReadAction: { allow: MEMBER, returns: "void", form: (fx) => ({ notificationId: String(fx.notificationId) }) },
+  },
+  "(portal)/redeem/redeem-action.ts": {
+    redeemAction: { allow: MEMBER, returns: "state", form: (fx) => ({ mode: "points", points: "10", idempotencyKey: `matrix-${fx.n()}` }) },
+  },
   "(staff)/staff/accounts/actions.ts": {
-    addStaffAction: { allow: ADMIN, returns: "state", form: (fx) => ({ email: `staff-${fx.n()}@example.com`, name: "New Staff", roles: ["support"], reason: "Matrix: new hire" }) },
-    saveStaffRolesAction: { allow: ADMIN, returns: "state", form: (fx) => ({ userId: fx.staffUserId, roles: ["marketing", "support"], reason: "Matrix: also support" }) },
+    addStaffAction: {
+      allow: ADMIN,
+      returns: "state",
+      form: (fx) => ({ email: `staff-${fx.n()}@example.com`, name: "New Staff", roles: ["support"], reason: "Matrix: new hire" }),
+    },
+    saveStaffRolesAction: {
+      allow: ADMIN,
+      returns: "state",
+      form: (fx) => ({ userId: fx.staffUserId, roles: ["marketing", "support"], reason: "Matrix: also support" }),
+    },
     newPasswordLinkAction: { allow: ADMIN, returns: "state", form: (fx) => ({ userId: fx.staffUserId }) },
   },
   "(staff)/staff/api-keys/actions.ts": {
-    createApiKeyAction: { allow: ADMIN, returns: "state", form: (fx) => ({ name: `matrix-page-${fx.n()}`, scopes: ["events:write"], rateLimit: "", expiresIn: "90d" }) },
+    createApiKeyAction: {
+      allow: ADMIN,
+      returns: "state",
+      form: (fx) => ({ name: `matrix-page-${fx.n()}`, scopes: ["events:write"], rateLimit: "", expiresIn: "90d" }),
+    },
     rotateApiKeyAction: { allow: ADMIN, returns: "state", form: (fx) => ({ id: String(fx.rotateKeyId), grace: "" }) },
     revokeApiKeyAction: { allow: ADMIN, returns: "state", form: (fx) => ({ id: String(fx.revokeKeyId) }) },
   },
@@ -181,15 +211,29 @@ export const ACTIONS: Record<string, Record<string, ActionCell>> = {
     createCampaignAction: { allow: MARKETING, returns: "state", form: campaignForm },
     editCampaignAction: { allow: MARKETING, returns: "state", form: (fx) => ({ ...campaignForm(fx), id: String(fx.campaignId) }) },
     campaignStateAction: { allow: MARKETING, returns: "state", form: (fx) => ({ id: String(fx.campaignId), action: "pause" }) },
-    previewCampaignAction: { allow: MARKETING, returns: "state", form: () => ({ amount: "80.00", timeZone: "UTC", at: new Date().toISOString(), tier: "bronze" }) },
+    previewCampaignAction: {
+      allow: MARKETING,
+      returns: "state",
+      form: () => ({ amount: "80.00", timeZone: "UTC", at: new Date().toISOString(), tier: "bronze" }),
+    },
   },
   "(staff)/staff/members/actions.ts": {
     adjustPointsAction: {
       allow: SUPPORT,
       returns: "state",
-      form: (fx) => ({ memberId: String(fx.memberId), externalId: fx.memberExternalId, points: "5", reason: "Matrix goodwill", referenceId: `matrix-adj-${fx.n()}` }),
+      form: (fx) => ({
+        memberId: String(fx.memberId),
+        externalId: fx.memberExternalId,
+        points: "5",
+        reason: "Matrix goodwill",
+        referenceId: `matrix-adj-${fx.n()}`,
+      }),
     },
-    reverseTransactionAction: { allow: SUPPORT, returns: "state", form: (fx) => ({ memberId: String(fx.memberId), transactionId: String(fx.transactionId), reason: "Matrix reversal" }) },
+    reverseTransactionAction: {
+      allow: SUPPORT,
+      returns: "state",
+      form: (fx) => ({ memberId: String(fx.memberId), transactionId: String(fx.transactionId), reason: "Matrix reversal" }),
+    },
     approveAdjustmentAction: { allow: ADMIN, returns: "state", form: (fx) => ({ requestId: String(fx.approveRequestId) }) },
     rejectAdjustmentAction: { allow: ADMIN, returns: "state", form: (fx) => ({ requestId: String(fx.rejectRequestId), reason: "Matrix: no" }) },
   },
@@ -215,13 +259,25 @@ export const ACTIONS: Record<string, Record<string, ActionCell>> = {
     importOpeningBalancesAction: {
       allow: ADMIN,
       returns: "state",
-      form: (fx) => ({ csv: `externalId,points,earnedAt,expiresAt,reference\n${fx.memberExternalId},5,2026-01-01,,matrix-import-${fx.n()}`, reason: "Matrix import", dryRun: "on" }),
+      form: (fx) => ({
+        csv: `externalId,points,earnedAt,expiresAt,reference\n${fx.memberExternalId},5,2026-01-01,,matrix-import-${fx.n()}`,
+        reason: "Matrix import",
+        dryRun: "on",
+      }),
     },
   },
   // Earning rules (issue 13): retiring a rule that does not exist is "not found" to marketing, still not a refusal.
   "(staff)/staff/earning-rules/actions.ts": {
-    createRuleAction: { allow: MARKETING, returns: "state", form: (fx) => ({ name: `Matrix rule ${fx.n()}`, skus: "MATRIX-SKU", bonusPoints: "1", reason: "Matrix" }) },
-    createCapAction: { allow: MARKETING, returns: "state", form: (fx) => ({ name: `Matrix cap ${fx.n()}`, limit: "awards", eventType: "review", max: "1000", period: "day" }) },
+    createRuleAction: {
+      allow: MARKETING,
+      returns: "state",
+      form: (fx) => ({ name: `Matrix rule ${fx.n()}`, skus: "MATRIX-SKU", bonusPoints: "1", reason: "Matrix" }),
+    },
+    createCapAction: {
+      allow: MARKETING,
+      returns: "state",
+      form: (fx) => ({ name: `Matrix cap ${fx.n()}`, limit: "awards", eventType: "review", max: "1000", period: "day" }),
+    },
     previewRuleAction: { allow: MARKETING, returns: "state", form: () => ({ items: "MATRIX-SKU, shoes, 1, 80.00", channel: "web", tier: "bronze" }) },
     retireRuleAction: { allow: MARKETING, returns: "state", form: () => ({ id: "999999", kind: "rule", reason: "Matrix" }) },
   },
@@ -232,14 +288,27 @@ export const ACTIONS: Record<string, Record<string, ActionCell>> = {
     tiersAction: {
       allow: MARKETING,
       returns: "state",
-      form: () => ({ "bronze.minSpend": "0.00", "silver.minSpend": "500.00", "gold.minSpend": "2000.00", "bronze.earnMultiplier": "1", "silver.earnMultiplier": "1.25", "gold.earnMultiplier": "1.5", intent: "preview" }),
+      form: () => ({
+        "bronze.minSpend": "0.00",
+        "silver.minSpend": "500.00",
+        "gold.minSpend": "2000.00",
+        "bronze.earnMultiplier": "1",
+        "silver.earnMultiplier": "1.25",
+        "gold.earnMultiplier": "1.5",
+        intent: "preview",
+      }),
     },
   },
 };
 
 const json = (body: unknown) => ({ body, headers: { "content-type": "application/json" } });
 const event = (fx: Fixtures) => ({ type: "purchase", memberExternalId: fx.memberExternalId, referenceId: `matrix-order-${fx.n()}`, amountCents: 1000 });
-const campaignBody = (fx: Fixtures) => ({ name: `API campaign ${fx.n()}`, multiplier: "2", startsAt: new Date(Date.now() + 10 * 86_400_000).toISOString(), endsAt: new Date(Date.now() + 12 * 86_400_000).toISOString() });
+const campaignBody = (fx: Fixtures) => ({
+  name: `API campaign ${fx.n()}`,
+  multiplier: "2",
+  startsAt: new Date(Date.now() + 10 * 86_400_000).toISOString(),
+  endsAt: new Date(Date.now() + 12 * 86_400_000).toISOString(),
+});
 const everyMethod = (cell: RouteCell): RouteRow => ({ GET: cell, POST: cell, PUT: cell, PATCH: cell, DELETE: cell, OPTIONS: cell });
 const exportOf = (table: string, allow: Allow, extra = ""): RouteCell => ({ name: table, allow, request: () => ({ query: `table=${table}${extra}` }) });
 
@@ -250,19 +319,33 @@ export const ROUTES: Record<string, RouteRow> = {
   "api/v1/members/[externalId]/route.ts": { GET: { allow: key("members:read"), request: (fx) => ({ params: { externalId: fx.memberExternalId } }) } },
   // Referral codes (issue 13): the fixture member's code and link (made on the first allowed read).
   "api/v1/members/[externalId]/referral/route.ts": { GET: { allow: key("members:read"), request: (fx) => ({ params: { externalId: fx.memberExternalId } }) } },
-  "api/v1/members/[externalId]/transactions/route.ts": { GET: { allow: key("members:read"), request: (fx) => ({ params: { externalId: fx.memberExternalId }, query: "limit=5" }) } },
+  "api/v1/members/[externalId]/transactions/route.ts": {
+    GET: { allow: key("members:read"), request: (fx) => ({ params: { externalId: fx.memberExternalId }, query: "limit=5" }) },
+  },
   "api/v1/members/[externalId]/redemptions/route.ts": {
-    POST: { allow: key("redemptions:write"), request: (fx) => ({ params: { externalId: fx.memberExternalId }, ...json({ points: 10, referenceId: `matrix-redeem-${fx.n()}` }) }) },
+    POST: {
+      allow: key("redemptions:write"),
+      request: (fx) => ({ params: { externalId: fx.memberExternalId }, ...json({ points: 10, referenceId: `matrix-redeem-${fx.n()}` }) }),
+    },
   },
   // Checkout holds (issue 12): a hold that does not exist is 404 to an allowed key, still not a refusal.
   "api/v1/members/[externalId]/holds/route.ts": {
-    POST: { allow: key("redemptions:write"), request: (fx) => ({ params: { externalId: fx.memberExternalId }, ...json({ points: 10, referenceId: `matrix-hold-${fx.n()}` }) }) },
+    POST: {
+      allow: key("redemptions:write"),
+      request: (fx) => ({ params: { externalId: fx.memberExternalId }, ...json({ points: 10, referenceId: `matrix-hold-${fx.n()}` }) }),
+    },
   },
   "api/v1/holds/[holdId]/capture/route.ts": { POST: { allow: key("redemptions:write"), request: () => ({ params: { holdId: "999999" }, ...json({}) }) } },
   "api/v1/holds/[holdId]/void/route.ts": { POST: { allow: key("redemptions:write"), request: () => ({ params: { holdId: "999999" } }) } },
   // Points transfers between members (issue 12).
   "api/v1/members/[externalId]/transfers/route.ts": {
-    POST: { allow: key("redemptions:write"), request: (fx) => ({ params: { externalId: fx.memberExternalId }, ...json({ toMemberExternalId: "matrix-nobody", points: 10, referenceId: `matrix-transfer-${fx.n()}` }) }) },
+    POST: {
+      allow: key("redemptions:write"),
+      request: (fx) => ({
+        params: { externalId: fx.memberExternalId },
+        ...json({ toMemberExternalId: "matrix-nobody", points: 10, referenceId: `matrix-transfer-${fx.n()}` }),
+      }),
+    },
   },
   // Member privacy (issue 13): the export reads the fixture member; the erasure names nobody (404 to an allowed key).
   "api/v1/members/[externalId]/export/route.ts": { GET: { allow: key("members:export"), request: (fx) => ({ params: { externalId: fx.memberExternalId } }) } },
@@ -330,7 +413,10 @@ export const ROUTES: Record<string, RouteRow> = {
   // Auth.js's own endpoints: public by nature (the session, the CSRF token, the providers).
   "api/auth/[...nextauth]/route.ts": {
     GET: { allow: "everyone", request: () => ({ params: { nextauth: ["session"] } }) },
-    POST: { allow: "everyone", request: () => ({ params: { nextauth: ["signout"] }, body: "csrfToken=forged", headers: { "content-type": "application/x-www-form-urlencoded" } }) },
+    POST: {
+      allow: "everyone",
+      request: () => ({ params: { nextauth: ["signout"] }, body: "csrfToken=forged", headers: { "content-type": "application/x-www-form-urlencoded" } }),
+    },
   },
   // Any other path under /api: a typed 404 for everyone.
   "api/[...path]/route.ts": everyMethod({ allow: "everyone", request: () => ({ params: { path: ["nope"] } }) }),

@@ -96,7 +96,11 @@ describe("privileged changes are audited with their actor", () => {
   });
 
   it("sign-ins: success, failure and throttled, never with the password", async () => {
-    const throttle = memoryThrottle({ account_address: { points: 2, durationS: 60 }, account: { points: 100, durationS: 60 }, address: { points: 100, durationS: 60 } });
+    const throttle = memoryThrottle({
+      account_address: { points: 2, durationS: 60 },
+      account: { points: 100, durationS: 60 },
+      address: { points: 100, durationS: 60 },
+    });
     const good = { email: "audit-admin@example.com", password: "a long admin passphrase" };
     expect((await verifyCredentials(t.db, throttle, good, "198.51.100.7")).ok).toBe(true);
     for (let i = 0; i < 3; i++) await verifyCredentials(t.db, throttle, { ...good, password: "wrong guess number " + i }, "203.0.113.9");
@@ -142,7 +146,9 @@ describe("privileged changes are audited with their actor", () => {
     ]);
     expect(await verifyMemberLink(t.db, pending.userId, pending.token, new Date())).toEqual({ ok: true, memberId: member.id });
     const entries = await newEntries();
-    expect(entries.map((e) => [e.action, e.actor, e.memberId, (e.after as { via: string }).via])).toEqual([["member.link", `user:${pending.userId}`, member.id, "emailed link"]]);
+    expect(entries.map((e) => [e.action, e.actor, e.memberId, (e.after as { via: string }).via])).toEqual([
+      ["member.link", `user:${pending.userId}`, member.id, "emailed link"],
+    ]);
     // A spent or wrong token links nothing and writes nothing.
     expect((await verifyMemberLink(t.db, pending.userId, pending.token, new Date())).ok).toBe(false);
     expect(await newEntries()).toEqual([]);
@@ -165,7 +171,10 @@ describe("privileged changes are audited with their actor", () => {
     inProcessSession.userId = null;
     expect(await get("table=tiers")).toBe(401);
     const entries = (await newEntries()).filter((e) => e.action.startsWith("export."));
-    const [member] = await t.db.select({ id: auditLog.memberId }).from(auditLog).where(and(eq(auditLog.action, "adjustment.approve")));
+    const [member] = await t.db
+      .select({ id: auditLog.memberId })
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "adjustment.approve")));
     expect(entries.map((e) => [e.action, e.actor, e.targetType, e.targetId, e.memberId, e.after])).toEqual([
       ["export.statement", `user:${agent.user.id}`, "member", "audit-member", member!.id, { format: "csv", table: "statement", member: "audit-member" }],
       ["export.flows", `user:${adminId}`, "report", "flows", null, { format: "csv", table: "flows", from: "2026-01-01", to: "2026-01-31" }],
@@ -179,7 +188,14 @@ describe("the audit page filters by kind, actor and date", () => {
     const { default: Page } = (await import(path.join(APP, "(staff)/staff/audit/page.tsx"))) as { default: (props: unknown) => Promise<React.ReactElement> };
     return renderToString(createElement(Providers, null, await Page({ params: Promise.resolve({}), searchParams: Promise.resolve(searchParams) })));
   }
-  const actionsIn = (html: string) => [...new Set([...html.matchAll(/<td[^>]*>((?:auth|user|api_key|adjustment|reversal|points|member|members|export|campaign|reward|tiers)\.[a-z_]+)<\/td>/g)].map((m) => m[1]))].sort();
+  const actionsIn = (html: string) =>
+    [
+      ...new Set(
+        [...html.matchAll(/<td[^>]*>((?:auth|user|api_key|adjustment|reversal|points|member|members|export|campaign|reward|tiers)\.[a-z_]+)<\/td>/g)].map(
+          (m) => m[1],
+        ),
+      ),
+    ].sort();
 
   it("each kind lists only its actions", async () => {
     expect(actionsIn(await render({ kind: "api-keys" }))).toEqual(["api_key.created", "api_key.revoked", "api_key.rotated"]);
@@ -201,7 +217,11 @@ describe("the audit page filters by kind, actor and date", () => {
   it("every family's prefixes match real actions only by prefix (LIKE wildcards escaped)", async () => {
     for (const family of Object.values(AUDIT_FAMILIES)) {
       const { items } = await queryAudit(t.db, { actionPrefixes: family.prefixes }, { limit: 200 });
-      for (const e of items) expect(family.prefixes.some((p) => e.action.startsWith(p)), `${e.action} under ${family.label}`).toBe(true);
+      for (const e of items)
+        expect(
+          family.prefixes.some((p) => e.action.startsWith(p)),
+          `${e.action} under ${family.label}`,
+        ).toBe(true);
     }
     // "api_key." must not match "apixkey.": the underscore is literal.
     await t.db.insert(auditLog).values({ actor: "test", action: "apixkey.created", targetType: "x", targetId: "1" });

@@ -45,7 +45,12 @@ describe("/staff/api-keys", () => {
   });
 
   it("lists every key with its status, scopes, limit, expiry and last use for an admin, never a secret", async () => {
-    const active = await createApiKey(t.db, { name: "checkout", scopes: ["events:write"], rateLimitPerSecond: 40, expiresAt: new Date(Date.now() + 86_400_000) });
+    const active = await createApiKey(t.db, {
+      name: "checkout",
+      scopes: ["events:write"],
+      rateLimitPerSecond: 40,
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
     const defaulted = await createApiKey(t.db, { name: "bi-export", scopes: ["members:read", "campaigns:read"] });
     await revokeApiKey(t.db, defaulted.apiKey.id, { actor: "cli" });
     const old = await createApiKey(t.db, { name: "erp", scopes: ["members:read"] });

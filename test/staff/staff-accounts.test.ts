@@ -58,9 +58,9 @@ describe("staff accounts page actions", () => {
       expect(demote).toMatchObject({ status: "error", formError: expected });
       const link = await newPasswordLinkForm(t.db, caller, { values: { userId: pending.user.id }, roles: [] }, ORIGIN);
       expect(link).toMatchObject({ status: "error", formError: expected });
-      await expect(listStaffAccounts(t.db, caller ? { kind: "user", id: caller.id, roles: caller.roles } : { kind: "user", id: "x", roles: [] })).rejects.toThrow(
-        /staff:manage/,
-      );
+      await expect(
+        listStaffAccounts(t.db, caller ? { kind: "user", id: caller.id, roles: caller.roles } : { kind: "user", id: "x", roles: [] }),
+      ).rejects.toThrow(/staff:manage/);
     }
     expect(await snapshot()).toEqual(afterFixtures);
     expect(afterFixtures.audit).toBe(before.audit);
@@ -122,8 +122,18 @@ describe("staff accounts page actions", () => {
     expect(out).toMatchObject({ status: "success", message: "nia@example.com: marketing, support → admin, support." });
     const entries = (await auditOf(nia!.id)).slice(-2);
     expect(entries.map((e) => [e.action, e.reason, e.before, e.after])).toEqual([
-      ["user.grant_roles", "moved to admin", { email: "nia@example.com", roles: ["marketing", "support"] }, { email: "nia@example.com", roles: ["admin", "marketing", "support"] }],
-      ["user.revoke_roles", "moved to admin", { email: "nia@example.com", roles: ["admin", "marketing", "support"] }, { email: "nia@example.com", roles: ["admin", "support"] }],
+      [
+        "user.grant_roles",
+        "moved to admin",
+        { email: "nia@example.com", roles: ["marketing", "support"] },
+        { email: "nia@example.com", roles: ["admin", "marketing", "support"] },
+      ],
+      [
+        "user.revoke_roles",
+        "moved to admin",
+        { email: "nia@example.com", roles: ["admin", "marketing", "support"] },
+        { email: "nia@example.com", roles: ["admin", "support"] },
+      ],
     ]);
     // Nia, now an admin, can use the page; once her roles are gone she cannot, at once.
     const niaUser = await sessionOf(nia!.id);

@@ -79,7 +79,10 @@ export function appTargets(): { pages: string[]; routes: string[]; actions: stri
 
 /** The URL path a route or page file serves, its dynamic segments filled in from `params`. */
 export function urlPath(file: string, params: Record<string, string | string[]> = {}): string {
-  const segments = file.split("/").slice(0, -1).filter((s) => !/^\(.*\)$/.test(s));
+  const segments = file
+    .split("/")
+    .slice(0, -1)
+    .filter((s) => !/^\(.*\)$/.test(s));
   return (
     "/" +
     segments

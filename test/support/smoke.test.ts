@@ -24,7 +24,10 @@ describe("test database", () => {
   it("refuses to update or delete the audit log", async () => {
     await t.db.insert(auditLog).values({ actor: "test", action: "probe", targetType: "x", targetId: "1" });
     for (const statement of [sql`UPDATE audit_log SET reason = 'x'`, sql`DELETE FROM audit_log`]) {
-      const error = await t.db.execute(statement).then(() => undefined, (e: unknown) => e);
+      const error = await t.db.execute(statement).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(pgErrorOf(error)?.message).toMatch(/append-only/);
     }
     const rows = await queryRows<{ n: number }>(t.db, sql`SELECT count(*)::int AS n FROM audit_log`);

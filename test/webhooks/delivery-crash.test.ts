@@ -43,7 +43,12 @@ describe("delivery process killed with SIGKILL mid-delivery", () => {
       for (const id of ["kill-1", "kill-2"]) await ensureMember(t.db, { externalId: id });
       const outcomes = await recordEvents(
         t.db,
-        Array.from({ length: 20 }, (_, i) => ({ type: "purchase" as const, memberExternalId: `kill-${(i % 2) + 1}`, referenceId: `kill-p${i}`, amountCents: 500 })),
+        Array.from({ length: 20 }, (_, i) => ({
+          type: "purchase" as const,
+          memberExternalId: `kill-${(i % 2) + 1}`,
+          referenceId: `kill-p${i}`,
+          amountCents: 500,
+        })),
         { actor: "test" },
       );
       expect(outcomes.every((o) => o.ok)).toBe(true);

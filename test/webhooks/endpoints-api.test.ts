@@ -16,7 +16,11 @@ describe("/api/v1/webhook-endpoints", () => {
   afterAll(() => h.close());
 
   it("creates an endpoint (201 with the secret, once), lists, changes and deletes it, audited", async () => {
-    const created = await call(createEndpoint, PATH, { key: h.key, method: "POST", body: { url: "https://shop.example/hooks", eventTypes: ["points.earned"] } });
+    const created = await call(createEndpoint, PATH, {
+      key: h.key,
+      method: "POST",
+      body: { url: "https://shop.example/hooks", eventTypes: ["points.earned"] },
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ url: "https://shop.example/hooks", eventTypes: ["points.earned"], enabled: true });
     const secret = created.body.secret as string;
@@ -62,7 +66,11 @@ describe("/api/v1/webhook-endpoints", () => {
   it("refuses a bad PATCH and an unknown or malformed id", async () => {
     const created = await call(createEndpoint, PATH, { key: h.key, method: "POST", body: { url: "http://127.0.0.1:9/h" } });
     const id = String(created.body.id);
-    for (const [body, field] of [[{ enabled: "yes" }, "enabled"], [{ url: "https://x.example" }, "url"], [{}, undefined]] as const) {
+    for (const [body, field] of [
+      [{ enabled: "yes" }, "enabled"],
+      [{ url: "https://x.example" }, "url"],
+      [{}, undefined],
+    ] as const) {
       const refused = await call(patchEndpoint, `${PATH}/${id}`, { key: h.key, method: "PATCH", params: { id }, body });
       expect([refused.status, refused.body.error, refused.body.field]).toEqual([400, "validation_failed", field]);
     }

@@ -34,7 +34,9 @@ describe("points.expiring and hold.expired: one event each, written by the job's
       (r) => ({ ...r.payload, id: r.id }),
     );
   const deliveries = async (eventIds: number[]) =>
-    (await queryRows<{ n: number }>(t.db, sql`SELECT count(*)::int AS n FROM webhook_deliveries WHERE event_id = ANY(${`{${eventIds.join(",")}}`}::bigint[])`))[0]!.n;
+    (
+      await queryRows<{ n: number }>(t.db, sql`SELECT count(*)::int AS n FROM webhook_deliveries WHERE event_id = ANY(${`{${eventIds.join(",")}}`}::bigint[])`)
+    )[0]!.n;
 
   async function member(externalId: string, amountCents: number, occurredAt?: Date) {
     await ensureMember(t.db, { externalId });
@@ -50,7 +52,8 @@ describe("points.expiring and hold.expired: one event each, written by the job's
     await createWebhookEndpoint(t.db, { url: "http://127.0.0.1:9/h" }, "test");
     await member("hx-1", 100_000);
     const t0 = new Date();
-    const hold = (ref: string, points: number, ttlSeconds = 60) => createHold(t.db, { memberExternalId: "hx-1", points, referenceId: ref, ttlSeconds }, { ...ctx, now: t0 });
+    const hold = (ref: string, points: number, ttlSeconds = 60) =>
+      createHold(t.db, { memberExternalId: "hx-1", points, referenceId: ref, ttlSeconds }, { ...ctx, now: t0 });
     const lapsed = await hold("hx-lapsed", 30);
     const captured = await hold("hx-captured", 20);
     const voided = await hold("hx-voided", 10);
@@ -142,7 +145,11 @@ describe("points.expiring and hold.expired: one event each, written by the job's
       const now = new Date();
       const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
       await member("sx-1", 50_000, addUtcMonths(new Date(today + 30 * DAY + 6 * 3_600_000), -12));
-      const hold = await createHold(t.db, { memberExternalId: "sx-1", points: 40, referenceId: "sx-hold", ttlSeconds: 60 }, { ...ctx, now: new Date(now.getTime() - 120_000) });
+      const hold = await createHold(
+        t.db,
+        { memberExternalId: "sx-1", points: 40, referenceId: "sx-hold", ttlSeconds: 60 },
+        { ...ctx, now: new Date(now.getTime() - 120_000) },
+      );
       await queueExpiryReminders(t.db, { now, mailer: null });
       await expireHolds(t.db, { now });
       expect(await deliverDueWebhooks(t.db)).toMatchObject({ claimed: 2, delivered: 2 });

@@ -30,9 +30,9 @@ describe("member.erased: one event per erasure, through the outbox, nothing pers
   });
 
   const events = async (): Promise<Event[]> =>
-    (await queryRows<{ id: number; payload: Event }>(t.db, sql`SELECT id::int AS id, payload FROM webhook_events WHERE type = 'member.erased' ORDER BY id`)).map(
-      (r) => ({ ...r.payload, id: r.id }),
-    );
+    (
+      await queryRows<{ id: number; payload: Event }>(t.db, sql`SELECT id::int AS id, payload FROM webhook_events WHERE type = 'member.erased' ORDER BY id`)
+    ).map((r) => ({ ...r.payload, id: r.id }));
 
   it("is enqueued once by the erasure, for the endpoints that want it, and reaches a receiver signed", async () => {
     const all = await createWebhookEndpoint(t.db, { url: receiver.url, eventTypes: null }, "test");
@@ -42,7 +42,9 @@ describe("member.erased: one event per erasure, through the outbox, nothing pers
     const erasedAt = new Date("2026-12-02T06:00:00.000Z");
 
     // A refused erasure (its reason names the member) rolls back: no event.
-    const refused = await eraseMember(t.db, admin, { memberId: member.id, reason: "Ottilie Brandvold asked" }, { ...options, now: erasedAt }).catch((e: unknown) => e);
+    const refused = await eraseMember(t.db, admin, { memberId: member.id, reason: "Ottilie Brandvold asked" }, { ...options, now: erasedAt }).catch(
+      (e: unknown) => e,
+    );
     expect(isLoyaltyError(refused) && refused.code).toBe("validation_failed");
     expect(await events()).toEqual([]);
 

@@ -27,8 +27,15 @@ describe("pruning the webhook outbox", () => {
     const b = await createWebhookEndpoint(t.db, { url: "http://127.0.0.1:9/b", eventTypes: ["points.earned"] }, "test");
     await ensureMember(t.db, { externalId: "prune-1" });
     const refs = Array.from({ length: 9 }, (_, i) => `prune-p${i}`);
-    await recordEvents(t.db, refs.map((referenceId) => ({ type: "purchase" as const, memberExternalId: "prune-1", referenceId, amountCents: 1_000 })), { actor: "test" });
-    const events = await queryRows<{ id: number; ref: string }>(t.db, sql`SELECT id::int AS id, payload->'data'->>'referenceId' AS ref FROM webhook_events ORDER BY id`);
+    await recordEvents(
+      t.db,
+      refs.map((referenceId) => ({ type: "purchase" as const, memberExternalId: "prune-1", referenceId, amountCents: 1_000 })),
+      { actor: "test" },
+    );
+    const events = await queryRows<{ id: number; ref: string }>(
+      t.db,
+      sql`SELECT id::int AS id, payload->'data'->>'referenceId' AS ref FROM webhook_events ORDER BY id`,
+    );
     expect(events).toHaveLength(9);
     const now = new Date();
     const old = new Date(now.getTime() - 40 * DAY).toISOString();
@@ -90,7 +97,11 @@ describe("pruning the webhook outbox", () => {
     expect((await queryRows<{ n: number }>(t.db, sql`SELECT count(*)::int AS n FROM webhook_deliveries WHERE endpoint_id = ${c.id}`))[0]!.n).toBe(0);
 
     // A second run finds nothing; with a 1-day retention p6 goes too.
-    expect(await pruneWebhooks(t.db, { now, retentionDays: 30, batchSize: 2 })).toMatchObject({ deliveriesPruned: 0, orphanDeliveriesPruned: 0, eventsPruned: 0 });
+    expect(await pruneWebhooks(t.db, { now, retentionDays: 30, batchSize: 2 })).toMatchObject({
+      deliveriesPruned: 0,
+      orphanDeliveriesPruned: 0,
+      eventsPruned: 0,
+    });
     expect(await pruneWebhooks(t.db, { now, retentionDays: 1 })).toMatchObject({ deliveriesPruned: 2, eventsPruned: 1 });
   });
 

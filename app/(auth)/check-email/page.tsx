@@ -28,7 +28,11 @@ export default async function CheckEmailPage({ searchParams }: { searchParams: P
     return (
       <>
         <h1 className="text-2xl font-bold text-slate-900">Confirm your email</h1>
-        {message ? <div className="mt-4"><Alert tone="error">{message}</Alert></div> : null}
+        {message ? (
+          <div className="mt-4">
+            <Alert tone="error">{message}</Alert>
+          </div>
+        ) : null}
         <p className="mt-4 text-sm text-slate-600">Sign in to the account the link was sent for, then open the link again.</p>
         <Link href="/sign-in" className={`${buttonClass("primary")} mt-5 w-full`}>
           Sign in
@@ -41,17 +45,20 @@ export default async function CheckEmailPage({ searchParams }: { searchParams: P
   return (
     <>
       <h1 className="text-2xl font-bold text-slate-900">Check your email</h1>
-      {message ? <div className="mt-4"><Alert tone="error">{message}</Alert></div> : null}
+      {message ? (
+        <div className="mt-4">
+          <Alert tone="error">{message}</Alert>
+        </div>
+      ) : null}
       <p className="mt-4 text-sm text-slate-700">
         {live ? (
           <>
-            We sent a link to <strong>{user.email}</strong>. Open it in this browser to confirm the email is yours; your points
-            appear as soon as you do. The link works once and expires {MEMBER_LINK_TTL_MS / 60_000} minutes after it was sent.
+            We sent a link to <strong>{user.email}</strong>. Open it in this browser to confirm the email is yours; your points appear as soon as you do. The
+            link works once and expires {MEMBER_LINK_TTL_MS / 60_000} minutes after it was sent.
           </>
         ) : (
           <>
-            You already have a membership under <strong>{user.email}</strong>. To protect its points, confirm the email is yours
-            with the link we send there.
+            You already have a membership under <strong>{user.email}</strong>. To protect its points, confirm the email is yours with the link we send there.
           </>
         )}
       </p>

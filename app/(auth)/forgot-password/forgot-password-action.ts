@@ -12,7 +12,12 @@ import { PASSWORD_RESET_POLICY, tooManyAttempts } from "@/lib/rate-limit/policie
 import { rateLimits } from "@/lib/rate-limit/rate-limits";
 
 const schema = z.object({
-  email: z.string().trim().toLowerCase().max(254, "That email is too long.").pipe(z.email({ message: "Enter a valid email address." })),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(254, "That email is too long.")
+    .pipe(z.email({ message: "Enter a valid email address." })),
 });
 
 export async function forgotPasswordAction(_prev: FormState<"email">, form: FormData): Promise<FormState<"email">> {

@@ -38,9 +38,7 @@ export default async function NotificationsPage({ searchParams }: { searchParams
                       {!n.readAt ? <span className="sr-only">Unread: </span> : null}
                       {formatPoints(n.points, locale)} points expire {n.thresholdDays === 1 ? "tomorrow" : `in ${n.thresholdDays} days`}
                     </p>
-                    <p className="mt-1 text-sm text-slate-600">
-                      They expire on {formatDate(expires, locale)}. Redeem them before then so they are not lost.
-                    </p>
+                    <p className="mt-1 text-sm text-slate-600">They expire on {formatDate(expires, locale)}. Redeem them before then so they are not lost.</p>
                     <p className="mt-1 text-xs text-slate-500">{formatDateTime(n.createdAt, locale)}</p>
                   </div>
                   {!n.readAt ? (

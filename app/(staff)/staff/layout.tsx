@@ -29,7 +29,10 @@ export default async function StaffLayout({ children }: { children: React.ReactN
               Account
             </Link>
             <form action={signOutAction}>
-              <button type="submit" className="min-h-10 rounded-lg px-3 font-medium text-slate-100 hover:bg-slate-800 focus-visible:outline-2 focus-visible:outline-indigo-400">
+              <button
+                type="submit"
+                className="min-h-10 rounded-lg px-3 font-medium text-slate-100 hover:bg-slate-800 focus-visible:outline-2 focus-visible:outline-indigo-400"
+              >
                 Sign out
               </button>
             </form>

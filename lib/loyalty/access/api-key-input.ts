@@ -49,7 +49,10 @@ export const apiKeyInputSchema = z.object({
   expiresIn: optionalText.pipe(
     z
       .string()
-      .refine((v) => v === "never" || (parseDuration(v) !== null && parseDuration(v)! <= MAX_KEY_LIFETIME_MS), "must be a duration like 90d, 12h or 2w (at most 3650d), or never")
+      .refine(
+        (v) => v === "never" || (parseDuration(v) !== null && parseDuration(v)! <= MAX_KEY_LIFETIME_MS),
+        "must be a duration like 90d, 12h or 2w (at most 3650d), or never",
+      )
       .optional(),
   ),
 });

@@ -32,9 +32,7 @@ export async function listApiKeys(ex: Executor, actor: KeyManager, now = new Dat
     .orderBy(asc(sql`${apiKeys.revokedAt} is not null`), desc(apiKeys.id))
     .limit(1_000);
   const rank: Record<ApiKeyStatus, number> = { active: 0, retiring: 1, expired: 2, revoked: 3 };
-  return rows
-    .map((k) => ({ ...k, status: keyStatus(k, now) }))
-    .sort((a, b) => rank[a.status] - rank[b.status] || b.id - a.id);
+  return rows.map((k) => ({ ...k, status: keyStatus(k, now) })).sort((a, b) => rank[a.status] - rank[b.status] || b.id - a.id);
 }
 
 /**
@@ -47,11 +45,7 @@ async function lockKey(tx: Tx, ref: string | number, now: Date): Promise<ApiKey>
   const [row] = await tx
     .select()
     .from(apiKeys)
-    .where(
-      byId
-        ? eq(apiKeys.id, Number(text))
-        : and(eq(apiKeys.name, text), or(isNull(apiKeys.revokedAt), gt(apiKeys.revokedAt, now))),
-    )
+    .where(byId ? eq(apiKeys.id, Number(text)) : and(eq(apiKeys.name, text), or(isNull(apiKeys.revokedAt), gt(apiKeys.revokedAt, now))))
     .orderBy(asc(sql`${apiKeys.revokedAt} is not null`))
     .limit(1)
     .for("update");
@@ -63,11 +57,7 @@ async function lockKey(tx: Tx, ref: string | number, now: Date): Promise<ApiKey>
  * Revokes a key now: from this instant the database refuses it, and every process that remembers
  * it (lib/http/api-key-cache.ts) refuses it within that cache's TTL. Audited as `api_key.revoked`.
  */
-export async function revokeApiKey(
-  db: Executor,
-  ref: string | number,
-  options: { actor: KeyManager; now?: Date; reason?: string },
-): Promise<ApiKey> {
+export async function revokeApiKey(db: Executor, ref: string | number, options: { actor: KeyManager; now?: Date; reason?: string }): Promise<ApiKey> {
   authorizeKeyManager(options.actor);
   const now = options.now ?? new Date();
   return db.transaction(async (tx) => {

@@ -120,11 +120,7 @@ export async function insertApiKey(ex: Executor, input: NewApiKey) {
  * Creates a key and returns it once in clear; only its SHA-256 is stored. The creation is audited
  * (`api_key.created`) in the same transaction.
  */
-export async function createApiKey(
-  db: Executor,
-  input: NewApiKey,
-  options: { actor?: KeyManager; now?: Date } = {},
-): Promise<{ key: string; apiKey: ApiKey }> {
+export async function createApiKey(db: Executor, input: NewApiKey, options: { actor?: KeyManager; now?: Date } = {}): Promise<{ key: string; apiKey: ApiKey }> {
   const actor = options.actor ?? "cli";
   authorizeKeyManager(actor);
   const now = options.now ?? new Date();

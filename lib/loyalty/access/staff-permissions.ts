@@ -8,9 +8,7 @@ import { LoyaltyError } from "../errors";
  * a REST route cannot forget the check.
  */
 export type Actor =
-  | { kind: "user"; id: string; roles: readonly Role[] }
-  | { kind: "api"; name: string; scopes: readonly ApiScope[] }
-  | { kind: "system"; name: string };
+  { kind: "user"; id: string; roles: readonly Role[] } | { kind: "api"; name: string; scopes: readonly ApiScope[] } | { kind: "system"; name: string };
 
 /** What a staff console capability needs: any of these roles, or (for API keys) this scope. */
 const PERMISSIONS = {

@@ -80,7 +80,10 @@ export function createGroupCommitter(options: GroupCommitOptions) {
 
   async function settle(batch: Waiter[], ctx: LedgerContext): Promise<void> {
     try {
-      const outcomes = await options.flush(batch.map((w) => w.event), ctx);
+      const outcomes = await options.flush(
+        batch.map((w) => w.event),
+        ctx,
+      );
       batch.forEach((waiter, i) => {
         const outcome = outcomes[i];
         if (outcome) waiter.resolve(outcome);

@@ -13,13 +13,7 @@ import type { ErrorCode } from "../errors";
 import { FUTURE_SKEW_MS } from "./event-input";
 import { notifyMembersChanged } from "../ledger/members-changed";
 import { planImport, type ImportPlan, type RowOutcome, type StoredImport } from "./plan-opening-balances";
-import {
-  IMPORT_REFERENCE_TYPE,
-  headerColumns,
-  parseOpeningBalanceRecord,
-  type OpeningBalanceColumn,
-  type OpeningBalanceRow,
-} from "./opening-balance-row";
+import { IMPORT_REFERENCE_TYPE, headerColumns, parseOpeningBalanceRecord, type OpeningBalanceColumn, type OpeningBalanceRow } from "./opening-balance-row";
 import { checkReason } from "../adjustments/check-reason";
 import { getProgramSettings } from "../program/get-program-settings";
 import { actorLabel, authorize, type Actor } from "../access/staff-permissions";
@@ -238,7 +232,13 @@ function toLine(outcome: Exclude<RowOutcome, { kind: "accepted" }>): ImportLine 
 function repeatedLine(row: OpeningBalanceRow, first: string): ImportLine {
   const [line, fingerprint, externalId] = first.split("|") as [string, string, string];
   if (externalId !== row.externalId) {
-    return { line: row.line, kind: "conflict", code: "reference_conflict", field: "reference", message: `reference ${row.reference} is used by line ${line} for another member` };
+    return {
+      line: row.line,
+      kind: "conflict",
+      code: "reference_conflict",
+      field: "reference",
+      message: `reference ${row.reference} is used by line ${line} for another member`,
+    };
   }
   if (fingerprint !== row.fingerprint) {
     return { line: row.line, kind: "conflict", code: "idempotency_conflict", message: `reference ${row.reference} is used by line ${line} with other content` };

@@ -19,13 +19,7 @@ import {
   type EarningRuleCandidate,
 } from "../rules/earning";
 import { pickCampaign, type CampaignCandidate } from "../rules/multipliers";
-import {
-  MULTIPLIER_SCALE,
-  applyMultiplier,
-  fromTenThousandths,
-  refundPoints,
-  toTenThousandths,
-} from "../rules/points";
+import { MULTIPLIER_SCALE, applyMultiplier, fromTenThousandths, refundPoints, toTenThousandths } from "../rules/points";
 import { purchaseSpendChange, tierSpendDelta } from "../rules/tiers";
 import type { ReferralOutcome } from "../rules/referrals";
 import { differingEventField } from "../ledger/request-fingerprint";
@@ -55,9 +49,7 @@ export interface EventError {
   field?: string;
 }
 
-export type EventOutcome =
-  | { ok: true; status: 200 | 201; result: EventResult }
-  | { ok: false; status: number; error: EventError };
+export type EventOutcome = { ok: true; status: 200 | 201; result: EventResult } | { ok: false; status: number; error: EventError };
 
 /** An event that passed validation, with its instant resolved. */
 export interface AcceptedEvent {
@@ -179,7 +171,12 @@ function lineRefundRefusal(event: LoyaltyEvent, original: { referenceId: string;
     if (!line) return fail("unprocessable", 422, `SKU ${item.sku} is not a line of purchase ${original.referenceId}.`, `items.${i}.sku`);
     const before = so.returnedCents.get(item.sku) ?? 0;
     if (before + item.amountCents > line.cents) {
-      return fail("refund_exceeds_purchase", 422, `Refunds of SKU ${item.sku} would total ${before + item.amountCents} of its ${line.cents}.`, `items.${i}.amountCents`);
+      return fail(
+        "refund_exceeds_purchase",
+        422,
+        `Refunds of SKU ${item.sku} would total ${before + item.amountCents} of its ${line.cents}.`,
+        `items.${i}.amountCents`,
+      );
     }
   }
   return null;
@@ -251,9 +248,7 @@ export function planAccrual(events: readonly AcceptedEvent[], ctx: PlanContext):
     let state = lineRefunds.get(purchaseId);
     if (!state) {
       const stored = ctx.lineRefunds?.get(purchaseId);
-      state = stored
-        ? { ...stored, returnedCents: new Map(stored.returnedCents) }
-        : { byLines: 0, byAmount: 0, returnedCents: new Map(), returnedWeight: 0n };
+      state = stored ? { ...stored, returnedCents: new Map(stored.returnedCents) } : { byLines: 0, byAmount: 0, returnedCents: new Map(), returnedWeight: 0n };
       lineRefunds.set(purchaseId, state);
     }
     return state;
@@ -438,10 +433,7 @@ export function planAccrual(events: readonly AcceptedEvent[], ctx: PlanContext):
       continue;
     }
     if (occurredAt.getTime() < original.occurredAt!.getTime()) {
-      plan.outcomes.set(
-        index,
-        fail("unprocessable", 422, `A refund cannot precede its purchase (${original.occurredAt!.toISOString()}).`, "occurredAt"),
-      );
+      plan.outcomes.set(index, fail("unprocessable", 422, `A refund cannot precede its purchase (${original.occurredAt!.toISOString()}).`, "occurredAt"));
       continue;
     }
     const amountCents = event.amountCents!;
@@ -476,7 +468,13 @@ export function planAccrual(events: readonly AcceptedEvent[], ctx: PlanContext):
         return { sku: item.sku, cents: item.amountCents, weight: weight.toString() };
       });
       const now = returned.reduce((sum, r) => sum + BigInt(r.weight), 0n);
-      points = lineRefundPoints({ originalPoints: original.amount, totalWeight: total, returnedBefore: so.returnedWeight, returnedNow: now, takenBeforePoints: before.takenPoints });
+      points = lineRefundPoints({
+        originalPoints: original.amount,
+        totalWeight: total,
+        returnedBefore: so.returnedWeight,
+        returnedNow: now,
+        takenBeforePoints: before.takenPoints,
+      });
       so.byLines += 1;
       so.returnedWeight += now;
       for (const r of returned) so.returnedCents.set(r.sku, (so.returnedCents.get(r.sku) ?? 0) + r.cents);

@@ -50,7 +50,13 @@ export const IMPORT_DESCRIPTION = "Opening balance";
  * fingerprint that differs (as far as the stored row shows it), else a duplicate.
  */
 export function replayOf(row: OpeningBalanceRow, memberId: number, seen: StoredImport): RowOutcome {
-  const conflict = (code: ErrorCode, field: string | undefined, message: string): RowOutcome => ({ line: row.line, kind: "conflict", code, ...(field ? { field } : {}), message });
+  const conflict = (code: ErrorCode, field: string | undefined, message: string): RowOutcome => ({
+    line: row.line,
+    kind: "conflict",
+    code,
+    ...(field ? { field } : {}),
+    message,
+  });
   if (seen.memberId !== memberId) return conflict("reference_conflict", "reference", `reference ${row.reference} was already imported for another member`);
   if (seen.requestFingerprint === row.fingerprint) return { line: row.line, kind: "duplicate" };
   const field =

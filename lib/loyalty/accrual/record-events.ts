@@ -142,4 +142,3 @@ export async function recordEvent(db: Db, event: LoyaltyEvent, ctx: LedgerContex
   if (!outcome.ok) throw new LoyaltyError(outcome.error.error, outcome.error.message, { field: outcome.error.field });
   return outcome.result;
 }
-

@@ -77,7 +77,10 @@ export async function adjustPoints(db: Db, input: AdjustInput, ctx: GuardedConte
           const field = previous.amount !== points ? "points" : previous.description !== reason ? "reason" : "allowNegativeBalance";
           throw new LoyaltyError("idempotency_conflict", `This referenceId was already used for another adjustment (its ${field} differs).`, { field });
         }
-        return { changed: false, result: { transactionId: previous.id, points: previous.amount, availablePoints: await availableNow(tx, member.id, balance, now), duplicate: true } };
+        return {
+          changed: false,
+          result: { transactionId: previous.id, points: previous.amount, availablePoints: await availableNow(tx, member.id, balance, now), duplicate: true },
+        };
       }
       await ctx.guard?.(tx, { memberId: member.id, points, referenceType: ADJUSTMENT_REFERENCE_TYPE, referenceId: referenceId.data });
 
@@ -111,7 +114,10 @@ export async function adjustPoints(db: Db, input: AdjustInput, ctx: GuardedConte
       if (!inserted) throw new RetryTransaction("the adjustment reference was taken concurrently");
       const byId = new Map(lots.map((l) => [l.id, l]));
       await setLotRemaining(tx, new Map(allocations.map((a) => [a.lotId, byId.get(a.lotId)!.remaining - a.points])));
-      await insertAllocations(tx, allocations.map((a) => ({ transactionId: inserted.id, ...a })));
+      await insertAllocations(
+        tx,
+        allocations.map((a) => ({ transactionId: inserted.id, ...a })),
+      );
       await applyBalanceDeltas(tx, new Map([[member.id, points]]));
       await writeAudit(tx, {
         actor: ctx.actor,
@@ -124,7 +130,10 @@ export async function adjustPoints(db: Db, input: AdjustInput, ctx: GuardedConte
         after: { availablePoints: balance + points, points, transactionId: inserted.id, referenceId: referenceId.data },
       });
       // Read after the writes: the lots a debit took may have been past due, pending or held.
-      return { changed: true, result: { transactionId: inserted.id, points, availablePoints: await availableNow(tx, member.id, balance + points, now), duplicate: false } };
+      return {
+        changed: true,
+        result: { transactionId: inserted.id, points, availablePoints: await availableNow(tx, member.id, balance + points, now), duplicate: false },
+      };
     }),
   );
   if (changed) await notifyMembersChanged([input.memberId]);

@@ -23,7 +23,13 @@ export const adjustmentInputSchema = z
   .object({
     memberId: z.coerce.number().int().positive(),
     points: z
-      .union([z.number(), z.string().trim().regex(/^[+-]?\d{1,10}$/, "must be a whole number, e.g. 500 or -200")])
+      .union([
+        z.number(),
+        z
+          .string()
+          .trim()
+          .regex(/^[+-]?\d{1,10}$/, "must be a whole number, e.g. 500 or -200"),
+      ])
       .transform(Number)
       .pipe(
         z
@@ -48,12 +54,7 @@ export type AdjustmentOutcome = ({ status: "posted" } & AdjustResult) | Approval
  * rolling 24 hours, checked under the member's balance lock); beyond them it waits in
  * adjustment_requests for an admin who is not the requester. Never for the agent's own member.
  */
-export async function requestAdjustment(
-  db: Db,
-  actor: Actor,
-  input: unknown,
-  options: { now?: Date } = {},
-): Promise<AdjustmentOutcome> {
+export async function requestAdjustment(db: Db, actor: Actor, input: unknown, options: { now?: Date } = {}): Promise<AdjustmentOutcome> {
   authorize(actor, "members:support");
   const now = options.now ?? new Date();
   const fields = parseInput(adjustmentInputSchema, input);
@@ -148,7 +149,13 @@ export async function approveAdjustment(
       memberId: request.memberId,
       reason: request.reason,
       before: requestState(request, adjustment.availablePoints - adjustment.points),
-      after: { status: "approved", decidedBy: approver, transactionId: adjustment.transactionId, points: adjustment.points, availablePoints: adjustment.availablePoints },
+      after: {
+        status: "approved",
+        decidedBy: approver,
+        transactionId: adjustment.transactionId,
+        points: adjustment.points,
+        availablePoints: adjustment.availablePoints,
+      },
     });
     return { request: approved!, adjustment };
   });
@@ -170,13 +177,7 @@ function requestState(request: AdjustmentRequest, availablePoints?: number) {
   };
 }
 
-export async function rejectAdjustment(
-  db: Db,
-  actor: Actor,
-  requestId: number,
-  reason: string,
-  options: { now?: Date } = {},
-): Promise<AdjustmentRequest> {
+export async function rejectAdjustment(db: Db, actor: Actor, requestId: number, reason: string, options: { now?: Date } = {}): Promise<AdjustmentRequest> {
   authorize(actor, "adjustments:approve");
   const now = options.now ?? new Date();
   const why = reason.trim();

@@ -78,7 +78,13 @@ async function planDebit(tx: Tx, target: PointTransaction, now: Date): Promise<P
   const { allocations } = allocateFifo(lots, points, { now, includeExpired: true, preferLotId: target.id });
   const byId = new Map(lots.map((l) => [l.id, l]));
   return {
-    row: { type: "reverse", amount: points === 0 ? 0 : -points, spendAmount: spend === null ? null : -spend, multiplier: target.multiplier, campaignId: target.campaignId },
+    row: {
+      type: "reverse",
+      amount: points === 0 ? 0 : -points,
+      spendAmount: spend === null ? null : -spend,
+      multiplier: target.multiplier,
+      campaignId: target.campaignId,
+    },
     allocations,
     lotUpdates: new Map(allocations.map((a) => [a.lotId, byId.get(a.lotId)!.remaining - a.points])),
     tierSpend,
@@ -110,8 +116,7 @@ async function planCredit(tx: Tx, target: PointTransaction, balance: number, now
   const { kept } = repayDebtFrom([...ordered.map((l) => byLot.get(l.id)!), extra], balance);
   const lotUpdates = new Map(ordered.map((l, i) => [l.id, l.remaining + kept[i]!]));
   const extraKept = kept[kept.length - 1]!;
-  const lot =
-    extraKept > 0 ? { expiresAt: expiresAtFor(now, (await getProgramSettings(tx)).expiryMonths), remaining: extraKept } : {};
+  const lot = extraKept > 0 ? { expiresAt: expiresAtFor(now, (await getProgramSettings(tx)).expiryMonths), remaining: extraKept } : {};
   await restockReversedReward(tx, target, now);
   return { row: { type: "reverse", amount: credit, ...lot }, allocations: [], lotUpdates, tierSpend: 0 };
 }
@@ -155,7 +160,10 @@ export async function reverseTransaction(db: Db, input: ReverseInput, ctx: Guard
       const previous = await previousReversal(tx, target, input.referenceId);
       if (previous) {
         const available = await availableNow(tx, target.memberId, balance ?? 0, now);
-        return { memberId: null, result: { transactionId: previous.id, reversedTransactionId: target.id, points: previous.amount, availablePoints: available, duplicate: true } };
+        return {
+          memberId: null,
+          result: { transactionId: previous.id, reversedTransactionId: target.id, points: previous.amount, availablePoints: available, duplicate: true },
+        };
       }
 
       if (target.referenceType === TRANSFER_REFERENCE_TYPE || target.referenceType === TRANSFER_IN_REFERENCE_TYPE) {
@@ -165,7 +173,13 @@ export async function reverseTransaction(db: Db, input: ReverseInput, ctx: Guard
       if ((target.type === "earn" && target.amount >= 0) || (target.type === "adjust" && target.amount > 0)) planned = await planDebit(tx, target, now);
       else if (target.type === "redeem" || (target.type === "adjust" && target.amount < 0)) planned = await planCredit(tx, target, balance, now);
       else throw new LoyaltyError("unprocessable", `A transaction of type ${target.type} cannot be reversed.`, { field: "transactionId" });
-      await ctx.guard?.(tx, { memberId: target.memberId, points: planned.row.amount, referenceType: REVERSAL_REFERENCE_TYPE, referenceId: String(target.id), reverses: target });
+      await ctx.guard?.(tx, {
+        memberId: target.memberId,
+        points: planned.row.amount,
+        referenceType: REVERSAL_REFERENCE_TYPE,
+        referenceId: String(target.id),
+        reverses: target,
+      });
 
       const [inserted] = await tx
         .insert(pointTransactions)
@@ -184,11 +198,11 @@ export async function reverseTransaction(db: Db, input: ReverseInput, ctx: Guard
       if (!inserted) throw new RetryTransaction("the transaction was reversed concurrently");
       const amount = planned.row.amount;
       await setLotRemaining(tx, planned.lotUpdates);
-      await insertAllocations(tx, planned.allocations.map((a) => ({ transactionId: inserted.id, ...a })));
-      await applyBalanceChanges(
+      await insertAllocations(
         tx,
-        new Map([[target.memberId, { points: amount, ...totalsDelta("reverse", amount, target.type), spend: planned.tierSpend }]]),
+        planned.allocations.map((a) => ({ transactionId: inserted.id, ...a })),
       );
+      await applyBalanceChanges(tx, new Map([[target.memberId, { points: amount, ...totalsDelta("reverse", amount, target.type), spend: planned.tierSpend }]]));
       await writeAudit(tx, {
         actor: ctx.actor,
         action: "points.reverse",
@@ -200,7 +214,10 @@ export async function reverseTransaction(db: Db, input: ReverseInput, ctx: Guard
         after: { availablePoints: balance + amount, points: amount, transactionId: inserted.id, referenceId: input.referenceId ?? null },
       });
       const available = await availableNow(tx, target.memberId, balance + amount, now);
-      return { memberId: target.memberId, result: { transactionId: inserted.id, reversedTransactionId: target.id, points: amount, availablePoints: available, duplicate: false } };
+      return {
+        memberId: target.memberId,
+        result: { transactionId: inserted.id, reversedTransactionId: target.id, points: amount, availablePoints: available, duplicate: false },
+      };
     }),
   );
   if (memberId !== null) await notifyMembersChanged([memberId]);

@@ -54,11 +54,7 @@ export const AUDIT_PAGE_MAX = 200;
  * Newest first, keyset on id (ids follow insertion order). Each single filter has an index whose
  * order matches: (actor, id desc), (member_id, id desc) and the primary key for the rest.
  */
-export async function queryAudit(
-  ex: Executor,
-  filter: AuditFilter,
-  page: { cursor?: number | null; limit?: number } = {},
-): Promise<AuditPage> {
+export async function queryAudit(ex: Executor, filter: AuditFilter, page: { cursor?: number | null; limit?: number } = {}): Promise<AuditPage> {
   const limit = Math.min(Math.max(page.limit ?? 50, 1), AUDIT_PAGE_MAX);
   const conditions: SQL[] = [];
   if (filter.actor) conditions.push(eq(auditLog.actor, filter.actor));
@@ -83,24 +79,13 @@ export async function queryAudit(
 }
 
 /** The audit page (admins). */
-export async function listAudit(
-  ex: Executor,
-  actor: Actor,
-  filter: AuditFilter,
-  page: { cursor?: number | null; limit?: number } = {},
-): Promise<AuditPage> {
+export async function listAudit(ex: Executor, actor: Actor, filter: AuditFilter, page: { cursor?: number | null; limit?: number } = {}): Promise<AuditPage> {
   authorize(actor, "audit:read");
   return queryAudit(ex, filter, page);
 }
 
 /** One member's entries, for the support agent on that member's page. */
-export async function listMemberAudit(
-  ex: Executor,
-  actor: Actor,
-  memberId: number,
-  page: { cursor?: number | null; limit?: number } = {},
-): Promise<AuditPage> {
+export async function listMemberAudit(ex: Executor, actor: Actor, memberId: number, page: { cursor?: number | null; limit?: number } = {}): Promise<AuditPage> {
   authorize(actor, "members:support");
   return queryAudit(ex, { memberId }, page);
 }
-

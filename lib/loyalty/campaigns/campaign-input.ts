@@ -54,22 +54,14 @@ function parseInstantIn(value: string, timeZone: string): Date | { error: string
   const [year, month, day, hour, minute, second] = m.slice(1).map((part) => Number(part ?? 0)) as number[];
   const local = new TZDate(year!, month! - 1, day!, hour!, minute!, second!, timeZone);
   const sameWallClock =
-    local.getFullYear() === year &&
-    local.getMonth() === month! - 1 &&
-    local.getDate() === day &&
-    local.getHours() === hour &&
-    local.getMinutes() === minute;
+    local.getFullYear() === year && local.getMonth() === month! - 1 && local.getDate() === day && local.getHours() === hour && local.getMinutes() === minute;
   if (!sameWallClock || Number.isNaN(local.getTime())) {
     return { error: `does not exist in ${timeZone} (invalid date or skipped by a clock change)` };
   }
   return new Date(local.getTime());
 }
 
-const timeZoneSchema = z
-  .string()
-  .trim()
-  .max(64)
-  .refine(isTimeZone, "must be an IANA time zone, e.g. Europe/Paris");
+const timeZoneSchema = z.string().trim().max(64).refine(isTimeZone, "must be an IANA time zone, e.g. Europe/Paris");
 const dateTimeText = z.string().trim().min(1, "is required").max(40);
 const nameSchema = z
   .string()
@@ -138,11 +130,7 @@ export interface CampaignWindow {
 }
 
 /** Resolves the window's wall-clock times in the zone; returns field errors instead of throwing. */
-export function resolveWindow(
-  startsAt: string,
-  endsAt: string,
-  timeZone: string,
-): CampaignWindow | { fieldErrors: Record<string, string[]> } {
+export function resolveWindow(startsAt: string, endsAt: string, timeZone: string): CampaignWindow | { fieldErrors: Record<string, string[]> } {
   const start = instantIn(startsAt, timeZone);
   const end = instantIn(endsAt, timeZone);
   const fieldErrors: Record<string, string[]> = {};

@@ -50,12 +50,10 @@ export function campaignJson(c: CampaignView): CampaignJson {
   return { id: c.id, ...campaignTermsJson(c), status: c.status, results: c.results };
 }
 
-const dateTimeDoc = z
-  .string()
-  .meta({
-    description: "An ISO 8601 instant with offset, or a wall-clock time without one (read in timeZone)",
-    example: "2026-12-01T09:00",
-  });
+const dateTimeDoc = z.string().meta({
+  description: "An ISO 8601 instant with offset, or a wall-clock time without one (read in timeZone)",
+  example: "2026-12-01T09:00",
+});
 
 /** Documentation twins of the request schemas in ./campaign-input (those carry transforms). */
 export const createCampaignDocSchema = z

@@ -97,12 +97,7 @@ export async function changeCampaign(db: Db, id: number, input: unknown, ctx: St
         throw new LoyaltyError("campaign_started", "A campaign can only be edited before it starts");
       }
       const timeZone = edits.timeZone ?? before.timeZone;
-      const window = windowOrThrow(
-        edits.startsAt ?? before.startsAt.toISOString(),
-        edits.endsAt ?? before.endsAt.toISOString(),
-        timeZone,
-        now,
-      );
+      const window = windowOrThrow(edits.startsAt ?? before.startsAt.toISOString(), edits.endsAt ?? before.endsAt.toISOString(), timeZone, now);
       Object.assign(changes, {
         name: edits.name ?? before.name,
         multiplier: edits.multiplier ?? before.multiplier,

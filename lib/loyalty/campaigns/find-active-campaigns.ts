@@ -12,7 +12,5 @@ export async function findActiveCampaigns(ex: Executor, at: Date, until: Date = 
   return ex
     .select()
     .from(campaigns)
-    .where(
-      and(isNull(campaigns.pausedAt), isNull(campaigns.archivedAt), lte(campaigns.startsAt, until), gt(campaigns.endsAt, at)),
-    );
+    .where(and(isNull(campaigns.pausedAt), isNull(campaigns.archivedAt), lte(campaigns.startsAt, until), gt(campaigns.endsAt, at)));
 }

@@ -34,7 +34,10 @@ export async function campaignResults(ex: Executor, ids: readonly number[]): Pro
 }
 
 async function withResults(ex: Executor, rows: Campaign[], now: Date): Promise<CampaignView[]> {
-  const results = await campaignResults(ex, rows.map((r) => r.id));
+  const results = await campaignResults(
+    ex,
+    rows.map((r) => r.id),
+  );
   return rows.map((row) => {
     const c = normalizeCampaign(row);
     return { ...c, status: campaignStatus(c, now), results: results.get(c.id) ?? NO_RESULTS };
@@ -68,12 +71,7 @@ export async function listCampaigns(
   const pastRows = await ex
     .select()
     .from(campaigns)
-    .where(
-      and(
-        or(isNotNull(campaigns.archivedAt), lte(campaigns.endsAt, now)),
-        options.pastCursor ? sql`${campaigns.id} < ${options.pastCursor}` : undefined,
-      ),
-    )
+    .where(and(or(isNotNull(campaigns.archivedAt), lte(campaigns.endsAt, now)), options.pastCursor ? sql`${campaigns.id} < ${options.pastCursor}` : undefined))
     .orderBy(desc(campaigns.id))
     .limit(limit + 1);
   const past = pastRows.slice(0, limit);

@@ -56,9 +56,7 @@ export function isInstantInRange(date: Date, from: Date = EARLIEST_INSTANT, to: 
 }
 
 /** An ISO date-time with an offset, at or after 1970-01-01T00:00:00Z. */
-export const boundedInstantSchema = z.iso
-  .datetime({ offset: true })
-  .refine((v) => isInstantInRange(new Date(v)), "must be between 1970-01-01 and 9999-12-31");
+export const boundedInstantSchema = z.iso.datetime({ offset: true }).refine((v) => isInstantInRange(new Date(v)), "must be between 1970-01-01 and 9999-12-31");
 
 /** A calendar day `YYYY-MM-DD` (UTC) from 1970-01-01 to 9999-12-31: what page filters accept. */
 export function boundedDay(value: string | undefined | null): string | undefined {

@@ -64,7 +64,9 @@ async function expireBatch(tx: Tx, now: Date, batchSize: number, actor: string, 
   const lots = await tx
     .select({ id: pointTransactions.id, memberId: pointTransactions.memberId, remaining: pointTransactions.remaining, expiresAt: pointTransactions.expiresAt })
     .from(pointTransactions)
-    .where(and(sql`${pointTransactions.memberId} = ANY(${pgArray(memberIds)}::bigint[])`, lte(pointTransactions.expiresAt, now), gt(pointTransactions.remaining, 0)))
+    .where(
+      and(sql`${pointTransactions.memberId} = ANY(${pgArray(memberIds)}::bigint[])`, lte(pointTransactions.expiresAt, now), gt(pointTransactions.remaining, 0)),
+    )
     .orderBy(asc(pointTransactions.id))
     .for("update");
   if (lots.length === 0) return { candidates: candidates.length, lots: 0, points: 0, members: [] };

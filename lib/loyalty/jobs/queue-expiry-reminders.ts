@@ -52,10 +52,7 @@ export interface ExpiryReminderResult {
  * CLI pass the configured one: lib/mail/expiry-reminder-job.ts), unsent reminders still ahead of their
  * expiry day are emailed; without one they stay in the inbox only.
  */
-export async function queueExpiryReminders(
-  db: Db,
-  options: { now: Date; mailer?: ExpiryReminderMailer | null },
-): Promise<ExpiryReminderResult> {
+export async function queueExpiryReminders(db: Db, options: { now: Date; mailer?: ExpiryReminderMailer | null }): Promise<ExpiryReminderResult> {
   const { now } = options;
   const windows = reminderWindows(now);
   // One range scan of point_transactions_open_lots_expiry_idx per window (UNION ALL of constants:
@@ -137,9 +134,7 @@ async function emailReminders(db: Db, mailer: ExpiryReminderMailer, now: Date): 
     }
     if (failed.length > 0) {
       emailFailed += failed.length;
-      await db.execute(
-        sql`UPDATE notifications SET emailed_at = NULL WHERE id = ANY(${`{${failed.join(",")}}`}::bigint[])`,
-      );
+      await db.execute(sql`UPDATE notifications SET emailed_at = NULL WHERE id = ANY(${`{${failed.join(",")}}`}::bigint[])`);
     }
     cursor = Math.max(...claimed.map((r) => Number(r.id)));
     if (claimed.length < EMAIL_BATCH) break;

@@ -22,7 +22,6 @@ export interface TierRecalculationProgress extends TierRecalculationResult {
   spenders: number;
 }
 
-
 /**
  * Nightly job: recomputes every affected member's rolling purchase spend (the programme's
  * qualification period, 12 months by default) from the ledger and reviews each member's tier
@@ -64,10 +63,7 @@ export async function recalculateTiers(
     const exhausted = spenderChunkEnd === spenders.length;
     let upper = exhausted ? Number.MAX_SAFE_INTEGER : spenders[spenderChunkEnd - 1]!;
 
-    const stale =
-      zeroSpendTier === lowestTier
-        ? await staleMembers(db, cursor, upper, batchSize, lowestTier)
-        : await allMembers(db, cursor, upper, batchSize);
+    const stale = zeroSpendTier === lowestTier ? await staleMembers(db, cursor, upper, batchSize, lowestTier) : await allMembers(db, cursor, upper, batchSize);
     if (stale.length === batchSize) upper = Math.min(upper, stale[stale.length - 1]!);
 
     const batch = new Set<number>();
@@ -75,7 +71,12 @@ export async function recalculateTiers(
     for (const id of stale) if (id <= upper) batch.add(id);
     if (batch.size === 0 && exhausted && stale.length < batchSize) break;
 
-    const moved = await applyBatch(db, [...batch].sort((a, b) => a - b), review, windowStart);
+    const moved = await applyBatch(
+      db,
+      [...batch].sort((a, b) => a - b),
+      review,
+      windowStart,
+    );
     // Committed: cached summaries show tier and 12-month spend, so those of the changed members go.
     await notifyMembersChanged(moved.changed);
     progress.membersChecked += moved.checked;
@@ -117,13 +118,7 @@ async function windowSpenders(db: Db, windowStart: Date, now: Date): Promise<num
 }
 
 /** Members that may need to decay: cached spend above zero, or above the lowest tier (every member in grace is). */
-async function staleMembers(
-  ex: Executor,
-  after: number,
-  upTo: number,
-  limit: number,
-  lowestTier: TierCode,
-): Promise<number[]> {
+async function staleMembers(ex: Executor, after: number, upTo: number, limit: number, lowestTier: TierCode): Promise<number[]> {
   const rows = await queryRows<{ id: string | number }>(
     ex,
     sql`SELECT id FROM (

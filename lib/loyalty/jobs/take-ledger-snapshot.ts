@@ -22,7 +22,10 @@ const n = (v: unknown) => Number(v ?? 0);
  * stamp). Rows the snapshot sees after the cut are subtracted, the same arithmetic as liabilityAt.
  */
 export async function takeLedgerSnapshot(db: Db, { now }: { now: Date }): Promise<LedgerSnapshotResult> {
-  const [existing] = await db.select().from(ledgerSnapshots).where(sql`${ledgerSnapshots.requestedAt} = ${now.toISOString()}::timestamptz`);
+  const [existing] = await db
+    .select()
+    .from(ledgerSnapshots)
+    .where(sql`${ledgerSnapshots.requestedAt} = ${now.toISOString()}::timestamptz`);
   if (existing) return summary(existing, false);
 
   const [open] = await queryRows<{ cut: string }>(
@@ -61,7 +64,10 @@ export async function takeLedgerSnapshot(db: Db, { now }: { now: Date }): Promis
   );
   if (row) return summary(row, true);
   // A concurrent run for the same `now` won the insert.
-  const [winner] = await db.select().from(ledgerSnapshots).where(sql`${ledgerSnapshots.requestedAt} = ${now.toISOString()}::timestamptz`);
+  const [winner] = await db
+    .select()
+    .from(ledgerSnapshots)
+    .where(sql`${ledgerSnapshots.requestedAt} = ${now.toISOString()}::timestamptz`);
   return summary(winner!, false);
 }
 

@@ -33,10 +33,7 @@ interface Row {
  * SUM(amount), members' totals against the rule of `totalsDelta`, and the lots (each remaining
  * within 0..amount; the open lots adding up to max(0, balance)).
  */
-export async function verifyLedger(
-  ex: Executor,
-  options: { chunkSize?: number } = {},
-): Promise<{ membersChecked: number; discrepancies: Discrepancy[] }> {
+export async function verifyLedger(ex: Executor, options: { chunkSize?: number } = {}): Promise<{ membersChecked: number; discrepancies: Discrepancy[] }> {
   const chunk = options.chunkSize ?? 10_000;
   const [bounds] = await queryRows<{ lo: string | number | null; hi: string | number | null; n: string | number }>(
     ex,

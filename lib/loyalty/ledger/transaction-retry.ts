@@ -18,8 +18,7 @@ export async function withTransactionRetry<T>(run: () => Promise<T>, attempts = 
       return await run();
     } catch (error) {
       const code = pgErrorOf(error)?.code;
-      const retryable =
-        error instanceof RetryTransaction || code === PG_DEADLOCK_DETECTED || code === PG_SERIALIZATION_FAILURE;
+      const retryable = error instanceof RetryTransaction || code === PG_DEADLOCK_DETECTED || code === PG_SERIALIZATION_FAILURE;
       if (!retryable || attempt >= attempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
     }

@@ -67,7 +67,12 @@ async function findMember(tx: Tx, input: ErasureInput, digest: ErasureOptions["d
     // A live member with that external id comes first (one may have been created after an erasure).
     const [live] = await tx.select().from(members).where(eq(members.externalId, input.externalId)).limit(1);
     if (live) return live;
-    const [erased] = await tx.select().from(members).where(eq(members.erasedIdDigest, digest(input.externalId))).orderBy(members.id).limit(1);
+    const [erased] = await tx
+      .select()
+      .from(members)
+      .where(eq(members.erasedIdDigest, digest(input.externalId)))
+      .orderBy(members.id)
+      .limit(1);
     if (erased) return erased;
   }
   throw new LoyaltyError("member_not_found", "No such member.", { field: input.memberId !== undefined ? "memberId" : "externalId" });
@@ -200,9 +205,7 @@ export async function eraseMember(db: Db, actor: Actor, input: ErasureInput, opt
       sessionsEnded = (await tx.delete(sessions).where(eq(sessions.userId, user.id)).returning({ t: sessions.sessionToken })).length;
       await tx.delete(accounts).where(eq(accounts.userId, user.id));
       await tx.delete(userRoles).where(eq(userRoles.userId, user.id));
-      await tx.execute(
-        sql`DELETE FROM verification_tokens WHERE identifier LIKE ${`%:${user.id}`} OR lower(identifier) = ANY(${pgArray(emails)}::text[])`,
-      );
+      await tx.execute(sql`DELETE FROM verification_tokens WHERE identifier LIKE ${`%:${user.id}`} OR lower(identifier) = ANY(${pgArray(emails)}::text[])`);
       await tx
         .update(users)
         .set({
@@ -231,7 +234,10 @@ export async function eraseMember(db: Db, actor: Actor, input: ErasureInput, opt
     ).length;
 
     // 5. Outbox and dead-letter payloads that name the member.
-    const exact = [{ value: member.externalId, by: tombstone }, ...[member.email, user?.email, member.name].filter((v): v is string => !!v).map((value) => ({ value, by: ERASED }))];
+    const exact = [
+      { value: member.externalId, by: tombstone },
+      ...[member.email, user?.email, member.name].filter((v): v is string => !!v).map((value) => ({ value, by: ERASED })),
+    ];
     await rewritePayloads(tx, "webhook_events", "payload", exact);
     await rewritePayloads(tx, "dead_letter_events", "payload", exact);
 

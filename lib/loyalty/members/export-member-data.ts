@@ -63,23 +63,47 @@ async function collect(tx: Tx, member: Member, now: Date) {
   const transactions = await tx.select().from(pointTransactions).where(eq(pointTransactions.memberId, member.id)).orderBy(asc(pointTransactions.id));
   const lots = transactions
     .filter((t) => t.remaining !== null && t.remaining > 0)
-    .map((t) => ({ transactionId: t.id, amount: t.amount, remaining: t.remaining, expiresAt: t.expiresAt, vestsAt: t.vestsAt, expired: t.expiresAt !== null && t.expiresAt <= now }));
+    .map((t) => ({
+      transactionId: t.id,
+      amount: t.amount,
+      remaining: t.remaining,
+      expiresAt: t.expiresAt,
+      vestsAt: t.vestsAt,
+      expired: t.expiresAt !== null && t.expiresAt <= now,
+    }));
   const [holds, coupons, inbox, checkIns, tiers, audit] = await Promise.all([
     tx.select().from(pointHolds).where(eq(pointHolds.memberId, member.id)).orderBy(asc(pointHolds.id)),
     tx
-      .select({ rewardId: rewardCouponCodes.rewardId, code: rewardCouponCodes.code, transactionId: rewardCouponCodes.transactionId, issuedAt: rewardCouponCodes.issuedAt })
+      .select({
+        rewardId: rewardCouponCodes.rewardId,
+        code: rewardCouponCodes.code,
+        transactionId: rewardCouponCodes.transactionId,
+        issuedAt: rewardCouponCodes.issuedAt,
+      })
       .from(rewardCouponCodes)
       .where(eq(rewardCouponCodes.memberId, member.id))
       .orderBy(asc(rewardCouponCodes.id)),
     tx.select().from(notifications).where(eq(notifications.memberId, member.id)).orderBy(asc(notifications.id)),
     tx.select().from(loginCheckIns).where(eq(loginCheckIns.memberId, member.id)).orderBy(asc(loginCheckIns.day)),
     tx.select().from(tierHistory).where(eq(tierHistory.memberId, member.id)).orderBy(asc(tierHistory.id)),
-    tx.select().from(auditLog).where(or(...about)).orderBy(asc(auditLog.id)),
+    tx
+      .select()
+      .from(auditLog)
+      .where(or(...about))
+      .orderBy(asc(auditLog.id)),
   ]);
   return {
     format: EXPORT_FORMAT,
     exportedAt: now.toISOString(),
-    member: { id: member.id, externalId: member.externalId, email: member.email, name: member.name, tier: member.tier, createdAt: member.createdAt, erasedAt: member.erasedAt },
+    member: {
+      id: member.id,
+      externalId: member.externalId,
+      email: member.email,
+      name: member.name,
+      tier: member.tier,
+      createdAt: member.createdAt,
+      erasedAt: member.erasedAt,
+    },
     account: user ? { ...user, roles } : null,
     balance: balance ?? null,
     transactions,

@@ -113,12 +113,7 @@ function checkColumn(header: string): string {
   return known;
 }
 
-async function writeBatch(
-  db: Db,
-  rows: PendingRow[],
-  report: ImportReport,
-  options: { actor: string; source: string },
-): Promise<void> {
+async function writeBatch(db: Db, rows: PendingRow[], report: ImportReport, options: { actor: string; source: string }): Promise<void> {
   const created = await db.transaction(async (tx) => {
     const inserted = await tx
       .insert(members)
@@ -140,4 +135,3 @@ async function writeBatch(
   report.created += created;
   report.existing += rows.length - created;
 }
-

@@ -22,11 +22,7 @@ export interface InboxPage {
 const MAX_LIMIT = 100;
 
 /** A member's inbox, newest first, keyset-paginated along notifications_member_idx. */
-export async function listNotifications(
-  ex: Executor,
-  memberId: number,
-  options: { limit?: number; cursor?: string | null } = {},
-): Promise<InboxPage> {
+export async function listNotifications(ex: Executor, memberId: number, options: { limit?: number; cursor?: string | null } = {}): Promise<InboxPage> {
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? 20), 1), MAX_LIMIT);
   const before = options.cursor && /^\d{1,18}$/.test(options.cursor) ? Number(options.cursor) : null;
   const rows = await ex
@@ -48,18 +44,11 @@ export async function listNotifications(
 }
 
 /** Marks one of the member's own notifications read; false when it is not theirs or already read. */
-export async function markNotificationRead(
-  ex: Executor,
-  memberId: number,
-  notificationId: number,
-  now: Date = new Date(),
-): Promise<boolean> {
+export async function markNotificationRead(ex: Executor, memberId: number, notificationId: number, now: Date = new Date()): Promise<boolean> {
   const updated = await ex
     .update(notifications)
     .set({ readAt: now })
-    .where(
-      and(eq(notifications.id, notificationId), eq(notifications.memberId, memberId), isNull(notifications.readAt)),
-    )
+    .where(and(eq(notifications.id, notificationId), eq(notifications.memberId, memberId), isNull(notifications.readAt)))
     .returning({ id: notifications.id });
   return updated.length > 0;
 }

@@ -28,10 +28,16 @@ export function personalReplacements(
  * remove it later. Refused as validation_failed on `field`.
  */
 export async function refusePersonalData(ex: Executor, memberId: number, text: string, field = "reason"): Promise<void> {
-  const [m] = await ex.select({ externalId: members.externalId, email: members.email, name: members.name, erasedAt: members.erasedAt }).from(members).where(eq(members.id, memberId));
+  const [m] = await ex
+    .select({ externalId: members.externalId, email: members.email, name: members.name, erasedAt: members.erasedAt })
+    .from(members)
+    .where(eq(members.id, memberId));
   if (!m || m.erasedAt) return;
   const account = await ex.select({ email: users.email, name: users.name }).from(users).where(eq(users.memberId, memberId));
-  const replacements = personalReplacements({ externalId: m.externalId, emails: [m.email, ...account.map((a) => a.email)], names: [m.name, ...account.map((a) => a.name)] }, "");
+  const replacements = personalReplacements(
+    { externalId: m.externalId, emails: [m.email, ...account.map((a) => a.email)], names: [m.name, ...account.map((a) => a.name)] },
+    "",
+  );
   if (mentions(text, replacements)) {
     const message = "Must not contain the member's name, email or external id (it is kept for good; see docs/privacy.md).";
     throw new LoyaltyError("validation_failed", `${field}: ${message}`, { field, details: { fieldErrors: { [field]: [message] } } });

@@ -44,7 +44,10 @@ export async function readTierStanding(
     preloaded.qualificationMonths ?? getProgramSettings(ex).then((s) => s.tierQualificationMonths),
   ]);
   const byRank = [...tierRows].sort((a, b) => a.rank - b.rank);
-  const index = Math.max(0, byRank.findIndex((t) => t.code === member.tier));
+  const index = Math.max(
+    0,
+    byRank.findIndex((t) => t.code === member.tier),
+  );
   const current = byRank[index]!;
   const next = byRank[index + 1] ?? null;
   let spendNeeded = 0;

@@ -127,11 +127,7 @@ export interface MemberSearchPage {
  * page needs the previous ones. Each page is at most one index range scan per section, bounded by
  * the limit, so the cost does not grow with the number of members or the page's depth.
  */
-export async function searchMemberPage(
-  ex: Executor,
-  query: string,
-  options: { cursor?: string | null; limit?: number } = {},
-): Promise<MemberSearchPage> {
+export async function searchMemberPage(ex: Executor, query: string, options: { cursor?: string | null; limit?: number } = {}): Promise<MemberSearchPage> {
   const limit = options.limit ?? SEARCH_LIMIT;
   const q = query.trim();
   if (q.length === 0) return { items: [], nextCursor: null };

@@ -55,12 +55,7 @@ export async function getMemberProfile(ex: Executor, actor: Actor, externalId: s
     .from(pointBalances)
     .where(eq(pointBalances.memberId, member.id));
   const lots = await openLots(ex, [member.id]);
-  const history = await ex
-    .select()
-    .from(tierHistory)
-    .where(eq(tierHistory.memberId, member.id))
-    .orderBy(desc(tierHistory.id))
-    .limit(20);
+  const history = await ex.select().from(tierHistory).where(eq(tierHistory.memberId, member.id)).orderBy(desc(tierHistory.id)).limit(20);
   const pendingAdjustments = await ex
     .select()
     .from(adjustmentRequests)
@@ -108,7 +103,11 @@ export async function reverseMemberTransaction(
     throw new LoyaltyError("transaction_not_found", "No such transaction for this member.", { field: "transactionId" });
   }
   try {
-    const result = await reverseTransaction(db, { transactionId: target.id, reason: input.reason }, { now, actor: actorLabel(actor), guard: staffGuard(actor, now) });
+    const result = await reverseTransaction(
+      db,
+      { transactionId: target.id, reason: input.reason },
+      { now, actor: actorLabel(actor), guard: staffGuard(actor, now) },
+    );
     return { status: "posted", ...result };
   } catch (error) {
     if (!isApprovalRequired(error)) throw error;

@@ -63,7 +63,12 @@ export const programChangeSchema = z
       .max(MAX_TIER_QUALIFICATION_MONTHS)
       .optional(),
     tierGraceDays: z.number("must be a whole number of days").int("must be a whole number of days").min(0).max(MAX_TIER_GRACE_DAYS).optional(),
-    referrerRewardPoints: z.number("must be a whole number of points").int("must be a whole number of points").min(0).max(MAX_REFERRAL_REWARD_POINTS).optional(),
+    referrerRewardPoints: z
+      .number("must be a whole number of points")
+      .int("must be a whole number of points")
+      .min(0)
+      .max(MAX_REFERRAL_REWARD_POINTS)
+      .optional(),
     refereeRewardPoints: z.number("must be a whole number of points").int("must be a whole number of points").min(0).max(MAX_REFERRAL_REWARD_POINTS).optional(),
     referralRefundWindowDays: z.number("must be a whole number of days").int("must be a whole number of days").min(0).max(MAX_REFERRAL_WINDOW_DAYS).optional(),
     referralMonthlyLimit: z.number("must be a whole number").int("must be a whole number").min(0).max(MAX_REFERRAL_MONTHLY_LIMIT).optional(),

@@ -14,7 +14,10 @@ export const MAX_CODES_PER_UPLOAD = 10_000;
 export const LOW_POOL = 10;
 
 export const couponCodeSchema = z.string().regex(/^[\x21-\x7e]{1,64}$/, "must be 1 to 64 printable characters without spaces");
-export const couponCodesSchema = z.array(couponCodeSchema).min(1).max(MAX_CODES_PER_UPLOAD, `at most ${MAX_CODES_PER_UPLOAD.toLocaleString("en")} codes at a time`);
+export const couponCodesSchema = z
+  .array(couponCodeSchema)
+  .min(1)
+  .max(MAX_CODES_PER_UPLOAD, `at most ${MAX_CODES_PER_UPLOAD.toLocaleString("en")} codes at a time`);
 
 /**
  * The codes of an uploaded CSV or pasted list: one per line (the first column when a line has
@@ -24,7 +27,10 @@ export function parseCodeList(text: string): string[] {
   const codes = new Set<string>();
   const lines = text.split(/\r?\n/);
   lines.forEach((line, index) => {
-    const code = line.split(",")[0]!.trim().replace(/^"(.*)"$/, "$1");
+    const code = line
+      .split(",")[0]!
+      .trim()
+      .replace(/^"(.*)"$/, "$1");
     if (code === "" || (index === 0 && code.toLowerCase() === "code")) return;
     if (!couponCodeSchema.safeParse(code).success) {
       throw new LoyaltyError("validation_failed", `Line ${index + 1}: a code must be 1 to 64 printable characters without spaces.`, { field: "codes" });
@@ -47,7 +53,13 @@ export async function addCouponCodes(db: Db, actor: Actor, rewardId: number, cod
     if (reward.kind !== "coupon") throw new LoyaltyError("validation_failed", "Only a coupon reward takes codes.", { field: "codes" });
     const added = await addPoolCodes(tx, rewardId, parsed.data, now);
     const left = await poolSize(tx, rewardId);
-    await writeAudit(tx, { actor, action: "reward.codes_add", targetType: "reward", targetId: rewardId, after: { added, skipped: parsed.data.length - added, poolSize: left } });
+    await writeAudit(tx, {
+      actor,
+      action: "reward.codes_add",
+      targetType: "reward",
+      targetId: rewardId,
+      after: { added, skipped: parsed.data.length - added, poolSize: left },
+    });
     return { added, skipped: parsed.data.length - added, poolSize: left };
   });
 }
@@ -94,7 +106,14 @@ export async function catalogRewards(ex: Executor, list: readonly Reward[]): Pro
 }
 
 /** A partial change from the catalog API: the fields given replace the reward's, then codes are added. */
-export async function patchReward(db: Db, actor: Actor, id: number, change: Record<string, unknown>, codes: readonly string[], now = new Date()): Promise<Reward> {
+export async function patchReward(
+  db: Db,
+  actor: Actor,
+  id: number,
+  change: Record<string, unknown>,
+  codes: readonly string[],
+  now = new Date(),
+): Promise<Reward> {
   const current = await getReward(db, actor, id);
   const merged = {
     name: current.name,
@@ -116,4 +135,3 @@ export async function patchReward(db: Db, actor: Actor, id: number, change: Reco
   if (codes.length > 0) await addCouponCodes(db, actor, id, codes, now);
   return updated;
 }
-

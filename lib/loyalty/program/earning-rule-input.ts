@@ -27,7 +27,13 @@ export const earningRuleFieldsSchema = z
     skus: codes.default([]),
     categories: codes.default([]),
     channels: codes.default([]),
-    minSpendCents: z.number("must be a whole number of minor units").int("must be a whole number of minor units").min(0).max(MAX_AMOUNT_CENTS).nullable().optional(),
+    minSpendCents: z
+      .number("must be a whole number of minor units")
+      .int("must be a whole number of minor units")
+      .min(0)
+      .max(MAX_AMOUNT_CENTS)
+      .nullable()
+      .optional(),
     pointsPerCurrencyUnit: z.number("must be a whole number of points").int("must be a whole number of points").min(0).max(1000).nullable().optional(),
     bonusPoints: z.number("must be a whole number of points").int("must be a whole number of points").min(1).max(1_000_000).nullable().optional(),
     startsAt: instant.optional(),
@@ -49,7 +55,13 @@ export const earningRulePatchSchema = z
     skus: codes.optional(),
     categories: codes.optional(),
     channels: codes.optional(),
-    minSpendCents: z.number("must be a whole number of minor units").int("must be a whole number of minor units").min(0).max(MAX_AMOUNT_CENTS).nullable().optional(),
+    minSpendCents: z
+      .number("must be a whole number of minor units")
+      .int("must be a whole number of minor units")
+      .min(0)
+      .max(MAX_AMOUNT_CENTS)
+      .nullable()
+      .optional(),
     pointsPerCurrencyUnit: z.number("must be a whole number of points").int("must be a whole number of points").min(0).max(1000).nullable().optional(),
     bonusPoints: z.number("must be a whole number of points").int("must be a whole number of points").min(1).max(1_000_000).nullable().optional(),
     startsAt: instant.optional(),
@@ -61,7 +73,10 @@ export const earningRulePatchSchema = z
 export const earningCapFieldsSchema = z
   .object({
     name: singleLineText(120),
-    eventType: z.enum(campaignEventType.enumValues, { error: `must be among ${campaignEventType.enumValues.join(", ")}` }).nullable().optional(),
+    eventType: z
+      .enum(campaignEventType.enumValues, { error: `must be among ${campaignEventType.enumValues.join(", ")}` })
+      .nullable()
+      .optional(),
     maxAwardsPerMember: z.number("must be a whole number").int("must be a whole number").min(1).max(1_000_000).optional(),
     maxPoints: z.number("must be a whole number of points").int("must be a whole number of points").min(1).max(MAX_POINTS).optional(),
     period: z.enum(earningCapPeriod.enumValues, { error: "must be day, week or month" }),
@@ -79,9 +94,7 @@ export const earningCapFieldsSchema = z
   });
 export type EarningCapFields = z.output<typeof earningCapFieldsSchema>;
 
-export const earningCapPatchSchema = z
-  .object({ name: singleLineText(120).optional(), endsAt: instant.nullable().optional(), reason })
-  .strict();
+export const earningCapPatchSchema = z.object({ name: singleLineText(120).optional(), endsAt: instant.nullable().optional(), reason }).strict();
 
 export const retireSchema = z.object({ reason }).strict();
 

@@ -2,13 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import type { Db, Executor } from "@/db/client";
 import { earningCaps, earningRules, type EarningCap, type EarningRule } from "@/db/schema";
 import { writeAudit } from "../audit/audit-log";
-import {
-  earningCapFieldsSchema,
-  earningCapPatchSchema,
-  earningRuleFieldsSchema,
-  earningRulePatchSchema,
-  retireSchema,
-} from "./earning-rule-input";
+import { earningCapFieldsSchema, earningCapPatchSchema, earningRuleFieldsSchema, earningRulePatchSchema, retireSchema } from "./earning-rule-input";
 import { LoyaltyError } from "../errors";
 import { campaignWindowError } from "../input/input-bounds";
 import { actorLabel, authorize, type Actor } from "../access/staff-permissions";
@@ -159,7 +153,14 @@ export async function createEarningRule(db: Db, input: unknown, ctx: EarningRule
         updatedAt: now,
       })
       .returning();
-    await writeAudit(tx, { actor: ctx.actor, action: "earning_rule.create", targetType: "earning_rule", targetId: row!.id, reason: f.reason ?? null, after: ruleTerms(row!) });
+    await writeAudit(tx, {
+      actor: ctx.actor,
+      action: "earning_rule.create",
+      targetType: "earning_rule",
+      targetId: row!.id,
+      reason: f.reason ?? null,
+      after: ruleTerms(row!),
+    });
     return ruleView(row!, now);
   });
 }
@@ -211,7 +212,15 @@ export async function changeEarningRule(db: Db, id: number, input: unknown, ctx:
       })
       .where(eq(earningRules.id, id))
       .returning();
-    await writeAudit(tx, { actor: ctx.actor, action: "earning_rule.update", targetType: "earning_rule", targetId: id, reason: reason ?? null, before: ruleTerms(before), after: ruleTerms(after!) });
+    await writeAudit(tx, {
+      actor: ctx.actor,
+      action: "earning_rule.update",
+      targetType: "earning_rule",
+      targetId: id,
+      reason: reason ?? null,
+      before: ruleTerms(before),
+      after: ruleTerms(after!),
+    });
     return ruleView(after!, now);
   });
 }
@@ -227,7 +236,15 @@ export async function retireEarningRule(db: Db, id: number, input: unknown, ctx:
     if (!before) throw new LoyaltyError("not_found", "No such earning rule.", { field: "id" });
     if (before.retiredAt) return ruleView(before, now);
     const [after] = await tx.update(earningRules).set({ retiredAt: now, updatedAt: now }).where(eq(earningRules.id, id)).returning();
-    await writeAudit(tx, { actor: ctx.actor, action: "earning_rule.retire", targetType: "earning_rule", targetId: id, reason: reason ?? null, before: ruleTerms(before), after: ruleTerms(after!) });
+    await writeAudit(tx, {
+      actor: ctx.actor,
+      action: "earning_rule.retire",
+      targetType: "earning_rule",
+      targetId: id,
+      reason: reason ?? null,
+      before: ruleTerms(before),
+      after: ruleTerms(after!),
+    });
     return ruleView(after!, now);
   });
 }
@@ -255,7 +272,14 @@ export async function createEarningCap(db: Db, input: unknown, ctx: EarningRuleC
         updatedAt: now,
       })
       .returning();
-    await writeAudit(tx, { actor: ctx.actor, action: "earning_cap.create", targetType: "earning_cap", targetId: row!.id, reason: f.reason ?? null, after: capTerms(row!) });
+    await writeAudit(tx, {
+      actor: ctx.actor,
+      action: "earning_cap.create",
+      targetType: "earning_cap",
+      targetId: row!.id,
+      reason: f.reason ?? null,
+      after: capTerms(row!),
+    });
     return capView(row!, now);
   });
 }
@@ -266,7 +290,8 @@ export async function changeEarningCap(db: Db, id: number, input: unknown, ctx: 
   checkRowId(id, "not_found", "earning cap");
   const now = ctx.now ?? new Date();
   const { reason, ...fields } = parseInput(earningCapPatchSchema, input);
-  if (fields.name === undefined && fields.endsAt === undefined) throw new LoyaltyError("validation_failed", "Name at least one field to change.", { field: "name" });
+  if (fields.name === undefined && fields.endsAt === undefined)
+    throw new LoyaltyError("validation_failed", "Name at least one field to change.", { field: "name" });
   return db.transaction(async (tx) => {
     const [before] = await tx.select().from(earningCaps).where(eq(earningCaps.id, id)).for("update");
     if (!before) throw new LoyaltyError("not_found", "No such earning cap.", { field: "id" });
@@ -278,7 +303,15 @@ export async function changeEarningCap(db: Db, id: number, input: unknown, ctx: 
       .set({ name: fields.name ?? before.name, endsAt, updatedAt: now })
       .where(eq(earningCaps.id, id))
       .returning();
-    await writeAudit(tx, { actor: ctx.actor, action: "earning_cap.update", targetType: "earning_cap", targetId: id, reason: reason ?? null, before: capTerms(before), after: capTerms(after!) });
+    await writeAudit(tx, {
+      actor: ctx.actor,
+      action: "earning_cap.update",
+      targetType: "earning_cap",
+      targetId: id,
+      reason: reason ?? null,
+      before: capTerms(before),
+      after: capTerms(after!),
+    });
     return capView(after!, now);
   });
 }
@@ -293,7 +326,15 @@ export async function retireEarningCap(db: Db, id: number, input: unknown, ctx: 
     if (!before) throw new LoyaltyError("not_found", "No such earning cap.", { field: "id" });
     if (before.retiredAt) return capView(before, now);
     const [after] = await tx.update(earningCaps).set({ retiredAt: now, updatedAt: now }).where(eq(earningCaps.id, id)).returning();
-    await writeAudit(tx, { actor: ctx.actor, action: "earning_cap.retire", targetType: "earning_cap", targetId: id, reason: reason ?? null, before: capTerms(before), after: capTerms(after!) });
+    await writeAudit(tx, {
+      actor: ctx.actor,
+      action: "earning_cap.retire",
+      targetType: "earning_cap",
+      targetId: id,
+      reason: reason ?? null,
+      before: capTerms(before),
+      after: capTerms(after!),
+    });
     return capView(after!, now);
   });
 }

@@ -15,10 +15,7 @@ export interface TierChangePreview {
  * recalculation (the figure the nightly job keeps). Counts only the members concerned (non-zero
  * spend or above the lowest tier) unless zero spend itself would lift members out of the lowest tier.
  */
-export async function previewTierChange(
-  ex: Executor,
-  proposed: Partial<Record<TierCode, number>>,
-): Promise<TierChangePreview> {
+export async function previewTierChange(ex: Executor, proposed: Partial<Record<TierCode, number>>): Promise<TierChangePreview> {
   const thresholds = (await getTiers(ex)).map((t) => ({
     ...t,
     minSpend12m: proposed[t.code] ?? t.minSpend12m,
@@ -27,11 +24,7 @@ export async function previewTierChange(
   // Same precedence as tierForSpend: the highest threshold reached wins, ties to the higher rank.
   const descending = [...thresholds].sort((a, b) => b.minSpend12m - a.minSpend12m || b.rank - a.rank);
   const newTier = sql.join(
-    [
-      sql`CASE`,
-      ...descending.map((t) => sql`WHEN b.tier_spend_12m >= ${t.minSpend12m} THEN ${t.code}`),
-      sql`ELSE ${lowest} END`,
-    ],
+    [sql`CASE`, ...descending.map((t) => sql`WHEN b.tier_spend_12m >= ${t.minSpend12m} THEN ${t.code}`), sql`ELSE ${lowest} END`],
     sql` `,
   );
   const candidates =

@@ -18,7 +18,15 @@ const optionalText = (max: number) =>
     .transform((v) => (v === "" ? null : v))
     .nullish();
 
-const wholeNumber = z.union([z.number(), z.string().trim().regex(/^\d{1,12}$/, "must be a whole number")]).transform(Number);
+const wholeNumber = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .trim()
+      .regex(/^\d{1,12}$/, "must be a whole number"),
+  ])
+  .transform(Number);
 
 export const rewardInputSchema = z
   .object({

@@ -4,7 +4,13 @@ import type { Db, Executor } from "@/db/client";
 import { tiers, type Tier, type TierCode } from "@/db/schema";
 import { writeAudit } from "../audit/audit-log";
 import { LoyaltyError } from "../errors";
-import { previewTierChange, recalculateTiers, type TierChangePreview, type TierRecalculationProgress, type TierRecalculationResult } from "../jobs/recalculate-tiers";
+import {
+  previewTierChange,
+  recalculateTiers,
+  type TierChangePreview,
+  type TierRecalculationProgress,
+  type TierRecalculationResult,
+} from "../jobs/recalculate-tiers";
 import { authorize, type Actor } from "../access/staff-permissions";
 import { parseInput } from "../input/parse-input";
 
@@ -15,17 +21,15 @@ export function parseMoneyToMinor(text: string): number | null {
   return Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
 }
 
-const minorUnits = z
-  .union([z.number().int().min(0).max(1e14), z.string()])
-  .transform((value, ctx) => {
-    if (typeof value === "number") return value;
-    const minor = parseMoneyToMinor(value);
-    if (minor === null) {
-      ctx.addIssue({ code: "custom", message: "must be an amount like 500 or 500.00" });
-      return z.NEVER;
-    }
-    return minor;
-  });
+const minorUnits = z.union([z.number().int().min(0).max(1e14), z.string()]).transform((value, ctx) => {
+  if (typeof value === "number") return value;
+  const minor = parseMoneyToMinor(value);
+  if (minor === null) {
+    ctx.addIssue({ code: "custom", message: "must be an amount like 500 or 500.00" });
+    return z.NEVER;
+  }
+  return minor;
+});
 
 /** Earn bonus as a multiplier, 1 (none) to 10, two decimals, read as integer hundredths. */
 const earnMultiplier = z.union([z.number(), z.string().trim()]).transform((value, ctx) => {
@@ -90,10 +94,7 @@ export async function updateTierSettings(db: Db, actor: Actor, input: unknown, o
     const before = await tx.select().from(tiers).orderBy(asc(tiers.rank)).for("update");
     const merged = mergeThresholds(before, changes);
     for (const tier of merged) {
-      await tx
-        .update(tiers)
-        .set({ minSpend12m: tier.minSpend12m, earnMultiplier: tier.earnMultiplier, updatedAt: now })
-        .where(eq(tiers.code, tier.code));
+      await tx.update(tiers).set({ minSpend12m: tier.minSpend12m, earnMultiplier: tier.earnMultiplier, updatedAt: now }).where(eq(tiers.code, tier.code));
     }
     const view = (list: Tier[]) => list.map((t) => ({ code: t.code, minSpend12m: t.minSpend12m, earnMultiplier: t.earnMultiplier }));
     await writeAudit(tx, {

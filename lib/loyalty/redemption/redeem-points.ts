@@ -125,7 +125,13 @@ export async function redeemPointsInTx(
     const code = previous.rewardId === null ? null : await couponCodeOf(tx, previous.id);
     return {
       memberId: null,
-      result: { transactionId: previous.id, points: -previous.amount, availablePoints: availableOf(balance, lots, holds, now), duplicate: true, ...(code ? { couponCode: code } : {}) },
+      result: {
+        transactionId: previous.id,
+        points: -previous.amount,
+        availablePoints: availableOf(balance, lots, holds, now),
+        duplicate: true,
+        ...(code ? { couponCode: code } : {}),
+      },
     };
   }
 
@@ -175,12 +181,21 @@ export async function redeemPointsInTx(
   if (!row) throw new RetryTransaction("the redemption reference was taken concurrently");
   const byId = new Map(lots.map((l) => [l.id, l]));
   await setLotRemaining(tx, new Map(allocations.map((a) => [a.lotId, byId.get(a.lotId)!.remaining - a.points])));
-  await insertAllocations(tx, allocations.map((a) => ({ transactionId: row.id, ...a })));
+  await insertAllocations(
+    tx,
+    allocations.map((a) => ({ transactionId: row.id, ...a })),
+  );
   await applyBalanceChanges(tx, new Map([[member.id, { points: -points, earned: 0, redeemed: points, spend: 0 }]]));
   const couponCode = reward?.kind === "coupon" ? await issueCouponCode(tx, reward, row.id, member.id, now) : null;
   return {
     memberId: member.id,
     // The redemption took unexpired, vested points only: what is past due or pending is as it was.
-    result: { transactionId: row.id, points, availablePoints: availableOf(balance - points, lots, holds, now), duplicate: false, ...(couponCode ? { couponCode } : {}) },
+    result: {
+      transactionId: row.id,
+      points,
+      availablePoints: availableOf(balance - points, lots, holds, now),
+      duplicate: false,
+      ...(couponCode ? { couponCode } : {}),
+    },
   };
 }

@@ -87,10 +87,17 @@ export function gatherReferralFacts(tx: Tx, events: readonly AcceptedEvent[], pl
         refunds.map((r) => ({ memberId: r.memberId, purchaseId: r.row.relatedTransactionId! })),
       ),
       membersByReferralCode(tx, codes),
-      refereesWithRecords(tx, coded.map((p) => p.memberId)),
-      membersWithRowsBefore(tx, coded.map((p) => ({ memberId: p.memberId, beforeId: p.row.id }))),
+      refereesWithRecords(
+        tx,
+        coded.map((p) => p.memberId),
+      ),
+      membersWithRowsBefore(
+        tx,
+        coded.map((p) => ({ memberId: p.memberId, beforeId: p.row.id })),
+      ),
     ]);
-    const emails = codes.length > 0 ? await emailsOfMembers(tx, [...coded.map((p) => p.memberId), ...[...referrersByCode.values()].map((r) => r.id)]) : new Map();
+    const emails =
+      codes.length > 0 ? await emailsOfMembers(tx, [...coded.map((p) => p.memberId), ...[...referrersByCode.values()].map((r) => r.id)]) : new Map();
     return { purchases, refunds, decidable, referrersByCode, withRecords, rowsBefore, emails };
   })();
 }
@@ -152,12 +159,18 @@ export async function settleReferrals(
   if (toReward.length === 0 && refundsToReverse().length === 0) return { outcomes, changedMembers: [] };
 
   const members = [...new Set([...toReward, ...rewardedByPurchase.values()].flatMap((r) => [r.referrerMemberId, r.refereeMemberId]))];
-  const rewardRowIds = [...rewardedByPurchase.values()].flatMap((r) => [r.referrerTransactionId, r.refereeTransactionId]).filter((id): id is number => id !== null);
+  const rewardRowIds = [...rewardedByPurchase.values()]
+    .flatMap((r) => [r.referrerTransactionId, r.refereeTransactionId])
+    .filter((id): id is number => id !== null);
   // The referrers' locks after the batch's own (see docs): then what the locks protect.
   const [settings, balances, rewarded, lotRows, givenBack, ids] = await Promise.all([
     getProgramSettings(tx),
     lockBalances(tx, members),
-    rewardedSince(tx, toReward.map((r) => r.referrerMemberId), utcMonthStart(now)),
+    rewardedSince(
+      tx,
+      toReward.map((r) => r.referrerMemberId),
+      utcMonthStart(now),
+    ),
     openLots(tx, members),
     givenBackSoFar(tx, rewardRowIds),
     reserveIds(tx, 2 * (toReward.length + facts.refunds.length)),
@@ -205,7 +218,17 @@ export async function settleReferrals(
     if (points <= 0) return null;
     const expiresAt = expiresAtFor(purchase.occurredAt!, settings.expiryMonths);
     const remaining = repayDebtFrom([points], balances.get(memberId) ?? 0).kept[0]!;
-    const row = addRow({ ...base, memberId, type: "earn", amount: points, ...rewardRef(side, refereeId), relatedTransactionId: purchase.id, occurredAt: purchase.occurredAt!, expiresAt, remaining });
+    const row = addRow({
+      ...base,
+      memberId,
+      type: "earn",
+      amount: points,
+      ...rewardRef(side, refereeId),
+      relatedTransactionId: purchase.id,
+      occurredAt: purchase.occurredAt!,
+      expiresAt,
+      remaining,
+    });
     const list = lots.get(memberId) ?? [];
     list.push({ id: row.id, expiresAt, remaining, vestsAt: null });
     lots.set(memberId, list);

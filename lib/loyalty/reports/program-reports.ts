@@ -180,7 +180,10 @@ export interface CampaignResultRow {
 export async function campaignReport(ex: Executor, actor: Actor, limit = 50): Promise<CampaignResultRow[]> {
   authorize(actor, "reports:read");
   const rows = await ex.select().from(campaigns).orderBy(desc(campaigns.startsAt), desc(campaigns.id)).limit(Math.min(limit, 500));
-  const results = await campaignResults(ex, rows.map((r) => r.id));
+  const results = await campaignResults(
+    ex,
+    rows.map((r) => r.id),
+  );
   return rows.map((c) => ({
     id: c.id,
     name: c.name,

@@ -103,7 +103,10 @@ export function purchaseEarn(input: PurchaseEarnInput): PurchaseEarn {
   const live = input.rules.filter((r) => ruleInForce(r, purchase));
   const rateRules = live.filter((r) => r.pointsPerCurrencyUnit !== null);
   const lines = input.lines ?? [];
-  const asMatched = lines.length > 0 ? lines.map((l) => ({ sku: l.sku, category: l.category ?? null, cents: l.amountCents })) : [{ sku: null, category: null, cents: input.amountCents }];
+  const asMatched =
+    lines.length > 0
+      ? lines.map((l) => ({ sku: l.sku, category: l.category ?? null, cents: l.amountCents }))
+      : [{ sku: null, category: null, cents: input.amountCents }];
 
   const groups = new Map<string, { rate: number; tt: number; cents: bigint }>();
   const rules = new Set<number>();
@@ -235,7 +238,13 @@ export function countAward(usage: Map<string, CapUsage>, memberId: number, event
 }
 
 /** The applied_rules value of a row, or null when no rule, cap or line data applied. */
-export function appliedRulesOf(parts: { rules?: number[]; campaigns?: number[]; caps?: number[]; lines?: AppliedRules["lines"]; returned?: AppliedRules["returned"] }): AppliedRules | null {
+export function appliedRulesOf(parts: {
+  rules?: number[];
+  campaigns?: number[];
+  caps?: number[];
+  lines?: AppliedRules["lines"];
+  returned?: AppliedRules["returned"];
+}): AppliedRules | null {
   const out: AppliedRules = {};
   if (parts.rules?.length) out.rules = parts.rules;
   if (parts.caps?.length) out.caps = parts.caps;
@@ -252,7 +261,13 @@ export function appliedRulesOf(parts: { rules?: number[]; campaigns?: number[]; 
  * exactly the purchase's points and a line that earned nothing (a gift card at rate 0) takes nothing.
  * A purchase whose lines all weigh 0 (only a bonus) weighs its lines by cents instead.
  */
-export function lineRefundPoints(input: { originalPoints: number; totalWeight: bigint; returnedBefore: bigint; returnedNow: bigint; takenBeforePoints: number }): number {
+export function lineRefundPoints(input: {
+  originalPoints: number;
+  totalWeight: bigint;
+  returnedBefore: bigint;
+  returnedNow: bigint;
+  takenBeforePoints: number;
+}): number {
   const { originalPoints, totalWeight, returnedBefore, returnedNow, takenBeforePoints } = input;
   if (totalWeight <= 0n) throw new RangeError("totalWeight must be > 0");
   const after = (BigInt(originalPoints) * (returnedBefore + returnedNow)) / totalWeight;

@@ -6,11 +6,7 @@ import type { TransactionType } from "@/db/schema";
  * neither, so that balance = earned − redeemed − expired + adjustments (± reversals of adjustments).
  * verifyLedger recomputes the totals with this same rule.
  */
-export function totalsDelta(
-  type: TransactionType,
-  amount: number,
-  relatedType: TransactionType | null = null,
-): { earned: number; redeemed: number } {
+export function totalsDelta(type: TransactionType, amount: number, relatedType: TransactionType | null = null): { earned: number; redeemed: number } {
   if (type === "earn") return { earned: amount, redeemed: 0 };
   if (type === "redeem") return { earned: 0, redeemed: -amount };
   if (type === "reverse" && relatedType === "earn") return { earned: amount, redeemed: 0 };

@@ -77,7 +77,8 @@ export async function transferPoints(db: Db, input: TransferInput, ctx: LedgerCo
       const [from, to] = await Promise.all([getMemberByExternalId(tx, input.fromMemberExternalId), getMemberByExternalId(tx, input.toMemberExternalId)]);
       // An erased member sends and receives nothing (docs/privacy.md).
       if (!from || from.erasedAt) throw new LoyaltyError("member_not_found", "No such member.", { field: "memberExternalId" });
-      if (!to || to.erasedAt) throw new LoyaltyError("member_not_found", `No member with externalId ${input.toMemberExternalId}.`, { field: "toMemberExternalId" });
+      if (!to || to.erasedAt)
+        throw new LoyaltyError("member_not_found", `No member with externalId ${input.toMemberExternalId}.`, { field: "toMemberExternalId" });
       const balances = await lockBalances(tx, [from.id, to.id]);
       const fromBalance = balances.get(from.id) ?? 0;
       const toBalance = balances.get(to.id) ?? 0;
@@ -100,7 +101,13 @@ export async function transferPoints(db: Db, input: TransferInput, ctx: LedgerCo
           const field = -previous.amount !== points ? "points" : "toMemberExternalId";
           throw new LoyaltyError("idempotency_conflict", `This referenceId was already used for another transfer (its ${field} differs).`, { field });
         }
-        const result = { transactionId: previous.id, points, toMemberExternalId: to.externalId, availablePoints: availableOf(fromBalance, lots, holds, now), duplicate: true };
+        const result = {
+          transactionId: previous.id,
+          points,
+          toMemberExternalId: to.externalId,
+          availablePoints: availableOf(fromBalance, lots, holds, now),
+          duplicate: true,
+        };
         return { memberIds: [] as number[], result };
       }
 
@@ -139,7 +146,9 @@ export async function transferPoints(db: Db, input: TransferInput, ctx: LedgerCo
         .returning({ id: pointTransactions.id });
       if (!sent) throw new RetryTransaction("the transfer reference was taken concurrently");
       // The receiver's lots keep the expiry of the lots the points came from, soonest first.
-      const portions = allocations.map((a) => ({ ...a, expiresAt: byId.get(a.lotId)!.expiresAt })).sort((a, b) => compareLots({ id: a.lotId, expiresAt: a.expiresAt }, { id: b.lotId, expiresAt: b.expiresAt }));
+      const portions = allocations
+        .map((a) => ({ ...a, expiresAt: byId.get(a.lotId)!.expiresAt }))
+        .sort((a, b) => compareLots({ id: a.lotId, expiresAt: a.expiresAt }, { id: b.lotId, expiresAt: b.expiresAt }));
       const { kept } = repayDebtFrom(
         portions.map((p) => p.points),
         toBalance,
@@ -160,7 +169,10 @@ export async function transferPoints(db: Db, input: TransferInput, ctx: LedgerCo
         })),
       );
       await setLotRemaining(tx, new Map(allocations.map((a) => [a.lotId, byId.get(a.lotId)!.remaining - a.points])));
-      await insertAllocations(tx, allocations.map((a) => ({ transactionId: sent.id, ...a })));
+      await insertAllocations(
+        tx,
+        allocations.map((a) => ({ transactionId: sent.id, ...a })),
+      );
       await applyBalanceChanges(
         tx,
         new Map([
@@ -169,7 +181,13 @@ export async function transferPoints(db: Db, input: TransferInput, ctx: LedgerCo
         ]),
       );
       // The transfer took unexpired, vested points only: what is past due or pending is as it was.
-      const result = { transactionId: sent.id, points, toMemberExternalId: to.externalId, availablePoints: availableOf(fromBalance - points, lots, holds, now), duplicate: false };
+      const result = {
+        transactionId: sent.id,
+        points,
+        toMemberExternalId: to.externalId,
+        availablePoints: availableOf(fromBalance - points, lots, holds, now),
+        duplicate: false,
+      };
       return { memberIds: [from.id, to.id], result };
     }),
   );

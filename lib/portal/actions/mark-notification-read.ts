@@ -10,12 +10,7 @@ const inputSchema = z.object({ notificationId: z.coerce.number().int().positive(
 export type MarkReadState = FormState<"notificationId">;
 
 /** Marks one notification of the signed-in member read; another member's id is simply not found. */
-export async function markNotificationReadForUser(
-  db: Db,
-  user: SessionUser | null,
-  input: Record<string, unknown>,
-  now: Date,
-): Promise<MarkReadState> {
+export async function markNotificationReadForUser(db: Db, user: SessionUser | null, input: Record<string, unknown>, now: Date): Promise<MarkReadState> {
   const guard = memberOf(user);
   if (!guard.ok) return guard.error;
   const parsed = inputSchema.safeParse(input);

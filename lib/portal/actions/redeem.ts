@@ -30,8 +30,7 @@ export const redeemInputSchema = z.discriminatedUnion("mode", [
 ]);
 
 const MESSAGES: Partial<Record<ErrorCode, string>> = {
-  insufficient_points:
-    "You do not have enough points for this. Points past their expiry date cannot be redeemed.",
+  insufficient_points: "You do not have enough points for this. Points past their expiry date cannot be redeemed.",
   negative_balance: "Your balance is below zero, so you cannot redeem until it is positive again.",
   out_of_stock: "Sorry, this reward is out of stock.",
   reward_unavailable: "This reward is no longer available.",
@@ -45,12 +44,7 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
  * result instead of redeeming twice. The key is namespaced by member, so no one can collide with (or
  * read back) another member's redemption by guessing their key.
  */
-export async function redeemForUser(
-  db: Db,
-  user: SessionUser | null,
-  input: Record<string, unknown>,
-  now: Date,
-): Promise<RedeemState> {
+export async function redeemForUser(db: Db, user: SessionUser | null, input: Record<string, unknown>, now: Date): Promise<RedeemState> {
   const values = pickValues(input);
   const guard = memberOf(user);
   if (!guard.ok) return { ...guard.error, values };
@@ -62,10 +56,7 @@ export async function redeemForUser(
   let rewardId: number | undefined;
   let rewardName: string | undefined;
   if (data.mode === "reward") {
-    const [reward] = await db
-      .select({ id: rewards.id, name: rewards.name, pointsCost: rewards.pointsCost })
-      .from(rewards)
-      .where(eq(rewards.id, data.rewardId));
+    const [reward] = await db.select({ id: rewards.id, name: rewards.name, pointsCost: rewards.pointsCost }).from(rewards).where(eq(rewards.id, data.rewardId));
     if (!reward) return { status: "error", fieldErrors: { rewardId: MESSAGES.reward_not_found }, values };
     points = reward.pointsCost;
     rewardId = reward.id;

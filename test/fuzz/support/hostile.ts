@@ -13,9 +13,7 @@ const NUL_ISH = fc.constantFrom(...CONTROL);
  * A string with a control character (NUL, escape, C1, lone surrogate) inside it, between two
  * letters: at an edge, trim() would remove a vertical tab or a form feed and leave a fine value.
  */
-export const controlText = fc
-  .tuple(fc.string({ maxLength: 20 }), NUL_ISH, fc.string({ maxLength: 20 }))
-  .map(([a, c, b]) => `${a}x${c}x${b}`);
+export const controlText = fc.tuple(fc.string({ maxLength: 20 }), NUL_ISH, fc.string({ maxLength: 20 })).map(([a, c, b]) => `${a}x${c}x${b}`);
 
 /** Longer than any field of ours (the longest takes 10,000 characters), from 10,001 up. */
 export const longText = fc
@@ -25,7 +23,27 @@ export const longText = fc
 export const protoKey = fc.constantFrom("__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "__defineGetter__", "valueOf");
 
 /** Strings that look like numbers to a careless parser. */
-export const nanLike = fc.constantFrom("NaN", "nan", "Infinity", "-Infinity", "1e309", "0x10", "1_000", "", " ", "1.5", "-1", "0", "1e21", "9007199254740993", "١٢٣", "12abc", "+1", "00", "1e-7");
+export const nanLike = fc.constantFrom(
+  "NaN",
+  "nan",
+  "Infinity",
+  "-Infinity",
+  "1e309",
+  "0x10",
+  "1_000",
+  "",
+  " ",
+  "1.5",
+  "-1",
+  "0",
+  "1e21",
+  "9007199254740993",
+  "١٢٣",
+  "12abc",
+  "+1",
+  "00",
+  "1e-7",
+);
 
 export const hugeNumber = fc.oneof(
   fc.constantFrom(Number.MAX_SAFE_INTEGER + 2, 1e21, 1e300, Number.MAX_VALUE, 2 ** 63, -(2 ** 63), -1e300),
@@ -58,7 +76,18 @@ export const farDate = fc.constantFrom(
   "2026-01-01T00:00:00",
 );
 /** Days (YYYY-MM-DD) a page or export must not pass on: year 0000, before 1970, not days. */
-export const farDay = fc.constantFrom("0000-01-01", "0001-01-01", "1969-12-31", "1000-06-15", "2026-02-30", "2026-00-10", "+275760-09-13", "99999-01-01", "00-01-01", "2026-1-1");
+export const farDay = fc.constantFrom(
+  "0000-01-01",
+  "0001-01-01",
+  "1969-12-31",
+  "1000-06-15",
+  "2026-02-30",
+  "2026-00-10",
+  "+275760-09-13",
+  "99999-01-01",
+  "00-01-01",
+  "2026-1-1",
+);
 
 /** Values of the wrong JSON type for a field, whatever its type. */
 export const wrongType = fc.oneof(
@@ -89,7 +118,12 @@ export const badId = fc.oneof(
 );
 /** A bad value for a positive integer field. */
 export const badInt = fc.oneof(badNumber, nanLike, wrongType, controlText);
-export const badDate = fc.oneof({ weight: 4, arbitrary: farDate }, { weight: 1, arbitrary: controlText }, { weight: 1, arbitrary: wrongType }, { weight: 1, arbitrary: fc.integer() });
+export const badDate = fc.oneof(
+  { weight: 4, arbitrary: farDate },
+  { weight: 1, arbitrary: controlText },
+  { weight: 1, arbitrary: wrongType },
+  { weight: 1, arbitrary: fc.integer() },
+);
 
 /** Unicode that is fine in itself: mixed into otherwise-valid fields around a bad one. */
 export const unicode = fc.string({ unit: "grapheme", minLength: 1, maxLength: 30 });
@@ -97,7 +131,22 @@ export const printableId = fc.stringMatching(/^[\x21-\x7e]{1,40}$/);
 
 /** Bodies that are not even the right kind of JSON: bad JSON text, arrays, scalars, deep nesting. */
 export const badBody = fc.oneof(
-  fc.constantFrom("{", "{\"a\":", "[1,2", "nul", "tru", "{'a':1}", "{\"a\":1,}", "\u0000", "{\"a\":\"\\ud800\"}x", "\uFEFF{}", "{\"__proto__\":", "NaN", "undefined", "{} {}"),
+  fc.constantFrom(
+    "{",
+    '{"a":',
+    "[1,2",
+    "nul",
+    "tru",
+    "{'a':1}",
+    '{"a":1,}',
+    "\u0000",
+    '{"a":"\\ud800"}x',
+    "\uFEFF{}",
+    '{"__proto__":',
+    "NaN",
+    "undefined",
+    "{} {}",
+  ),
   fc.string({ maxLength: 50 }).filter((s) => {
     try {
       JSON.parse(s);
@@ -106,7 +155,7 @@ export const badBody = fc.oneof(
       return true;
     }
   }),
-  fc.constantFrom("[]", "null", "0", "\"text\"", "true", "[{}]", "{}", "[[[]]]").map((s) => s),
+  fc.constantFrom("[]", "null", "0", '"text"', "true", "[{}]", "{}", "[[[]]]").map((s) => s),
   deep.map((v) => JSON.stringify(v)),
   fc.dictionary(protoKey, fc.jsonValue({ maxDepth: 2 }), { minKeys: 1, maxKeys: 3 }).map((o) => JSON.stringify(o).replace(/"toString"/, '"__proto__"')),
 );
@@ -122,11 +171,13 @@ export function objectWithABadField(
   base?: fc.Arbitrary<Record<string, unknown>>,
 ): fc.Arbitrary<Record<string, unknown>> {
   const names = Object.keys(fields);
-  const good = base ?? fc.tuple(fc.record(Object.fromEntries(names.map((n) => [n, fields[n]!.ok]))), fc.subarray(names)).map(([values, dropped]) => {
-    const out: Record<string, unknown> = { ...values };
-    for (const name of dropped) delete out[name];
-    return out;
-  });
+  const good =
+    base ??
+    fc.tuple(fc.record(Object.fromEntries(names.map((n) => [n, fields[n]!.ok]))), fc.subarray(names)).map(([values, dropped]) => {
+      const out: Record<string, unknown> = { ...values };
+      for (const name of dropped) delete out[name];
+      return out;
+    });
   return fc
     .tuple(
       fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...names).map((n) => [n]) }, { weight: 1, arbitrary: fc.subarray(names, { minLength: 1 }) }),
@@ -153,7 +204,5 @@ export function urlEncode(text: string): string {
 
 /** A query string from key/value pairs, with the pairs encoded as a browser would (or not at all). */
 export function queryOf(pairs: [string, unknown][]): string {
-  return pairs
-    .map(([k, v]) => `${urlEncode(k)}=${urlEncode(typeof v === "string" ? v : JSON.stringify(v) ?? "")}`)
-    .join("&");
+  return pairs.map(([k, v]) => `${urlEncode(k)}=${urlEncode(typeof v === "string" ? v : (JSON.stringify(v) ?? ""))}`).join("&");
 }

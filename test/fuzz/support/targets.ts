@@ -66,7 +66,10 @@ function toQuery(pairs: [string, unknown][]): string {
 }
 
 const eventFields = {
-  type: { ok: fc.constantFrom("purchase", "refund", "referral", "review", "login"), bad: fc.oneof(badText, fc.constantFrom("PURCHASE", "earn", "", "__proto__")) },
+  type: {
+    ok: fc.constantFrom("purchase", "refund", "referral", "review", "login"),
+    bad: fc.oneof(badText, fc.constantFrom("PURCHASE", "earn", "", "__proto__")),
+  },
   memberExternalId: { ok: fc.constantFrom(KNOWN_MEMBER), bad: badId },
   referenceId: { ok: printableId, bad: badId },
   amountCents: { ok: fc.integer({ min: 1, max: 1_000_000 }), bad: badInt },
@@ -100,7 +103,10 @@ const body = (object: fc.Arbitrary<unknown>) => fc.oneof({ weight: 4, arbitrary:
 
 const memberFields = {
   externalId: { ok: printableId, bad: badId },
-  email: { ok: fc.constantFrom("ada@example.com"), bad: fc.oneof(badText, fc.constantFrom("not-an-email", "a@b", "@example.com", "a@@example.com", `${"a".repeat(320)}@example.com`)) },
+  email: {
+    ok: fc.constantFrom("ada@example.com"),
+    bad: fc.oneof(badText, fc.constantFrom("not-an-email", "a@b", "@example.com", "a@@example.com", `${"a".repeat(320)}@example.com`)),
+  },
   name: { ok: unicode, bad: fc.oneof(controlText, longText, wrongType, fc.constantFrom("", "   ", "x".repeat(201))) },
 };
 
@@ -123,10 +129,19 @@ const captureFields = {
 const campaignFields = {
   name: { ok: unicode, bad: fc.oneof(controlText, longText, wrongType, fc.constantFrom("", "x".repeat(121))) },
   multiplier: { ok: fc.constantFrom("2", 1.5, "3"), bad: fc.oneof(nanLike, fc.constantFrom("1", 1, 0, 11, "10.001", "2.555", -2), wrongType) },
-  startsAt: { ok: fc.constant("2026-12-24T09:00"), bad: fc.oneof(badDate, fc.constantFrom("0000-01-01T00:00", "1999-12-31T23:59", "9999-12-31T23:59", "2050-01-01T00:00")) },
-  endsAt: { ok: fc.constant("2026-12-26T09:00"), bad: fc.oneof(badDate, fc.constantFrom("0000-01-01T00:00", "9999-12-31T23:59", "+275760-09-13T00:00:00Z", "2099-01-01T00:00")) },
+  startsAt: {
+    ok: fc.constant("2026-12-24T09:00"),
+    bad: fc.oneof(badDate, fc.constantFrom("0000-01-01T00:00", "1999-12-31T23:59", "9999-12-31T23:59", "2050-01-01T00:00")),
+  },
+  endsAt: {
+    ok: fc.constant("2026-12-26T09:00"),
+    bad: fc.oneof(badDate, fc.constantFrom("0000-01-01T00:00", "9999-12-31T23:59", "+275760-09-13T00:00:00Z", "2099-01-01T00:00")),
+  },
   timeZone: { ok: fc.constantFrom("UTC", "Europe/Paris"), bad: fc.oneof(badText, fc.constantFrom("Mars/Olympus", "UTC+25", "../../etc/passwd")) },
-  eventTypes: { ok: fc.constant(["purchase"]), bad: fc.oneof(wrongType, fc.constant(["purchase", "nope"]), fc.array(fc.constant("purchase"), { minLength: 7, maxLength: 9 })) },
+  eventTypes: {
+    ok: fc.constant(["purchase"]),
+    bad: fc.oneof(wrongType, fc.constant(["purchase", "nope"]), fc.array(fc.constant("purchase"), { minLength: 7, maxLength: 9 })),
+  },
   tiers: { ok: fc.constant(["gold"]), bad: fc.oneof(fc.constant(["platinum"]), fc.constant("gold"), fc.array(controlText, { minLength: 1, maxLength: 2 })) },
 };
 
@@ -147,17 +162,30 @@ const rewardFields = {
   name: { ok: unicode, bad: fc.oneof(controlText, longText, wrongType, fc.constantFrom("", "x".repeat(121))) },
   pointsCost: { ok: fc.integer({ min: 1, max: 1_000 }), bad: badInt },
   kind: { ok: fc.constant("item"), bad: fc.oneof(wrongType, fc.constantFrom("gift", "", "COUPON")) },
-  codes: { ok: fc.constant(undefined), bad: fc.oneof(wrongType, fc.array(fc.oneof(controlText, fc.constantFrom("", "a b", "x".repeat(65))), { minLength: 1, maxLength: 3 })) },
+  codes: {
+    ok: fc.constant(undefined),
+    bad: fc.oneof(wrongType, fc.array(fc.oneof(controlText, fc.constantFrom("", "a b", "x".repeat(65))), { minLength: 1, maxLength: 3 })),
+  },
   codePrefix: { ok: fc.constant(undefined), bad: fc.oneof(controlText, fc.constantFrom("a b", "x".repeat(17))) },
 };
 
 const externalIdParam = fc.oneof(controlText, fc.constantFrom("", "%", "a b", "x".repeat(201), "é", "..", "__proto__"), fc.string({ maxLength: 300 }));
 const anyExternalId = fc.oneof(fc.constant(KNOWN_MEMBER), externalIdParam);
 const idParam = fc.oneof(nanLike, fc.constantFrom("1e300", "99999999999999999999", "-5", "0", "abc", "__proto__"), controlText, fc.constant("999999"));
-const badToken = fc.oneof(controlText, longText, fc.constantFrom("", "Bearer", "Bearer ", "Basic YWJj", "Bearer a b", "Bearer lk_nope"), fc.string({ maxLength: 50 }).map((s) => `Bearer ${s}`));
-const noise = fc.array(fc.tuple(fc.oneof(protoKey, controlText, fc.string({ maxLength: 8 })), fc.oneof(controlText, longText, nanLike, farDay)), { maxLength: 3 }).map(toQuery);
+const badToken = fc.oneof(
+  controlText,
+  longText,
+  fc.constantFrom("", "Bearer", "Bearer ", "Basic YWJj", "Bearer a b", "Bearer lk_nope"),
+  fc.string({ maxLength: 50 }).map((s) => `Bearer ${s}`),
+);
+const noise = fc
+  .array(fc.tuple(fc.oneof(protoKey, controlText, fc.string({ maxLength: 8 })), fc.oneof(controlText, longText, nanLike, farDay)), { maxLength: 3 })
+  .map(toQuery);
 
-const transactionsQuery = hostileQuery(["limit", "cursor", "types", "from", "to", "extra"], fc.oneof(nanLike, badDate, controlText, longText, fc.constantFrom("0", "101", "1e3", "earn,,nope", "x".repeat(201))));
+const transactionsQuery = hostileQuery(
+  ["limit", "cursor", "types", "from", "to", "extra"],
+  fc.oneof(nanLike, badDate, controlText, longText, fc.constantFrom("0", "101", "1e3", "earn,,nope", "x".repeat(201))),
+);
 
 export const ROUTES: Record<string, RouteSpec> = {
   "api/v1/events/route.ts": { session: "none", auth: "api-key", expect: "refused", methods: { POST: body(hostileEvent).map((b) => ({ body: b })) } },
@@ -173,9 +201,24 @@ export const ROUTES: Record<string, RouteSpec> = {
       ),
     },
   },
-  "api/v1/members/route.ts": { session: "none", auth: "api-key", expect: "refused", methods: { POST: body(objectWithABadField(memberFields)).map((b) => ({ body: b })) } },
-  "api/v1/members/[externalId]/route.ts": { session: "none", auth: "api-key", expect: "refused", methods: { GET: externalIdParam.map((externalId) => ({ params: { externalId } })) } },
-  "api/v1/members/[externalId]/referral/route.ts": { session: "none", auth: "api-key", expect: "refused", methods: { GET: externalIdParam.map((externalId) => ({ params: { externalId } })) } },
+  "api/v1/members/route.ts": {
+    session: "none",
+    auth: "api-key",
+    expect: "refused",
+    methods: { POST: body(objectWithABadField(memberFields)).map((b) => ({ body: b })) },
+  },
+  "api/v1/members/[externalId]/route.ts": {
+    session: "none",
+    auth: "api-key",
+    expect: "refused",
+    methods: { GET: externalIdParam.map((externalId) => ({ params: { externalId } })) },
+  },
+  "api/v1/members/[externalId]/referral/route.ts": {
+    session: "none",
+    auth: "api-key",
+    expect: "refused",
+    methods: { GET: externalIdParam.map((externalId) => ({ params: { externalId } })) },
+  },
   "api/v1/members/[externalId]/transactions/route.ts": {
     session: "none",
     auth: "api-key",
@@ -195,7 +238,9 @@ export const ROUTES: Record<string, RouteSpec> = {
       POST: fc.oneof(
         fc.tuple(fc.constant(KNOWN_MEMBER), body(objectWithABadField(redemptionFields))).map(([externalId, b]) => ({ params: { externalId }, body: b })),
         // A well-formed redemption for a member with no points, or for a member that cannot exist.
-        fc.tuple(anyExternalId, fc.integer({ min: 1, max: 1_000 }), printableId).map(([externalId, points, referenceId]) => ({ params: { externalId }, body: { points, referenceId } })),
+        fc
+          .tuple(anyExternalId, fc.integer({ min: 1, max: 1_000 }), printableId)
+          .map(([externalId, points, referenceId]) => ({ params: { externalId }, body: { points, referenceId } })),
       ),
     },
   },
@@ -207,7 +252,9 @@ export const ROUTES: Record<string, RouteSpec> = {
       POST: fc.oneof(
         fc.tuple(anyExternalId, body(objectWithABadField(holdFields))).map(([externalId, b]) => ({ params: { externalId }, body: b })),
         // A well-formed hold for a member with no points.
-        fc.tuple(fc.integer({ min: 1, max: 1_000 }), printableId).map(([points, referenceId]) => ({ params: { externalId: KNOWN_MEMBER }, body: { points, referenceId } })),
+        fc
+          .tuple(fc.integer({ min: 1, max: 1_000 }), printableId)
+          .map(([points, referenceId]) => ({ params: { externalId: KNOWN_MEMBER }, body: { points, referenceId } })),
       ),
     },
   },
@@ -217,25 +264,44 @@ export const ROUTES: Record<string, RouteSpec> = {
     expect: "refused",
     methods: {
       POST: fc.oneof(
-        fc.tuple(anyExternalId, body(objectWithABadField({ toMemberExternalId: { ok: fc.constant("fuzz-nobody"), bad: badId }, points: redemptionFields.points, referenceId: redemptionFields.referenceId }))).map(
-          ([externalId, b]) => ({ params: { externalId }, body: b }),
-        ),
+        fc
+          .tuple(
+            anyExternalId,
+            body(
+              objectWithABadField({
+                toMemberExternalId: { ok: fc.constant("fuzz-nobody"), bad: badId },
+                points: redemptionFields.points,
+                referenceId: redemptionFields.referenceId,
+              }),
+            ),
+          )
+          .map(([externalId, b]) => ({ params: { externalId }, body: b })),
         // A well-formed transfer from a member with no points.
-        fc.tuple(fc.integer({ min: 1, max: 1_000 }), printableId).map(([points, referenceId]) => ({ params: { externalId: KNOWN_MEMBER }, body: { toMemberExternalId: KNOWN_MEMBER, points, referenceId } })),
+        fc
+          .tuple(fc.integer({ min: 1, max: 1_000 }), printableId)
+          .map(([points, referenceId]) => ({ params: { externalId: KNOWN_MEMBER }, body: { toMemberExternalId: KNOWN_MEMBER, points, referenceId } })),
       ),
     },
   },
   // Member privacy (issue 13): hostile ids are refused; a hostile erasure body never erases the known member.
-  "api/v1/members/[externalId]/export/route.ts": { session: "none", auth: "api-key", expect: "refused", methods: { GET: externalIdParam.map((externalId) => ({ params: { externalId } })) } },
+  "api/v1/members/[externalId]/export/route.ts": {
+    session: "none",
+    auth: "api-key",
+    expect: "refused",
+    methods: { GET: externalIdParam.map((externalId) => ({ params: { externalId } })) },
+  },
   "api/v1/members/[externalId]/erasure/route.ts": {
     session: "none",
     auth: "api-key",
     expect: "refused",
     methods: {
       POST: fc.oneof(
-        fc.tuple(fc.constant(KNOWN_MEMBER), body(objectWithABadField({ reason: { ok: fc.constant("fuzz: erasure request"), bad: fc.oneof(badText, longText, wrongType) } }))).map(
-          ([externalId, b]) => ({ params: { externalId }, body: b }),
-        ),
+        fc
+          .tuple(
+            fc.constant(KNOWN_MEMBER),
+            body(objectWithABadField({ reason: { ok: fc.constant("fuzz: erasure request"), bad: fc.oneof(badText, longText, wrongType) } })),
+          )
+          .map(([externalId, b]) => ({ params: { externalId }, body: b })),
         // A well-formed erasure of a member that cannot exist.
         externalIdParam.map((externalId) => ({ params: { externalId }, body: { reason: "fuzz: erasure request" } })),
       ),
@@ -306,8 +372,14 @@ export const ROUTES: Record<string, RouteSpec> = {
       GET: noise.map((query) => ({ query })),
       POST: body(
         objectWithABadField({
-          url: { ok: fc.constant("https://hooks.example.com/loyalty"), bad: fc.oneof(controlText, longText, fc.integer(), fc.constantFrom("not a url", "", "http://", "javascript:alert(1)")) },
-          eventTypes: { ok: fc.constant(null), bad: fc.oneof(fc.constantFrom("all", ["nope"], ["__proto__"], {}, 42), fc.array(controlText, { minLength: 1, maxLength: 2 })) },
+          url: {
+            ok: fc.constant("https://hooks.example.com/loyalty"),
+            bad: fc.oneof(controlText, longText, fc.integer(), fc.constantFrom("not a url", "", "http://", "javascript:alert(1)")),
+          },
+          eventTypes: {
+            ok: fc.constant(null),
+            bad: fc.oneof(fc.constantFrom("all", ["nope"], ["__proto__"], {}, 42), fc.array(controlText, { minLength: 1, maxLength: 2 })),
+          },
         }),
       ).map((b) => ({ body: b })),
     },
@@ -337,7 +409,9 @@ export const ROUTES: Record<string, RouteSpec> = {
     auth: "api-key",
     expect: "refused",
     methods: {
-      GET: hostileQuery(["pastCursor", "extra"], fc.oneof(nanLike, controlText, fc.constantFrom("1e300", "-1", "0", "99999999999999999999"))).map((q) => ({ query: toQuery(q) })),
+      GET: hostileQuery(["pastCursor", "extra"], fc.oneof(nanLike, controlText, fc.constantFrom("1e300", "-1", "0", "99999999999999999999"))).map((q) => ({
+        query: toQuery(q),
+      })),
       POST: body(objectWithABadField(campaignFields)).map((b) => ({ body: b })),
     },
   },
@@ -346,7 +420,9 @@ export const ROUTES: Record<string, RouteSpec> = {
     auth: "api-key",
     expect: "refused",
     methods: {
-      GET: hostileQuery(["cursor", "limit", "extra"], fc.oneof(nanLike, controlText, fc.constantFrom("1e300", "-1", "0", "99999999999999999999"))).map((q) => ({ query: toQuery(q) })),
+      GET: hostileQuery(["cursor", "limit", "extra"], fc.oneof(nanLike, controlText, fc.constantFrom("1e300", "-1", "0", "99999999999999999999"))).map((q) => ({
+        query: toQuery(q),
+      })),
       POST: body(objectWithABadField(rewardFields)).map((b) => ({ body: b })),
     },
   },
@@ -365,7 +441,9 @@ export const ROUTES: Record<string, RouteSpec> = {
     expect: "refused",
     methods: {
       GET: idParam.map((id) => ({ params: { id } })),
-      PATCH: fc.tuple(idParam, body(fc.oneof(objectWithABadField(campaignFields), fc.constant({ action: "pause" })))).map(([id, b]) => ({ params: { id }, body: b })),
+      PATCH: fc
+        .tuple(idParam, body(fc.oneof(objectWithABadField(campaignFields), fc.constant({ action: "pause" }))))
+        .map(([id, b]) => ({ params: { id }, body: b })),
     },
   },
   "api/auth/[...nextauth]/route.ts": {
@@ -373,10 +451,20 @@ export const ROUTES: Record<string, RouteSpec> = {
     expect: "auth",
     methods: {
       GET: fc
-        .tuple(fc.oneof(fc.constantFrom("session", "csrf", "providers", "signin", "signout", "error", "callback/credentials", "verify-request", "nope", "__proto__"), controlText.map((s) => urlEncode(s))), noise)
+        .tuple(
+          fc.oneof(
+            fc.constantFrom("session", "csrf", "providers", "signin", "signout", "error", "callback/credentials", "verify-request", "nope", "__proto__"),
+            controlText.map((s) => urlEncode(s)),
+          ),
+          noise,
+        )
         .map(([action, query]) => ({ params: { nextauth: action }, query })),
       POST: fc
-        .tuple(fc.constantFrom("callback/credentials", "signin/credentials", "signout", "session", "nope"), fc.oneof(controlText, longText, farDay), fc.oneof(controlText, longText))
+        .tuple(
+          fc.constantFrom("callback/credentials", "signin/credentials", "signout", "session", "nope"),
+          fc.oneof(controlText, longText, farDay),
+          fc.oneof(controlText, longText),
+        )
         .map(([action, email, password]) => ({
           params: { nextauth: action },
           body: new URLSearchParams({ email, password, csrfToken: "forged", callbackUrl: "/" }).toString(),
@@ -384,13 +472,48 @@ export const ROUTES: Record<string, RouteSpec> = {
         })),
     },
   },
-  "api/cron/expire-points/route.ts": { session: "none", auth: "cron", expect: "refused", methods: { GET: badToken.map((t) => ({ headers: { authorization: t } })) } },
-  "api/cron/expiry-reminders/route.ts": { session: "none", auth: "cron", expect: "refused", methods: { GET: badToken.map((t) => ({ headers: { authorization: t } })) } },
-  "api/cron/ledger-snapshot/route.ts": { session: "none", auth: "cron", expect: "refused", methods: { GET: badToken.map((t) => ({ headers: { authorization: t } })) } },
-  "api/cron/vest-points/route.ts": { session: "none", auth: "cron", expect: "refused", methods: { GET: badToken.map((t) => ({ headers: { authorization: t } })) } },
-  "api/cron/expire-holds/route.ts": { session: "none", auth: "cron", expect: "refused", methods: { GET: badToken.map((t) => ({ headers: { authorization: t } })) } },
-  "api/cron/prune-webhooks/route.ts": { session: "none", auth: "cron", expect: "refused", methods: { GET: badToken.map((t) => ({ headers: { authorization: t } })) } },
-  "api/cron/recalculate-tiers/route.ts": { session: "none", auth: "cron", expect: "refused", methods: { GET: badToken.map((t) => ({ headers: { authorization: t } })) } },
+  "api/cron/expire-points/route.ts": {
+    session: "none",
+    auth: "cron",
+    expect: "refused",
+    methods: { GET: badToken.map((t) => ({ headers: { authorization: t } })) },
+  },
+  "api/cron/expiry-reminders/route.ts": {
+    session: "none",
+    auth: "cron",
+    expect: "refused",
+    methods: { GET: badToken.map((t) => ({ headers: { authorization: t } })) },
+  },
+  "api/cron/ledger-snapshot/route.ts": {
+    session: "none",
+    auth: "cron",
+    expect: "refused",
+    methods: { GET: badToken.map((t) => ({ headers: { authorization: t } })) },
+  },
+  "api/cron/vest-points/route.ts": {
+    session: "none",
+    auth: "cron",
+    expect: "refused",
+    methods: { GET: badToken.map((t) => ({ headers: { authorization: t } })) },
+  },
+  "api/cron/expire-holds/route.ts": {
+    session: "none",
+    auth: "cron",
+    expect: "refused",
+    methods: { GET: badToken.map((t) => ({ headers: { authorization: t } })) },
+  },
+  "api/cron/prune-webhooks/route.ts": {
+    session: "none",
+    auth: "cron",
+    expect: "refused",
+    methods: { GET: badToken.map((t) => ({ headers: { authorization: t } })) },
+  },
+  "api/cron/recalculate-tiers/route.ts": {
+    session: "none",
+    auth: "cron",
+    expect: "refused",
+    methods: { GET: badToken.map((t) => ({ headers: { authorization: t } })) },
+  },
   "api/metrics/route.ts": { session: "none", expect: "refused", methods: { GET: badToken.map((t) => ({ headers: { authorization: t } })) } },
   "api/ready/route.ts": { session: "none", expect: "ignored", methods: { GET: noise.map((query) => ({ query })) } },
   "api/health/route.ts": { session: "none", expect: "ignored", methods: { GET: noise.map((query) => ({ query })) } },
@@ -400,7 +523,9 @@ export const ROUTES: Record<string, RouteSpec> = {
     session: "none",
     expect: "refused",
     methods: {
-      GET: fc.array(fc.oneof(controlText, fc.string({ maxLength: 20 }), protoKey), { minLength: 1, maxLength: 4 }).map((path) => ({ params: {}, query: "", headers: { "x-fuzz-path": path.map((s) => urlEncode(s)).join("/") } })),
+      GET: fc
+        .array(fc.oneof(controlText, fc.string({ maxLength: 20 }), protoKey), { minLength: 1, maxLength: 4 })
+        .map((path) => ({ params: {}, query: "", headers: { "x-fuzz-path": path.map((s) => urlEncode(s)).join("/") } })),
     },
   },
   "(auth)/verify-email/route.ts": {
@@ -424,7 +549,10 @@ export const ROUTES: Record<string, RouteSpec> = {
           fc.subarray(["from", "to", "at", "member"], { minLength: 1 }),
           fc.oneof(farDay, controlText, longText),
           fc.oneof(controlText, longText, fc.constantFrom("a b", " ", "é")),
-          fc.oneof(fc.constant(undefined), badText.filter((v): v is string => typeof v === "string")),
+          fc.oneof(
+            fc.constant(undefined),
+            badText.filter((v): v is string => typeof v === "string"),
+          ),
         )
         .map(([table, keys, day, member, badTable]) => ({
           query: toQuery([["table", badTable ?? table], ...keys.map((k) => [k, k === "member" ? member : day] as [string, unknown])]),
@@ -435,7 +563,9 @@ export const ROUTES: Record<string, RouteSpec> = {
     session: "admin",
     expect: "refused",
     methods: {
-      POST: fc.oneof(controlText, fc.constantFrom("null", "https://evil.example", "http://localhost:1", "file://", "x")).map((origin) => ({ headers: { origin: origin.replace(/[^\x20-\x7e]/g, "?"), host: "localhost" } })),
+      POST: fc
+        .oneof(controlText, fc.constantFrom("null", "https://evil.example", "http://localhost:1", "file://", "x"))
+        .map((origin) => ({ headers: { origin: origin.replace(/[^\x20-\x7e]/g, "?"), host: "localhost" } })),
     },
   },
 };
@@ -447,7 +577,14 @@ export interface PageSpec {
   searchKeys: string[];
 }
 
-const pageValue = fc.oneof(controlText, longText, nanLike, farDay, fc.constantFrom("__proto__", "constructor", "toString", "%", "%00", "../"), fc.array(controlText, { minLength: 2, maxLength: 3 }));
+const pageValue = fc.oneof(
+  controlText,
+  longText,
+  nanLike,
+  farDay,
+  fc.constantFrom("__proto__", "constructor", "toString", "%", "%00", "../"),
+  fc.array(controlText, { minLength: 2, maxLength: 3 }),
+);
 
 export const PAGES: Record<string, PageSpec> = {
   "(auth)/check-email/page.tsx": { session: "none", searchKeys: ["error"] },
@@ -473,7 +610,11 @@ export const PAGES: Record<string, PageSpec> = {
   "(staff)/staff/campaigns/[id]/page.tsx": { session: "admin", params: idParam.map((id) => ({ id })), searchKeys: [] },
   "(staff)/staff/dead-letters/page.tsx": { session: "admin", searchKeys: ["cursor"] },
   "(staff)/staff/members/page.tsx": { session: "admin", searchKeys: ["q", "cursor"] },
-  "(staff)/staff/members/[externalId]/page.tsx": { session: "admin", params: anyExternalId.map((externalId) => ({ externalId: urlEncode(externalId) })), searchKeys: ["cursor", "audit"] },
+  "(staff)/staff/members/[externalId]/page.tsx": {
+    session: "admin",
+    params: anyExternalId.map((externalId) => ({ externalId: urlEncode(externalId) })),
+    searchKeys: ["cursor", "audit"],
+  },
   "(staff)/staff/reports/page.tsx": { session: "admin", searchKeys: ["granularity", "from", "to", "at"] },
   "(staff)/staff/rewards/page.tsx": { session: "admin", searchKeys: ["cursor"] },
   "(staff)/staff/rewards/[id]/page.tsx": { session: "admin", params: idParam.map((id) => ({ id })), searchKeys: [] },
@@ -511,7 +652,18 @@ const BAD: Record<Kind, fc.Arbitrary<string>> = {
   int: fc.oneof(fc.constantFrom("1e300", "NaN", "1.5", "99999999999999", "abc", "--5", "0x10", "Infinity"), formControlText),
   money: fc.oneof(fc.constantFrom("1e300", "-5", "abc", "99999999999999.999", "NaN", "1.234", "Infinity"), formControlText),
   text: fc.oneof(formControlText, longText),
-  date: fc.oneof(fc.constantFrom("0000-01-01T00:00", "0000-01-01T00:00:00Z", "0001-01-01T00:00:00+14:00", "+275760-09-13T00:00", "1969-12-31T23:59", "2026-02-30T00:00", "yesterday"), formControlText),
+  date: fc.oneof(
+    fc.constantFrom(
+      "0000-01-01T00:00",
+      "0000-01-01T00:00:00Z",
+      "0001-01-01T00:00:00+14:00",
+      "+275760-09-13T00:00",
+      "1969-12-31T23:59",
+      "2026-02-30T00:00",
+      "yesterday",
+    ),
+    formControlText,
+  ),
   /** A campaign window's end: also refused 10 years out. */
   window: fc.oneof(fc.constantFrom("0000-01-01T00:00", "9999-12-31T23:59", "2099-01-01T00:00", "+275760-09-13T00:00", "2026-02-30T00:00"), formControlText),
   enum: fc.oneof(fc.constantFrom("__proto__", "constructor", "toString", "nope", "GOLD"), formControlText),
@@ -546,7 +698,19 @@ function hostileForm(fields: Record<string, Kind>): fc.Arbitrary<[string, string
       fc.record(Object.fromEntries(names.map((n) => [n, PLAUSIBLE[fields[n]!]]))),
       fc.record(Object.fromEntries(names.map((n) => [n, BAD[fields[n]!]]))),
       fc.nat(),
-      fc.oneof(fc.constant([]), fc.array(fc.tuple(fc.oneof(protoKey, controlText.map((s) => s.replace(/\p{Cs}/gu, "?"))), fc.oneof(controlText, nanLike)), { maxLength: 2 })),
+      fc.oneof(
+        fc.constant([]),
+        fc.array(
+          fc.tuple(
+            fc.oneof(
+              protoKey,
+              controlText.map((s) => s.replace(/\p{Cs}/gu, "?")),
+            ),
+            fc.oneof(controlText, nanLike),
+          ),
+          { maxLength: 2 },
+        ),
+      ),
     )
     .map(([present, ok, bad, pick, extra]) => {
       const hostile = present[pick % present.length]!;
@@ -556,15 +720,21 @@ function hostileForm(fields: Record<string, Kind>): fc.Arbitrary<[string, string
 
 export const ACTIONS: Record<string, Record<string, ActionSpec>> = {
   "(auth)/check-email/resend-action.ts": { resendAction: { session: "none", form: null, returns: "state" } },
-  "(auth)/sign-in/oidc-sign-in-action.ts": { oidcSignInAction: { session: "none", form: hostileForm({ "callbackUrl": "text" }), returns: "void" } },
-  "(auth)/sign-in/sign-in-action.ts": { signInAction: { session: "none", form: hostileForm({ "email": "email", "password": "secret", "callbackUrl": "text" }), returns: "state" } },
+  "(auth)/sign-in/oidc-sign-in-action.ts": { oidcSignInAction: { session: "none", form: hostileForm({ callbackUrl: "text" }), returns: "void" } },
+  "(auth)/sign-in/sign-in-action.ts": {
+    signInAction: { session: "none", form: hostileForm({ email: "email", password: "secret", callbackUrl: "text" }), returns: "state" },
+  },
   "(auth)/sign-out-action.ts": { signOutAction: { session: "none", form: null, returns: "void" } },
-  "(auth)/sign-up/sign-up-action.ts": { signUpAction: { session: "none", form: hostileForm({ "name": "text", "email": "email", "password": "secret", "referralCode": "text" }), returns: "state" } },
-  "(auth)/set-password/set-password-action.ts": { setPasswordAction: { session: "none", form: hostileForm({ "user": "id", "token": "text", "password": "secret", "confirm": "secret" }), returns: "state" } },
+  "(auth)/sign-up/sign-up-action.ts": {
+    signUpAction: { session: "none", form: hostileForm({ name: "text", email: "email", password: "secret", referralCode: "text" }), returns: "state" },
+  },
+  "(auth)/set-password/set-password-action.ts": {
+    setPasswordAction: { session: "none", form: hostileForm({ user: "id", token: "text", password: "secret", confirm: "secret" }), returns: "state" },
+  },
   "(staff)/staff/accounts/actions.ts": {
-    addStaffAction: { session: "admin", form: hostileForm({ "email": "email", "name": "text", "roles": "enum", "reason": "text" }), returns: "state" },
-    saveStaffRolesAction: { session: "admin", form: hostileForm({ "userId": "id", "roles": "enum", "reason": "text" }), returns: "state" },
-    newPasswordLinkAction: { session: "admin", form: hostileForm({ "userId": "id" }), returns: "state" },
+    addStaffAction: { session: "admin", form: hostileForm({ email: "email", name: "text", roles: "enum", reason: "text" }), returns: "state" },
+    saveStaffRolesAction: { session: "admin", form: hostileForm({ userId: "id", roles: "enum", reason: "text" }), returns: "state" },
+    newPasswordLinkAction: { session: "admin", form: hostileForm({ userId: "id" }), returns: "state" },
   },
   "(auth)/account/account-actions.ts": {
     changePasswordAction: { session: "member", form: hostileForm({ currentPassword: "secret", newPassword: "secret", confirm: "secret" }), returns: "state" },
@@ -574,7 +744,13 @@ export const ACTIONS: Record<string, Record<string, ActionSpec>> = {
       session: "member",
       form: fc
         .tuple(fc.constantFrom("confirm", "disable"), fc.oneof(formControlText, longText, fc.constantFrom("000000", "12345", "abcdef", "1e300", "-1")))
-        .map(([intent, code]) => [["intent", intent], ["code", code]] as [string, string][]),
+        .map(
+          ([intent, code]) =>
+            [
+              ["intent", intent],
+              ["code", code],
+            ] as [string, string][],
+        ),
       returns: "state",
     },
   },
@@ -587,10 +763,25 @@ export const ACTIONS: Record<string, Record<string, ActionSpec>> = {
   "(staff)/staff/earning-rules/actions.ts": {
     createRuleAction: {
       session: "admin",
-      form: hostileForm({ name: "text", skus: "text", categories: "text", channels: "text", pointsPerCurrencyUnit: "int", bonusPoints: "int", minSpend: "money", startsAt: "text", endsAt: "text", reason: "text" }),
+      form: hostileForm({
+        name: "text",
+        skus: "text",
+        categories: "text",
+        channels: "text",
+        pointsPerCurrencyUnit: "int",
+        bonusPoints: "int",
+        minSpend: "money",
+        startsAt: "text",
+        endsAt: "text",
+        reason: "text",
+      }),
       returns: "state",
     },
-    createCapAction: { session: "admin", form: hostileForm({ name: "text", limit: "text", eventType: "text", max: "int", period: "text", reason: "text" }), returns: "state" },
+    createCapAction: {
+      session: "admin",
+      form: hostileForm({ name: "text", limit: "text", eventType: "text", max: "int", period: "text", reason: "text" }),
+      returns: "state",
+    },
     previewRuleAction: { session: "admin", form: hostileForm({ items: "text", amount: "money", channel: "text", tier: "text", at: "date" }), returns: "state" },
     retireRuleAction: { session: "admin", form: hostileForm({ id: "id", kind: "text", reason: "text" }), returns: "state" },
   },
@@ -615,30 +806,76 @@ export const ACTIONS: Record<string, Record<string, ActionSpec>> = {
     redeliverWebhookAction: { session: "admin", form: hostileForm({ id: "id" }), returns: "state" },
     createWebhookEndpointAction: { session: "admin", form: hostileForm({ url: "url", eventTypes: "enum" }), returns: "state" },
   },
-  "(staff)/staff/import/actions.ts": { importOpeningBalancesAction: { session: "admin", form: hostileForm({ csv: "text", reason: "text", dryRun: "text" }), returns: "state" } },
+  "(staff)/staff/import/actions.ts": {
+    importOpeningBalancesAction: { session: "admin", form: hostileForm({ csv: "text", reason: "text", dryRun: "text" }), returns: "state" },
+  },
   "(portal)/check-in-action.ts": { checkInAction: { session: "none", form: null, returns: "state" } },
-  "(portal)/notifications/mark-read-action.ts": { markReadAction: { session: "member", form: hostileForm({ "notificationId": "id" }), returns: "void" } },
-  "(portal)/redeem/redeem-action.ts": { redeemAction: { session: "member", form: hostileForm({ "mode": "enum", "points": "int", "rewardId": "id", "idempotencyKey": "text" }), returns: "state" } },
+  "(portal)/notifications/mark-read-action.ts": { markReadAction: { session: "member", form: hostileForm({ notificationId: "id" }), returns: "void" } },
+  "(portal)/redeem/redeem-action.ts": {
+    redeemAction: { session: "member", form: hostileForm({ mode: "enum", points: "int", rewardId: "id", idempotencyKey: "text" }), returns: "state" },
+  },
   "(staff)/staff/campaigns/actions.ts": {
-    createCampaignAction: { session: "admin", form: hostileForm({ "name": "text", "multiplier": "money", "startsAt": "window", "endsAt": "window", "timeZone": "enum", "eventTypes": "enum", "tiers": "enum" }), returns: "state" },
-    editCampaignAction: { session: "admin", form: hostileForm({ "id": "id", "name": "text", "multiplier": "money", "startsAt": "window", "endsAt": "window", "timeZone": "enum" }), returns: "state" },
-    campaignStateAction: { session: "admin", form: hostileForm({ "id": "id", "action": "enum" }), returns: "state" },
-    previewCampaignAction: { session: "admin", form: hostileForm({ "amount": "money", "timeZone": "text", "at": "date", "tier": "enum" }), returns: "state" },
+    createCampaignAction: {
+      session: "admin",
+      form: hostileForm({ name: "text", multiplier: "money", startsAt: "window", endsAt: "window", timeZone: "enum", eventTypes: "enum", tiers: "enum" }),
+      returns: "state",
+    },
+    editCampaignAction: {
+      session: "admin",
+      form: hostileForm({ id: "id", name: "text", multiplier: "money", startsAt: "window", endsAt: "window", timeZone: "enum" }),
+      returns: "state",
+    },
+    campaignStateAction: { session: "admin", form: hostileForm({ id: "id", action: "enum" }), returns: "state" },
+    previewCampaignAction: { session: "admin", form: hostileForm({ amount: "money", timeZone: "text", at: "date", tier: "enum" }), returns: "state" },
   },
   "(staff)/staff/members/actions.ts": {
-    adjustPointsAction: { session: "admin", form: hostileForm({ "memberId": "id", "externalId": "text", "points": "int", "reason": "text", "referenceId": "text", "allowNegativeBalance": "text" }), returns: "state" },
-    reverseTransactionAction: { session: "admin", form: hostileForm({ "memberId": "id", "transactionId": "id", "reason": "text" }), returns: "state" },
-    approveAdjustmentAction: { session: "admin", form: hostileForm({ "requestId": "id" }), returns: "state" },
-    rejectAdjustmentAction: { session: "admin", form: hostileForm({ "requestId": "id", "reason": "text" }), returns: "state" },
+    adjustPointsAction: {
+      session: "admin",
+      form: hostileForm({ memberId: "id", externalId: "text", points: "int", reason: "text", referenceId: "text", allowNegativeBalance: "text" }),
+      returns: "state",
+    },
+    reverseTransactionAction: { session: "admin", form: hostileForm({ memberId: "id", transactionId: "id", reason: "text" }), returns: "state" },
+    approveAdjustmentAction: { session: "admin", form: hostileForm({ requestId: "id" }), returns: "state" },
+    rejectAdjustmentAction: { session: "admin", form: hostileForm({ requestId: "id", reason: "text" }), returns: "state" },
   },
-  "(staff)/staff/members/erase-action.ts": { eraseMemberAction: { session: "admin", form: hostileForm({ memberId: "id", reason: "text", confirm: "text" }), returns: "state" } },
+  "(staff)/staff/members/erase-action.ts": {
+    eraseMemberAction: { session: "admin", form: hostileForm({ memberId: "id", reason: "text", confirm: "text" }), returns: "state" },
+  },
   "(staff)/staff/rewards/actions.ts": {
-    createRewardAction: { session: "admin", form: hostileForm({ "name": "text", "description": "text", "pointsCost": "int", "stock": "int", "imageUrl": "url", "startsAt": "date", "endsAt": "date", "active": "text" }), returns: "state" },
-    updateRewardAction: { session: "admin", form: hostileForm({ "id": "id", "name": "text", "description": "text", "pointsCost": "int", "stock": "int", "imageUrl": "url", "startsAt": "date", "endsAt": "date" }), returns: "state" },
-    toggleRewardAction: { session: "admin", form: hostileForm({ "id": "id", "active": "text" }), returns: "state" },
-    addCouponCodesAction: { session: "admin", form: hostileForm({ "id": "id", "codes": "text" }), returns: "state" },
+    createRewardAction: {
+      session: "admin",
+      form: hostileForm({
+        name: "text",
+        description: "text",
+        pointsCost: "int",
+        stock: "int",
+        imageUrl: "url",
+        startsAt: "date",
+        endsAt: "date",
+        active: "text",
+      }),
+      returns: "state",
+    },
+    updateRewardAction: {
+      session: "admin",
+      form: hostileForm({ id: "id", name: "text", description: "text", pointsCost: "int", stock: "int", imageUrl: "url", startsAt: "date", endsAt: "date" }),
+      returns: "state",
+    },
+    toggleRewardAction: { session: "admin", form: hostileForm({ id: "id", active: "text" }), returns: "state" },
+    addCouponCodesAction: { session: "admin", form: hostileForm({ id: "id", codes: "text" }), returns: "state" },
   },
   "(staff)/staff/tiers/actions.ts": {
-    tiersAction: { session: "admin", form: hostileForm({ "bronze.minSpend": "money", "silver.minSpend": "money", "gold.minSpend": "money", "silver.earnMultiplier": "money", "gold.earnMultiplier": "money", "intent": "text" }), returns: "state" },
+    tiersAction: {
+      session: "admin",
+      form: hostileForm({
+        "bronze.minSpend": "money",
+        "silver.minSpend": "money",
+        "gold.minSpend": "money",
+        "silver.earnMultiplier": "money",
+        "gold.earnMultiplier": "money",
+        intent: "text",
+      }),
+      returns: "state",
+    },
   },
 };

@@ -20,7 +20,10 @@ describe("group commit", () => {
   const ctx = { actor: "api:test" };
   // Member 4 is only used by the actors test.
   const purchase = (member: number, ref: string, amountCents: number): LoyaltyEvent => ({
-    type: "purchase", memberExternalId: `gc-${member}`, referenceId: ref, amountCents,
+    type: "purchase",
+    memberExternalId: `gc-${member}`,
+    referenceId: ref,
+    amountCents,
   });
   function countingFlush() {
     const sizes: number[] = [];

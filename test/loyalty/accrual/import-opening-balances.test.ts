@@ -38,7 +38,17 @@ async function counts(db: Db) {
 }
 
 async function rowsOf(db: Db, externalId: string) {
-  return queryRows<{ type: string; amount: number; reference_type: string; reference_id: string; occurred_at: string; expires_at: string | null; remaining: number | null; related: number | null; id: number }>(
+  return queryRows<{
+    type: string;
+    amount: number;
+    reference_type: string;
+    reference_id: string;
+    occurred_at: string;
+    expires_at: string | null;
+    remaining: number | null;
+    related: number | null;
+    id: number;
+  }>(
     db,
     sql`SELECT t.id::int, t.type, t.amount::int, t.reference_type, t.reference_id, t.occurred_at::text, t.expires_at::text, t.remaining::int,
                t.related_transaction_id::int AS related
@@ -86,7 +96,19 @@ describe("importOpeningBalances", () => {
     const before = await counts(t.db);
     const dry = await run(t.db, FILE, { dryRun: true });
     expect(await counts(t.db)).toEqual(before);
-    expect(dry).toMatchObject({ dryRun: true, rows: 13, accepted: 4, expired: 1, points: 172, expiredPoints: 40, membersCreated: 3, rejected: 9, conflicts: 0, duplicates: 0, refused: null });
+    expect(dry).toMatchObject({
+      dryRun: true,
+      rows: 13,
+      accepted: 4,
+      expired: 1,
+      points: 172,
+      expiredPoints: 40,
+      membersCreated: 3,
+      rejected: 9,
+      conflicts: 0,
+      duplicates: 0,
+      refused: null,
+    });
 
     const real = await run(t.db, FILE);
     const { run: _r1, dryRun: _d1, lines: dryLines, ...dryFigures } = dry;
@@ -123,7 +145,10 @@ describe("importOpeningBalances", () => {
     expect(a[1]!.occurred_at).toBe("2025-01-01 08:00:00+00");
     // The expire row is the expiry job's: reference ('expiry', lot id), at the lot's expiry, with its allocation.
     expect(a[2]).toMatchObject({ reference_id: String(a[1]!.id), related: a[1]!.id, occurred_at: "2026-03-01 00:00:00+00" });
-    const [allocation] = await queryRows<{ points: number }>(t.db, sql`SELECT points::int FROM lot_allocations WHERE transaction_id = ${a[2]!.id} AND lot_id = ${a[1]!.id}`);
+    const [allocation] = await queryRows<{ points: number }>(
+      t.db,
+      sql`SELECT points::int FROM lot_allocations WHERE transaction_id = ${a[2]!.id} AND lot_id = ${a[1]!.id}`,
+    );
     expect(allocation?.points).toBe(40);
     expect(await balanceRow(t.db, "ob-a")).toEqual({ available: 100, earned: 140, redeemed: 0 });
     // The earnedAt offset is kept as the instant; the explicit expiry as given.
@@ -181,7 +206,9 @@ describe("importOpeningBalances", () => {
     expect(report).toMatchObject({ accepted: 1, conflicts: 4 });
     // The same points and earnedAt without the expiresAt the first import gave: another request.
     const omitted = await run(t.db, [HEADER, "ob-a,40,2025-01-01T08:00:00Z,,ob-2"]);
-    expect(omitted.lines).toEqual([{ line: 2, kind: "conflict", code: "idempotency_conflict", field: "payload", message: "reference ob-2 was already imported with another payload" }]);
+    expect(omitted.lines).toEqual([
+      { line: 2, kind: "conflict", code: "idempotency_conflict", field: "payload", message: "reference ob-2 was already imported with another payload" },
+    ]);
   });
 
   it("judges a reference repeated in the same file, across batches, like a replay of its first line", async () => {
@@ -233,7 +260,12 @@ describe("importOpeningBalances", () => {
   it("refuses the reserved erased: prefix: neither a new member nor an erased member's tombstone (line, field, reason)", async () => {
     const { member } = await ensureMember(t.db, { externalId: "ob-gone" });
     await recordEvent(t.db, purchase("ob-gone", "ob-gone-p", 5_000), ACTOR);
-    const erased = await eraseMember(t.db, { kind: "system", name: "test" }, { memberId: member.id, reason: "asked to be forgotten" }, { digest: erasedIdDigest });
+    const erased = await eraseMember(
+      t.db,
+      { kind: "system", name: "test" },
+      { memberId: member.id, reason: "asked to be forgotten" },
+      { digest: erasedIdDigest },
+    );
     const before = await counts(t.db);
     const lines = [HEADER, `${erased.externalId},10,2026-01-01,,ob-e1`, "Erased:999,10,2026-01-01,,ob-e2", "ob-gone,10,2026-01-01,,ob-e3"];
     for (const dryRun of [true, false]) {
@@ -263,7 +295,8 @@ describe("importOpeningBalances", () => {
 
   it("imports many members in several batches, each batch one transaction, and the ledger agrees afterwards", async () => {
     const lines = [HEADER];
-    for (let i = 0; i < 2_500; i++) lines.push(`ob-many-${i % 700},${(i % 50) + 1},2026-0${(i % 5) + 1}-1${i % 10}T0${i % 10}:00:00Z,${i % 3 === 0 ? "2026-06-01" : ""},ob-many-${i}`);
+    for (let i = 0; i < 2_500; i++)
+      lines.push(`ob-many-${i % 700},${(i % 50) + 1},2026-0${(i % 5) + 1}-1${i % 10}T0${i % 10}:00:00Z,${i % 3 === 0 ? "2026-06-01" : ""},ob-many-${i}`);
     const report = await run(t.db, lines, { batchSize: 400 });
     expect(report).toMatchObject({ rows: 2_500, accepted: 2_500, rejected: 0, membersCreated: 700 });
     // Rows with i % 3 === 0 expired on 2026-06-01, before NOW.

@@ -53,8 +53,14 @@ describe("recordEvents", () => {
     await t.db.update(members).set({ tier: "gold" }).where(eq(members.id, m.id));
     await t.db.update(tiers).set({ earnMultiplier: 1.25 }).where(eq(tiers.code, "gold"));
     const window = { startsAt: new Date("2026-06-01T00:00:00Z"), endsAt: new Date("2026-07-01T00:00:00Z") };
-    const [low] = await t.db.insert(campaigns).values({ name: "1.5x", multiplier: 1.5, ...window }).returning();
-    const [high] = await t.db.insert(campaigns).values({ name: "2x", multiplier: 2, ...window, eventTypes: ["purchase"] }).returning();
+    const [low] = await t.db
+      .insert(campaigns)
+      .values({ name: "1.5x", multiplier: 1.5, ...window })
+      .returning();
+    const [high] = await t.db
+      .insert(campaigns)
+      .values({ name: "2x", multiplier: 2, ...window, eventTypes: ["purchase"] })
+      .returning();
     await t.db.insert(campaigns).values({ name: "paused 5x", multiplier: 5, ...window, pausedAt: NOW });
     await t.db.insert(campaigns).values({ name: "silver 4x", multiplier: 4, ...window, tiers: ["silver"] });
     const result = await recordEvent(t.db, purchase("acc-gold", "o-gold", 12_345), ctx);
@@ -97,11 +103,7 @@ describe("recordEvents", () => {
 
   it("refuses refunds of unknown purchases or of another member's purchase", async () => {
     await newMember(t.db, "acc-rf2");
-    const outcomes = await recordEvents(
-      t.db,
-      [refund("acc-rf2", "rf-x", "no-such-order", 100), refund("acc-rf2", "rf-y", "o-rf", 100)],
-      ctx,
-    );
+    const outcomes = await recordEvents(t.db, [refund("acc-rf2", "rf-x", "no-such-order", 100), refund("acc-rf2", "rf-y", "o-rf", 100)], ctx);
     for (const o of outcomes) expect(o).toMatchObject({ ok: false, status: 422, error: { error: "original_not_found", field: "originalReferenceId" } });
   });
 
@@ -159,9 +161,7 @@ describe("recordEvents", () => {
   it("records the same event sent 100 times concurrently exactly once", async () => {
     const m = await newMember(t.db, "acc-race");
     const pool = t.connect(12);
-    const outcomes = await Promise.all(
-      Array.from({ length: 100 }, () => recordEvents(pool.db, [purchase("acc-race", "o-race", 4_200)], ctx)),
-    );
+    const outcomes = await Promise.all(Array.from({ length: 100 }, () => recordEvents(pool.db, [purchase("acc-race", "o-race", 4_200)], ctx)));
     const statuses = outcomes.map(([o]) => o!.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 200)).toHaveLength(99);

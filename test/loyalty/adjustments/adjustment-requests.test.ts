@@ -13,10 +13,14 @@ describe("support adjustments and the approval rule", () => {
   let m: Member;
   let ref = 0;
   const nextRef = () => `TICKET-${++ref}`;
-  const balance = async () =>
-    (await t.db.select().from(pointBalances).where(eq(pointBalances.memberId, m.id)))[0]!.availablePoints;
+  const balance = async () => (await t.db.select().from(pointBalances).where(eq(pointBalances.memberId, m.id)))[0]!.availablePoints;
   const adjustRows = async () =>
-    (await t.db.select({ n: sql<number>`count(*)::int` }).from(pointTransactions).where(and(eq(pointTransactions.memberId, m.id), eq(pointTransactions.type, "adjust"))))[0]!.n;
+    (
+      await t.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(pointTransactions)
+        .where(and(eq(pointTransactions.memberId, m.id), eq(pointTransactions.type, "adjust")))
+    )[0]!.n;
 
   beforeAll(async () => {
     t = await createTestDatabase();
@@ -27,7 +31,10 @@ describe("support adjustments and the approval rule", () => {
   it("posts a small adjustment at once, with reason and reference, audited with before and after", async () => {
     const outcome = await requestAdjustment(t.db, support, { memberId: String(m.id), points: "+500", reason: "Goodwill", referenceId: nextRef() });
     expect(outcome).toMatchObject({ status: "posted", points: 500, availablePoints: 500 });
-    const [entry] = await t.db.select().from(auditLog).where(and(eq(auditLog.memberId, m.id), eq(auditLog.action, "points.adjust")));
+    const [entry] = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.memberId, m.id), eq(auditLog.action, "points.adjust")));
     expect(entry).toMatchObject({ actor: "user:u-support", reason: "Goodwill", before: { availablePoints: 0 } });
   });
 
@@ -120,13 +127,22 @@ describe("support adjustments and the approval rule", () => {
     const [request] = await t.db.select().from(adjustmentRequests).where(eq(adjustmentRequests.id, outcome.requestId));
     expect(request).toMatchObject({ status: "approved" });
     expect(request!.decidedBy).toMatch(/^user:u-admin/);
-    const approvals = await t.db.select().from(auditLog).where(and(eq(auditLog.action, "adjustment.approve"), eq(auditLog.targetId, String(outcome.requestId))));
+    const approvals = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "adjustment.approve"), eq(auditLog.targetId, String(outcome.requestId))));
     expect(approvals).toHaveLength(1);
     expect(approvals[0]!.after).toMatchObject({ status: "approved", transactionId: rows[0]!.id, points: 15_000 });
   });
 
   it("rejects with a reason, after which it can no longer be approved", async () => {
-    const outcome = await requestAdjustment(t.db, support, { memberId: m.id, points: -50_000, reason: "Fraud", referenceId: "BIG-4", allowNegativeBalance: true });
+    const outcome = await requestAdjustment(t.db, support, {
+      memberId: m.id,
+      points: -50_000,
+      reason: "Fraud",
+      referenceId: "BIG-4",
+      allowNegativeBalance: true,
+    });
     if (outcome.status !== "pending") throw new Error("expected pending");
     const rejected = await rejectAdjustment(t.db, admin, outcome.requestId, "Not justified");
     expect(rejected.status).toBe("rejected");
@@ -142,17 +158,20 @@ describe("support adjustments and the approval rule", () => {
     if (posted.status !== "posted") throw new Error("expected posted");
     const before = await balance();
     const other = (await ensureMember(t.db, { externalId: "m-other" })).member;
-    expect(
-      (await loyaltyErrorOf(reverseMemberTransaction(t.db, support, { memberId: other.id, transactionId: posted.transactionId, reason: "x" }))).code,
-    ).toBe("transaction_not_found");
-    expect(
-      (await loyaltyErrorOf(reverseMemberTransaction(t.db, marketing, { memberId: m.id, transactionId: posted.transactionId, reason: "x" }))).code,
-    ).toBe("forbidden");
+    expect((await loyaltyErrorOf(reverseMemberTransaction(t.db, support, { memberId: other.id, transactionId: posted.transactionId, reason: "x" }))).code).toBe(
+      "transaction_not_found",
+    );
+    expect((await loyaltyErrorOf(reverseMemberTransaction(t.db, marketing, { memberId: m.id, transactionId: posted.transactionId, reason: "x" }))).code).toBe(
+      "forbidden",
+    );
     const reversed = await reverseMemberTransaction(t.db, agent, { memberId: m.id, transactionId: posted.transactionId, reason: "Posted twice" });
     if (reversed.status !== "posted") throw new Error("expected posted");
     expect(reversed.points).toBe(-70);
     expect(await balance()).toBe(before - 70);
-    const [entry] = await t.db.select().from(auditLog).where(and(eq(auditLog.memberId, m.id), eq(auditLog.action, "points.reverse")));
+    const [entry] = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.memberId, m.id), eq(auditLog.action, "points.reverse")));
     expect(entry).toMatchObject({ actor: "user:u-support-rev", reason: "Posted twice" });
   });
 

@@ -53,6 +53,9 @@ describe("four-eyes on embedded PGlite", () => {
       (e: unknown) => pgErrorOf(e)?.message ?? String(e),
     );
     expect(edit).toMatch(/only status, decided_by and decided_at may change/);
-    expect((await db.select().from(adjustmentRequests).where(eq(adjustmentRequests.id, second.requestId)))[0]).toMatchObject({ points: 6_000, status: "approved" });
+    expect((await db.select().from(adjustmentRequests).where(eq(adjustmentRequests.id, second.requestId)))[0]).toMatchObject({
+      points: 6_000,
+      status: "approved",
+    });
   });
 });

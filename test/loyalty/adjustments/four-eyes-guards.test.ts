@@ -6,7 +6,13 @@ import { adjustmentRequests, auditLog, pointBalances, pointTransactions, program
 import { approvalReason } from "@/components/staff/approval-reason";
 import { recordEvent } from "@/lib/loyalty/accrual/record-events";
 import { adjustPoints } from "@/lib/loyalty/adjustments/adjust-points";
-import { approveAdjustment, listPendingAdjustments, rejectAdjustment, requestAdjustment, type AdjustmentOutcome } from "@/lib/loyalty/adjustments/adjustment-requests";
+import {
+  approveAdjustment,
+  listPendingAdjustments,
+  rejectAdjustment,
+  requestAdjustment,
+  type AdjustmentOutcome,
+} from "@/lib/loyalty/adjustments/adjustment-requests";
 import { redeemPoints } from "@/lib/loyalty/redemption/redeem-points";
 import { approvalNeeded } from "@/lib/loyalty/rules/four-eyes";
 import { runStaffForm } from "@/lib/forms/staff-form";
@@ -37,9 +43,7 @@ describe("four-eyes rule (pure)", () => {
     expect(approvalNeeded({ ...move, points: 2 }, limits)?.rule).toBe("member_threshold");
     expect(approvalNeeded({ ...move, movedByStaff: 49_999, points: 1 }, limits)).toBeNull();
     expect(approvalNeeded({ ...move, movedForMember: 0, movedByStaff: 49_999, points: -2 }, limits)?.rule).toBe("daily_cap");
-    expect(approvalNeeded({ ...move, movedForMember: 0, movedByStaff: 0, points: 1, reversesRedemption: true }, limits)?.rule).toBe(
-      "redemption_reversal",
-    );
+    expect(approvalNeeded({ ...move, movedForMember: 0, movedByStaff: 0, points: 1, reversesRedemption: true }, limits)?.rule).toBe("redemption_reversal");
   });
 
   it("says in the console why a request waits", () => {
@@ -83,7 +87,12 @@ describe("four-eyes that cannot be walked around", () => {
     // Negative moves count by their size too.
     pending(await requestAdjustment(t.db, agent, { memberId: m.id, points: -20, reason: "Split", referenceId: nextRef("SPLIT") }, at(101 * 60_000)));
     // 24 hours after the first ten, the window has moved past them.
-    const later = await requestAdjustment(t.db, agent, { memberId: m.id, points: 999, reason: "Next day", referenceId: nextRef("SPLIT") }, at(24 * HOUR + 10 * 60_000));
+    const later = await requestAdjustment(
+      t.db,
+      agent,
+      { memberId: m.id, points: 999, reason: "Next day", referenceId: nextRef("SPLIT") },
+      at(24 * HOUR + 10 * 60_000),
+    );
     expect(later.status).toBe("posted");
   });
 
@@ -92,19 +101,30 @@ describe("four-eyes that cannot be walked around", () => {
     const agent = userActor("u-rev", "support");
     const credit = posted(await requestAdjustment(t.db, agent, { memberId: m.id, points: 6_000, reason: "Goodwill", referenceId: nextRef() }, at(0)));
     // Reversing it would move another 6,000: 12,000 in 24 hours.
-    const waiting = pending(await reverseMemberTransaction(t.db, agent, { memberId: m.id, transactionId: credit.transactionId, reason: "Posted by mistake" }, at(HOUR)));
+    const waiting = pending(
+      await reverseMemberTransaction(t.db, agent, { memberId: m.id, transactionId: credit.transactionId, reason: "Posted by mistake" }, at(HOUR)),
+    );
     expect(waiting).toMatchObject({ rule: "member_threshold", need: { points: -6_000, movedForMember: 6_000 } });
     expect(await balanceOf(t.db, m.id)).toBe(6_000);
     const request = await requestOf(waiting.requestId);
-    expect(request).toMatchObject({ referenceType: "reversal", referenceId: String(credit.transactionId), relatedTransactionId: credit.transactionId, points: -6_000 });
+    expect(request).toMatchObject({
+      referenceType: "reversal",
+      referenceId: String(credit.transactionId),
+      relatedTransactionId: credit.transactionId,
+      points: -6_000,
+    });
     // The same form again answers the pending request; another agent cannot reverse it meanwhile.
-    expect(await reverseMemberTransaction(t.db, agent, { memberId: m.id, transactionId: credit.transactionId, reason: "Posted by mistake" }, at(HOUR))).toMatchObject({
+    expect(
+      await reverseMemberTransaction(t.db, agent, { memberId: m.id, transactionId: credit.transactionId, reason: "Posted by mistake" }, at(HOUR)),
+    ).toMatchObject({
       status: "pending",
       requestId: waiting.requestId,
       duplicate: true,
     });
     const other = userActor("u-rev-2", "support");
-    const refused = await loyaltyErrorOf(reverseMemberTransaction(t.db, other, { memberId: m.id, transactionId: credit.transactionId, reason: "Me first" }, at(HOUR)));
+    const refused = await loyaltyErrorOf(
+      reverseMemberTransaction(t.db, other, { memberId: m.id, transactionId: credit.transactionId, reason: "Me first" }, at(HOUR)),
+    );
     expect(refused).toMatchObject({ code: "duplicate_reference", field: "transactionId" });
     // A single reversal above the threshold waits even for an agent with nothing moved today.
     const big = posted(await requestAdjustment(t.db, other, { memberId: m.id, points: 9_000, reason: "Migration", referenceId: nextRef() }, at(HOUR)));
@@ -116,7 +136,10 @@ describe("four-eyes that cannot be walked around", () => {
     const approved = await approveAdjustment(t.db, admin, waiting.requestId, at(2 * HOUR));
     expect(approved.adjustment).toMatchObject({ points: -6_000 });
     expect(await balanceOf(t.db, m.id)).toBe(9_000);
-    const [reversal] = await t.db.select().from(pointTransactions).where(and(eq(pointTransactions.referenceType, "reversal"), eq(pointTransactions.referenceId, String(credit.transactionId))));
+    const [reversal] = await t.db
+      .select()
+      .from(pointTransactions)
+      .where(and(eq(pointTransactions.referenceType, "reversal"), eq(pointTransactions.referenceId, String(credit.transactionId))));
     expect(reversal).toMatchObject({ amount: -6_000, createdBy: "user:u-admin", relatedTransactionId: credit.transactionId });
   });
 
@@ -158,7 +181,8 @@ describe("four-eyes that cannot be walked around", () => {
       const agent = userActor("u-cap", "support");
       const ms = await Promise.all([1, 2, 3].map((i) => newMember(t.db, `fe-cap-${i}`)));
       const outcomes = [];
-      for (const m of ms) outcomes.push(await requestAdjustment(t.db, agent, { memberId: m.id, points: 9_000, reason: "Promo", referenceId: nextRef() }, at(0)));
+      for (const m of ms)
+        outcomes.push(await requestAdjustment(t.db, agent, { memberId: m.id, points: 9_000, reason: "Promo", referenceId: nextRef() }, at(0)));
       expect(outcomes.map((o) => o.status)).toEqual(["posted", "posted", "pending"]);
       expect(pending(outcomes[2]!)).toMatchObject({ rule: "daily_cap", need: { movedByStaff: 18_000, dailyCap: 20_000 } });
     } finally {
@@ -188,7 +212,10 @@ describe("four-eyes that cannot be walked around", () => {
         ms.map((m, i) => requestAdjustment(pools[i]!.db, agent, { memberId: m.id, points: 5_000, reason: "Race", referenceId: nextRef("RACECAP") }, at(0))),
       );
       expect(outcomes.filter((o) => o.status === "posted")).toHaveLength(4);
-      const [moved] = await queryRows<{ total: string }>(t.db, sql`SELECT sum(abs(amount)) AS total FROM point_transactions WHERE created_by = 'user:u-race-cap'`);
+      const [moved] = await queryRows<{ total: string }>(
+        t.db,
+        sql`SELECT sum(abs(amount)) AS total FROM point_transactions WHERE created_by = 'user:u-race-cap'`,
+      );
       expect(moved!.total).toBe("20000");
     } finally {
       await setLimits(10_000, 50_000);
@@ -208,7 +235,9 @@ describe("four-eyes that cannot be walked around", () => {
     expect(refused.code).toBe("forbidden");
     expect(refused.message).toMatch(/member linked to your own account/);
     // Not even by asking for approval.
-    expect((await loyaltyErrorOf(requestAdjustment(t.db, self, { memberId: m.id, points: 50_000, reason: "Me", referenceId: nextRef() }, at(0)))).code).toBe("forbidden");
+    expect((await loyaltyErrorOf(requestAdjustment(t.db, self, { memberId: m.id, points: 50_000, reason: "Me", referenceId: nextRef() }, at(0)))).code).toBe(
+      "forbidden",
+    );
     // The console shows why.
     const form = await runStaffForm({ id: self.kind === "user" ? self.id : "", roles: ["support"] }, {}, async (actor) => {
       await requestAdjustment(t.db, actor, { memberId: m.id, points: 5, reason: "Me", referenceId: nextRef() }, at(0));
@@ -218,9 +247,9 @@ describe("four-eyes that cannot be walked around", () => {
 
     const agent = userActor("u-own-other", "support");
     const credit = posted(await requestAdjustment(t.db, agent, { memberId: m.id, points: 100, reason: "Goodwill", referenceId: nextRef() }, at(0)));
-    expect((await loyaltyErrorOf(reverseMemberTransaction(t.db, self, { memberId: m.id, transactionId: credit.transactionId, reason: "Mine" }, at(0)))).code).toBe(
-      "forbidden",
-    );
+    expect(
+      (await loyaltyErrorOf(reverseMemberTransaction(t.db, self, { memberId: m.id, transactionId: credit.transactionId, reason: "Mine" }, at(0)))).code,
+    ).toBe("forbidden");
     // The admin cannot approve nor reject a request for their own member, however it came.
     const big = pending(await requestAdjustment(t.db, agent, { memberId: adminsOwn.id, points: 20_000, reason: "Big", referenceId: nextRef() }, at(0)));
     const approveRefused = await loyaltyErrorOf(approveAdjustment(t.db, selfAdmin, big.requestId, at(HOUR)));
@@ -229,7 +258,9 @@ describe("four-eyes that cannot be walked around", () => {
     expect(await balanceOf(t.db, adminsOwn.id)).toBe(0);
     expect((await requestOf(big.requestId)).status).toBe("pending");
     // Nor adjust it directly, as an admin with the support role.
-    expect((await loyaltyErrorOf(requestAdjustment(t.db, selfAdmin, { memberId: adminsOwn.id, points: 1, reason: "Me", referenceId: nextRef() }, at(0)))).code).toBe("forbidden");
+    expect(
+      (await loyaltyErrorOf(requestAdjustment(t.db, selfAdmin, { memberId: adminsOwn.id, points: 1, reason: "Me", referenceId: nextRef() }, at(0)))).code,
+    ).toBe("forbidden");
     await approveAdjustment(t.db, secondAdmin, big.requestId, at(HOUR));
     expect(await balanceOf(t.db, adminsOwn.id)).toBe(20_000);
     expect(await balanceOf(t.db, m.id)).toBe(100);
@@ -253,7 +284,9 @@ describe("four-eyes that cannot be walked around", () => {
     const agent = userActor("u-reserve", "support");
     const big = pending(await requestAdjustment(t.db, agent, { memberId: m.id, points: 20_000, reason: "Migration", referenceId: "RES-1" }, at(0)));
     for (const actor of [agent, userActor("u-reserve-2", "support")]) {
-      const refused = await loyaltyErrorOf(requestAdjustment(t.db, actor, { memberId: m.id, points: 50, reason: "Part of it", referenceId: "RES-1" }, at(60_000)));
+      const refused = await loyaltyErrorOf(
+        requestAdjustment(t.db, actor, { memberId: m.id, points: 50, reason: "Part of it", referenceId: "RES-1" }, at(60_000)),
+      );
       expect(refused).toMatchObject({ code: "duplicate_reference", field: "referenceId" });
     }
     // Another member under the same reference is refused too.
@@ -268,7 +301,9 @@ describe("four-eyes that cannot be walked around", () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ memberId: m.id, amount: 20_000, description: "Migration" });
     // Once approved, the approved posting does not count against the approver's or the agent's own sums.
-    expect((await requestAdjustment(t.db, agent, { memberId: m.id, points: 9_000, reason: "Small", referenceId: nextRef() }, at(2 * HOUR))).status).toBe("posted");
+    expect((await requestAdjustment(t.db, agent, { memberId: m.id, points: 9_000, reason: "Small", referenceId: nextRef() }, at(2 * HOUR))).status).toBe(
+      "posted",
+    );
   });
 
   it("an approval is never satisfied by a smaller adjustment already under its reference: it fails and writes nothing", async () => {
@@ -281,11 +316,19 @@ describe("four-eyes that cannot be walked around", () => {
     expect(["conflict", "idempotency_conflict"]).toContain(failed.code);
     expect(await balanceOf(t.db, m.id)).toBe(10);
     expect((await requestOf(big.requestId)).status).toBe("pending");
-    expect(await t.db.select().from(auditLog).where(and(eq(auditLog.action, "adjustment.approve"), eq(auditLog.targetId, String(big.requestId))))).toHaveLength(0);
+    expect(
+      await t.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.action, "adjustment.approve"), eq(auditLog.targetId, String(big.requestId)))),
+    ).toHaveLength(0);
     // And a request under an already posted reference is never filed.
-    const again = await requestAdjustment(t.db, userActor("u-satisfied-2", "support"), { memberId: m.id, points: 20_000, reason: "Migration", referenceId: "SAT-1" }, at(0)).catch(
-      (e: unknown) => e,
-    );
+    const again = await requestAdjustment(
+      t.db,
+      userActor("u-satisfied-2", "support"),
+      { memberId: m.id, points: 20_000, reason: "Migration", referenceId: "SAT-1" },
+      at(0),
+    ).catch((e: unknown) => e);
     expect(await t.db.select().from(adjustmentRequests).where(eq(adjustmentRequests.referenceId, "SAT-1"))).toHaveLength(1);
     expect(again).not.toMatchObject({ status: "pending" });
   });
@@ -294,7 +337,9 @@ describe("four-eyes that cannot be walked around", () => {
     const m = await newMember(t.db, "fe-changed");
     const purchaseRow = await earn(t.db, "fe-changed", "fe-changed-o", 12_000);
     const agent = userActor("u-changed", "support");
-    const waiting = pending(await reverseMemberTransaction(t.db, agent, { memberId: m.id, transactionId: purchaseRow.transactionId!, reason: "Cancelled" }, at(0)));
+    const waiting = pending(
+      await reverseMemberTransaction(t.db, agent, { memberId: m.id, transactionId: purchaseRow.transactionId!, reason: "Cancelled" }, at(0)),
+    );
     expect(waiting).toMatchObject({ rule: "member_threshold", need: { points: -12_000 } });
     await recordEvent(t.db, refund("fe-changed", "fe-changed-rf", "fe-changed-o", 100_000), { ...ACTOR, now: T0 });
     expect(await balanceOf(t.db, m.id)).toBe(11_000);
@@ -304,7 +349,9 @@ describe("four-eyes that cannot be walked around", () => {
     expect((await requestOf(waiting.requestId)).status).toBe("pending");
     await rejectAdjustment(t.db, admin, waiting.requestId, "Amount changed, ask again", at(HOUR));
     // Decided, the transaction is free to be asked about again.
-    const again = pending(await reverseMemberTransaction(t.db, agent, { memberId: m.id, transactionId: purchaseRow.transactionId!, reason: "Cancelled" }, at(2 * HOUR)));
+    const again = pending(
+      await reverseMemberTransaction(t.db, agent, { memberId: m.id, transactionId: purchaseRow.transactionId!, reason: "Cancelled" }, at(2 * HOUR)),
+    );
     expect(again.need.points).toBe(-11_000);
   });
 
@@ -315,9 +362,16 @@ describe("four-eyes that cannot be walked around", () => {
     const b = pending(await requestAdjustment(t.db, agent, { memberId: m.id, points: 16_000, reason: "Migration 2", referenceId: nextRef() }, at(0)));
     await approveAdjustment(t.db, admin, a.requestId, at(HOUR));
     await rejectAdjustment(t.db, secondAdmin, b.requestId, "Duplicate of the first", at(HOUR));
-    const entries = await t.db.select().from(auditLog).where(and(eq(auditLog.memberId, m.id), eq(auditLog.targetType, "adjustment_request")));
+    const entries = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.memberId, m.id), eq(auditLog.targetType, "adjustment_request")));
     const byAction = new Map(entries.map((e) => [`${e.action}:${e.targetId}`, e]));
-    expect(byAction.get(`adjustment.request:${a.requestId}`)).toMatchObject({ actor: "user:u-audit", reason: "Migration", after: { status: "pending", approvalRule: "member_threshold" } });
+    expect(byAction.get(`adjustment.request:${a.requestId}`)).toMatchObject({
+      actor: "user:u-audit",
+      reason: "Migration",
+      after: { status: "pending", approvalRule: "member_threshold" },
+    });
     expect(byAction.get(`adjustment.approve:${a.requestId}`)).toMatchObject({
       actor: "user:u-admin",
       reason: "Migration",
@@ -352,14 +406,22 @@ describe("four-eyes that cannot be walked around", () => {
     ]) {
       expect(await refused(change)).toBe("42501");
     }
-    expect(await refused(sql`UPDATE adjustment_requests SET reason = 'Small', status = 'approved', decided_by = 'user:x', decided_at = now() WHERE id = ${p.requestId}`)).toBe("42501");
+    expect(
+      await refused(
+        sql`UPDATE adjustment_requests SET reason = 'Small', status = 'approved', decided_by = 'user:x', decided_at = now() WHERE id = ${p.requestId}`,
+      ),
+    ).toBe("42501");
     expect(await refused(sql`UPDATE adjustment_requests SET approval_rule = 'daily_cap' WHERE id = ${p.requestId}`)).toBe("42501");
-    expect(await refused(sql`UPDATE adjustment_requests SET status = 'approved', decided_by = requested_by, decided_at = now() WHERE id = ${p.requestId}`)).toBe("42501");
+    expect(
+      await refused(sql`UPDATE adjustment_requests SET status = 'approved', decided_by = requested_by, decided_at = now() WHERE id = ${p.requestId}`),
+    ).toBe("42501");
     expect(await refused(sql`UPDATE adjustment_requests SET status = 'approved' WHERE id = ${p.requestId}`)).toBe("42501");
     expect(await refused(sql`DELETE FROM adjustment_requests WHERE id = ${p.requestId}`)).toBe("42501");
     expect(await refused(sql`TRUNCATE adjustment_requests CASCADE`)).toBe("42501");
     // A decision is the one change allowed, and it is final.
-    expect(await refused(sql`UPDATE adjustment_requests SET status = 'rejected', decided_by = 'user:x', decided_at = now() WHERE id = ${p.requestId}`)).toBeUndefined();
+    expect(
+      await refused(sql`UPDATE adjustment_requests SET status = 'rejected', decided_by = 'user:x', decided_at = now() WHERE id = ${p.requestId}`),
+    ).toBeUndefined();
     expect(await refused(sql`UPDATE adjustment_requests SET status = 'pending', decided_by = NULL, decided_at = NULL WHERE id = ${p.requestId}`)).toBe("42501");
     expect(await refused(sql`UPDATE adjustment_requests SET status = 'approved' WHERE id = ${p.requestId}`)).toBe("42501");
     expect(await requestOf(p.requestId)).toMatchObject({ status: "rejected", points: 30_000, referenceId: "TRG-1", reason: "Big" });

@@ -35,7 +35,10 @@ describe("audit log", () => {
       sql`DELETE FROM audit_log WHERE id = (SELECT min(id) FROM audit_log)`,
       sql`TRUNCATE audit_log`,
     ]) {
-      const error = await t.db.execute(statement).then(() => undefined, (e: unknown) => e);
+      const error = await t.db.execute(statement).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(pgErrorOf(error)?.message).toMatch(/append-only/);
     }
     const rows = await queryRows<{ n: number; rewritten: number }>(

@@ -16,11 +16,7 @@ let seq = 0;
 describe("campaigns applied by accrual", () => {
   let t: TestDatabase;
   const purchase = async (member: string, amountCents: number, occurredAt: string) =>
-    recordEvent(
-      t.db,
-      { type: "purchase", memberExternalId: member, referenceId: `order-${++seq}`, amountCents, occurredAt },
-      { actor: "api:test" },
-    );
+    recordEvent(t.db, { type: "purchase", memberExternalId: member, referenceId: `order-${++seq}`, amountCents, occurredAt }, { actor: "api:test" });
 
   beforeAll(async () => {
     t = await createTestDatabase();

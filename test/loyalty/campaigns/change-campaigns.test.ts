@@ -19,7 +19,10 @@ const input = {
 };
 
 async function errorOf(promise: Promise<unknown>): Promise<LoyaltyError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!isLoyaltyError(error)) throw new Error(`expected a LoyaltyError, got ${String(error)}`);
   return error;
 }
@@ -42,7 +45,10 @@ describe("campaigns service", () => {
       tiers: ["silver", "gold"],
       createdBy: "user:u-marketing",
     });
-    const entries = await t.db.select().from(auditLog).where(eq(auditLog.targetId, String(c.id)));
+    const entries = await t.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.targetId, String(c.id)));
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ actor: "user:u-marketing", action: "campaign.create", targetType: "campaign" });
     expect(entries[0]!.after).toMatchObject({ multiplier: 3, startsAt: "2026-06-05T04:00:00.000Z" });

@@ -7,7 +7,6 @@ import { expirePoints } from "@/lib/loyalty/jobs/expire-points";
 import { redeemPoints } from "@/lib/loyalty/redemption/redeem-points";
 import { ACTOR, NOW, balanceOf, newMember, purchase, useLedgerDatabase } from "../support/ledger";
 
-
 describe("expirePoints", () => {
   const t = useLedgerDatabase();
 
@@ -44,10 +43,12 @@ describe("expirePoints", () => {
     await recordEvents(t.db, events, { ...ACTOR, now: NOW });
     const pool = t.connect(10);
     const redemptions = ids.flatMap((id, i) =>
-      [0, 1, 2].map((j) => redeemPoints(pool.db, { memberId: id, points: 40, referenceId: `exp-c-r-${i}-${j}` }, { ...ACTOR, now: NOW }).catch((e: unknown) => {
-        if (isLoyaltyError(e) && e.code === "insufficient_points") return null;
-        throw e;
-      })),
+      [0, 1, 2].map((j) =>
+        redeemPoints(pool.db, { memberId: id, points: 40, referenceId: `exp-c-r-${i}-${j}` }, { ...ACTOR, now: NOW }).catch((e: unknown) => {
+          if (isLoyaltyError(e) && e.code === "insufficient_points") return null;
+          throw e;
+        }),
+      ),
     );
     const [summary, ...done] = await Promise.all([expirePoints(pool.db, { now: NOW, batchSize: 7 }), ...redemptions]);
     // Only the fresh 100 points per member are redeemable: two redemptions of 40 each at most.

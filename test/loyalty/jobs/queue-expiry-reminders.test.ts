@@ -58,7 +58,12 @@ describe("queueExpiryReminders", () => {
 
   const inbox = async () =>
     t.db
-      .select({ memberId: notifications.memberId, thresholdDays: notifications.thresholdDays, expiresOn: notifications.expiresOn, points: notifications.points })
+      .select({
+        memberId: notifications.memberId,
+        thresholdDays: notifications.thresholdDays,
+        expiresOn: notifications.expiresOn,
+        points: notifications.points,
+      })
       .from(notifications)
       .orderBy(asc(notifications.memberId), asc(notifications.thresholdDays));
 
@@ -73,10 +78,7 @@ describe("queueExpiryReminders", () => {
     // Later the same UTC day, and two runs racing on separate connections: nothing more.
     const later = new Date("2026-03-10T23:59:00Z");
     const other = t.connect(2);
-    const again = await Promise.all([
-      runExpiryReminders(t.db, { now: later, mailer: null }),
-      runExpiryReminders(other.db, { now: later, mailer: null }),
-    ]);
+    const again = await Promise.all([runExpiryReminders(t.db, { now: later, mailer: null }), runExpiryReminders(other.db, { now: later, mailer: null })]);
     expect(again.map((r) => r.queued)).toEqual([0, 0]);
     expect(await t.db.$count(notifications)).toBe(3);
   });

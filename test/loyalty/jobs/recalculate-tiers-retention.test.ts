@@ -166,7 +166,9 @@ describe("tier retention in the tier job (docs/ledger.md, Tier retention and ben
     ]) {
       await expect(changeProgramSettings(t.db, marketing, bad)).rejects.toMatchObject({ code: "validation_failed" });
     }
-    await expect(changeProgramSettings(t.db, { kind: "user", id: "u-2", roles: ["support"] }, { tierGraceDays: 1 })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(changeProgramSettings(t.db, { kind: "user", id: "u-2", roles: ["support"] }, { tierGraceDays: 1 })).rejects.toMatchObject({
+      code: "forbidden",
+    });
     expect(await t.db.$count(auditLog)).toBe(0);
 
     const saved = await changeProgramSettings(
@@ -179,7 +181,10 @@ describe("tier retention in the tier job (docs/ledger.md, Tier retention and ben
     expect(saved.tiers.find((x) => x.code === "gold")).toMatchObject({ earnMultiplier: 1.5, benefits: ["Free shipping", "Early access to sales"] });
     const [entry] = await t.db.select().from(auditLog).where(eq(auditLog.action, "program.update"));
     expect(entry).toMatchObject({ reason: "retention launch" });
-    expect(entry!.before).toMatchObject({ tierGraceDays: 0, tiers: expect.arrayContaining([expect.objectContaining({ code: "gold", earnMultiplier: 1, benefits: [] })]) });
+    expect(entry!.before).toMatchObject({
+      tierGraceDays: 0,
+      tiers: expect.arrayContaining([expect.objectContaining({ code: "gold", earnMultiplier: 1, benefits: [] })]),
+    });
     expect(entry!.after).toMatchObject({ tierGraceDays: 45, tiers: expect.arrayContaining([expect.objectContaining({ code: "gold", earnMultiplier: 1.5 })]) });
 
     const id = await insertMember(t.db, "m");

@@ -103,11 +103,7 @@ describe("recalculateTiers", () => {
     expect(await tierOf(id)).toEqual({ tier: "bronze", spend: 0 });
 
     const history = await t.db.select().from(tierHistory).orderBy(asc(tierHistory.id));
-    expect(history.map((h) => `${h.fromTier}->${h.toTier}:${h.tierSpend12m}`)).toEqual([
-      "bronze->gold:250000",
-      "gold->silver:100000",
-      "silver->bronze:0",
-    ]);
+    expect(history.map((h) => `${h.fromTier}->${h.toTier}:${h.tierSpend12m}`)).toEqual(["bronze->gold:250000", "gold->silver:100000", "silver->bronze:0"]);
   });
 
   it("subtracts refunds in the window", async () => {

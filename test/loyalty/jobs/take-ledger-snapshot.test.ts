@@ -56,7 +56,14 @@ describe("liability and tier counts from the nightly ledger snapshot", () => {
   it("without any snapshot, reads the current balances minus later rows and counts members live", async () => {
     expect(await t.db.$count(ledgerSnapshots)).toBe(0);
     await expectAllInstantsAgree();
-    expect(await membersPerTier(t.db, admin)).toMatchObject({ asOf: null, tiers: [{ tier: "bronze", members: 2 }, { tier: "silver", members: 0 }, { tier: "gold", members: 0 }] });
+    expect(await membersPerTier(t.db, admin)).toMatchObject({
+      asOf: null,
+      tiers: [
+        { tier: "bronze", members: 2 },
+        { tier: "silver", members: 0 },
+        { tier: "gold", members: 0 },
+      ],
+    });
   });
 
   it("takes one snapshot per job run whose liability is the ledger sum up to its cut; a rerun adds nothing", async () => {

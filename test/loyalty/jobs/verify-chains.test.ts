@@ -96,9 +96,9 @@ describe("ledger tamper evidence", () => {
 
   it("a batch whose reference another transaction took is refused whole: no row, no hole, nothing moved", async () => {
     const m = await memberWithHistory("tmp-taken", 1);
-    const ids = (
-      await queryRows<{ id: string }>(t.db, sql`SELECT nextval('point_transactions_id_seq'::regclass)::text AS id FROM generate_series(1, 2)`)
-    ).map((r) => Number(r.id));
+    const ids = (await queryRows<{ id: string }>(t.db, sql`SELECT nextval('point_transactions_id_seq'::regclass)::text AS id FROM generate_series(1, 2)`)).map(
+      (r) => Number(r.id),
+    );
     const lot = (id: number, referenceId: string) => ({
       id,
       memberId: m.id,
@@ -114,7 +114,14 @@ describe("ledger tamper evidence", () => {
     const attempt = t.db.transaction((tx) =>
       insertLedgerRows(tx, [lot(ids[0]!, "tmp-taken-o0"), lot(ids[1]!, "tmp-taken-new")], { balanceChanges: new Map([[m.id, points]]) }),
     );
-    expect(pgErrorOf(await attempt.then(() => null, (e: unknown) => e))?.code).toBe(PG_SERIALIZATION_FAILURE);
+    expect(
+      pgErrorOf(
+        await attempt.then(
+          () => null,
+          (e: unknown) => e,
+        ),
+      )?.code,
+    ).toBe(PG_SERIALIZATION_FAILURE);
     const [after] = await queryRows<{ n: string; head: string }>(
       t.db,
       sql`SELECT (SELECT count(*) FROM point_transactions WHERE member_id = ${m.id}) AS n, chain_seq AS head FROM point_balances WHERE member_id = ${m.id}`,
@@ -142,10 +149,7 @@ describe("ledger tamper evidence", () => {
   it("reports an edited amount whose hash was recomputed too: the next row links to the old version", async () => {
     const m = await memberWithHistory("tmp-rehash");
     const target = m.rows[2]!;
-    await asSuperuserWithoutTriggers(
-      t.db,
-      sql`UPDATE point_transactions t SET amount = amount + 100, remaining = remaining + 100 WHERE id = ${target.id}`,
-    );
+    await asSuperuserWithoutTriggers(t.db, sql`UPDATE point_transactions t SET amount = amount + 100, remaining = remaining + 100 WHERE id = ${target.id}`);
     await asSuperuserWithoutTriggers(
       t.db,
       sql`UPDATE point_transactions t SET row_hash = sha256(prev_hash || point_transaction_content(t)) WHERE id = ${target.id}`,
@@ -239,13 +243,9 @@ describe("ledger tamper evidence", () => {
 
     await asSuperuserWithoutTriggers(t.db, sql`UPDATE audit_log SET actor = 'someone else' WHERE id = ${entries[1]!.id}`);
     await asSuperuserWithoutTriggers(t.db, sql`DELETE FROM audit_log WHERE id = ${entries[2]!.id}`);
-    await asSuperuserWithoutTriggers(
-      t.db,
-      sql`INSERT INTO audit_log (actor, action, target_type, target_id) VALUES ('intruder', 'forged', 'x', '0')`,
-    );
+    await asSuperuserWithoutTriggers(t.db, sql`INSERT INTO audit_log (actor, action, target_type, target_id) VALUES ('intruder', 'forged', 'x', '0')`);
     const [forged] = await queryRows<{ id: string }>(t.db, sql`SELECT id FROM audit_log WHERE action = 'forged'`);
-    const seqOf = async (id: number) =>
-      Number((await queryRows<{ s: string }>(t.db, sql`SELECT chain_seq AS s FROM audit_log WHERE id = ${id}`))[0]!.s);
+    const seqOf = async (id: number) => Number((await queryRows<{ s: string }>(t.db, sql`SELECT chain_seq AS s FROM audit_log WHERE id = ${id}`))[0]!.s);
     const editedSeq = await seqOf(entries[1]!.id);
     expect(await verifyAuditChain(t.db)).toEqual([
       finding({ chain: "audit", kind: "inserted", rowId: Number(forged!.id), seqFrom: null }),

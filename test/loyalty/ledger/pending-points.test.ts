@@ -21,8 +21,14 @@ describe("pending points (return window)", () => {
 
   it("validates and audits the programme's settings", async () => {
     expect(await getProgramView(t.db, system)).toMatchObject({ pendingDays: 0, holdTtlSeconds: 900 });
-    expect(await changeProgramSettings(t.db, system, { pendingDays: -1 }).catch((e: unknown) => e)).toMatchObject({ code: "validation_failed", field: "pendingDays" });
-    expect(await changeProgramSettings(t.db, system, { holdTtlSeconds: 5 }).catch((e: unknown) => e)).toMatchObject({ code: "validation_failed", field: "holdTtlSeconds" });
+    expect(await changeProgramSettings(t.db, system, { pendingDays: -1 }).catch((e: unknown) => e)).toMatchObject({
+      code: "validation_failed",
+      field: "pendingDays",
+    });
+    expect(await changeProgramSettings(t.db, system, { holdTtlSeconds: 5 }).catch((e: unknown) => e)).toMatchObject({
+      code: "validation_failed",
+      field: "holdTtlSeconds",
+    });
     expect(await changeProgramSettings(t.db, system, {}).catch(codeOf)).toBe("validation_failed");
     expect(await changeProgramSettings(t.db, { kind: "user", id: "u-support", roles: ["support"] }, { pendingDays: 14 }).catch(codeOf)).toBe("forbidden");
     expect(await changeProgramSettings(t.db, system, { pendingDays: 14 }, "30-day returns policy")).toMatchObject({ pendingDays: 14, holdTtlSeconds: 900 });
@@ -45,7 +51,9 @@ describe("pending points (return window)", () => {
     expect(await getMemberSummary(t.db, "pd-1", after(14))).toMatchObject({ availablePoints: 100, pendingPoints: 0 });
     expect(await vestPoints(t.db, { now: after(14) })).toEqual({ lotsVested: 1, pointsVested: 100, membersAffected: 1 });
     expect(await vestPoints(t.db, { now: after(15) })).toEqual({ lotsVested: 0, pointsVested: 0, membersAffected: 0 });
-    expect(await redeemPoints(t.db, { memberId: m.id, points: 40, referenceId: "pd-1-r2" }, { ...ACTOR, now: after(14) })).toMatchObject({ availablePoints: 60 });
+    expect(await redeemPoints(t.db, { memberId: m.id, points: 40, referenceId: "pd-1-r2" }, { ...ACTOR, now: after(14) })).toMatchObject({
+      availablePoints: 60,
+    });
     // Twelve months after the purchase the points are still there: expiry counts from vesting.
     expect(await expirePoints(t.db, { now: new Date("2027-06-20T00:00:00Z") })).toMatchObject({ pointsExpired: 0 });
   });

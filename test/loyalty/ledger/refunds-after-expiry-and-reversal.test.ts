@@ -14,8 +14,7 @@ describe("refunds after expiry, redemptions and reversals", () => {
   const ctx = { ...ACTOR, now: NOW };
   const thirteenMonthsAgo = "2025-05-10T12:00:00.000Z";
 
-  const spendOf = async (memberId: number) =>
-    Number((await t.db.select().from(pointBalances).where(eq(pointBalances.memberId, memberId)))[0]!.tierSpend12m);
+  const spendOf = async (memberId: number) => Number((await t.db.select().from(pointBalances).where(eq(pointBalances.memberId, memberId)))[0]!.tierSpend12m);
 
   it("never takes expired points a second time (issue 9: the balance became −70)", async () => {
     const m = await newMember(t.db, "rx-1");

@@ -23,7 +23,6 @@ describe("tierSpendDelta", () => {
     expect(addUtcMonths(tierWindowStart(new Date("2025-03-31T00:00:00.000Z")), 12).toISOString()).toBe("2025-03-31T00:00:00.000Z");
   });
 
-
   it("counts a row's spend only inside the window, as the nightly job does", () => {
     const start = tierWindowStart(NOW);
     expect(tierSpendDelta(5_000, NOW, start)).toBe(5_000);

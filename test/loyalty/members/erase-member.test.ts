@@ -92,9 +92,21 @@ describe("member erasure (issue 13)", () => {
     await createHold(t.db, { memberExternalId: EXTERNAL_ID, points: 10, referenceId: "zq-hold-1" }, { actor: "api:shop", now: at });
     // A reason naming the member would stay in the ledger for good: refused. An older audit entry
     // that named them (as staff-typed text may) is what erasure must redact.
-    await expectCode(requestAdjustment(t.db, support, { memberId, points: 5, reason: `Goodwill for ${NAME}`, referenceId: "zq-adj-0" }), "validation_failed", "reason");
+    await expectCode(
+      requestAdjustment(t.db, support, { memberId, points: 5, reason: `Goodwill for ${NAME}`, referenceId: "zq-adj-0" }),
+      "validation_failed",
+      "reason",
+    );
     await requestAdjustment(t.db, support, { memberId, points: 5, reason: "Goodwill, ticket 77", referenceId: "zq-adj-1" });
-    await writeAudit(t.db, { actor: support, action: "member.note", targetType: "member", targetId: memberId, memberId, reason: `Call with ${NAME}`, after: { contact: EMAIL, ref: EXTERNAL_ID } });
+    await writeAudit(t.db, {
+      actor: support,
+      action: "member.note",
+      targetType: "member",
+      targetId: memberId,
+      memberId,
+      reason: `Call with ${NAME}`,
+      after: { contact: EMAIL, ref: EXTERNAL_ID },
+    });
     await t.db.insert(notifications).values({ memberId, kind: "expiry_reminder", thresholdDays: 30, expiresOn: "2030-01-01", points: 100 });
     // Sign-ins (the typed email is the entry's target), a statement export (the external id is its target).
     expect((await verifyCredentials(t.db, memoryThrottle(), { email: EMAIL, password: PASSWORD }, "203.0.113.9")).ok).toBe(true);
@@ -145,26 +157,43 @@ describe("member erasure (issue 13)", () => {
   });
 
   it("refuses erasure to support, to keys without members:erase, without a reason, or with personal data in the reason; nothing changes", async () => {
-    const before = await t.db.select().from(members).where(sql`id = ${memberId}`);
+    const before = await t.db
+      .select()
+      .from(members)
+      .where(sql`id = ${memberId}`);
     await expectCode(eraseMember(t.db, support, { memberId, reason: "asked" }, options), "forbidden");
-    await expectCode(eraseMember(t.db, { kind: "api", name: "crm", scopes: ["members:write", "members:export"] }, { memberId, reason: "asked" }, options), "forbidden");
+    await expectCode(
+      eraseMember(t.db, { kind: "api", name: "crm", scopes: ["members:write", "members:export"] }, { memberId, reason: "asked" }, options),
+      "forbidden",
+    );
     await expectCode(eraseMember(t.db, admin, { memberId, reason: "   " }, options), "validation_failed", "reason");
     await expectCode(eraseMember(t.db, admin, { memberId, reason: `Request from ${EMAIL.toUpperCase()}` }, options), "validation_failed", "reason");
     await expectCode(eraseMember(t.db, admin, { memberId, reason: `zelda quartermain asked` }, options), "validation_failed", "reason");
     await expectCode(eraseMember(t.db, admin, { externalId: "crm-nobody", reason: "asked" }, options), "member_not_found");
-    expect(await t.db.select().from(members).where(sql`id = ${memberId}`)).toEqual(before);
+    expect(
+      await t.db
+        .select()
+        .from(members)
+        .where(sql`id = ${memberId}`),
+    ).toEqual(before);
   });
 
   it("refuses to erase a member whose account holds a staff role", async () => {
     const { member } = await ensureMember(t.db, { externalId: "crm-staff-1", email: "staffer@example.org" });
     const [u] = await t.db.insert(users).values({ email: "staffer@example.org", memberId: member.id }).returning({ id: users.id });
-    await t.db.insert(userRoles).values([{ userId: u!.id, role: "member" }, { userId: u!.id, role: "support" }]);
+    await t.db.insert(userRoles).values([
+      { userId: u!.id, role: "member" },
+      { userId: u!.id, role: "support" },
+    ]);
     await expectCode(eraseMember(t.db, admin, { memberId: member.id, reason: "asked" }, options), "conflict");
   });
 
   it("erases: no personal value is left anywhere in the database, the ledger and both chains still verify, liability is unchanged", async () => {
     const liabilityBefore = await liabilityAt(t.db, admin);
-    const [ledgerBefore] = await queryRows<{ n: number; sum: string }>(t.db, sql`SELECT count(*)::int AS n, sum(amount)::text AS sum FROM point_transactions WHERE member_id = ${memberId}`);
+    const [ledgerBefore] = await queryRows<{ n: number; sum: string }>(
+      t.db,
+      sql`SELECT count(*)::int AS n, sum(amount)::text AS sum FROM point_transactions WHERE member_id = ${memberId}`,
+    );
     const result = await eraseMember(t.db, admin, { externalId: EXTERNAL_ID, reason: "Erasure request, ticket 8812" }, options);
     expect(result).toMatchObject({ memberId, externalId: tombstoneOf(memberId), alreadyErased: false, holdsVoided: 1, notificationsDeleted: 1 });
     expect(result.auditEntriesRedacted).toBeGreaterThanOrEqual(4);
@@ -176,16 +205,30 @@ describe("member erasure (issue 13)", () => {
     // The other member is untouched.
     expect(await findEverywhere(t, "crm-other-1")).not.toEqual([]);
 
-    const [m] = await t.db.select().from(members).where(sql`id = ${memberId}`);
+    const [m] = await t.db
+      .select()
+      .from(members)
+      .where(sql`id = ${memberId}`);
     expect(m).toMatchObject({ externalId: `erased:${memberId}`, email: null, name: null });
     expect(m!.erasedAt).toBeInstanceOf(Date);
     expect(m!.erasedIdDigest).toBe(erasedIdDigest(EXTERNAL_ID));
-    const [u] = await t.db.select().from(users).where(sql`id = ${userId}`);
+    const [u] = await t.db
+      .select()
+      .from(users)
+      .where(sql`id = ${userId}`);
     expect(u).toMatchObject({ email: null, name: null, passwordHash: null, totpSecret: null, memberId });
-    expect(await t.db.select().from(userRoles).where(sql`user_id = ${userId}`)).toEqual([]);
+    expect(
+      await t.db
+        .select()
+        .from(userRoles)
+        .where(sql`user_id = ${userId}`),
+    ).toEqual([]);
 
     // The books: every ledger row kept under the member id, the balance and the liability unchanged.
-    const [ledgerAfter] = await queryRows<{ n: number; sum: string }>(t.db, sql`SELECT count(*)::int AS n, sum(amount)::text AS sum FROM point_transactions WHERE member_id = ${memberId}`);
+    const [ledgerAfter] = await queryRows<{ n: number; sum: string }>(
+      t.db,
+      sql`SELECT count(*)::int AS n, sum(amount)::text AS sum FROM point_transactions WHERE member_id = ${memberId}`,
+    );
     expect(ledgerAfter).toEqual(ledgerBefore);
     expect((await liabilityAt(t.db, admin)).points).toBe(liabilityBefore.points);
     expect((await verifyLedger(t.db)).discrepancies).toEqual([]);
@@ -196,15 +239,24 @@ describe("member erasure (issue 13)", () => {
       t.db,
       sql`SELECT actor, reason, target_id, after FROM audit_log WHERE action = 'member.erase'`,
     );
-    expect(entry).toMatchObject({ actor: `user:${admin.kind === "user" ? admin.id : ""}`, reason: "Erasure request, ticket 8812", target_id: String(memberId) });
-    const [{ n: redactions }] = (await queryRows<{ n: number }>(t.db, sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'audit.redact'`)) as [{ n: number }];
+    expect(entry).toMatchObject({
+      actor: `user:${admin.kind === "user" ? admin.id : ""}`,
+      reason: "Erasure request, ticket 8812",
+      target_id: String(memberId),
+    });
+    const [{ n: redactions }] = (await queryRows<{ n: number }>(t.db, sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'audit.redact'`)) as [
+      { n: number },
+    ];
     expect(redactions).toBe(result.auditEntriesRedacted);
   });
 
   it("refuses sign-in and every session of the erased account", async () => {
     expect(await loadSessionUser(t.db, userId, 0)).toBeNull();
     expect(await loadSessionUser(t.db, userId, 1)).toBeNull();
-    const [u] = await t.db.select({ v: users.sessionVersion }).from(users).where(sql`id = ${userId}`);
+    const [u] = await t.db
+      .select({ v: users.sessionVersion })
+      .from(users)
+      .where(sql`id = ${userId}`);
     expect(u!.v).toBeGreaterThan(0);
     expect((await verifyCredentials(t.db, memoryThrottle(), { email: EMAIL, password: PASSWORD }, "203.0.113.10")).ok).toBe(false);
   });
@@ -220,17 +272,34 @@ describe("member erasure (issue 13)", () => {
   });
 
   it("takes no new events, redemptions or holds for the erased member; a new member may take the old external id", async () => {
-    await expectCode(recordEvent(t.db, { type: "purchase", memberExternalId: tombstoneOf(memberId), referenceId: "zq-order-2", amountCents: 1_000 }, { actor: "api:shop" }), "member_not_found");
-    await expectCode(recordEvent(t.db, { type: "purchase", memberExternalId: EXTERNAL_ID, referenceId: "zq-order-3", amountCents: 1_000 }, { actor: "api:shop" }), "member_not_found");
-    await expectCode(redeemPoints(t.db, { memberExternalId: tombstoneOf(memberId), points: 1, referenceId: "zq-redeem-2" }, { actor: "api:shop" }), "member_not_found");
+    await expectCode(
+      recordEvent(t.db, { type: "purchase", memberExternalId: tombstoneOf(memberId), referenceId: "zq-order-2", amountCents: 1_000 }, { actor: "api:shop" }),
+      "member_not_found",
+    );
+    await expectCode(
+      recordEvent(t.db, { type: "purchase", memberExternalId: EXTERNAL_ID, referenceId: "zq-order-3", amountCents: 1_000 }, { actor: "api:shop" }),
+      "member_not_found",
+    );
+    await expectCode(
+      redeemPoints(t.db, { memberExternalId: tombstoneOf(memberId), points: 1, referenceId: "zq-redeem-2" }, { actor: "api:shop" }),
+      "member_not_found",
+    );
     await expectCode(ensureMember(t.db, { externalId: "erased:999999" }), "validation_failed", "externalId");
     // A replay of an old event under the old external id, once someone new has it: never a second award.
     const { member: fresh, created } = await ensureMember(t.db, { externalId: EXTERNAL_ID });
     expect(created).toBe(true);
     expect(fresh.id).not.toBe(memberId);
-    await expectCode(recordEvent(t.db, { type: "purchase", memberExternalId: EXTERNAL_ID, referenceId: "zq-order-1", amountCents: 12_000 }, { actor: "api:shop" }), "reference_conflict");
+    await expectCode(
+      recordEvent(t.db, { type: "purchase", memberExternalId: EXTERNAL_ID, referenceId: "zq-order-1", amountCents: 12_000 }, { actor: "api:shop" }),
+      "reference_conflict",
+    );
     // Staff can still write the balance off by member id (docs/ledger.md, Erased members).
-    const writeOff = await requestAdjustment(t.db, admin, { memberId, points: -5, reason: "Write-off of an erased member's balance", referenceId: "zq-writeoff" });
+    const writeOff = await requestAdjustment(t.db, admin, {
+      memberId,
+      points: -5,
+      reason: "Write-off of an erased member's balance",
+      referenceId: "zq-writeoff",
+    });
     expect(writeOff.status).toBe("posted");
     expect((await verifyLedger(t.db)).discrepancies).toEqual([]);
     expect(await verifyChains(t.db)).toEqual([]);
@@ -238,7 +307,11 @@ describe("member erasure (issue 13)", () => {
 
   it("the audit chain still catches an edit of a redacted entry, and the app cannot forge a redaction record", async () => {
     const [redacted] = await queryRows<{ id: string }>(t.db, sql`SELECT target_id AS id FROM audit_log WHERE action = 'audit.redact' ORDER BY id LIMIT 1`);
-    const refusal = (p: Promise<unknown>) => p.then(() => "", (e: { cause?: { message?: string } }) => e.cause?.message ?? String(e));
+    const refusal = (p: Promise<unknown>) =>
+      p.then(
+        () => "",
+        (e: { cause?: { message?: string } }) => e.cause?.message ?? String(e),
+      );
     expect(await refusal(t.db.execute(sql`UPDATE audit_log SET reason = 'x' WHERE id = ${Number(redacted!.id)}`))).toMatch(/append-only/);
     // Even with the setting the redaction function uses: only the function (as the table's owner) writes these.
     expect(
@@ -250,18 +323,22 @@ describe("member erasure (issue 13)", () => {
         }),
       ),
     ).toMatch(/audit_log_redact/);
-    expect(await refusal(t.db.execute(sql`INSERT INTO audit_log (actor, action, target_type, target_id) VALUES ('x', 'audit.redact', 'audit_log', ${redacted!.id})`))).toMatch(
-      /audit_log_redact/,
-    );
-    await t.db.transaction(async (tx) => {
-      await tx.execute(sql`SET LOCAL session_replication_role = replica`);
-      await tx.execute(sql`UPDATE audit_log SET target_id = 'tampered' WHERE id = ${Number(redacted!.id)}`);
-      const findings = await verifyChains(tx);
-      expect(findings).toEqual([expect.objectContaining({ chain: "audit", kind: "edited", rowId: Number(redacted!.id) })]);
-      tx.rollback();
-    }).catch((e: unknown) => {
-      if (!(e instanceof Error && /rollback/i.test(e.message))) throw e;
-    });
+    expect(
+      await refusal(
+        t.db.execute(sql`INSERT INTO audit_log (actor, action, target_type, target_id) VALUES ('x', 'audit.redact', 'audit_log', ${redacted!.id})`),
+      ),
+    ).toMatch(/audit_log_redact/);
+    await t.db
+      .transaction(async (tx) => {
+        await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+        await tx.execute(sql`UPDATE audit_log SET target_id = 'tampered' WHERE id = ${Number(redacted!.id)}`);
+        const findings = await verifyChains(tx);
+        expect(findings).toEqual([expect.objectContaining({ chain: "audit", kind: "edited", rowId: Number(redacted!.id) })]);
+        tx.rollback();
+      })
+      .catch((e: unknown) => {
+        if (!(e instanceof Error && /rollback/i.test(e.message))) throw e;
+      });
     expect(await verifyChains(t.db)).toEqual([]);
   });
 
@@ -274,7 +351,10 @@ describe("member erasure (issue 13)", () => {
   });
 
   it("leaves the other member alone", async () => {
-    const [o] = await t.db.select().from(members).where(sql`id = ${other}`);
+    const [o] = await t.db
+      .select()
+      .from(members)
+      .where(sql`id = ${other}`);
     expect(o).toMatchObject({ externalId: "crm-other-1", email: "other@example.org", name: "Other Person", erasedAt: null });
   });
 });

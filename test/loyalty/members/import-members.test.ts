@@ -64,13 +64,14 @@ describe("importMembersCsv", () => {
   });
 
   it("refuses a file with an unknown column", async () => {
-    await expect(importMembersCsv(t.db, csv("id,email\n1,a@b.c\n"), { actor: "cli", source: "x.csv" })).rejects.toThrow(
-      /Unknown column "id"/,
-    );
+    await expect(importMembersCsv(t.db, csv("id,email\n1,a@b.c\n"), { actor: "cli", source: "x.csv" })).rejects.toThrow(/Unknown column "id"/);
   });
 
   it("refuses the reserved erased: prefix, line by line", async () => {
-    const report = await importMembersCsv(t.db, csv(["externalId,email,name", "erased:1,,", "ERASED:x,,", "c-erased-ok,,"].join("\n")), { actor: "cli", source: "m.csv" });
+    const report = await importMembersCsv(t.db, csv(["externalId,email,name", "erased:1,,", "ERASED:x,,", "c-erased-ok,,"].join("\n")), {
+      actor: "cli",
+      source: "m.csv",
+    });
     expect(report.invalid).toEqual([
       { line: 2, field: "externalId", message: "externalId must not start with erased: (reserved for erased members)" },
       { line: 3, field: "externalId", message: "externalId must not start with erased: (reserved for erased members)" },

@@ -3,7 +3,14 @@ import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { members } from "@/db/schema";
 import { isLoyaltyError } from "@/lib/loyalty/errors";
-import { decodeSearchCursor, encodeSearchCursor, prefixSearchQuery, prefixUpperBound, searchMemberIndex, searchMemberPage } from "@/lib/loyalty/members/search-members";
+import {
+  decodeSearchCursor,
+  encodeSearchCursor,
+  prefixSearchQuery,
+  prefixUpperBound,
+  searchMemberIndex,
+  searchMemberPage,
+} from "@/lib/loyalty/members/search-members";
 import { createTestDatabase, type TestDatabase } from "../../support/test-database";
 
 describe("member search", () => {

@@ -15,7 +15,11 @@ describe("coupon rewards", () => {
   const t = useLedgerDatabase();
 
   it("gives each pooled code to one redemption only, even when they race on real connections", async () => {
-    const reward = await createReward(t.db, { name: "10% off", pointsCost: 10, kind: "coupon" }, { actor: staff, now: NOW, codes: ["C-1", "C-2", "C-3", "C-4", "C-5"] });
+    const reward = await createReward(
+      t.db,
+      { name: "10% off", pointsCost: 10, kind: "coupon" },
+      { actor: staff, now: NOW, codes: ["C-1", "C-2", "C-3", "C-4", "C-5"] },
+    );
     const members = await Promise.all(Array.from({ length: 8 }, (_, i) => newMember(t.db, `cp-${i}`)));
     for (const [i] of members.entries()) await earn(t.db, `cp-${i}`, `cp-${i}-o`, 50);
     const pools = Array.from({ length: 4 }, () => t.connect(3));
@@ -30,7 +34,10 @@ describe("coupon rewards", () => {
     const codes = outcomes.filter((o) => o.startsWith("C-"));
     expect(codes.sort()).toEqual(["C-1", "C-2", "C-3", "C-4", "C-5"]);
     expect(outcomes.filter((o) => o === "out_of_stock")).toHaveLength(3);
-    const issued = await queryRows<{ n: number }>(t.db, sql`SELECT count(DISTINCT transaction_id)::int AS n FROM reward_coupon_codes WHERE reward_id = ${reward.id}`);
+    const issued = await queryRows<{ n: number }>(
+      t.db,
+      sql`SELECT count(DISTINCT transaction_id)::int AS n FROM reward_coupon_codes WHERE reward_id = ${reward.id}`,
+    );
     expect(issued[0]!.n).toBe(5);
     // A replay answers the same code; the wallet lists it.
     const winner = outcomes.findIndex((o) => o.startsWith("C-"));

@@ -41,7 +41,12 @@ describe("earning rules on order lines (issue 13)", () => {
     const gift = await createEarningRule(t.db, { name: "No points on gift cards", categories: ["giftcard-1"], pointsPerCurrencyUnit: 0 }, staff);
     const result = await recordEvent(
       t.db,
-      buy("er-1", "er-o1", [line("SNEAK-1", 10_050, "shoes-1"), line("BOOT-1", 4_000, "shoes-1"), line("GC-50", 5_000, "giftcard-1"), line("SOCK-1", 1_299, "socks")]),
+      buy("er-1", "er-o1", [
+        line("SNEAK-1", 10_050, "shoes-1"),
+        line("BOOT-1", 4_000, "shoes-1"),
+        line("GC-50", 5_000, "giftcard-1"),
+        line("SOCK-1", 1_299, "socks"),
+      ]),
       ctx,
     );
     // shoes 100 units × 3 = 300 (100.50 floors to 100), boot 40 × 5 = 200, gift card 0, socks 12 × 1.
@@ -55,7 +60,9 @@ describe("earning rules on order lines (issue 13)", () => {
       ["SOCK-1", 1_299],
     ]);
     // A purchase without lines earns at the programme's rate: category and SKU rules name no line of it.
-    expect(await recordEvent(t.db, { type: "purchase", memberExternalId: "er-1", referenceId: "er-o2", amountCents: 10_000 }, ctx)).toMatchObject({ points: 100 });
+    expect(await recordEvent(t.db, { type: "purchase", memberExternalId: "er-1", referenceId: "er-o2", amountCents: 10_000 }, ctx)).toMatchObject({
+      points: 100,
+    });
     for (const r of [shoes, boot, gift]) await retireEarningRule(t.db, r.id, { reason: "test done" }, staff);
   });
 
@@ -63,25 +70,45 @@ describe("earning rules on order lines (issue 13)", () => {
     await newMember(t.db, "er-2");
     const bonus = await createEarningRule(t.db, { name: "Launch bonus", skus: ["LAUNCH-2"], bonusPoints: 250 }, staff);
     const big = await createEarningRule(t.db, { name: "Big app orders", channels: ["app-2"], minSpendCents: 20_000, bonusPoints: 100 }, staff);
-    const later = await createEarningRule(t.db, { name: "Next week", skus: ["LAUNCH-2"], pointsPerCurrencyUnit: 9, startsAt: at(7 * DAY), endsAt: at(14 * DAY) }, staff);
+    const later = await createEarningRule(
+      t.db,
+      { name: "Next week", skus: ["LAUNCH-2"], pointsPerCurrencyUnit: 9, startsAt: at(7 * DAY), endsAt: at(14 * DAY) },
+      staff,
+    );
     // Web, 150.00: the launch bonus only (the app rule wants its channel and 200.00).
-    expect(await recordEvent(t.db, buy("er-2", "er-o3", [line("LAUNCH-2", 15_000, "x")], { channel: "web" }), ctx)).toMatchObject({ points: 400, appliedRules: [bonus.id] });
+    expect(await recordEvent(t.db, buy("er-2", "er-o3", [line("LAUNCH-2", 15_000, "x")], { channel: "web" }), ctx)).toMatchObject({
+      points: 400,
+      appliedRules: [bonus.id],
+    });
     // App but 150.00: still not the app rule.
     expect(await recordEvent(t.db, buy("er-2", "er-o4", [line("LAUNCH-2", 15_000)], { channel: "app-2" }), ctx)).toMatchObject({ points: 400 });
     // App, 250.00 in two lines of the SKU's quantity 3: 250 + both bonuses once.
-    const both = await recordEvent(t.db, buy("er-2", "er-o5", [{ sku: "LAUNCH-2", quantity: 3, amountCents: 20_000 }, line("OTHER-2", 5_000)], { channel: "app-2" }), ctx);
+    const both = await recordEvent(
+      t.db,
+      buy("er-2", "er-o5", [{ sku: "LAUNCH-2", quantity: 3, amountCents: 20_000 }, line("OTHER-2", 5_000)], { channel: "app-2" }),
+      ctx,
+    );
     expect(both).toMatchObject({ points: 250 + 250 + 100, appliedRules: [bonus.id, big.id] });
     // Next week the scheduled rule's rate applies to the SKU (a backdated event is judged at its occurredAt).
-    const inWindow = await recordEvent(t.db, buy("er-2", "er-o6", [line("LAUNCH-2", 1_000)], { occurredAt: at(8 * DAY) }), { ...ctx, now: new Date(NOW.getTime() + 8 * DAY) });
+    const inWindow = await recordEvent(t.db, buy("er-2", "er-o6", [line("LAUNCH-2", 1_000)], { occurredAt: at(8 * DAY) }), {
+      ...ctx,
+      now: new Date(NOW.getTime() + 8 * DAY),
+    });
     expect(inWindow).toMatchObject({ points: 90 + 250, appliedRules: [bonus.id, later.id] });
-    const after = await recordEvent(t.db, buy("er-2", "er-o7", [line("LAUNCH-2", 1_000)], { occurredAt: at(15 * DAY) }), { ...ctx, now: new Date(NOW.getTime() + 15 * DAY) });
+    const after = await recordEvent(t.db, buy("er-2", "er-o7", [line("LAUNCH-2", 1_000)], { occurredAt: at(15 * DAY) }), {
+      ...ctx,
+      now: new Date(NOW.getTime() + 15 * DAY),
+    });
     expect(after).toMatchObject({ points: 10 + 250 });
     // Retired: in force for nothing from then on, even an event dated before.
     await retireEarningRule(t.db, bonus.id, { reason: "launch over" }, staff);
     expect(await recordEvent(t.db, buy("er-2", "er-o8", [line("LAUNCH-2", 1_000)]), ctx)).toMatchObject({ points: 10 });
     expect((await recordEvent(t.db, buy("er-2", "er-o8", [line("LAUNCH-2", 1_000)]), ctx)).duplicate).toBe(true);
     for (const r of [big, later]) await retireEarningRule(t.db, r.id, {}, staff);
-    const audit = await t.db.select().from(auditLog).where(eq(auditLog.targetId, String(bonus.id)));
+    const audit = await t.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.targetId, String(bonus.id)));
     expect(audit.map((a) => a.action).filter((a) => a.startsWith("earning_rule."))).toEqual(["earning_rule.create", "earning_rule.retire"]);
     expect(audit.find((a) => a.action === "earning_rule.retire")).toMatchObject({ actor: "user:mkt-1", reason: "launch over" });
   });
@@ -90,14 +117,29 @@ describe("earning rules on order lines (issue 13)", () => {
     await newMember(t.db, "er-3");
     const campaign = await createCampaign(
       t.db,
-      { name: "Double coats in the app", multiplier: 2, startsAt: NOW.toISOString(), endsAt: at(30 * DAY), eventTypes: ["purchase"], categories: ["coats-3"], channels: ["app-3"] },
+      {
+        name: "Double coats in the app",
+        multiplier: 2,
+        startsAt: NOW.toISOString(),
+        endsAt: at(30 * DAY),
+        eventTypes: ["purchase"],
+        categories: ["coats-3"],
+        channels: ["app-3"],
+      },
       staff,
     );
     const event = buy("er-3", "er-o9", [line("COAT-3", 10_000, "coats-3"), line("HAT-3", 5_000, "hats-3")], { channel: "app-3" });
     const result = await recordEvent(t.db, event, ctx);
     expect(result).toMatchObject({ points: 200 + 50, multiplier: 2, campaignId: campaign.id });
     expect(await recordEvent(t.db, { ...event, referenceId: "er-o10", channel: "web" }, ctx)).toMatchObject({ points: 150, campaignId: null });
-    const preview = await previewEarn(t.db, marketing, { eventType: "purchase", amountCents: 15_000, tier: "bronze", at: NOW.toISOString(), items: event.items, channel: "app-3" });
+    const preview = await previewEarn(t.db, marketing, {
+      eventType: "purchase",
+      amountCents: 15_000,
+      tier: "bronze",
+      at: NOW.toISOString(),
+      items: event.items,
+      channel: "app-3",
+    });
     expect(preview).toMatchObject({ points: 250, multiplier: 2, campaignId: campaign.id });
   });
 
@@ -148,7 +190,16 @@ describe("earning rules on order lines (issue 13)", () => {
     expect(unknown).toMatchObject({ ok: false, status: 422, error: { error: "unprocessable", field: "items.0.sku" } });
     expect(byAmount).toMatchObject({ ok: false, status: 422, error: { error: "unprocessable", field: "items" } });
     // The rest of the lines: exactly what is left of the purchase's points.
-    expect(await recordEvent(t.db, refund("er-r6", [{ sku: "SHOE-5", amountCents: 5_000 }, { sku: "SOCK-5", amountCents: 1_000 }]), ctx)).toMatchObject({ points: -110 });
+    expect(
+      await recordEvent(
+        t.db,
+        refund("er-r6", [
+          { sku: "SHOE-5", amountCents: 5_000 },
+          { sku: "SOCK-5", amountCents: 1_000 },
+        ]),
+        ctx,
+      ),
+    ).toMatchObject({ points: -110 });
     expect(await balanceOf(t.db, m.id)).toBe(0);
     // Lines named on a purchase recorded without them.
     await recordEvent(t.db, { type: "purchase", memberExternalId: "er-5", referenceId: "er-o14", amountCents: 1_000 }, ctx);
@@ -162,7 +213,10 @@ describe("earning rules on order lines (issue 13)", () => {
     const cap = await createEarningCap(t.db, { name: "Two reviews a week", eventType: "review", maxAwardsPerMember: 2, period: "week" }, staff);
     const review = (ref: string, occurredAt: string): LoyaltyEvent => ({ type: "review", memberExternalId: "er-6", referenceId: ref, occurredAt });
     // NOW is Monday 2026-06-15 12:00 UTC; two reviews in one batch, a third the same week.
-    const outcomes = await recordEvents(t.db, [review("er-v1", at(0)), review("er-v2", at(DAY)), review("er-v3", at(2 * DAY))], { ...ctx, now: new Date(NOW.getTime() + 3 * DAY) });
+    const outcomes = await recordEvents(t.db, [review("er-v1", at(0)), review("er-v2", at(DAY)), review("er-v3", at(2 * DAY))], {
+      ...ctx,
+      now: new Date(NOW.getTime() + 3 * DAY),
+    });
     expect(outcomes.map((o) => o.ok && o.result.points)).toEqual([50, 50, 0]);
     expect(outcomes[2]).toMatchObject({ ok: true, status: 200, result: { transactionId: null, cappedBy: [cap.id] } });
     // Sunday 23:59 is the same ISO week; Monday 00:00 a new one.
@@ -216,7 +270,10 @@ describe("earning rules on order lines (issue 13)", () => {
     );
     expect(sum).toEqual({ n: 5, p: 250 });
     // The points cap over every event type: 250 used today, a purchase of 100 points gets 50.
-    expect(await recordEvent(t.db, { type: "purchase", memberExternalId: "er-8", referenceId: "er-c-p", amountCents: 10_000 }, ctx)).toMatchObject({ points: 50, cappedBy: [points.id] });
+    expect(await recordEvent(t.db, { type: "purchase", memberExternalId: "er-8", referenceId: "er-c-p", amountCents: 10_000 }, ctx)).toMatchObject({
+      points: 50,
+      cappedBy: [points.id],
+    });
     await retireEarningCap(t.db, cap.id, {}, staff);
     await retireEarningCap(t.db, points.id, {}, staff);
   });

@@ -55,17 +55,11 @@ describe("tier settings", () => {
   });
 
   it("refuses thresholds that do not rise, or a lowest tier above 0", async () => {
-    const falling = await loyaltyErrorOf(
-      updateTierSettings(t.db, marketing, { tiers: [{ code: "gold", minSpend12m: "400", earnMultiplier: 1 }] }),
-    );
+    const falling = await loyaltyErrorOf(updateTierSettings(t.db, marketing, { tiers: [{ code: "gold", minSpend12m: "400", earnMultiplier: 1 }] }));
     expect(falling.code).toBe("unprocessable");
-    const lifted = await loyaltyErrorOf(
-      updateTierSettings(t.db, marketing, { tiers: [{ code: "bronze", minSpend12m: 1, earnMultiplier: 1 }] }),
-    );
+    const lifted = await loyaltyErrorOf(updateTierSettings(t.db, marketing, { tiers: [{ code: "bronze", minSpend12m: 1, earnMultiplier: 1 }] }));
     expect(lifted.code).toBe("unprocessable");
-    const bonus = await loyaltyErrorOf(
-      updateTierSettings(t.db, marketing, { tiers: [{ code: "gold", minSpend12m: "2000", earnMultiplier: "0.5" }] }),
-    );
+    const bonus = await loyaltyErrorOf(updateTierSettings(t.db, marketing, { tiers: [{ code: "gold", minSpend12m: "2000", earnMultiplier: "0.5" }] }));
     expect(bonus.code).toBe("validation_failed");
   });
 

@@ -110,7 +110,10 @@ describe("redeemPoints", () => {
     const m = await newMember(t.db, "red-rw");
     await earn(t.db, "red-rw", "rw-1", 100);
     const [inactive] = await t.db.insert(rewards).values({ name: "Old", pointsCost: 10, active: false }).returning();
-    const [later] = await t.db.insert(rewards).values({ name: "Later", pointsCost: 10, startsAt: new Date("2026-07-01T00:00:00Z") }).returning();
+    const [later] = await t.db
+      .insert(rewards)
+      .values({ name: "Later", pointsCost: 10, startsAt: new Date("2026-07-01T00:00:00Z") })
+      .returning();
     const [open] = await t.db.insert(rewards).values({ name: "Open", pointsCost: 10 }).returning();
     const attempt = (rewardId: number, points?: number) =>
       redeemPoints(t.db, { memberId: m.id, rewardId, points, referenceId: `rw-${rewardId}-${points}` }, ctx).catch((e: unknown) => codeOf(e));

@@ -58,8 +58,13 @@ describe("referrals (docs/ledger.md, Referrals)", () => {
   });
 
   it("validates and audits the referral settings", async () => {
-    expect(await changeProgramSettings(t.db, system, { referrerRewardPoints: -1 }).catch((e: unknown) => e)).toMatchObject({ code: "validation_failed", field: "referrerRewardPoints" });
-    expect(await changeProgramSettings(t.db, system, { referralRefundWindowDays: 366 }).catch((e: unknown) => e)).toMatchObject({ field: "referralRefundWindowDays" });
+    expect(await changeProgramSettings(t.db, system, { referrerRewardPoints: -1 }).catch((e: unknown) => e)).toMatchObject({
+      code: "validation_failed",
+      field: "referrerRewardPoints",
+    });
+    expect(await changeProgramSettings(t.db, system, { referralRefundWindowDays: 366 }).catch((e: unknown) => e)).toMatchObject({
+      field: "referralRefundWindowDays",
+    });
     expect(await changeProgramSettings(t.db, system, { referralMonthlyLimit: 1.5 }).catch((e: unknown) => e)).toMatchObject({ field: "referralMonthlyLimit" });
     const view = await changeProgramSettings(t.db, system, { referrerRewardPoints: 300, refereeRewardPoints: 200, referralMonthlyLimit: 3 }, "referral launch");
     expect(view).toMatchObject({ referrerRewardPoints: 300, refereeRewardPoints: 200, referralRefundWindowDays: 30, referralMonthlyLimit: 3 });
@@ -90,12 +95,16 @@ describe("referrals (docs/ledger.md, Referrals)", () => {
 
   it("attributes a portal sign-up that came by the link (?ref=); an unknown code refuses nothing", async () => {
     const a = await referrer();
-    const joined = await signUp(t.db, { name: "Sam Signup", email: "sam-signup@example.com", password: "correct horse battery" }, NOW, { referralCode: a.code });
+    const joined = await signUp(t.db, { name: "Sam Signup", email: "sam-signup@example.com", password: "correct horse battery" }, NOW, {
+      referralCode: a.code,
+    });
     expect(joined).toMatchObject({ ok: true, status: "enrolled" });
     const [sam] = await t.db.select().from(members).where(eq(members.email, "sam-signup@example.com"));
     expect(await recordOf(sam!.externalId)).toMatchObject({ source: "signup", status: "pending" });
     expect((await recordEvent(t.db, purchase(sam!.externalId, "sam-p1", 1000), ctx())).referral?.status).toBe("rewarded");
-    const other = await signUp(t.db, { name: "Una Known", email: "una-known@example.com", password: "correct horse battery" }, NOW, { referralCode: "ZZZZZZZZ" });
+    const other = await signUp(t.db, { name: "Una Known", email: "una-known@example.com", password: "correct horse battery" }, NOW, {
+      referralCode: "ZZZZZZZZ",
+    });
     expect(other).toMatchObject({ ok: true, status: "enrolled" });
     const [una] = await t.db.select().from(members).where(eq(members.email, "una-known@example.com"));
     expect(await recordOf(una!.externalId)).toBeUndefined();
@@ -111,8 +120,14 @@ describe("referrals (docs/ledger.md, Referrals)", () => {
   });
 
   it("refuses an unknown code at sign-up, creating nothing; on a purchase it records the purchase only", async () => {
-    expect(await createMemberWithReferral(t.db, { externalId: "friend-x", referralCode: "ZZZZZZZZ" }).catch((e: unknown) => e)).toMatchObject({ code: "unprocessable", field: "referralCode" });
-    expect(await createMemberWithReferral(t.db, { externalId: "friend-x", referralCode: "bad code" }).catch((e: unknown) => e)).toMatchObject({ code: "validation_failed", field: "referralCode" });
+    expect(await createMemberWithReferral(t.db, { externalId: "friend-x", referralCode: "ZZZZZZZZ" }).catch((e: unknown) => e)).toMatchObject({
+      code: "unprocessable",
+      field: "referralCode",
+    });
+    expect(await createMemberWithReferral(t.db, { externalId: "friend-x", referralCode: "bad code" }).catch((e: unknown) => e)).toMatchObject({
+      code: "validation_failed",
+      field: "referralCode",
+    });
     expect(await t.db.select().from(members).where(eq(members.externalId, "friend-x"))).toEqual([]);
     await ensureMember(t.db, { externalId: "friend-y" });
     const result = await recordEvent(t.db, { ...purchase("friend-y", "fy-p1", 500), referralCode: "ZZZZZZZZ" }, ctx());
@@ -140,7 +155,10 @@ describe("referrals (docs/ledger.md, Referrals)", () => {
     expect(await balanceOf(t.db, a.id)).toBe(0);
     // By a purchase, the same email.
     await ensureMember(t.db, { externalId: "twin-2", email: "PAT@example.com" });
-    expect((await recordEvent(t.db, { ...purchase("twin-2", "twin2-p1", 1000), referralCode: a.code }, ctx())).referral).toEqual({ status: "refused", reason: "self_referral" });
+    expect((await recordEvent(t.db, { ...purchase("twin-2", "twin2-p1", 1000), referralCode: a.code }, ctx())).referral).toEqual({
+      status: "refused",
+      reason: "self_referral",
+    });
     expect(await balanceOf(t.db, a.id)).toBe(0);
   });
 
@@ -148,11 +166,17 @@ describe("referrals (docs/ledger.md, Referrals)", () => {
     const a = await referrer();
     // Existed before the sign-up request.
     await ensureMember(t.db, { externalId: "old-1" });
-    expect((await createMemberWithReferral(t.db, { externalId: "old-1", referralCode: a.code })).referral).toMatchObject({ status: "refused", refusalReason: "already_member" });
+    expect((await createMemberWithReferral(t.db, { externalId: "old-1", referralCode: a.code })).referral).toMatchObject({
+      status: "refused",
+      refusalReason: "already_member",
+    });
     // Had ledger activity before the purchase carrying the code.
     await ensureMember(t.db, { externalId: "old-2" });
     await recordEvent(t.db, { type: "review", memberExternalId: "old-2", referenceId: "old2-rev" }, ctx());
-    expect((await recordEvent(t.db, { ...purchase("old-2", "old2-p1", 1000), referralCode: a.code }, ctx())).referral).toEqual({ status: "refused", reason: "already_member" });
+    expect((await recordEvent(t.db, { ...purchase("old-2", "old2-p1", 1000), referralCode: a.code }, ctx())).referral).toEqual({
+      status: "refused",
+      reason: "already_member",
+    });
     // An earlier event of the same batch counts.
     await ensureMember(t.db, { externalId: "old-3" });
     const [, second] = await recordEvents(t.db, [purchase("old-3", "old3-p0", 100), { ...purchase("old-3", "old3-p1", 1000), referralCode: a.code }], ctx());
@@ -239,7 +263,14 @@ describe("referrals (docs/ledger.md, Referrals)", () => {
     const late = at(30).getTime() + 1;
     const refunded = await recordEvent(
       t.db,
-      { type: "refund", memberExternalId: "rf-2", referenceId: "rf2-r", originalReferenceId: "rf2-p", amountCents: 1000, occurredAt: new Date(late).toISOString() },
+      {
+        type: "refund",
+        memberExternalId: "rf-2",
+        referenceId: "rf2-r",
+        originalReferenceId: "rf2-p",
+        amountCents: 1000,
+        occurredAt: new Date(late).toISOString(),
+      },
       ctx(new Date(late)),
     );
     expect(refunded.referral).toEqual({ status: "rewarded", kept: true });

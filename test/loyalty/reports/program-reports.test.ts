@@ -34,7 +34,7 @@ describe("finance reports", () => {
     marks.afterEarn = new Date();
     await pause();
     await redeemPoints(t.db, { memberId, points: 30, referenceId: "r-1" }, { actor: "api:test" });
-    await adjustPoints(t.db, { memberId, points: 20, reason: "=HYPERLINK(\"x\")", referenceId: "adj-1" }, { actor: "user:u-support" });
+    await adjustPoints(t.db, { memberId, points: 20, reason: '=HYPERLINK("x")', referenceId: "adj-1" }, { actor: "user:u-support" });
     await pause();
     marks.beforeExpiry = new Date();
     await pause();

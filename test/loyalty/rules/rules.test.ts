@@ -66,7 +66,15 @@ describe("campaigns", () => {
   const at = new Date("2026-06-15T00:00:00Z");
 
   it("picks the highest multiplier, ties to the lowest id, and respects window, pause, archive, type and tier", () => {
-    const list = [c(5, 2), c(3, 2), c(1, 1.5), c(9, 3, { pausedAt: at }), c(8, 4, { archivedAt: at }), c(7, 5, { tiers: ["gold"] }), c(6, 6, { eventTypes: ["login"] })];
+    const list = [
+      c(5, 2),
+      c(3, 2),
+      c(1, 1.5),
+      c(9, 3, { pausedAt: at }),
+      c(8, 4, { archivedAt: at }),
+      c(7, 5, { tiers: ["gold"] }),
+      c(6, 6, { eventTypes: ["login"] }),
+    ];
     expect(pickCampaign(list, { eventType: "purchase", tier: "bronze", at })?.id).toBe(3);
     expect(pickCampaign(list, { eventType: "purchase", tier: "gold", at })?.id).toBe(7);
     expect(pickCampaign(list, { eventType: "login", tier: "bronze", at })?.id).toBe(6);
@@ -143,11 +151,15 @@ describe("expiry dates", () => {
 
   it("never lets a lot outlive its months, nor expire before the same day-of-month", () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z"), noInvalidDate: true }), fc.integer({ min: 1, max: 36 }), (d, months) => {
-        const e = addUtcMonths(d, months);
-        const monthsApart = (e.getUTCFullYear() - d.getUTCFullYear()) * 12 + e.getUTCMonth() - d.getUTCMonth();
-        return monthsApart === months && e.getUTCDate() <= d.getUTCDate() && e.getTime() % 86_400_000 === d.getTime() % 86_400_000;
-      }),
+      fc.property(
+        fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z"), noInvalidDate: true }),
+        fc.integer({ min: 1, max: 36 }),
+        (d, months) => {
+          const e = addUtcMonths(d, months);
+          const monthsApart = (e.getUTCFullYear() - d.getUTCFullYear()) * 12 + e.getUTCMonth() - d.getUTCMonth();
+          return monthsApart === months && e.getUTCDate() <= d.getUTCDate() && e.getTime() % 86_400_000 === d.getTime() % 86_400_000;
+        },
+      ),
     );
   });
 });

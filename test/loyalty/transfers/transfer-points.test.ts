@@ -8,8 +8,7 @@ import { transferPoints } from "@/lib/loyalty/transfers/transfer-points";
 import { ACTOR, NOW, balanceOf, codeOf, earn, lotsOf, newMember, useLedgerDatabase } from "../support/ledger";
 
 const ctx = { ...ACTOR, now: NOW };
-const send = (from: string, to: string, points: number, referenceId: string) =>
-  ({ fromMemberExternalId: from, toMemberExternalId: to, points, referenceId });
+const send = (from: string, to: string, points: number, referenceId: string) => ({ fromMemberExternalId: from, toMemberExternalId: to, points, referenceId });
 
 describe("transfers between members", () => {
   const t = useLedgerDatabase();
@@ -75,7 +74,10 @@ describe("transfers between members", () => {
     const attempts = Array.from({ length: 24 }, (_, i) => {
       const { db } = pools[i % pools.length]!;
       const [from, to] = i % 2 === 0 ? ["tr-g", "tr-h"] : ["tr-h", "tr-g"];
-      return transferPoints(db, send(from, to, 30, `race-${i}`), ctx).then(() => "ok", (e: unknown) => codeOf(e));
+      return transferPoints(db, send(from, to, 30, `race-${i}`), ctx).then(
+        () => "ok",
+        (e: unknown) => codeOf(e),
+      );
     });
     const outcomes = await Promise.all(attempts);
     for (const o of outcomes) expect(["ok", "insufficient_points", "limit_exceeded"]).toContain(o);

@@ -21,10 +21,17 @@ export async function insertPurchase(
   input: { spendCents: number; occurredAt: Date; points?: number; expiresAt?: Date; remaining?: number },
 ): Promise<number> {
   const points = input.points ?? Math.max(1, Math.floor(input.spendCents / 100));
-  const expiresAt = input.expiresAt ?? new Date(Date.UTC(
-    input.occurredAt.getUTCFullYear() + 1, input.occurredAt.getUTCMonth(), input.occurredAt.getUTCDate(),
-    input.occurredAt.getUTCHours(), input.occurredAt.getUTCMinutes(),
-  ));
+  const expiresAt =
+    input.expiresAt ??
+    new Date(
+      Date.UTC(
+        input.occurredAt.getUTCFullYear() + 1,
+        input.occurredAt.getUTCMonth(),
+        input.occurredAt.getUTCDate(),
+        input.occurredAt.getUTCHours(),
+        input.occurredAt.getUTCMinutes(),
+      ),
+    );
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(pointTransactions)

@@ -44,14 +44,20 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   if (to) filter.to = new Date(new Date(`${to}T00:00:00Z`).getTime() + 86_400_000);
   const cursor = params.cursor && /^\d{1,15}$/.test(params.cursor) ? Number(params.cursor) : null;
   const page = unknownMember ? { items: [], nextCursor: null } : await listAudit(db, actor, filter, { cursor, limit: 50 });
-  const names = await actorLabels(db, page.items.map((e) => e.actor));
+  const names = await actorLabels(
+    db,
+    page.items.map((e) => e.actor),
+  );
   const next = new URLSearchParams(Object.entries({ ...params, cursor: String(page.nextCursor ?? "") }).filter(([, v]) => v) as [string, string][]);
 
   return (
     <>
       <PageHeader title="Audit log" description="Every staff and system change, append-only: the database refuses to edit or delete an entry. Dates are UTC." />
       <IgnoredParams names={ignored} />
-      <form className="mb-6 grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-4 lg:grid-cols-7" aria-label="Filter the audit log">
+      <form
+        className="mb-6 grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-4 lg:grid-cols-7"
+        aria-label="Filter the audit log"
+      >
         <SelectField density="compact" label="Kind" name="kind" defaultValue={kind ?? ""} options={KINDS} />
         <Field density="compact" label="Actor" name="actor" defaultValue={params.actor} placeholder="email or user:…" />
         <Field density="compact" label="Action" name="action" defaultValue={params.action} placeholder="points.adjust" />
@@ -67,7 +73,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </Link>
         </div>
       </form>
-      <Table caption="Audit entries, newest first" head={["When", "Actor", "Action", "Target", "Reason", "Before", "After"]} empty={unknownMember ? "No member with that external id." : "No entry matches."}>
+      <Table
+        caption="Audit entries, newest first"
+        head={["When", "Actor", "Action", "Target", "Reason", "Before", "After"]}
+        empty={unknownMember ? "No member with that external id." : "No entry matches."}
+      >
         {page.items.map((e) => (
           <tr key={e.id}>
             <Td className="whitespace-nowrap">{dateTime(e.createdAt)}</Td>

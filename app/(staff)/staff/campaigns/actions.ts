@@ -34,12 +34,17 @@ export async function createCampaignAction(_: StaffFormState, form: FormData): P
 }
 
 export async function editCampaignAction(_: StaffFormState, form: FormData): Promise<StaffFormState> {
-  return runStaffForm(await actionUser(), formValues(form), async (actor) => {
-    const id = requireId(form.get("id"), "id");
-    const campaign = await changeCampaign(getDb(), id, campaignFields(form), { actor });
-    revalidatePath("/staff/campaigns");
-    return `Campaign “${campaign.name}” saved.`;
-  }, { keepValues: true });
+  return runStaffForm(
+    await actionUser(),
+    formValues(form),
+    async (actor) => {
+      const id = requireId(form.get("id"), "id");
+      const campaign = await changeCampaign(getDb(), id, campaignFields(form), { actor });
+      revalidatePath("/staff/campaigns");
+      return `Campaign “${campaign.name}” saved.`;
+    },
+    { keepValues: true },
+  );
 }
 
 const ACTION_DONE = { pause: "paused", resume: "resumed", end: "ended", archive: "archived" } as const;
@@ -56,24 +61,36 @@ export async function campaignStateAction(_: StaffFormState, form: FormData): Pr
 const TIER_NAMES: Record<string, string> = { bronze: "Bronze", silver: "Silver", gold: "Gold" };
 
 export async function previewCampaignAction(_: StaffFormState, form: FormData): Promise<StaffFormState> {
-  return runStaffForm(await actionUser(), formValues(form), async (actor) => {
-    const amountCents = parseMoneyToMinor(String(form.get("amount") ?? ""));
-    if (amountCents === null) {
-      throw new LoyaltyError("validation_failed", "amount: must be an amount like 80.00", { field: "amount", details: { fieldErrors: { amount: ["must be an amount like 80.00"] } } });
-    }
-    const timeZone = String(form.get("timeZone") || "UTC");
-    const atText = String(form.get("at") ?? "");
-    const instant = atText ? instantIn(atText, timeZone) : new Date();
-    if (!(instant instanceof Date)) {
-      throw new LoyaltyError("validation_failed", `at: ${instant.error}`, { field: "at", details: { fieldErrors: { at: [instant.error] } } });
-    }
-    if (!isInstantInRange(instant)) {
-      const error = "must be between 1970-01-01 and 9999-12-31";
-      throw new LoyaltyError("validation_failed", `at: ${error}`, { field: "at", details: { fieldErrors: { at: [error] } } });
-    }
-    const tier = String(form.get("tier") ?? "bronze");
-    const result = await previewEarn(getDb(), actor, { eventType: "purchase", amountCents, tier, at: instant.toISOString() });
-    const how = result.campaignId ? ` (${multiplier(result.multiplier)} with campaign #${result.campaignId})` : result.multiplier !== 1 ? ` (${multiplier(result.multiplier)} tier bonus)` : "";
-    return `An order of ${money(amountCents)} by a ${TIER_NAMES[tier] ?? tier} member at that time earns ${result.points} points${how}.`;
-  }, { keepValues: true });
+  return runStaffForm(
+    await actionUser(),
+    formValues(form),
+    async (actor) => {
+      const amountCents = parseMoneyToMinor(String(form.get("amount") ?? ""));
+      if (amountCents === null) {
+        throw new LoyaltyError("validation_failed", "amount: must be an amount like 80.00", {
+          field: "amount",
+          details: { fieldErrors: { amount: ["must be an amount like 80.00"] } },
+        });
+      }
+      const timeZone = String(form.get("timeZone") || "UTC");
+      const atText = String(form.get("at") ?? "");
+      const instant = atText ? instantIn(atText, timeZone) : new Date();
+      if (!(instant instanceof Date)) {
+        throw new LoyaltyError("validation_failed", `at: ${instant.error}`, { field: "at", details: { fieldErrors: { at: [instant.error] } } });
+      }
+      if (!isInstantInRange(instant)) {
+        const error = "must be between 1970-01-01 and 9999-12-31";
+        throw new LoyaltyError("validation_failed", `at: ${error}`, { field: "at", details: { fieldErrors: { at: [error] } } });
+      }
+      const tier = String(form.get("tier") ?? "bronze");
+      const result = await previewEarn(getDb(), actor, { eventType: "purchase", amountCents, tier, at: instant.toISOString() });
+      const how = result.campaignId
+        ? ` (${multiplier(result.multiplier)} with campaign #${result.campaignId})`
+        : result.multiplier !== 1
+          ? ` (${multiplier(result.multiplier)} tier bonus)`
+          : "";
+      return `An order of ${money(amountCents)} by a ${TIER_NAMES[tier] ?? tier} member at that time earns ${result.points} points${how}.`;
+    },
+    { keepValues: true },
+  );
 }

@@ -48,13 +48,21 @@ function campaignRows(list: CampaignView[], showActions: boolean) {
                 Edit
               </Link>
             ) : null}
-            {c.status === "active" || c.status === "scheduled" ? <RowAction action={campaignStateAction} fields={{ id: c.id, action: "pause" }} label="Pause" /> : null}
+            {c.status === "active" || c.status === "scheduled" ? (
+              <RowAction action={campaignStateAction} fields={{ id: c.id, action: "pause" }} label="Pause" />
+            ) : null}
             {c.status === "paused" ? <RowAction action={campaignStateAction} fields={{ id: c.id, action: "resume" }} label="Resume" /> : null}
             {c.status === "active" || c.status === "paused" ? (
               <RowAction action={campaignStateAction} fields={{ id: c.id, action: "end" }} label="End now" variant="danger" confirm={`End “${c.name}” now?`} />
             ) : null}
             {c.status !== "archived" ? (
-              <RowAction action={campaignStateAction} fields={{ id: c.id, action: "archive" }} label="Archive" variant="ghost" confirm={`Archive “${c.name}”?`} />
+              <RowAction
+                action={campaignStateAction}
+                fields={{ id: c.id, action: "archive" }}
+                label="Archive"
+                variant="ghost"
+                confirm={`Archive “${c.name}”?`}
+              />
             ) : null}
           </div>
         </Td>
@@ -72,7 +80,10 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
   const lists = await listCampaigns(getDb(), actor, { pastCursor });
   return (
     <>
-      <PageHeader title="Campaigns" description="Points multipliers for a window of time. When campaigns overlap, the highest multiplier that applies to an event wins." />
+      <PageHeader
+        title="Campaigns"
+        description="Points multipliers for a window of time. When campaigns overlap, the highest multiplier that applies to an event wins."
+      />
       <div className="space-y-6">
         <div className="space-y-6">
           <section aria-labelledby="current-heading">
@@ -102,7 +113,9 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
             <CampaignForm action={createCampaignAction} submitLabel="Schedule campaign" />
           </Card>
           <Card title="Preview earnings">
-            <p className="mb-3 text-sm text-slate-600">What an order earns at a given time, with the campaigns and tier bonuses in force then (the same rules as real events).</p>
+            <p className="mb-3 text-sm text-slate-600">
+              What an order earns at a given time, with the campaigns and tier bonuses in force then (the same rules as real events).
+            </p>
             <ActionForm action={previewCampaignAction} ariaLabel="Preview earnings" className="space-y-3">
               <StaffField label="Order amount" name="amount" inputMode="decimal" defaultValue="80.00" required />
               <StaffSelect

@@ -30,26 +30,31 @@ const instant = (v: string | undefined) => {
 
 export async function createRuleAction(_: StaffFormState, form: FormData): Promise<StaffFormState> {
   const values = formValues(form);
-  return runStaffForm(await actionUser(), values, async (actor) => {
-    const rule = await createEarningRule(
-      getDb(),
-      {
-        name: values.name ?? "",
-        skus: list(values.skus),
-        categories: list(values.categories),
-        channels: list(values.channels),
-        ...(money(values.minSpend) !== undefined ? { minSpendCents: money(values.minSpend) } : {}),
-        ...(whole(values.pointsPerCurrencyUnit) !== undefined ? { pointsPerCurrencyUnit: whole(values.pointsPerCurrencyUnit) } : {}),
-        ...(whole(values.bonusPoints) !== undefined ? { bonusPoints: whole(values.bonusPoints) } : {}),
-        ...(instant(values.startsAt) ? { startsAt: instant(values.startsAt) } : {}),
-        ...(instant(values.endsAt) ? { endsAt: instant(values.endsAt) } : {}),
-        ...(text(values.reason) ? { reason: text(values.reason) } : {}),
-      },
-      { actor },
-    );
-    revalidatePath("/staff/earning-rules");
-    return `Created rule #${rule.id} “${rule.name}” (${rule.status}).`;
-  }, { keepValues: false });
+  return runStaffForm(
+    await actionUser(),
+    values,
+    async (actor) => {
+      const rule = await createEarningRule(
+        getDb(),
+        {
+          name: values.name ?? "",
+          skus: list(values.skus),
+          categories: list(values.categories),
+          channels: list(values.channels),
+          ...(money(values.minSpend) !== undefined ? { minSpendCents: money(values.minSpend) } : {}),
+          ...(whole(values.pointsPerCurrencyUnit) !== undefined ? { pointsPerCurrencyUnit: whole(values.pointsPerCurrencyUnit) } : {}),
+          ...(whole(values.bonusPoints) !== undefined ? { bonusPoints: whole(values.bonusPoints) } : {}),
+          ...(instant(values.startsAt) ? { startsAt: instant(values.startsAt) } : {}),
+          ...(instant(values.endsAt) ? { endsAt: instant(values.endsAt) } : {}),
+          ...(text(values.reason) ? { reason: text(values.reason) } : {}),
+        },
+        { actor },
+      );
+      revalidatePath("/staff/earning-rules");
+      return `Created rule #${rule.id} “${rule.name}” (${rule.status}).`;
+    },
+    { keepValues: false },
+  );
 }
 
 export async function createCapAction(_: StaffFormState, form: FormData): Promise<StaffFormState> {
@@ -74,7 +79,10 @@ export async function createCapAction(_: StaffFormState, form: FormData): Promis
 
 /** Order lines typed one per line as `SKU, category, quantity, amount` (category may be empty). */
 function orderLines(v: string | undefined): { sku: string; category?: string; quantity: number; amountCents: number }[] | undefined {
-  const rows = (v ?? "").split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
+  const rows = (v ?? "")
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== "");
   if (rows.length === 0) return undefined;
   return rows.map((row, i) => {
     const [sku, category, quantity, amount] = row.split(",").map((s) => s.trim());
@@ -117,7 +125,8 @@ export async function retireRuleAction(_: StaffFormState, form: FormData): Promi
   return runStaffForm(await actionUser(), values, async (actor) => {
     const id = positiveId(values.id) ?? 0;
     const reason = text(values.reason);
-    const rule = values.kind === "cap" ? await retireEarningCap(getDb(), id, { reason }, { actor }) : await retireEarningRule(getDb(), id, { reason }, { actor });
+    const rule =
+      values.kind === "cap" ? await retireEarningCap(getDb(), id, { reason }, { actor }) : await retireEarningRule(getDb(), id, { reason }, { actor });
     revalidatePath("/staff/earning-rules");
     return `Retired #${rule.id}.`;
   });

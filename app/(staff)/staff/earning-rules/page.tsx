@@ -80,8 +80,8 @@ export default async function EarningRulesPage() {
             <SubmitButton>Preview</SubmitButton>
           </ActionForm>
           <p className="mt-3 text-sm text-slate-600">
-            The preview runs the accrual&apos;s own planner with the rules, caps, campaigns and tier bonuses in force, for a member who has
-            earned nothing yet in the period.
+            The preview runs the accrual&apos;s own planner with the rules, caps, campaigns and tier bonuses in force, for a member who has earned nothing yet
+            in the period.
           </p>
         </Card>
         <Card title="New cap">

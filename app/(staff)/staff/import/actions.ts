@@ -17,7 +17,9 @@ export async function importOpeningBalancesAction(_: ImportFormState, form: Form
     const file = form.get("file");
     const text = file instanceof File && file.size > 0 ? (file.size > CONSOLE_IMPORT_MAX_BYTES ? null : await file.text()) : (values.csv ?? "");
     if (text === null) {
-      throw new LoyaltyError("validation_failed", "The console takes files up to 1 MB; import larger ones with npm run cli -- ledger import.", { field: "file" });
+      throw new LoyaltyError("validation_failed", "The console takes files up to 1 MB; import larger ones with npm run cli -- ledger import.", {
+        field: "file",
+      });
     }
     if (text.trim() === "") throw new LoyaltyError("validation_failed", "Choose a CSV file or paste its lines.", { field: "file" });
     const report = await importOpeningBalances(getDb(), Readable.from([text]), {

@@ -17,9 +17,9 @@ export default async function ImportPage() {
       />
       <Card title="CSV file">
         <p className="mb-3 text-sm text-slate-600">
-          Columns <code>externalId,points,earnedAt,expiresAt,reference</code> (expiresAt may be empty: the programme&apos;s expiry from
-          earnedAt). Dates as <code>2024-03-01</code> or <code>2024-03-01T10:00:00Z</code>. Members are created when new. Up to 1 MB here;
-          larger files with <code>npm run cli -- ledger import FILE.csv</code>.
+          Columns <code>externalId,points,earnedAt,expiresAt,reference</code> (expiresAt may be empty: the programme&apos;s expiry from earnedAt). Dates as{" "}
+          <code>2024-03-01</code> or <code>2024-03-01T10:00:00Z</code>. Members are created when new. Up to 1 MB here; larger files with{" "}
+          <code>npm run cli -- ledger import FILE.csv</code>.
         </p>
         <OpeningBalanceForm action={importOpeningBalancesAction} />
       </Card>

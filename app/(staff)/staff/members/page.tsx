@@ -62,7 +62,11 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
         </p>
       ) : null}
       {q.trim() ? (
-        <Table caption={`Members matching ${q}`} head={["Member", "Email", "Tier", "Balance", "Matched on"]} empty="No member matches. Try the start of the email or the name.">
+        <Table
+          caption={`Members matching ${q}`}
+          head={["Member", "Email", "Tier", "Balance", "Matched on"]}
+          empty="No member matches. Try the start of the email or the name."
+        >
           {hits.map((m) => (
             <tr key={m.id}>
               <Td>

@@ -9,13 +9,21 @@ import { formValues, runStaffForm, type StaffFormState } from "@/lib/forms/staff
 import { actionUser } from "../staff-session";
 
 /** A whole number typed in the form, or the text itself so the schema names the field. */
-const wholeNumber = (value: string | undefined) => (value === undefined || value.trim() === "" ? undefined : /^\d{1,9}$/.test(value.trim()) ? Number(value) : value);
+const wholeNumber = (value: string | undefined) =>
+  value === undefined || value.trim() === "" ? undefined : /^\d{1,9}$/.test(value.trim()) ? Number(value) : value;
 
 /** A multiplier like 1.25 typed in the form, or the text itself so the schema refuses it. */
-const decimal = (value: string | undefined) => (value === undefined || value.trim() === "" ? undefined : /^\d{1,3}(\.\d{1,4})?$/.test(value.trim()) ? Number(value) : value);
+const decimal = (value: string | undefined) =>
+  value === undefined || value.trim() === "" ? undefined : /^\d{1,3}(\.\d{1,4})?$/.test(value.trim()) ? Number(value) : value;
 
 /** One benefit per line; blank lines dropped. */
-const lines = (value: string | undefined) => (value === undefined ? undefined : value.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== ""));
+const lines = (value: string | undefined) =>
+  value === undefined
+    ? undefined
+    : value
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l !== "");
 
 /** The tiers the form shows, as the service's change list (a tier absent from the form is left alone). */
 function tierChanges(values: Record<string, string>) {

@@ -62,7 +62,11 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
       </form>
 
       <div className="mb-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-        <StatCard label="Outstanding points now" value={points(liabilityNow.points)} hint={<CsvLink href="/staff/reports/export?table=liability" label="CSV" />} />
+        <StatCard
+          label="Outstanding points now"
+          value={points(liabilityNow.points)}
+          hint={<CsvLink href="/staff/reports/export?table=liability" label="CSV" />}
+        />
         <StatCard
           label="Of which pending"
           value={points(liabilityNow.pendingPoints ?? 0)}
@@ -77,10 +81,18 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
         <StatCard label="Breakage rate" value={percent(totals.breakageRate)} hint={`Expired ${points(totals.expired)} of ${points(totals.earned)} earned`} />
       </div>
 
-      <Card title={`Points per ${range.granularity}`} action={<CsvLink href={`/staff/reports/export?table=flows&${query}`} label="Export CSV" />} className="mb-6">
+      <Card
+        title={`Points per ${range.granularity}`}
+        action={<CsvLink href={`/staff/reports/export?table=flows&${query}`} label="Export CSV" />}
+        className="mb-6"
+      >
         <FlowChart rows={flows} />
         <div className="mt-4">
-          <Table caption={`Points per ${range.granularity}`} head={["Period", "Earned", "Redeemed", "Expired", "Adjusted", "Reversed", "Net"]} empty="No ledger activity in this range.">
+          <Table
+            caption={`Points per ${range.granularity}`}
+            head={["Period", "Earned", "Redeemed", "Expired", "Adjusted", "Reversed", "Net"]}
+            empty="No ledger activity in this range."
+          >
             {flows.map((r) => (
               <tr key={r.period}>
                 <Td>{r.period}</Td>
@@ -98,7 +110,9 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
 
       <div className="grid gap-6 lg:grid-cols-3">
         <Card title="Members per tier" action={<CsvLink href="/staff/reports/export?table=tiers" label="Export CSV" />}>
-          <p className="mb-2 text-xs text-slate-500">{tiers.asOf ? `As of ${dateTime(tiers.asOf)} (nightly snapshot)` : "Counted now (no nightly snapshot yet)"}</p>
+          <p className="mb-2 text-xs text-slate-500">
+            {tiers.asOf ? `As of ${dateTime(tiers.asOf)} (nightly snapshot)` : "Counted now (no nightly snapshot yet)"}
+          </p>
           <Table caption="Members per tier" head={["Tier", "Members"]}>
             {tiers.tiers.map((t) => (
               <tr key={t.tier}>

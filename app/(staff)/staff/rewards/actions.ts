@@ -26,11 +26,16 @@ export async function createRewardAction(_: StaffFormState, form: FormData): Pro
 
 export async function updateRewardAction(_: StaffFormState, form: FormData): Promise<StaffFormState> {
   const values = formValues(form);
-  return runStaffForm(await actionUser(), values, async (actor) => {
-    const reward = await updateReward(getDb(), requireId(values.id, "id"), rewardFields(values), { actor });
-    revalidatePath("/staff/rewards");
-    return `Reward “${reward.name}” saved.`;
-  }, { keepValues: true });
+  return runStaffForm(
+    await actionUser(),
+    values,
+    async (actor) => {
+      const reward = await updateReward(getDb(), requireId(values.id, "id"), rewardFields(values), { actor });
+      revalidatePath("/staff/rewards");
+      return `Reward “${reward.name}” saved.`;
+    },
+    { keepValues: true },
+  );
 }
 
 export async function toggleRewardAction(_: StaffFormState, form: FormData): Promise<StaffFormState> {

@@ -25,7 +25,10 @@ export default async function RewardsPage({ searchParams }: { searchParams: Prom
   );
   return (
     <>
-      <PageHeader title="Reward catalog" description="What members can redeem their points for. Stock is taken in the same transaction as the redemption and never goes below zero." />
+      <PageHeader
+        title="Reward catalog"
+        description="What members can redeem their points for. Stock is taken in the same transaction as the redemption and never goes below zero."
+      />
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="lg:col-span-2">
           <Table caption="Rewards, newest first" head={["Reward", "Cost", "Stock", "Window", "Status", ""]} empty="No reward yet.">
@@ -54,14 +57,17 @@ export default async function RewardsPage({ searchParams }: { searchParams: Prom
                     points(r.stock)
                   )}
                 </Td>
-                <Td className="text-xs whitespace-nowrap">
-                  {r.startsAt || r.endsAt ? `${dateTime(r.startsAt)} – ${dateTime(r.endsAt)}` : "always"}
-                </Td>
+                <Td className="text-xs whitespace-nowrap">{r.startsAt || r.endsAt ? `${dateTime(r.startsAt)} – ${dateTime(r.endsAt)}` : "always"}</Td>
                 <Td>
                   <Badge tone={r.active ? "active" : "archived"}>{r.active ? "active" : "inactive"}</Badge>
                 </Td>
                 <Td>
-                  <RowAction action={toggleRewardAction} fields={{ id: r.id, active: String(!r.active) }} label={r.active ? "Deactivate" : "Activate"} variant="ghost" />
+                  <RowAction
+                    action={toggleRewardAction}
+                    fields={{ id: r.id, active: String(!r.active) }}
+                    label={r.active ? "Deactivate" : "Activate"}
+                    variant="ghost"
+                  />
                 </Td>
               </tr>
             ))}

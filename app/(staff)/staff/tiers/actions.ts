@@ -38,18 +38,23 @@ function retarget(error: unknown): never {
 
 export async function tiersAction(_: StaffFormState, form: FormData): Promise<StaffFormState> {
   const values = formValues(form);
-  return runStaffForm(await actionUser(), values, async (actor) => {
-    const input = tiersFrom(values);
-    if (values.intent === "preview") {
-      const preview = await previewTierSettings(getDb(), actor, input).catch(retarget);
-      if (preview.moves.length === 0) return "Preview: no member would change tier. Nothing was saved.";
-      const moves = preview.moves.map((m) => `${m.members} ${m.from} → ${m.to}`).join(", ");
-      // Up is at the next recalculation; down follows the retention rule (grace, then one tier per review).
-      const down = preview.downgraded > 0 ? ` Members below their tier keep it through the tier grace, then drop one tier per recalculation.` : "";
-      return `Preview: ${moves} (${preview.upgraded} up, ${preview.downgraded} down) by the spend at the next recalculation.${down} Nothing was saved.`;
-    }
-    const saved = await updateTierSettings(getDb(), actor, input).catch(retarget);
-    revalidatePath("/staff/tiers");
-    return `Saved: ${saved.map((t) => `${t.name} from ${money(t.minSpend12m)}`).join(", ")}. Run the recalculation to move members now.`;
-  }, { keepValues: true });
+  return runStaffForm(
+    await actionUser(),
+    values,
+    async (actor) => {
+      const input = tiersFrom(values);
+      if (values.intent === "preview") {
+        const preview = await previewTierSettings(getDb(), actor, input).catch(retarget);
+        if (preview.moves.length === 0) return "Preview: no member would change tier. Nothing was saved.";
+        const moves = preview.moves.map((m) => `${m.members} ${m.from} → ${m.to}`).join(", ");
+        // Up is at the next recalculation; down follows the retention rule (grace, then one tier per review).
+        const down = preview.downgraded > 0 ? ` Members below their tier keep it through the tier grace, then drop one tier per recalculation.` : "";
+        return `Preview: ${moves} (${preview.upgraded} up, ${preview.downgraded} down) by the spend at the next recalculation.${down} Nothing was saved.`;
+      }
+      const saved = await updateTierSettings(getDb(), actor, input).catch(retarget);
+      revalidatePath("/staff/tiers");
+      return `Saved: ${saved.map((t) => `${t.name} from ${money(t.minSpend12m)}`).join(", ")}. Run the recalculation to move members now.`;
+    },
+    { keepValues: true },
+  );
 }

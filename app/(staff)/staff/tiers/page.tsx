@@ -20,7 +20,10 @@ export default async function TiersPage() {
   const tiers = await listTierSettings(getDb(), actor);
   return (
     <>
-      <PageHeader title="Tiers" description="Members reach a tier by their purchase spend in the rolling 12 months. Each tier can add an earn bonus on purchase points. Each member's tier history is on their page under Members." />
+      <PageHeader
+        title="Tiers"
+        description="Members reach a tier by their purchase spend in the rolling 12 months. Each tier can add an earn bonus on purchase points. Each member's tier history is on their page under Members."
+      />
       <div className="grid gap-6 lg:grid-cols-3">
         <Card title="Thresholds and earn bonus" className="lg:col-span-2">
           <ActionForm action={tiersAction} ariaLabel="Tier thresholds" className="space-y-4">
@@ -35,10 +38,22 @@ export default async function TiersPage() {
                   {i === 0 ? (
                     <input type="hidden" name={`${t.code}.minSpend`} value="0" />
                   ) : (
-                    <StaffField label={`${t.name} from (spend, 12 months)`} name={`${t.code}.minSpend`} inputMode="decimal" defaultValue={decimal(t.minSpend12m)} required />
+                    <StaffField
+                      label={`${t.name} from (spend, 12 months)`}
+                      name={`${t.code}.minSpend`}
+                      inputMode="decimal"
+                      defaultValue={decimal(t.minSpend12m)}
+                      required
+                    />
                   )}
                   {i === 0 ? <p className="text-sm text-slate-600">Everyone starts here.</p> : null}
-                  <StaffField label={`${t.name} earn bonus (×)`} name={`${t.code}.earnMultiplier`} inputMode="decimal" defaultValue={String(t.earnMultiplier)} required />
+                  <StaffField
+                    label={`${t.name} earn bonus (×)`}
+                    name={`${t.code}.earnMultiplier`}
+                    inputMode="decimal"
+                    defaultValue={String(t.earnMultiplier)}
+                    required
+                  />
                 </fieldset>
               ))}
             </div>

@@ -40,7 +40,11 @@ export default async function WebhooksPage() {
       <Card title="Add endpoint">
         <ActionForm action={createWebhookEndpointAction} ariaLabel="Add endpoint" className="space-y-3" resetOnSuccess>
           <StaffField label="URL (https)" name="url" required hint="The receiver's address; it must be a public host." />
-          <StaffCheckboxGroup legend="Event types (none ticked: every type)" name="eventTypes" options={WEBHOOK_EVENT_TYPES.map((t) => ({ value: t, label: t }))} />
+          <StaffCheckboxGroup
+            legend="Event types (none ticked: every type)"
+            name="eventTypes"
+            options={WEBHOOK_EVENT_TYPES.map((t) => ({ value: t, label: t }))}
+          />
           <SubmitButton>Add endpoint</SubmitButton>
         </ActionForm>
       </Card>
@@ -67,9 +71,7 @@ export default async function WebhooksPage() {
               {d.lastStatus !== null ? `HTTP ${d.lastStatus}` : d.attempts > 0 ? "no answer" : "—"}
               {d.lastResponse ? <div className="font-mono text-slate-600">{d.lastResponse.slice(0, 200)}</div> : null}
             </Td>
-            <Td>
-              {d.status !== "pending" ? <RowAction action={redeliverWebhookAction} fields={{ id: d.id }} label="Redeliver" variant="ghost" /> : null}
-            </Td>
+            <Td>{d.status !== "pending" ? <RowAction action={redeliverWebhookAction} fields={{ id: d.id }} label="Redeliver" variant="ghost" /> : null}</Td>
           </tr>
         ))}
       </Table>

@@ -24,7 +24,15 @@ export default async function EditCampaignPage({ params }: { params: Promise<{ i
   });
   return (
     <>
-      <PageHeader title={campaign.name} description={`Campaign #${campaign.id} · ${campaign.status}`} actions={<Link href="/staff/campaigns" className="text-sm font-medium text-indigo-700 hover:underline">← All campaigns</Link>} />
+      <PageHeader
+        title={campaign.name}
+        description={`Campaign #${campaign.id} · ${campaign.status}`}
+        actions={
+          <Link href="/staff/campaigns" className="text-sm font-medium text-indigo-700 hover:underline">
+            ← All campaigns
+          </Link>
+        }
+      />
       <Card className="max-w-2xl">
         {isEditable(campaign, new Date()) ? (
           <CampaignForm action={editCampaignAction} campaign={campaign} submitLabel="Save changes" />

@@ -118,7 +118,12 @@ export default async function MemberPage({
                     </span>
                     {canApprove && r.requestedBy !== `user:${user.id}` ? (
                       <span className="flex gap-2">
-                        <RowAction action={approveAdjustmentAction} fields={{ requestId: r.id, externalId: member.externalId }} label="Approve" variant="primary" />
+                        <RowAction
+                          action={approveAdjustmentAction}
+                          fields={{ requestId: r.id, externalId: member.externalId }}
+                          label="Approve"
+                          variant="primary"
+                        />
                         <RowAction action={rejectAdjustmentAction} fields={{ requestId: r.id, externalId: member.externalId }} label="Reject" variant="ghost" />
                       </span>
                     ) : (
@@ -134,7 +139,11 @@ export default async function MemberPage({
             <h2 id="history-heading" className="mb-2 text-lg font-semibold text-slate-900">
               History
             </h2>
-            <Table caption="Ledger transactions, newest first" head={["#", "Occurred", "Type", "Reference", "Points", "Multiplier", "Expires", ""]} empty="No transactions yet.">
+            <Table
+              caption="Ledger transactions, newest first"
+              head={["#", "Occurred", "Type", "Reference", "Points", "Multiplier", "Expires", ""]}
+              empty="No transactions yet."
+            >
               {history.items.map((tx) => (
                 <tr key={tx.id}>
                   <Td className="text-xs text-slate-600">{tx.id}</Td>
@@ -247,9 +256,23 @@ export default async function MemberPage({
             <ActionForm action={adjustPointsAction} resetOnSuccess ariaLabel="Adjust points" className="space-y-3">
               <input type="hidden" name="memberId" value={member.id} />
               <input type="hidden" name="externalId" value={member.externalId} />
-              <StaffField label="Points" name="points" required inputMode="numeric" placeholder="e.g. 500 or -200" hint="Positive to credit, negative to debit. Beyond the approval threshold for this member in 24 hours (your adjustments and reversals together), or your daily limit, an admin approves." />
+              <StaffField
+                label="Points"
+                name="points"
+                required
+                inputMode="numeric"
+                placeholder="e.g. 500 or -200"
+                hint="Positive to credit, negative to debit. Beyond the approval threshold for this member in 24 hours (your adjustments and reversals together), or your daily limit, an admin approves."
+              />
               <StaffField label="Reason" name="reason" required maxLength={1000} />
-              <StaffField label="Reference" name="referenceId" required maxLength={200} placeholder="e.g. ticket number" hint="Posting the same reference twice writes it once." />
+              <StaffField
+                label="Reference"
+                name="referenceId"
+                required
+                maxLength={200}
+                placeholder="e.g. ticket number"
+                hint="Posting the same reference twice writes it once."
+              />
               <label className="flex items-start gap-2 text-sm text-slate-800">
                 <input type="checkbox" name="allowNegativeBalance" className="mt-0.5 h-4 w-4 accent-red-700" />
                 <span>I confirm this debit may take the balance below zero.</span>
@@ -281,8 +304,8 @@ export default async function MemberPage({
               <ActionForm action={eraseMemberAction} ariaLabel="Erase member" className="space-y-3">
                 <input type="hidden" name="memberId" value={member.id} />
                 <p className="text-sm text-slate-600">
-                  Removes the name, email and external id, the account&apos;s sign-in and the inbox, and redacts the audit entries about this member. The
-                  ledger and the balance stay for the books. Cannot be undone.
+                  Removes the name, email and external id, the account&apos;s sign-in and the inbox, and redacts the audit entries about this member. The ledger
+                  and the balance stay for the books. Cannot be undone.
                 </p>
                 <StaffField label="Reason" name="reason" required maxLength={1000} hint="Kept on the audit log: not the member's name, email or external id." />
                 <label className="flex items-start gap-2 text-sm text-slate-800">

@@ -42,59 +42,87 @@ async function exportTable(actor: Actor, search: URLSearchParams): Promise<Respo
     case "flows": {
       const range = reportRange(params);
       const rows = await pointFlows(db, actor, { granularity: range.granularity, from: range.from, to: range.to });
-      return csv(`points-per-${range.granularity}-${range.fromText}-${range.toText}`, csvStream(
-        [
-          { key: "period", header: "period" },
-          { key: "earned", header: "earned" },
-          { key: "redeemed", header: "redeemed" },
-          { key: "expired", header: "expired" },
-          { key: "adjusted", header: "adjusted" },
-          { key: "reversed", header: "reversed" },
-          { key: "net", header: "net" },
-        ],
-        rows,
-      ));
+      return csv(
+        `points-per-${range.granularity}-${range.fromText}-${range.toText}`,
+        csvStream(
+          [
+            { key: "period", header: "period" },
+            { key: "earned", header: "earned" },
+            { key: "redeemed", header: "redeemed" },
+            { key: "expired", header: "expired" },
+            { key: "adjusted", header: "adjusted" },
+            { key: "reversed", header: "reversed" },
+            { key: "net", header: "net" },
+          ],
+          rows,
+        ),
+      );
     }
     case "liability": {
       const at = liabilityInstant(params.at);
       const row = await liabilityAt(db, actor, at);
-      return csv(`liability-${row.at.slice(0, 10)}`, csvStream([{ key: "at", header: "at" }, { key: "points", header: "outstanding_points" }], [row]));
+      return csv(
+        `liability-${row.at.slice(0, 10)}`,
+        csvStream(
+          [
+            { key: "at", header: "at" },
+            { key: "points", header: "outstanding_points" },
+          ],
+          [row],
+        ),
+      );
     }
     case "tiers": {
       const counts = await membersPerTier(db, actor);
       const rows = counts.tiers.map((r) => ({ ...r, asOf: counts.asOf ?? new Date().toISOString() }));
-      return csv(`members-per-tier-${today}`, csvStream([{ key: "tier", header: "tier" }, { key: "members", header: "members" }, { key: "asOf", header: "as_of" }], rows));
+      return csv(
+        `members-per-tier-${today}`,
+        csvStream(
+          [
+            { key: "tier", header: "tier" },
+            { key: "members", header: "members" },
+            { key: "asOf", header: "as_of" },
+          ],
+          rows,
+        ),
+      );
     }
     case "campaigns":
-      return csv(`campaign-results-${today}`, csvStream(
-        [
-          { key: "id", header: "id" },
-          { key: "name", header: "name" },
-          { key: "multiplier", header: "multiplier" },
-          { key: "startsAt", header: "starts_at" },
-          { key: "endsAt", header: "ends_at" },
-          { key: "pointsAwarded", header: "points_awarded" },
-          { key: "membersReached", header: "members_reached" },
-        ],
-        await campaignReport(db, actor, 500),
-      ));
+      return csv(
+        `campaign-results-${today}`,
+        csvStream(
+          [
+            { key: "id", header: "id" },
+            { key: "name", header: "name" },
+            { key: "multiplier", header: "multiplier" },
+            { key: "startsAt", header: "starts_at" },
+            { key: "endsAt", header: "ends_at" },
+            { key: "pointsAwarded", header: "points_awarded" },
+            { key: "membersReached", header: "members_reached" },
+          ],
+          await campaignReport(db, actor, 500),
+        ),
+      );
     case "statement": {
       const member = await statementMember(db, actor, params.member ?? "");
-      return csv(`statement-${member.externalId.replace(/[^\w.-]/g, "_")}-${today}`, csvStream(
-        [
-          { key: "id", header: "transaction_id" },
-          { key: "bookedAt", header: "booked_at" },
-          { key: "occurredAt", header: "occurred_at" },
-          { key: "type", header: "type" },
-          { key: "reference", header: "reference" },
-          { key: "description", header: "description" },
-          { key: "multiplier", header: "multiplier" },
-          { key: "points", header: "points" },
-          { key: "balance", header: "balance" },
-          { key: "expiresAt", header: "expires_at" },
-        ],
-        statementLines(db, member.id),
-      ));
+      return csv(
+        `statement-${member.externalId.replace(/[^\w.-]/g, "_")}-${today}`,
+        csvStream(
+          [
+            { key: "id", header: "transaction_id" },
+            { key: "bookedAt", header: "booked_at" },
+            { key: "occurredAt", header: "occurred_at" },
+            { key: "type", header: "type" },
+            { key: "reference", header: "reference" },
+            { key: "description", header: "description" },
+            { key: "multiplier", header: "multiplier" },
+            { key: "points", header: "points" },
+            { key: "balance", header: "balance" },
+            { key: "expiresAt", header: "expires_at" },
+          ],
+          statementLines(db, member.id),
+        ),
+      );
     }
     default:
       return json({ error: "not_found", message: "Unknown table" }, 404);

@@ -28,7 +28,15 @@ export default async function EditRewardPage({ params }: { params: Promise<{ id:
   const pool = reward.kind === "coupon" ? await poolSize(getDb(), reward.id) : 0;
   return (
     <>
-      <PageHeader title={reward.name} description={`Reward #${reward.id}`} actions={<Link href="/staff/rewards" className="text-sm font-medium text-indigo-700 hover:underline">← Catalog</Link>} />
+      <PageHeader
+        title={reward.name}
+        description={`Reward #${reward.id}`}
+        actions={
+          <Link href="/staff/rewards" className="text-sm font-medium text-indigo-700 hover:underline">
+            ← Catalog
+          </Link>
+        }
+      />
       <Card className="max-w-2xl">
         <RewardForm action={updateRewardAction} reward={reward} submitLabel="Save changes" />
       </Card>

@@ -41,9 +41,13 @@ export async function POST(request: Request): Promise<Response> {
       const send = (line: unknown) => controller.enqueue(encoder.encode(`${JSON.stringify(line)}\n`));
       try {
         const result = await timeJob("recalculate-tiers-console", () =>
-          runTierRecalculation(getDb(), { kind: "user", id: user.id, roles: user.roles }, {
-            onProgress: (p) => send({ type: "progress", ...p }),
-          }),
+          runTierRecalculation(
+            getDb(),
+            { kind: "user", id: user.id, roles: user.roles },
+            {
+              onProgress: (p) => send({ type: "progress", ...p }),
+            },
+          ),
         );
         send({ type: "done", ...result });
       } catch (error) {

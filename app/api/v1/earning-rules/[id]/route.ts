@@ -9,7 +9,12 @@ import { changeEarningRule, retireEarningRule } from "@/lib/loyalty/program/earn
 
 export const dynamic = "force-dynamic";
 
-const paramsSchema = z.object({ id: z.string().regex(/^[1-9][0-9]{0,15}$/, "must be an earning rule id").transform(Number) });
+const paramsSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9][0-9]{0,15}$/, "must be an earning rule id")
+    .transform(Number),
+});
 
 /** A body is optional on DELETE (`{reason}`). */
 const optionalBody = async (request: Request) => (request.headers.get("content-length") === "0" || !request.body ? {} : readJsonBody(request));

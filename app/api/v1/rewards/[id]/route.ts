@@ -10,7 +10,12 @@ import { getReward } from "@/lib/loyalty/program/rewards";
 
 export const dynamic = "force-dynamic";
 
-const paramsSchema = z.object({ id: z.string().regex(/^[1-9][0-9]{0,15}$/, "must be a reward id").transform(Number) });
+const paramsSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9][0-9]{0,15}$/, "must be a reward id")
+    .transform(Number),
+});
 const codesOnly = z.object({ codes: couponCodesSchema.optional() }).passthrough();
 
 export const GET = apiRoute<{ id: string }>("rewards:read", async ({ db, apiKey }, params) => {

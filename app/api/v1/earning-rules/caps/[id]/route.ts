@@ -9,7 +9,12 @@ import { changeEarningCap, retireEarningCap } from "@/lib/loyalty/program/earnin
 
 export const dynamic = "force-dynamic";
 
-const paramsSchema = z.object({ id: z.string().regex(/^[1-9][0-9]{0,15}$/, "must be an earning cap id").transform(Number) });
+const paramsSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9][0-9]{0,15}$/, "must be an earning cap id")
+    .transform(Number),
+});
 
 const optionalBody = async (request: Request) => (request.headers.get("content-length") === "0" || !request.body ? {} : readJsonBody(request));
 

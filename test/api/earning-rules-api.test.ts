@@ -114,6 +114,8 @@ describe("/api/v1/earning-rules (issue 13)", () => {
     [{ name: "Unknown", bonusPoints: 5, colour: "red" }, 400, "validation_failed", undefined],
     [{ name: "Past", bonusPoints: 5, startsAt: "2001-01-01T00:00:00Z" }, 422, "unprocessable", "startsAt"],
     [{ name: "Backwards", bonusPoints: 5, startsAt: "2099-02-01T00:00:00Z", endsAt: "2099-01-01T00:00:00Z" }, 422, "unprocessable", "endsAt"],
+    // The fuzzer's find: an open-ended rule starting in 2200 was accepted (the range was checked only with an end).
+    [{ name: "Far off", bonusPoints: 5, startsAt: "2200-01-01T00:00:00Z" }, 422, "unprocessable", "startsAt"],
     [{ name: "Cap", eventType: "review", period: "year", maxAwardsPerMember: 2 }, 400, "validation_failed", "period"],
     [{ name: "Cap", eventType: "review", period: "day" }, 400, "validation_failed", "maxAwardsPerMember"],
     [{ name: "Cap", period: "day", maxAwardsPerMember: 2 }, 400, "validation_failed", "eventType"],

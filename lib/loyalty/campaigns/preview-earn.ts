@@ -12,15 +12,16 @@ import { toTenThousandths } from "../rules/points";
 import { getProgramSettings, getTiers } from "../program/get-program-settings";
 import { authorize, type Actor } from "../access/staff-permissions";
 import { parseInput } from "../input/parse-input";
-import { isInstantInRange } from "../input/input-bounds";
+import { boundedInstantSchema, isInstantInRange } from "../input/input-bounds";
 
 export const previewInputSchema = z
   .object({
     eventType: z.enum(CAMPAIGN_EVENT_TYPES).default("purchase"),
     amountCents: z.coerce.number().int().min(0).max(MAX_AMOUNT_CENTS).default(0),
     tier: z.enum(tierCode.enumValues),
-    // Bounded like every instant at the edge: year 1 reached PostgreSQL and answered "something went wrong".
-    at: z.coerce.date().refine((d) => isInstantInRange(d), "must be between 1970-01-01 and 9999-12-31"),
+    // An ISO instant with its offset, a real calendar day, 1970-9999, like every instant at the edge: a
+    // coerced Date let year 1 reach PostgreSQL and turned 30 February into 2 March (the fuzzer's finds).
+    at: z.union([z.date().refine((d) => isInstantInRange(d), "must be between 1970-01-01 and 9999-12-31"), boundedInstantSchema.transform((s) => new Date(s))]),
     /** Order lines and channel, as a purchase event carries them (earning rules and campaign targets). */
     items: z.array(orderLineSchema).min(1).max(MAX_ORDER_LINES).optional(),
     channel: z.string().trim().min(1).max(100).optional(),

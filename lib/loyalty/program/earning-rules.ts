@@ -29,11 +29,10 @@ function unprocessable(field: string, message: string): never {
 /** Backdating would hand points to late-arriving events that happened before anyone decided the rule. */
 function checkWindow(startsAt: Date, endsAt: Date | null, now: Date, startChanged: boolean): void {
   if (startChanged && startsAt.getTime() < now.getTime() - START_TOLERANCE_MS) unprocessable("startsAt", "must not be in the past");
-  if (endsAt !== null) {
-    if (endsAt.getTime() <= startsAt.getTime()) unprocessable("endsAt", "must be after the start");
-    const outOfRange = campaignWindowError(startsAt, endsAt, now);
-    if (outOfRange) unprocessable(outOfRange.field, outOfRange.message);
-  }
+  if (endsAt !== null && endsAt.getTime() <= startsAt.getTime()) unprocessable("endsAt", "must be after the start");
+  // The start is bounded with or without an end (an open-ended rule starting in 2200 was accepted).
+  const outOfRange = campaignWindowError(startsAt, endsAt ?? startsAt, now);
+  if (outOfRange) unprocessable(outOfRange.field, outOfRange.message);
 }
 
 export type RuleStatus = "scheduled" | "active" | "ended" | "retired";

@@ -128,7 +128,15 @@ const captureFields = {
 
 const campaignFields = {
   name: { ok: unicode, bad: fc.oneof(controlText, longText, wrongType, fc.constantFrom("", "x".repeat(121))) },
-  multiplier: { ok: fc.constantFrom("2", 1.5, "3"), bad: fc.oneof(nanLike, fc.constantFrom("1", 1, 0, 11, "10.001", "2.555", -2), wrongType) },
+  // "1.5" is a valid multiplier (text is accepted), so not among nanLike's bad ones.
+  multiplier: {
+    ok: fc.constantFrom("2", 1.5, "3"),
+    bad: fc.oneof(
+      nanLike.filter((v) => v !== "1.5"),
+      fc.constantFrom("1", 1, 0, 11, "10.001", "2.555", -2),
+      wrongType,
+    ),
+  },
   startsAt: {
     ok: fc.constant("2026-12-24T09:00"),
     bad: fc.oneof(badDate, fc.constantFrom("0000-01-01T00:00", "1999-12-31T23:59", "9999-12-31T23:59", "2050-01-01T00:00")),
@@ -140,7 +148,12 @@ const campaignFields = {
   timeZone: { ok: fc.constantFrom("UTC", "Europe/Paris"), bad: fc.oneof(badText, fc.constantFrom("Mars/Olympus", "UTC+25", "../../etc/passwd")) },
   eventTypes: {
     ok: fc.constant(["purchase"]),
-    bad: fc.oneof(wrongType, fc.constant(["purchase", "nope"]), fc.array(fc.constant("purchase"), { minLength: 7, maxLength: 9 })),
+    // [] is valid (every event type), so not wrongType's empty list.
+    bad: fc.oneof(
+      wrongType.filter((v) => !(Array.isArray(v) && v.length === 0)),
+      fc.constant(["purchase", "nope"]),
+      fc.array(fc.constant("purchase"), { minLength: 7, maxLength: 9 }),
+    ),
   },
   tiers: { ok: fc.constant(["gold"]), bad: fc.oneof(fc.constant(["platinum"]), fc.constant("gold"), fc.array(controlText, { minLength: 1, maxLength: 2 })) },
 };
@@ -148,9 +161,25 @@ const campaignFields = {
 // Earning rules and caps (issue 13).
 const earningRuleFields = {
   name: { ok: unicode, bad: fc.oneof(controlText, longText, wrongType, fc.constantFrom("", "x".repeat(121))) },
-  skus: { ok: fc.constant(["SKU-1"]), bad: fc.oneof(wrongType, fc.constant(["a b"]), fc.array(controlText, { minLength: 1, maxLength: 2 })) },
+  // Not wrongType's arrays: [] (every line) and short strings are valid SKU lists.
+  skus: {
+    ok: fc.constant(["SKU-1"]),
+    bad: fc.oneof(
+      wrongType.filter((v) => !Array.isArray(v)),
+      fc.constant(["a b"]),
+      fc.array(controlText, { minLength: 1, maxLength: 2 }),
+    ),
+  },
   pointsPerCurrencyUnit: { ok: fc.integer({ min: 0, max: 10 }), bad: fc.oneof(nanLike, wrongType, fc.constantFrom(-1, 0.5, 1001, 1e300)) },
-  minSpendCents: { ok: fc.constant(1_000), bad: fc.oneof(nanLike, wrongType, fc.constantFrom(-1, 0.5, 1e300)) },
+  // null is "no minimum" (nullable by design), so not among the bad ones.
+  minSpendCents: {
+    ok: fc.constant(1_000),
+    bad: fc.oneof(
+      nanLike.filter((v) => v !== null),
+      wrongType.filter((v) => v !== null),
+      fc.constantFrom(-1, 0.5, 1e300),
+    ),
+  },
   startsAt: { ok: fc.constant(undefined), bad: fc.oneof(badDate, fc.constantFrom("0000-01-01T00:00:00Z", "1999-12-31T23:59:00Z", "2200-01-01T00:00:00Z")) },
 };
 const earningCapFields = {

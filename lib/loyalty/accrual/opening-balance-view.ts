@@ -1,27 +1,13 @@
 import type { StaffFormState } from "@/lib/forms/staff-form-state";
-import type { ImportLine, ImportReport } from "./import-opening-balances";
+import type { ImportReport } from "./import-opening-balances";
 
 /** The console reads uploads whole (a server action's body is at most 1 MB); bigger files go through the CLI. */
 export const CONSOLE_IMPORT_MAX_BYTES = 1_000_000;
 /** Lines the console lists under the figures. */
 export const CONSOLE_IMPORT_LINES = 500;
 
-/** What the console shows of a report: plain, serialisable figures and the first lines not imported. */
-export interface ImportReportView {
-  dryRun: boolean;
-  rows: number;
-  accepted: number;
-  expired: number;
-  duplicates: number;
-  conflicts: number;
-  rejected: number;
-  points: number;
-  expiredPoints: number;
-  membersCreated: number;
-  refused: string | null;
-  lines: ImportLine[];
-  more: number;
-}
+/** What the console shows of a report: its plain, serialisable figures and the first lines not imported. */
+export type ImportReportView = Omit<ImportReport, "run" | "linesTruncated"> & { more: number };
 
 export type ImportFormState = StaffFormState | (Extract<StaffFormState, { status: "success" }> & { report: ImportReportView });
 

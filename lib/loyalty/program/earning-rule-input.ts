@@ -20,6 +20,16 @@ const codes = z
   .transform((list) => [...new Set(list)]);
 const instant = boundedInstantSchema;
 const reason = z.string().trim().max(1000, "must be at most 1000 characters").optional();
+// Nullable: null clears the condition (no minimum) or the earning (no rate, no bonus).
+const minSpendCents = z
+  .number("must be a whole number of minor units")
+  .int("must be a whole number of minor units")
+  .min(0)
+  .max(MAX_AMOUNT_CENTS)
+  .nullable()
+  .optional();
+const pointsPerCurrencyUnit = z.number("must be a whole number of points").int("must be a whole number of points").min(0).max(1000).nullable().optional();
+const bonusPoints = z.number("must be a whole number of points").int("must be a whole number of points").min(1).max(1_000_000).nullable().optional();
 
 export const earningRuleFieldsSchema = z
   .object({
@@ -27,15 +37,9 @@ export const earningRuleFieldsSchema = z
     skus: codes.default([]),
     categories: codes.default([]),
     channels: codes.default([]),
-    minSpendCents: z
-      .number("must be a whole number of minor units")
-      .int("must be a whole number of minor units")
-      .min(0)
-      .max(MAX_AMOUNT_CENTS)
-      .nullable()
-      .optional(),
-    pointsPerCurrencyUnit: z.number("must be a whole number of points").int("must be a whole number of points").min(0).max(1000).nullable().optional(),
-    bonusPoints: z.number("must be a whole number of points").int("must be a whole number of points").min(1).max(1_000_000).nullable().optional(),
+    minSpendCents,
+    pointsPerCurrencyUnit,
+    bonusPoints,
     startsAt: instant.optional(),
     endsAt: instant.nullable().optional(),
     reason,
@@ -55,15 +59,9 @@ export const earningRulePatchSchema = z
     skus: codes.optional(),
     categories: codes.optional(),
     channels: codes.optional(),
-    minSpendCents: z
-      .number("must be a whole number of minor units")
-      .int("must be a whole number of minor units")
-      .min(0)
-      .max(MAX_AMOUNT_CENTS)
-      .nullable()
-      .optional(),
-    pointsPerCurrencyUnit: z.number("must be a whole number of points").int("must be a whole number of points").min(0).max(1000).nullable().optional(),
-    bonusPoints: z.number("must be a whole number of points").int("must be a whole number of points").min(1).max(1_000_000).nullable().optional(),
+    minSpendCents,
+    pointsPerCurrencyUnit,
+    bonusPoints,
     startsAt: instant.optional(),
     endsAt: instant.nullable().optional(),
     reason,

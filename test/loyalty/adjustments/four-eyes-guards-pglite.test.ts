@@ -1,35 +1,21 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { connectPglite, type DbHandle } from "@/db/client";
 import { pgErrorOf } from "@/db/errors";
-import { migrateDatabase } from "@/db/migrate";
 import { adjustmentRequests, rewards } from "@/db/schema";
 import { approveAdjustment, requestAdjustment } from "@/lib/loyalty/adjustments/adjustment-requests";
 import { ensureMember } from "@/lib/loyalty/members/ensure-member";
 import { redeemPoints } from "@/lib/loyalty/redemption/redeem-points";
 import { reverseMemberTransaction } from "@/lib/loyalty/members/support-console";
 import { admin, userActor } from "../support/actors";
+import { useEmbeddedDatabase } from "../../support/embedded-database";
 
 // The embedded default (PGlite, PostgreSQL 18): the four-eyes SQL (advisory locks on
 // hashtextextended, the sums, the status-only trigger) must run there as on the server.
 describe("four-eyes on embedded PGlite", () => {
-  let dir: string;
-  let handle: DbHandle;
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "four-eyes-pglite-"));
-    handle = connectPglite(path.join(dir, "db"));
-    await migrateDatabase(handle);
-  }, 60_000);
-  afterAll(async () => {
-    await handle.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const embedded = useEmbeddedDatabase("four-eyes-pglite-");
 
   it("sums, queues, approves exactly, restocks and refuses edits of a request", async () => {
-    const { db } = handle;
+    const { db } = embedded();
     const now = new Date("2026-11-20T10:00:00Z");
     const agent = userActor("u-pglite", "support");
     const { member } = await ensureMember(db, { externalId: "fe-pg" });

@@ -1,9 +1,4 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectPglite, type DbHandle } from "@/db/client";
-import { migrateDatabase } from "@/db/migrate";
+import { describe, expect, it } from "vitest";
 import { listTransactions } from "@/db/queries/transactions";
 import { recordEvents } from "@/lib/loyalty/accrual/record-events";
 import { adjustPoints, reverseTransaction } from "@/lib/loyalty/adjustments/adjust-points";
@@ -11,23 +6,14 @@ import { expirePoints } from "@/lib/loyalty/jobs/expire-points";
 import { ensureMember, getMemberSummary } from "@/lib/loyalty/members/ensure-member";
 import { redeemPoints } from "@/lib/loyalty/redemption/redeem-points";
 import { verifyLedger } from "@/lib/loyalty/jobs/verify-ledger";
+import { useEmbeddedDatabase } from "../../support/embedded-database";
 
 // The app's default database is embedded PGlite (PostgreSQL 18, other driver): the ledger's raw SQL must run there too.
 describe("the ledger on embedded PGlite", () => {
-  let dir: string;
-  let handle: DbHandle;
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "ledger-pglite-"));
-    handle = connectPglite(path.join(dir, "db"));
-    await migrateDatabase(handle);
-  }, 60_000);
-  afterAll(async () => {
-    await handle.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const embedded = useEmbeddedDatabase("ledger-pglite-");
 
   it("earns, refunds, redeems, adjusts, reverses, expires and reconciles", async () => {
-    const { db } = handle;
+    const { db } = embedded();
     const ctx = { actor: "test:pglite", now: new Date("2026-06-15T12:00:00Z") };
     const { member } = await ensureMember(db, { externalId: "pg-1" });
     const outcomes = await recordEvents(
